@@ -1,0 +1,57 @@
+"""aligner segment: documents in, one sentence per line (or JSONL) out."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..segment import SEGMENTERS, _load_backends, get_segmenter, segment_document
+from ..writing import open_output
+from .common import LANG_CHOICES, input_options, load_documents
+
+_load_backends()
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True,
+              help="Language of the input; 'auto' identifies it per document (fa, ar or en).")
+@click.option("--format", "output_format", type=click.Choice(["txt", "jsonl"]), default="txt",
+              show_default=True,
+              help="txt: one sentence per line, a blank line between paragraphs and documents. "
+                   "jsonl: one object per sentence with doc, paragraph, sentence, start, end, lang, text.")
+@click.option("--segmenter", type=click.Choice(sorted(SEGMENTERS)), default="rules", show_default=True,
+              help="rules: the built-in rules for news text. stanza: Stanza's tokenizer from --stanza-dir.")
+@click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Stanza resources folder for --segmenter stanza (never downloaded).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Output file (written atomically). Default: stdout.")
+@input_options
+def segment(inputs, lang, output_format, segmenter, stanza_dir, output, include, encoding):
+    """Split documents into sentences.
+
+    INPUT is a file, a folder (read recursively, see --include) or - for stdin. Line breaks are
+    always boundaries; a headline without final punctuation ends at its line break. The
+    original text is output unchanged (ZWNJ, digits and punctuation as they were).
+
+    \b
+    Examples:
+      aligner segment corpora/fa-en/police-telegram.fa.txt
+      aligner segment corpora/ --format jsonl -o sentences.jsonl
+      cat article.txt | aligner segment - --lang ar
+    """
+    options = {"resources_dir": stanza_dir} if segmenter == "stanza" else {}
+    with open_output(output) as out:
+        first = True
+        for document in load_documents(inputs, lang, include, encoding, progress="segmenting"):
+            segment_document(document, get_segmenter(segmenter, document.lang, **options))
+            if output_format == "jsonl":
+                for sentence in document.sentences:
+                    out.write(json.dumps(sentence.to_dict(), ensure_ascii=False) + "\n")
+                continue
+            for group in document.sentences_by_paragraph():
+                if not first:
+                    out.write("\n")
+                first = False
+                out.write("".join(s.text + "\n" for s in group))

@@ -1,0 +1,24 @@
+"""Errors that the command line reports as one line on stderr with exit code 2.
+
+Anything the user can cause (a bad file, a missing model, a wrong option) raises a subclass of
+AlignerError with a message that names the culprit; the CLI prints ``aligner: <message>`` and
+exits 2 instead of showing a traceback.
+"""
+
+
+class AlignerError(Exception):
+    """Base class of every user-facing error."""
+
+    exit_code = 2
+
+
+class InputError(AlignerError):
+    """An input file or stream that cannot be read as text in a supported language."""
+
+
+class ModelError(AlignerError):
+    """A translation or embedding model that is missing, corrupt or of an unknown layout."""
+
+
+class FormatError(AlignerError):
+    """A malformed bitext, TMX, TSV or alignment file; the message names file and line."""

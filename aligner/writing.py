@@ -1,0 +1,51 @@
+"""Atomic output: write to a temporary file beside the target, then rename over it.
+
+A crash, a Ctrl-C or a full disk therefore never leaves a half-written file where a finished
+one is expected; the rename is atomic on POSIX and Windows (os.replace).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, Iterator, Optional, Union
+
+from .errors import AlignerError
+
+PathLike = Union[str, os.PathLike]
+
+
+@contextlib.contextmanager
+def atomic_write(path: PathLike, mode: str = "w", encoding: Optional[str] = "utf-8",
+                 newline: Optional[str] = "\n") -> Iterator[IO]:
+    """Open a temporary file next to ``path``; on success rename it to ``path``."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise AlignerError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    binary = "b" in mode
+    try:
+        with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+
+
+@contextlib.contextmanager
+def open_output(path: Optional[PathLike], mode: str = "w") -> Iterator[IO]:
+    """Atomic file output, or stdout when ``path`` is None or '-' (so commands pipe)."""
+    if path is None or str(path) == "-":
+        yield sys.stdout.buffer if "b" in mode else sys.stdout
+        return
+    with atomic_write(path, mode) as handle:
+        yield handle

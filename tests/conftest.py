@@ -1,0 +1,30 @@
+"""Shared fixtures. Tests that need ../shared fail (not skip) in CI when it is missing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPORA = REPO_ROOT / "corpora"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The shared data folder (../shared or $ALIGNER_SHARED)."""
+    path = Path(os.environ.get("ALIGNER_SHARED") or REPO_ROOT.parent / "shared")
+    if not path.is_dir():
+        message = f"shared data folder {path} is missing (set ALIGNER_SHARED)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Keep caches and installed models of the test run out of the user's real data folders."""
+    root = tmp_path_factory.getbasetemp() / "user-dirs"
+    monkeypatch.setenv("ALIGNER_HOME", str(root))
