@@ -28,7 +28,7 @@ def _pipeline(resources_dir: str, lang: str):
                          f"(expected {lang}/tokenize/ inside it)")
     try:
         return stanza.Pipeline(lang=lang, dir=resources_dir, processors="tokenize",
-                               download_method=None, logging_level="WARN", use_gpu=False)
+                               download_method=None, logging_level="ERROR", use_gpu=False)
     except Exception as exc:  # stanza raises bare Exceptions and torch errors for bad files
         raise ModelError(f"{resources_dir}: cannot load the Stanza {lang} tokenizer ({exc})") from None
 
