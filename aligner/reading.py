@@ -15,7 +15,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, List, Optional, Sequence
+from typing import BinaryIO, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .document import Document, Paragraph
 from .errors import InputError
@@ -223,3 +223,36 @@ def iter_lines(source: Source, encoding: Optional[str] = None,
     """The lines of a one-item-per-line file (pre-segmented text), without terminators."""
     text = decode(read_bytes(source, stdin), source.display_name, encoding)
     return LINE_BREAK.split(text.rstrip("\r\n"))
+
+
+def name_key(source: Source) -> str:
+    """A document id with a language code removed from its name: news.fa.txt and news.en.txt pair up."""
+    parts = source.doc_id.split(".")
+    if len(parts) == 1:
+        return source.doc_id
+    kept = [p for p in parts[:-1] if len(p) not in (2, 3) or not p.isalpha() or not p.islower()] or parts[:1]
+    return ".".join(kept + parts[-1:])
+
+
+def pair_sources(src_sources: Sequence[Source], tgt_sources: Sequence[Source],
+                 strict: bool = True) -> List[Tuple[Source, Source]]:
+    """Pair documents by id (relative path), or by id without a language code in the name.
+
+    With ``strict`` a source without a partner is an InputError; otherwise it is left out and the
+    caller reports it.
+    """
+    by_name = {}
+    for source in tgt_sources:
+        by_name.setdefault(source.doc_id, source)
+        by_name.setdefault(name_key(source), source)
+    pairs, unpaired = [], []
+    for source in src_sources:
+        partner = by_name.get(source.doc_id) or by_name.get(name_key(source))
+        if partner is None:
+            unpaired.append(source.doc_id)
+        else:
+            pairs.append((source, partner))
+    if strict and unpaired:
+        more = " ..." if len(unpaired) > 5 else ""
+        raise InputError(f"no target file pairs with {', '.join(unpaired[:5])}{more}")
+    return pairs

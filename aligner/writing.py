@@ -26,6 +26,10 @@ def atomic_write(path: PathLike, mode: str = "w", encoding: Optional[str] = "utf
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        # mkstemp creates 0600; a finished output gets the usual permissions (0666 less the umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
     except OSError as exc:
         raise AlignerError(f"{target}: cannot write ({exc.strerror or exc})") from None
     binary = "b" in mode

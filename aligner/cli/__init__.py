@@ -20,6 +20,14 @@ from ..errors import AlignerError
 # name -> "module:attribute" of a click command
 COMMANDS = {
     "segment": "aligner.cli.segment:segment",
+    "align": "aligner.cli.align:align",
+    "translate": "aligner.cli.translate:translate",
+    "models": "aligner.cli.models:models",
+    "bench": "aligner.cli.bench:bench",
+    "score": "aligner.cli.score:score_command",
+    "filter": "aligner.cli.filter:filter_command",
+    "package": "aligner.cli.package:package",
+    "run": "aligner.cli.run:run_command",
 }
 
 
@@ -67,7 +75,17 @@ def main():
     """Build Persian-English and Arabic-English translation memories.
 
     \b
+    The main job, all stages in one command:
+      run       segment, translate, align, score and package a batch of articles
+    \b
     The pipeline, one command per stage:
       segment   split fa/ar/en documents into sentences
+      translate translate sentences with a local CTranslate2 model
+      align     align a document with its translation into sentence links (bitext JSONL)
+      score     score every aligned pair (components + combined score in [0, 1])
+      filter    keep pairs above a score, remove exact and near duplicates
+      package   write a TMX 1.4b translation memory or a TSV table for CAT tools
+      models    install, list and remove translation models
+      bench     score translations (sacrebleu) and alignments (strict/lax P/R/F1)
     Run `aligner COMMAND --help` for each command's options and examples.
     """

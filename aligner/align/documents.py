@@ -1,0 +1,129 @@
+"""Document pairs in, BitextLink records out.
+
+Paragraphs are hard delimiters when both documents have the same number of them (more than
+one): each paragraph pair is aligned on its own, so no link crosses a paragraph boundary.
+Otherwise the documents are aligned as one sequence of sentences. Sentence vectors are computed
+once for the whole document either way.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..bitext import BitextLink
+from ..document import Document, Sentence
+from ..normalise import normalise
+from ..reading import Source, decode, read_bytes
+from .core import AlignConfig, AlignedLink, align_sentences, resolve_method, signature
+
+
+def presegmented_document(source: Source, lang: str, encoding: Optional[str] = None) -> Document:
+    """A document read one sentence per line; blank lines separate paragraphs."""
+    text = decode(read_bytes(source), source.display_name, encoding)
+    document = Document(doc_id=source.doc_id, text=text, lang=lang,
+                        path=str(source.path) if source.path else None)
+    paragraph, pos, blank = 0, 0, False
+    for line in text.splitlines(keepends=True):
+        content = line.rstrip("\r\n")
+        stripped = content.strip()
+        if not stripped:
+            blank = bool(document.sentences)
+        else:
+            if blank:
+                paragraph += 1
+                blank = False
+            start = pos + content.index(stripped)
+            document.sentences.append(Sentence(
+                doc_id=document.doc_id, index=len(document.sentences), paragraph=paragraph, start=start,
+                end=start + len(stripped), text=stripped, key=normalise(stripped, lang), lang=lang))
+        pos += len(line)
+    return document
+
+
+def paragraph_segments(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> List[Tuple[range, range]]:
+    """(source range, target range) pieces to align separately: one per paragraph when both
+    sides have the same number of paragraphs, else the whole documents."""
+    def spans(sentences):
+        bounds, start = [], 0
+        for k in range(1, len(sentences) + 1):
+            if k == len(sentences) or sentences[k].paragraph != sentences[k - 1].paragraph:
+                bounds.append(range(start, k))
+                start = k
+        return bounds
+
+    src_spans, tgt_spans = spans(src), spans(tgt)
+    if len(src_spans) > 1 and len(src_spans) == len(tgt_spans):
+        return list(zip(src_spans, tgt_spans))
+    return [(range(len(src)), range(len(tgt)))]
+
+
+def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
+                    translations: Optional[Sequence[str]] = None,
+                    back_translations: Optional[Sequence[str]] = None,
+                    config: Optional[AlignConfig] = None, paragraphs: bool = True) -> List[BitextLink]:
+    """Align two segmented documents; every sentence of each appears in exactly one link."""
+    config = config or AlignConfig()
+    src, tgt = src_doc.sentences, tgt_doc.sentences
+    method = resolve_method(config.method, embedder is not None, translations is not None)
+    src_vectors = tgt_vectors = None
+    if method in ("embed", "auto") and src and tgt:
+        vectors = embedder.encode([s.text for s in src] + [t.text for t in tgt])
+        src_vectors, tgt_vectors = vectors[:len(src)], vectors[len(src):]
+    pieces = paragraph_segments(src, tgt) if paragraphs else [(range(len(src)), range(len(tgt)))]
+    links: List[AlignedLink] = []
+    for src_range, tgt_range in pieces:
+        piece_config = AlignConfig(**{**config.__dict__, "method": method})
+        for link in align_sentences(
+                [src[i].text for i in src_range], [tgt[j].text for j in tgt_range],
+                src_doc.lang, tgt_doc.lang, embedder=None,
+                translations=[translations[i] for i in src_range] if translations is not None else None,
+                back_translations=[back_translations[j] for j in tgt_range] if back_translations is not None else None,
+                config=piece_config,
+                src_vectors=src_vectors[src_range.start:src_range.stop] if src_vectors is not None else None,
+                tgt_vectors=tgt_vectors[tgt_range.start:tgt_range.stop] if tgt_vectors is not None else None):
+            link.src_ids = tuple(src_range.start + i for i in link.src_ids)
+            link.tgt_ids = tuple(tgt_range.start + j for j in link.tgt_ids)
+            links.append(link)
+    provenance = {"aligner": signature(config, method, getattr(embedder, "model_id", None))}
+    return [to_bitext(link, src_doc, tgt_doc, provenance) for link in links]
+
+
+def to_bitext(link: AlignedLink, src_doc: Document, tgt_doc: Document, provenance: dict) -> BitextLink:
+    return BitextLink(
+        src_doc=src_doc.doc_id, tgt_doc=tgt_doc.doc_id, src_lang=src_doc.lang, tgt_lang=tgt_doc.lang,
+        src_ids=link.src_ids, tgt_ids=link.tgt_ids,
+        src=" ".join(src_doc.sentences[i].text for i in link.src_ids),
+        tgt=" ".join(tgt_doc.sentences[j].text for j in link.tgt_ids),
+        cost=link.cost, similarity=link.similarity,
+        scores={f"align_{name}": value for name, value in link.scores.items()},
+        provenance=dict(provenance))
+
+
+def split_below(links: Sequence[BitextLink], min_similarity: float, src_doc: Document,
+                tgt_doc: Document) -> List[BitextLink]:
+    """Links under ``min_similarity`` become 1-0 and 0-1 links, so nothing is dropped."""
+    kept: List[BitextLink] = []
+    for link in links:
+        if link.is_unaligned or (link.similarity or 0.0) >= min_similarity:
+            kept.append(link)
+            continue
+        for i in link.src_ids:
+            kept.append(_single(link, src_doc, tgt_doc, (i,), ()))
+        for j in link.tgt_ids:
+            kept.append(_single(link, src_doc, tgt_doc, (), (j,)))
+    return kept
+
+
+def _single(link: BitextLink, src_doc: Document, tgt_doc: Document, src_ids, tgt_ids) -> BitextLink:
+    return BitextLink(
+        src_doc=link.src_doc, tgt_doc=link.tgt_doc, src_lang=link.src_lang, tgt_lang=link.tgt_lang,
+        src_ids=src_ids, tgt_ids=tgt_ids, src=" ".join(src_doc.sentences[i].text for i in src_ids),
+        tgt=" ".join(tgt_doc.sentences[j].text for j in tgt_ids), cost=None, similarity=0.0,
+        scores={"align_rejected_similarity": link.similarity or 0.0}, provenance=dict(link.provenance))
+
+
+def mean_similarity(links: Sequence[BitextLink]) -> float:
+    aligned = [link.similarity or 0.0 for link in links if not link.is_unaligned]
+    return float(np.mean(aligned)) if aligned else 0.0

@@ -1,0 +1,135 @@
+"""Monotone alignment search: dynamic programming inside a band, in linear time and memory.
+
+The DP maximises the sum of link scores over paths from (0, 0) to (n, m), where a link of type
+(a, b) consumes a source and b target sentences. Each row i (source prefix length) keeps only
+the target prefixes in [lo[i], hi[i]]; backpointers are one byte per band cell, and score rows
+are kept for the last max(a) rows only, so memory is O((n + m) * band width).
+
+A band comes either from the whole matrix (small documents) or from a coarser path: Vecalign's
+coarse-to-fine idea, where documents are shrunk by merging neighbouring sentences, aligned
+exactly at the coarsest level, and the path is refined level by level inside a narrow band.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, List, Sequence, Tuple
+
+import numpy as np
+
+LinkType = Tuple[int, int]
+Link = Tuple[int, int, int, int]  # src_start, src_end, tgt_start, tgt_end
+# score_fn(i, a, b, cols) -> scores of links (a, b) that end at row i and at each column in cols
+ScoreFn = Callable[[int, int, int, np.ndarray], np.ndarray]
+
+
+def link_types(max_link: int) -> List[LinkType]:
+    """All (a, b) with a, b >= 1 and a + b <= max_link, plus deletions (1, 0) and insertions (0, 1)."""
+    types = [(a, b) for a in range(1, max_link) for b in range(1, max_link) if a + b <= max_link]
+    return sorted(types, key=lambda t: (t[0] + t[1], t)) + [(1, 0), (0, 1)]
+
+
+def full_band(n: int, m: int) -> Tuple[np.ndarray, np.ndarray]:
+    return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+
+
+def band_around(path: Sequence[Link], n: int, m: int, width: int) -> Tuple[np.ndarray, np.ndarray]:
+    """The cells within ``width`` columns of a path's link corners, widened to a connected band."""
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    lo[0] = hi[0] = 0
+    for src_start, src_end, tgt_start, tgt_end in path:
+        for i in range(src_start, src_end + 1):
+            lo[i] = min(lo[i], tgt_start)
+            hi[i] = max(hi[i], tgt_end)
+    lo = np.maximum(lo - width, 0)
+    hi = np.minimum(hi + width, m)
+    # Rows are widened by `width` rows too: a shifted path must be able to enter the band.
+    rows = np.arange(n + 1)
+    lo = lo[np.maximum(rows - width, 0)]
+    hi = hi[np.minimum(rows + width, n)]
+    lo[0], hi[-1] = 0, m
+    return lo, hi
+
+
+def band_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[LinkType],
+            score_fn: ScoreFn, skip_score) -> List[Link]:
+    """Best monotone path through the band; returns its links in order.
+
+    ``skip_score`` scores 1-0 and 0-1 links (usually negative): one number for every
+    sentence, or a pair of arrays (one score per source sentence, one per target sentence).
+    """
+    if np.isscalar(skip_score):
+        skip_src, skip_tgt = np.full(n, float(skip_score)), np.full(m, float(skip_score))
+    else:
+        skip_src, skip_tgt = (np.asarray(s, dtype=np.float64) for s in skip_score)
+    # cumulative 0-1 scores along a row: tgt_steps[j] = sum of skip_tgt[:j]
+    tgt_steps = np.concatenate([[0.0], np.cumsum(skip_tgt)])
+    max_a = max(a for a, _ in types)
+    scores: dict = {}
+    backs: List[np.ndarray] = []
+    insertion = types.index((0, 1)) if (0, 1) in types else None
+    for i in range(n + 1):
+        cols = np.arange(lo[i], hi[i] + 1)
+        best = np.full(len(cols), -np.inf)
+        back = np.full(len(cols), -1, dtype=np.int8)
+        if i == 0 and lo[0] == 0:
+            best[0] = 0.0
+        for t, (a, b) in enumerate(types):
+            if a == 0 or i - a < 0:
+                continue
+            prev_lo, prev_hi = lo[i - a], hi[i - a]
+            starts = cols - b
+            valid = (starts >= prev_lo) & (starts <= prev_hi)
+            if not valid.any():
+                continue
+            where = np.nonzero(valid)[0]
+            prev = scores[i - a][starts[where] - prev_lo]
+            finite = np.isfinite(prev)
+            where, prev = where[finite], prev[finite]
+            if not len(where):
+                continue
+            link_score = skip_src[i - 1] if b == 0 else score_fn(i, a, b, cols[where])
+            candidate = prev + link_score
+            better = candidate > best[where]
+            best[where[better]] = candidate[better]
+            back[where[better]] = t
+        if insertion is not None and len(cols) > 1:
+            # 0-1 links chain along the row: best[k] = max_k' best[k'] + (skips of k'+1..k).
+            steps = tgt_steps[cols]
+            chained = np.maximum.accumulate(best - steps) + steps
+            improved = chained > best + 1e-12
+            best = np.where(improved, chained, best)
+            back[improved] = insertion
+        scores[i] = best
+        scores.pop(i - max_a - 1, None)
+        backs.append(back)
+    if hi[n] != m or not np.isfinite(scores[n][m - lo[n]]):
+        raise RuntimeError("alignment band does not reach the end of both documents")
+    links: List[Link] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        a, b = types[backs[i][j - lo[i]]]
+        links.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    links.reverse()
+    return links
+
+
+def shrink(vectors: np.ndarray, lengths: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Merge neighbouring pairs of sentences (vectors summed then normalised, lengths summed)."""
+    count = len(lengths)
+    pad = count % 2
+    if vectors is not None:
+        merged = vectors[:count - pad:2] + vectors[1:count - pad:2]
+        if pad:
+            merged = np.vstack([merged, vectors[-1:]])
+        vectors = merged / np.maximum(np.linalg.norm(merged, axis=1, keepdims=True), 1e-12)
+    merged_lengths = lengths[:count - pad:2] + lengths[1:count - pad:2]
+    if pad:
+        merged_lengths = np.concatenate([merged_lengths, lengths[-1:]])
+    return vectors, merged_lengths
+
+
+def expand(path: Sequence[Link], n: int, m: int) -> List[Link]:
+    """A coarse path's links at the next finer level (each coarse unit is two fine ones)."""
+    return [(min(2 * s, n), min(2 * e, n), min(2 * ts, m), min(2 * te, m)) for s, e, ts, te in path]

@@ -1,0 +1,170 @@
+"""Scoring signals for sentence links, each computed so that a link's score is cheap to get
+from its sentences' scores.
+
+A link joins a block of consecutive source sentences with a block of consecutive target
+sentences. Every signal here is *decomposable*: what a block needs is a sum over its sentences
+(embedding vectors, character counts) or over its sentence pairs (n-gram and anchor matches), so
+the search never encodes or compares concatenated texts, and an n-m link costs as little as 1-1.
+
+- embedding: the cosine of summed sentence vectors, minus how similar each side is to the other
+  document on average (Vecalign's normalisation: generic sentences and long concatenations are
+  similar to everything, which must not make them look like translations).
+- mt: chrF-style character n-gram F-score between the machine translation of the source block
+  and the target block (Bleualign's bridge, with character n-grams instead of BLEU).
+- length: Gale-Church's length-ratio deviation, with the ratio estimated from the documents.
+- anchors: numbers (any digit script), URLs, ? and !, quotes, and Latin words inside Persian or
+  Arabic text, matched across sides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from ..normalise import normalise_digits
+
+NGRAM_ORDERS = (3, 4, 5)
+CHRF_BETA = 2.0
+# Gale & Church's variance of the target length per source character.
+LENGTH_VARIANCE = 6.8
+LATIN_SCRIPT_LANGS = {"en", "de", "fr", "es", "it", "pt", "nl", "tr", "id", "ms", "sv", "da", "no", "pl", "cs"}
+
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
+_MARKS = {"?": "?", "\u061f": "?", "!": "!", "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"',
+          "\u201e": '"', '"': '"'}
+
+
+def char_ngrams(text: str) -> Counter:
+    """Character n-grams (orders NGRAM_ORDERS) of lower-cased text with spaces collapsed."""
+    text = " " + _SPACES.sub(" ", normalise_digits(text).lower()).strip() + " "
+    grams: Counter = Counter()
+    for order in NGRAM_ORDERS:
+        grams.update(text[k:k + order] for k in range(len(text) - order + 1))
+    return grams
+
+
+def anchor_tokens(text: str, lang: str, partner_latin: Optional[set] = None) -> Counter:
+    """Tokens that survive translation unchanged: numbers, URLs, ?/!, quotes, and Latin words
+    when one side is not written in Latin script (in a Latin-script text, only the words that
+    the non-Latin partner document also contains, given as ``partner_latin``)."""
+    text = normalise_digits(text)
+    tokens: Counter = Counter(_URL.findall(text))
+    text = _URL.sub(" ", text)
+    tokens.update(number.rstrip(".,:/") for number in _NUMBER.findall(text))
+    tokens.update(_MARKS[c] for c in text if c in _MARKS)
+    if partner_latin is not None:
+        tokens.update(w for w in (w.lower() for w in _LATIN_WORD.findall(text)) if w in partner_latin)
+    elif lang not in LATIN_SCRIPT_LANGS:
+        tokens.update(w.lower() for w in _LATIN_WORD.findall(text))
+    return tokens
+
+
+def latin_words(texts: Sequence[str]) -> set:
+    return {w.lower() for text in texts for w in _LATIN_WORD.findall(text)}
+
+
+def document_anchors(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str):
+    """Anchor counters for both sides; Latin words count when exactly one side is non-Latin."""
+    src_latin = src_lang in LATIN_SCRIPT_LANGS
+    tgt_latin = tgt_lang in LATIN_SCRIPT_LANGS
+    src_partner = latin_words(tgt) if src_latin and not tgt_latin else None
+    tgt_partner = latin_words(src) if tgt_latin and not src_latin else None
+    # Two non-Latin sides, or two Latin ones: words are not anchors (they are the text itself).
+    src_lang_key = src_lang if src_latin != tgt_latin else "en"
+    tgt_lang_key = tgt_lang if src_latin != tgt_latin else "en"
+    return ([anchor_tokens(t, src_lang_key, src_partner) for t in src],
+            [anchor_tokens(t, tgt_lang_key, tgt_partner) for t in tgt])
+
+
+def overlap(a: Counter, b: Counter) -> int:
+    """Clipped match count: sum over shared keys of the smaller count."""
+    return sum(min(a[key], b[key]) for key in a.keys() & b.keys())
+
+
+def char_lengths(texts: Sequence[str]) -> np.ndarray:
+    return np.array([len(_SPACES.sub(" ", t).strip()) for t in texts], dtype=np.float64)
+
+
+def length_cost(src_chars: np.ndarray, tgt_chars: np.ndarray, ratio: float) -> np.ndarray:
+    """Gale-Church deviation delta**2 / 2 of block lengths (0 for a perfect ratio), capped."""
+    mean = (src_chars + tgt_chars / ratio) / 2.0
+    delta = (tgt_chars - src_chars * ratio) / np.sqrt(np.maximum(mean, 1.0) * LENGTH_VARIANCE)
+    return np.minimum(delta * delta / 2.0, 25.0)
+
+
+def chrf(matches: np.ndarray, hyp_total: np.ndarray, ref_total: np.ndarray) -> np.ndarray:
+    """chrF-style F-beta of character n-gram matches (orders pooled)."""
+    precision = matches / np.maximum(hyp_total, 1.0)
+    recall = matches / np.maximum(ref_total, 1.0)
+    beta2 = CHRF_BETA ** 2
+    return (1 + beta2) * precision * recall / np.maximum(beta2 * precision + recall, 1e-9)
+
+
+def anchor_agreement(matches: np.ndarray, src_total: np.ndarray, tgt_total: np.ndarray) -> np.ndarray:
+    """+1 when every anchor on both sides matches, -1 when none does, 0 without anchors."""
+    total = src_total + tgt_total
+    return np.where(total > 0, (2.0 * matches - total) / np.maximum(total, 1.0), 0.0)
+
+
+def hashed_ngram_vectors(texts: Sequence[str], dim: int = 512) -> np.ndarray:
+    """L2-normalised bag of hashed character n-grams: a language-blind 'embedding' for comparing
+    a machine translation with its reference when no neural embedder is used."""
+    import zlib
+
+    vectors = np.zeros((len(texts), dim), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for gram, count in char_ngrams(text).items():
+            vectors[row, zlib.crc32(gram.encode("utf-8")) % dim] += count
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class PairStats:
+    """Per-pair counts (n-gram or anchor matches) stored only inside a band of the pair matrix.
+
+    Row r (source sentence r) holds columns [start[r], start[r] + len(rows[r])), kept as a
+    cumulative sum so that the sum over any run of target sentences is one subtraction.
+    """
+
+    def __init__(self, starts: np.ndarray, rows: List[np.ndarray]):
+        self.starts = starts
+        self.cumulative = [np.concatenate([[0.0], np.cumsum(row, dtype=np.float64)]) for row in rows]
+
+    @classmethod
+    def compute(cls, src_items: Sequence[Counter], tgt_items: Sequence[Counter],
+                col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
+        rows = []
+        for r, items in enumerate(src_items):
+            if not items:
+                rows.append(np.zeros(col_end[r] - col_start[r]))
+                continue
+            rows.append(np.array([overlap(items, tgt_items[c]) if tgt_items[c] else 0
+                                  for c in range(col_start[r], col_end[r])], dtype=np.float64))
+        return cls(np.asarray(col_start), rows)
+
+    def block_sum(self, src_start: int, src_end: int, tgt_start: np.ndarray, tgt_end: np.ndarray) -> np.ndarray:
+        """Sum of counts over source sentences [src_start, src_end) and, per entry, target
+        sentences [tgt_start, tgt_end); the band must cover them."""
+        total = np.zeros(len(tgt_start), dtype=np.float64)
+        for r in range(src_start, src_end):
+            cumulative = self.cumulative[r]
+            total += cumulative[tgt_end - self.starts[r]] - cumulative[tgt_start - self.starts[r]]
+        return total
+
+
+def totals(items: Sequence[Counter]) -> np.ndarray:
+    return np.array([sum(c.values()) for c in items], dtype=np.float64)
+
+
+SIGNALS: Dict[str, str] = {
+    "embed": "cosine of summed sentence embeddings, normalised by each side's mean similarity",
+    "mt": "chrF-style character 3-5-gram F2 between the MT of the source and the target",
+    "length": "Gale-Church length deviation with the document's character ratio",
+    "anchors": "agreement of numbers, URLs, ?/!, quotes and Latin words in fa/ar text",
+}

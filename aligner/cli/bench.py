@@ -1,0 +1,190 @@
+"""aligner bench: translation quality (sacrebleu) and alignment quality (strict/lax P/R/F1)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .. import bench as benchlib
+from ..errors import InputError
+from ..writing import open_output
+
+
+@click.group()
+def bench():
+    """Measure translation quality (sacrebleu) and alignment quality (against gold alignments).
+
+    \b
+    Examples:
+      aligner bench translate --hyp out.fa --testset flores200:devtest -l en-fa
+      aligner bench align --gold doc.gold --pred doc.pred
+    """
+
+
+def _tgt_lang(tgt_lang, langpair, references):
+    """--tgt-lang, else the target of --langpair, else the language identified in the references."""
+    if tgt_lang:
+        return tgt_lang
+    if langpair:
+        return langpair[1]
+    from ..langid import identify
+
+    lang, _ = identify("\n".join(references[:200]))
+    return None if lang == "und" else lang
+
+
+def _parse_langpair(ctx, param, value):
+    if value is None:
+        return None
+    src, sep, tgt = value.partition("-")
+    if not sep or not src or not tgt or src == tgt:
+        raise click.BadParameter(f"expected SRC-TGT such as en-fa, got {value!r}")
+    return src, tgt
+
+
+def _translate(sources, model, langpair, models_dir, inputs):
+    """Translate the sources with --model; the model's signature goes into the report."""
+    from ..translate import make_translator
+
+    translator = make_translator(model, *langpair, models_dir=models_dir, progress=True)
+    inputs["model"] = translator.signature()
+    # A line the model returns with a line break inside would shift every later line.
+    return [" ".join(text.split("\n")) for text in translator.translate_list(sources)]
+
+
+@bench.command()
+@click.option("--hyp", type=click.Path(dir_okay=False), metavar="FILE",
+              help="System output, one segment per line (or use --model).")
+@click.option("--ref", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Reference translation, one segment per line (or use --testset).")
+@click.option("--src", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Source text, one segment per line: what --model translates (with --ref); "
+                   "with --hyp only checked to have as many lines as --ref.")
+@click.option("--model", metavar="NAME|PATH",
+              help="Translate the source (--src, or the test set's) with this model instead of reading --hyp: "
+                   "an installed model name, a pair name such as en-fa, a model folder or an .argosmodel file.")
+@click.option("--models-dir", type=click.Path(file_okay=False), default=None, envvar="ALIGNER_MODELS_DIR",
+              help="Where installed models are (default: aligner's data folder; env ALIGNER_MODELS_DIR).")
+@click.option("--hyp-out", type=click.Path(dir_okay=False), metavar="FILE",
+              help="With --model: also write the translations here (e.g. to reuse as --baseline later).")
+@click.option("-t", "--testset", metavar="NAME[:SPLIT]",
+              help="Score against a named test set from the shared data folder instead of --ref: "
+                   + "; ".join(f"{t.name} ({'|'.join(t.splits)}, default {t.default_split})"
+                               for t in benchlib.TESTSETS.values()) + ". Needs --langpair.")
+@click.option("-l", "--langpair", callback=_parse_langpair, metavar="SRC-TGT",
+              help="Translation direction, e.g. en-fa; picks the test set's files, --model's direction and "
+                   "the target language.")
+@click.option("--tgt-lang", metavar="LANG",
+              help="Target language (fa, ar, en...), which picks the BLEU tokenizer. "
+                   "Default: from --langpair, else identified from the references.")
+@click.option("--tokenize", metavar="NAME",
+              help="BLEU tokenizer (any of sacrebleu's). Default: intl for Arabic-script targets (fa, ar), "
+                   "sacrebleu's default for others (13a for en). 13a is refused for Arabic-script targets; "
+                   "flores200 (spBLEU) needs its SentencePiece model in $SACREBLEU/models.")
+@click.option("-m", "--metrics", multiple=True, type=click.Choice(benchlib.METRICS), default=benchlib.METRICS,
+              show_default=True, help="Metrics to compute (repeatable).")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A second system's output: run sacrebleu's paired bootstrap resampling test of --hyp "
+                   "against it (seed from SACREBLEU_SEED, default 12345).")
+@click.option("--paired-bs-n", default=1000, show_default=True, type=click.IntRange(min=1),
+              help="Number of bootstrap resamples for --baseline.")
+@click.option("--json", "as_json", is_flag=True, help="Write one JSON object (scores, signatures, inputs).")
+@click.option("-w", "--width", default=1, show_default=True, type=click.IntRange(0, 10),
+              help="Decimals in text output (JSON always has full precision).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Output file (written atomically). Default: stdout.")
+def translate(hyp, ref, src, model, models_dir, hyp_out, testset, langpair, tgt_lang, tokenize, metrics, baseline,
+              paired_bs_n, as_json, width, output):
+    """Score a translation with sacrebleu: BLEU, chrF, chrF++, TER.
+
+    Every score is printed with its sacrebleu signature; the numbers equal sacrebleu's own
+    command line on the same files and options. For Persian and Arabic targets BLEU uses the
+    intl tokenizer (Arabic punctuation split off), never 13a.
+
+    \b
+    Examples:
+      aligner bench translate --hyp out.fa --ref ref.fa --tgt-lang fa
+      aligner bench translate --hyp out.fa --testset flores200:devtest -l en-fa --json
+      aligner bench translate --model en-fa --testset flores200:dev -l en-fa --hyp-out dev.fa
+      aligner bench translate --hyp new.ar --baseline old.ar --ref ref.ar --tgt-lang ar
+    """
+    if bool(hyp) == bool(model):
+        raise InputError("give exactly one of --hyp FILE (a system's output) or --model NAME (translate now)")
+    if bool(ref) == bool(testset):
+        raise InputError("give exactly one of --ref FILE or --testset NAME[:SPLIT]")
+    if src and testset:
+        raise InputError("--src goes with --ref; a --testset brings its own source")
+    if (testset or model) and not langpair:
+        raise InputError(f"{'--testset' if testset else '--model'} needs --langpair SRC-TGT (e.g. -l en-fa)")
+    if model and not (src or testset):
+        raise InputError("--model needs the source text: --src FILE or --testset NAME[:SPLIT]")
+    inputs, sources, hypotheses, baseline_segments = {}, None, None, None
+    if testset:
+        data = benchlib.load_testset(testset, *langpair)
+        references, sources = data.references, data.sources
+        inputs.update(testset=data.spec, langpair="-".join(langpair), ref=str(data.ref_path))
+    else:
+        references = benchlib.read_segments(Path(ref))
+        inputs["ref"] = ref
+    named = [(inputs["ref"], references)]
+    if src:
+        sources = benchlib.read_segments(Path(src))
+        named.append((src, sources))
+        inputs["src"] = src
+    if hyp:
+        hypotheses = benchlib.read_segments(Path(hyp))
+        named.append((hyp, hypotheses))
+        inputs["hyp"] = hyp
+    if baseline:
+        baseline_segments = benchlib.read_segments(Path(baseline))
+        named.append((baseline, baseline_segments))
+        inputs["baseline"] = baseline
+    benchlib.check_same_length(named)
+    if model:
+        hypotheses = _translate(sources, model, langpair, models_dir, inputs)
+        if hyp_out:
+            with open_output(hyp_out) as out:
+                out.write("".join(line + "\n" for line in hypotheses))
+            inputs["hyp"] = hyp_out
+    lang = _tgt_lang(tgt_lang, langpair, references)
+    result = benchlib.bench_translation(hypotheses, references, lang, inputs, tokenize, metrics,
+                                        baseline_segments, paired_bs_n)
+    with open_output(output) as out:
+        if as_json:
+            out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        else:
+            out.write(result.format_text(width) + "\n")
+
+
+@bench.command()
+@click.option("--gold", multiple=True, required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Gold alignment in Vecalign format ([0]:[0] / [1, 2]:[1] / [3]:[] per line); repeatable.")
+@click.option("--pred", multiple=True, required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Predicted alignment in the same format (a trailing :cost is ignored); one per --gold, "
+                   "in the same order.")
+@click.option("--json", "as_json", is_flag=True, help="Write one JSON object with overall and per-file scores.")
+@click.option("-w", "--width", default=3, show_default=True, type=click.IntRange(0, 10),
+              help="Decimals in text output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Output file (written atomically). Default: stdout.")
+def align(gold, pred, as_json, width, output):
+    """Strict and lax precision, recall and F1 of sentence alignments.
+
+    The definitions are Vecalign's (Thompson & Koehn 2019): precision over predicted links
+    (1-0/0-1 included), recall over gold links without 1-0/0-1; strict counts exact link
+    matches, lax also a link that shares a gold-linked source and target sentence. With
+    several files the counts are summed before dividing.
+
+    \b
+    Examples:
+      aligner bench align --gold test0.gold --pred test0.pred
+      aligner bench align --gold a.gold --gold b.gold --pred a.pred --pred b.pred --json
+    """
+    result = benchlib.bench_alignment([Path(g) for g in gold], [Path(p) for p in pred])
+    with open_output(output) as out:
+        if as_json:
+            out.write(json.dumps(result.to_dict(), indent=1) + "\n")
+        else:
+            out.write(result.format_text(width) + "\n")

@@ -1,0 +1,171 @@
+"""aligner translate: documents in, one translation per source sentence out (txt or JSONL)."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Iterator, Optional
+
+import click
+
+from ..document import Document, Sentence
+from ..errors import InputError
+from ..reading import iter_sources
+from ..segment import SEGMENTERS, _load_backends, get_segmenter, segment_document
+from ..translate import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
+from ..writing import open_output
+from .common import input_options, load_documents
+
+_load_backends()
+LANGS = ["fa", "ar", "en"]
+
+
+def iter_presegmented(inputs, include, encoding) -> Iterator[Document]:
+    """One Document per line, read as a stream (a 1 GB file is never held whole).
+
+    A blank line becomes an empty sentence, which translates to an empty line without the model,
+    so the txt output keeps the input's line numbers.
+    """
+    for source in iter_sources(inputs, include):
+        for number, line in _stream_lines(source, encoding):
+            text = line.strip()
+            yield Document(doc_id=source.doc_id, text=text, path=source.display_name,
+                           sentences=[Sentence(source.doc_id, number, number, 0, len(text), text, text, "")])
+
+
+def _stream_lines(source, encoding: Optional[str]):
+    name = source.display_name
+    try:
+        decoder = codecs.getincrementaldecoder(encoding or "utf-8-sig")(errors="strict")
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
+    raw = sys.stdin.buffer if source.path is None else open(source.path, "rb")
+    try:
+        for number, chunk in enumerate(raw):
+            try:
+                line = decoder.decode(chunk).rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: line {number + 1}: not {encoding or 'UTF-8'} "
+                                 f"({exc.reason}); pass --encoding") from None
+            if "\x00" in line:
+                raise InputError(f"{name}: line {number + 1}: NUL byte (a binary file?)")
+            yield number, line
+    finally:
+        if source.path is not None:
+            raw.close()
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--from", "src_lang", type=click.Choice(LANGS), required=True, help="Source language.")
+@click.option("--to", "tgt_lang", type=click.Choice(LANGS), required=True, help="Target language.")
+@click.option("--model", default=None, metavar="NAME|PATH",
+              help="Installed model name, pair name (fa-en), model folder or .argosmodel file. "
+                   "Default: the installed model for --from/--to.")
+@click.option("--pivot", type=click.Choice(LANGS), default=None,
+              help="Without a direct model, translate through this language (fa->ar via en).")
+@click.option("--presegmented", is_flag=True,
+              help="Input is one sentence per line: no segmentation; blank lines stay blank.")
+@click.option("--format", "output_format", type=click.Choice(["txt", "jsonl"]), default="txt", show_default=True,
+              help="txt: one translation per source sentence, line-aligned with --source-out (a blank "
+                   "line between paragraphs and documents). jsonl: doc, paragraph, sentence, source, "
+                   "translation, score per line.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Output file (written atomically). Default: stdout.")
+@click.option("--source-out", type=click.Path(dir_okay=False), default=None,
+              help="Also write the source sentences, line-aligned with the txt output.")
+@click.option("--beam-size", type=click.IntRange(1), default=4, show_default=True, help="Beam width.")
+@click.option("--length-penalty", type=float, default=1.0, show_default=True,
+              help="Length penalty of the beam search (Argos Translate uses 0.2).")
+@click.option("--max-decoding-length", type=click.IntRange(1), default=256, show_default=True,
+              help="Maximum translation length in tokens.")
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True,
+              help="auto uses a CUDA GPU when CTranslate2 sees one.")
+@click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default="default", show_default=True,
+              help="Weight/activation precision; default is int8 on CPU, CTranslate2's choice on GPU.")
+@click.option("--threads", type=click.IntRange(0), default=0, show_default=True,
+              help="CPU threads (0: all cores).")
+@click.option("--max-batch-tokens", type=click.IntRange(1), default=4096, show_default=True,
+              help="Token budget of one batch (padded source tokens).")
+@click.option("--max-input-tokens", type=click.IntRange(4), default=256, show_default=True,
+              help="Longer sentences are split at clause punctuation (then spaces) and the parts' "
+                   "translations joined; nothing is truncated.")
+@click.option("--window", type=click.IntRange(1), default=8192, show_default=True,
+              help="Sentences read ahead and sorted by length at once; memory is bounded by this, "
+                   "not by the input size.")
+@click.option("--no-cache", is_flag=True,
+              help="Do not read or write the translation cache (by default a rerun or a resumed run "
+                   "translates only what is not cached yet).")
+@click.option("--segmenter", type=click.Choice(sorted(SEGMENTERS)), default="rules", show_default=True,
+              help="Sentence segmenter (see `aligner segment`); stanza uses --stanza-dir or the "
+                   "model's stanza/ folder.")
+@click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Stanza resources folder for --segmenter stanza.")
+@click.option("--models-dir", type=click.Path(file_okay=False), default=None, envvar="ALIGNER_MODELS_DIR",
+              help="Folder of installed models (default: the per-user data folder).")
+@input_options
+def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_format, output, source_out,
+              beam_size, length_penalty, max_decoding_length, device, compute_type, threads,
+              max_batch_tokens, max_input_tokens, window, no_cache, segmenter, stanza_dir, models_dir,
+              include, encoding):
+    """Translate documents sentence by sentence with a local CTranslate2 model.
+
+    INPUT is a file, a folder (read recursively, see --include) or - for stdin. Every input is
+    segmented, and all sentences of all files are translated as one stream of length-sorted
+    batches; identical sentences are translated once and every translation is cached, so an
+    interrupted run picks up where it stopped.
+
+    \b
+    Examples:
+      aligner models install ./translate-fa_en-1_9.argosmodel
+      aligner translate corpora/fa/ --from fa --to en -o fa.en.txt --source-out fa.txt
+      aligner translate news.ar.txt --from ar --to en --format jsonl -o news.jsonl
+      aligner translate lines.fa --presegmented --from fa --to ar --pivot en
+      aligner translate big.fa --from fa --to en --model ~/nllb-200-distilled-600M-ct2 --beam-size 2
+    """
+    if src_lang == tgt_lang:
+        raise click.BadParameter("--from and --to are the same language", param_hint="--to")
+    translator = make_translator(
+        model, src_lang, tgt_lang, pivot, models_dir=Path(models_dir) if models_dir else None,
+        beam_size=beam_size, length_penalty=length_penalty, max_decoding_length=max_decoding_length,
+        device=device, compute_type=compute_type, threads=threads, max_batch_tokens=max_batch_tokens,
+        max_input_tokens=max_input_tokens, window=window, cache=not no_cache, progress=True)
+    if presegmented:
+        documents = iter_presegmented(inputs, include, encoding)
+    else:
+        first = getattr(translator, "first", translator)
+        options = {}
+        if segmenter == "stanza":
+            options["resources_dir"] = stanza_dir or (str(first.model.stanza_dir) if first.model.stanza_dir else None)
+        backend = get_segmenter(segmenter, src_lang, **options)
+        documents = (segment_document(d, backend) for d in load_documents(inputs, src_lang, include, encoding))
+    started = time.perf_counter()
+    count = 0
+    with open_output(output) as out, \
+            (open_output(source_out) if source_out else contextlib.nullcontext()) as src_out:
+        previous = None  # (doc, paragraph) of the last line written, for blank separator lines
+        for sentence, translation in translate_documents(documents, translator):
+            count += 1
+            if output_format == "jsonl":
+                if sentence.text:
+                    out.write(json.dumps({
+                        "doc": sentence.doc_id, "paragraph": sentence.paragraph, "sentence": sentence.index,
+                        "source": sentence.text, "translation": translation.text,
+                        "score": round(translation.score, 4)}, ensure_ascii=False) + "\n")
+                continue
+            where = (sentence.doc_id, sentence.paragraph)
+            separator = "\n" if (not presegmented and previous is not None and where != previous) else ""
+            previous = where
+            out.write(separator + translation.text + "\n")
+            if src_out is not None:
+                src_out.write(separator + sentence.text + "\n")
+    if sys.stderr.isatty():
+        stats = translator.stats
+        elapsed = time.perf_counter() - started
+        click.echo(f"aligner: translated {count} sentences in {elapsed:.1f}s ({stats['cached']} from cache, "
+                   f"{stats['target_tokens'] / max(elapsed, 1e-9):.0f} target tokens/s)", err=True)
+

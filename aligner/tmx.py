@@ -1,0 +1,297 @@
+"""TMX 1.4b: a streaming writer that CAT tools import, and a tolerant streaming reader.
+
+The writer emits one ``<tu>`` per aligned link as it arrives (constant memory for any number of
+units) and follows the TMX 1.4b DTD: every required header attribute, ``version="1.4"``,
+``xml:lang`` on every ``<tuv>``, and ``<prop>`` elements before the ``<tuv>``s of a unit. Scores
+and provenance travel as ``<prop type="x-...">`` so that a memory can be re-read, re-scored,
+filtered and merged without losing anything. Text is written exactly as aligned: ZWNJ, RLM/LRM
+and other bidi controls are kept byte for byte; only the characters XML 1.0 forbids (most C0
+controls, U+FFFE/U+FFFF, lone surrogates) are removed, with a warning, because no XML parser
+would accept the file otherwise.
+
+The reader parses incrementally (lxml iterparse, each unit freed after use) and accepts what
+other tools write: TMX 1.1-1.4, ``lang`` instead of ``xml:lang``, region subtags (fa-IR, en-US),
+case differences, inline markup inside ``<seg>``, UTF-16 files from Trados, multilingual units.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Tuple
+
+from . import __version__
+from .bitext import BitextLink
+from .errors import FormatError
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# XML 1.0 Char production: everything else makes the file unreadable for every parser.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+# Props that map to BitextLink fields; each component score is "x-score-<name>", provenance
+# entries are "x-prov-<key>".
+PROP_SCORE = "x-score"
+PROP_SCORE_PREFIX = "x-score-"
+PROP_PROVENANCE_PREFIX = "x-prov-"
+
+
+def remove_illegal_xml(text: str) -> Tuple[str, int]:
+    """``text`` without the characters XML 1.0 forbids, and how many were removed."""
+    cleaned, count = _XML_ILLEGAL.subn("", text)
+    return cleaned, count
+
+
+def _escape_text(text: str) -> str:
+    # A raw CR would be read back as LF (XML end-of-line handling), so it is written as &#13;.
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def _escape_attr(text: str) -> str:
+    return (_escape_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+
+
+def _format_ids(ids: Tuple[int, ...]) -> str:
+    return " ".join(str(i) for i in ids)
+
+
+def _parse_ids(value: str) -> Tuple[int, ...]:
+    return tuple(int(part) for part in value.split())
+
+
+def _tmx_date(moment: _dt.datetime) -> str:
+    return moment.astimezone(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+@dataclass
+class TmxWriteStats:
+    units: int = 0
+    skipped_unaligned: int = 0  # 1-0 / 0-1 links: a TM unit needs text on both sides
+    removed_characters: int = 0  # XML-illegal control characters removed
+
+
+class TmxWriter:
+    """Write links as TMX 1.4b units to an open text handle, one unit at a time.
+
+    ``lang_tags`` maps our language codes to the tags to write (e.g. {"en": "en-US"}); by
+    default the plain codes fa, ar, en are used. ``warn`` receives one message per unit from
+    which illegal characters were removed.
+    """
+
+    def __init__(self, handle: IO[str], srclang: str, lang_tags: Optional[Dict[str, str]] = None,
+                 warn: Optional[Callable[[str], None]] = None,
+                 creationdate: Optional[_dt.datetime] = None):
+        self._handle = handle
+        self._lang_tags = dict(lang_tags or {})
+        self._warn = warn
+        self._date = _tmx_date(creationdate or _dt.datetime.now(_dt.timezone.utc))
+        self.stats = TmxWriteStats()
+        self._srclang = srclang
+        self._open = False
+
+    def _tag(self, lang: str) -> str:
+        return self._lang_tags.get(lang, lang)
+
+    def __enter__(self) -> "TmxWriter":
+        header = {
+            "creationtool": "aligner",
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "o-tmf": "aligner-bitext",
+            "adminlang": "en",
+            "srclang": self._tag(self._srclang),
+            "datatype": "plaintext",
+            "creationdate": self._date,
+        }
+        attributes = " ".join(f'{key}="{_escape_attr(value)}"' for key, value in header.items())
+        self._handle.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                           '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+                           '<tmx version="1.4">\n'
+                           f"<header {attributes}/>\n<body>\n")
+        self._open = True
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None and self._open:
+            self._handle.write("</body>\n</tmx>\n")
+        self._open = False
+
+    def _clean(self, text: str, where: str) -> str:
+        cleaned, removed = remove_illegal_xml(text)
+        if removed:
+            self.stats.removed_characters += removed
+            if self._warn:
+                self._warn(f"{where}: removed {removed} control character(s) that XML does not allow")
+        return cleaned
+
+    def write(self, link: BitextLink) -> bool:
+        """Write one unit; returns False (and counts it) for an unaligned 1-0/0-1 link."""
+        if link.is_unaligned:
+            self.stats.skipped_unaligned += 1
+            return False
+        self.stats.units += 1
+        where = f"{link.src_doc} {link.link_type} {_format_ids(link.src_ids)}|{_format_ids(link.tgt_ids)}"
+        props = []
+        if link.score is not None:
+            props.append((PROP_SCORE, repr(float(link.score))))
+        props.extend((PROP_SCORE_PREFIX + name, repr(float(value))) for name, value in link.scores.items())
+        props.extend([("x-link", link.link_type), ("x-src-doc", link.src_doc), ("x-tgt-doc", link.tgt_doc),
+                      ("x-src-ids", _format_ids(link.src_ids)), ("x-tgt-ids", _format_ids(link.tgt_ids))])
+        if link.cost is not None:
+            props.append(("x-cost", repr(float(link.cost))))
+        if link.similarity is not None:
+            props.append(("x-similarity", repr(float(link.similarity))))
+        props.extend((PROP_PROVENANCE_PREFIX + key, str(value)) for key, value in link.provenance.items())
+        # A unit whose source language differs from the header's says so (mixed fa/ar memories).
+        srclang = "" if link.src_lang == self._srclang else f' srclang="{_escape_attr(self._tag(link.src_lang))}"'
+        parts = [f'<tu tuid="{self.stats.units}" creationdate="{self._date}"{srclang}>']
+        parts.extend(f'<prop type="{_escape_attr(kind)}">{_escape_text(self._clean(value, where))}</prop>'
+                     for kind, value in props)
+        for lang, text in ((link.src_lang, link.src), (link.tgt_lang, link.tgt)):
+            parts.append(f'<tuv xml:lang="{_escape_attr(self._tag(lang))}"><seg>'
+                         f"{_escape_text(self._clean(text, where))}</seg></tuv>")
+        parts.append("</tu>\n")
+        self._handle.write("".join(parts))
+        return True
+
+
+def write_tmx(links: Iterable[BitextLink], handle: IO[str], srclang: Optional[str] = None,
+              lang_tags: Optional[Dict[str, str]] = None,
+              warn: Optional[Callable[[str], None]] = None) -> TmxWriteStats:
+    """Stream ``links`` into ``handle`` as one TMX document; the source language is the first
+    link's unless given."""
+    iterator = iter(links)
+    first = next(iterator, None)
+    srclang = srclang or (first.src_lang if first else "en")
+    with TmxWriter(handle, srclang, lang_tags, warn) as writer:
+        if first is not None:
+            writer.write(first)
+        for link in iterator:
+            writer.write(link)
+    return writer.stats
+
+
+# ---------------------------------------------------------------------------- reader
+
+
+def primary_language(tag: str) -> str:
+    """'fa-IR' -> 'fa', 'EN_us' -> 'en', 'ara' kept as 'ara' (only the primary subtag, lowercase)."""
+    return re.split(r"[-_]", tag.strip(), 1)[0].lower()
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def seg_text(seg) -> str:
+    """The text of a ``<seg>``: character data and ``<hi>`` text, without the native codes that
+    ``<bpt>/<ept>/<ph>/<it>/<ut>`` carry (those are formatting, not words)."""
+    parts = [seg.text or ""]
+    for child in seg:
+        if _local(child.tag) == "hi":
+            parts.append(seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+@dataclass
+class TmxHeader:
+    srclang: str = ""  # primary language, or "*all*"
+    attributes: Dict[str, str] = field(default_factory=dict)
+
+
+def _lang_of(element) -> str:
+    return element.get(XML_LANG) or element.get("lang") or ""
+
+
+def read_tmx(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str] = None
+             ) -> Iterator[BitextLink]:
+    """Stream the units of a TMX file as links (one per target-language variant of a unit).
+
+    The source variant is the one in the unit's or header's srclang, or ``src_lang`` when the
+    header says ``*all*``; ``tgt_lang`` picks one target language from multilingual units.
+    Malformed XML raises FormatError naming file and line.
+    """
+    from lxml import etree
+
+    path = Path(path)
+    header = TmxHeader()
+    try:
+        context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+                                  no_network=True, huge_tree=True, load_dtd=False, recover=False)
+        number = 0
+        for event, element in context:
+            name = _local(element.tag)
+            if event == "start":
+                if name == "header":
+                    header.attributes = {k: v for k, v in element.attrib.items()}
+                    header.srclang = primary_language(element.get("srclang") or "")
+                continue
+            if name != "tu":
+                continue
+            number += 1
+            yield from _unit_links(path, element, number, header, src_lang, tgt_lang)
+            element.clear()
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or (exc.position[0] if getattr(exc, "position", None) else "?")
+        raise FormatError(f"{path}:{line}: not well-formed TMX ({exc.msg})") from None
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _unit_links(path: Path, tu, number: int, header: TmxHeader, src_lang: Optional[str],
+                tgt_lang: Optional[str]) -> Iterator[BitextLink]:
+    variants = []
+    for tuv in tu:
+        if _local(tuv.tag) != "tuv":
+            continue
+        lang = primary_language(_lang_of(tuv))
+        seg = next((child for child in tuv if _local(child.tag) == "seg"), None)
+        if not lang or seg is None:
+            raise FormatError(f"{path}:{tuv.sourceline}: <tuv> without language or <seg>")
+        variants.append((lang, seg_text(seg)))
+    if len(variants) < 2:
+        raise FormatError(f"{path}:{tu.sourceline}: <tu> with fewer than two languages")
+    srclang = primary_language(tu.get("srclang") or "") or header.srclang
+    if srclang in ("", "*all*"):
+        srclang = src_lang or variants[0][0]
+    source = next((v for v in variants if v[0] == srclang), None)
+    if source is None:
+        raise FormatError(f"{path}:{tu.sourceline}: <tu> has no variant in its source language {srclang!r}")
+    props: Dict[str, str] = {}
+    for child in tu:
+        if _local(child.tag) == "prop" and child.get("type"):
+            props[child.get("type")] = child.text or ""
+    targets = [v for v in variants if v is not source and (tgt_lang is None or v[0] == tgt_lang)]
+    for lang, text in targets:
+        try:
+            yield _link_from_props(path, tu, number, source, (lang, text), props)
+        except ValueError as exc:
+            raise FormatError(f"{path}:{tu.sourceline}: bad aligner property ({exc})") from None
+
+
+def _link_from_props(path: Path, tu, number: int, source: Tuple[str, str], target: Tuple[str, str],
+                     props: Dict[str, str]) -> BitextLink:
+    scores = {kind[len(PROP_SCORE_PREFIX):]: float(value) for kind, value in props.items()
+              if kind.startswith(PROP_SCORE_PREFIX)}
+    provenance = {kind[len(PROP_PROVENANCE_PREFIX):]: value for kind, value in props.items()
+                  if kind.startswith(PROP_PROVENANCE_PREFIX)}
+    # Units from other tools have no document or sentence ids: the file and the unit's position
+    # stand in, so every unit is still a 1-1 link that can be scored and written out again.
+    src_doc = props.get("x-src-doc", path.name)
+    tgt_doc = props.get("x-tgt-doc", path.name)
+    src_ids = _parse_ids(props["x-src-ids"]) if "x-src-ids" in props else (number - 1,)
+    tgt_ids = _parse_ids(props["x-tgt-ids"]) if "x-tgt-ids" in props else (number - 1,)
+    return BitextLink(
+        src_doc=src_doc, tgt_doc=tgt_doc, src_lang=source[0], tgt_lang=target[0],
+        src_ids=src_ids, tgt_ids=tgt_ids, src=source[1], tgt=target[1],
+        cost=float(props["x-cost"]) if "x-cost" in props else None,
+        similarity=float(props["x-similarity"]) if "x-similarity" in props else None,
+        scores=scores, score=float(props[PROP_SCORE]) if PROP_SCORE in props else None,
+        provenance=provenance)

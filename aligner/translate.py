@@ -1,0 +1,348 @@
+"""Sentence translation with CTranslate2: streaming, length-sorted token batches, a resumable cache.
+
+    from aligner.translate import load_model, Translator, translate_sentences
+    model = load_model("fa-en")                      # installed pair, folder or .argosmodel
+    for t in Translator(model).translate(["..."]):   # streams Translation(text, score) in order
+        print(t.text)
+    translate_sentences(["..."], "fa-en", "fa", "en")   # -> list[str], for the later stages
+
+How it is fast: sentences are read in windows of a few thousand (memory stays flat however large
+the input); inside a window each distinct text is translated once, in batches of similar length
+whose padded size stays under a token budget; every finished batch goes into an SQLite cache
+keyed by model, decoding options and text, so a killed run resumes where it stopped and a rerun
+translates nothing. Sentences longer than ``max_input_tokens`` are split at clause punctuation
+(then at spaces) and their parts' translations joined: nothing is ever truncated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import sqlite3
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+import regex
+from tqdm import tqdm
+
+from .document import Document, Sentence
+from .errors import AlignerError, ModelError
+from .models import LAYOUTS, TranslationModel, find_installed, load_model  # noqa: F401 (re-exported API)
+from .paths import cache_dir
+
+DEVICES = ("auto", "cpu", "cuda")
+COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16",
+                 "int16", "float16", "bfloat16", "float32")
+# Clause boundaries (Latin and Arabic-script punctuation) where an over-long sentence may be cut.
+_CLAUSE_END = regex.compile(r"(?<=[,;:\u060C\u061B\u2013\u2014)\]])\s+")
+_SPACE = regex.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The best hypothesis for one sentence; ``score`` is CTranslate2's length-normalised log-prob."""
+
+    text: str
+    score: float
+    parts: int = 1  # >1 when the source was split because it exceeded max_input_tokens
+
+
+def resolve_device(device: str) -> str:
+    if device not in DEVICES:
+        raise AlignerError(f"unknown device {device!r} (choose from {', '.join(DEVICES)})")
+    if device != "auto":
+        return device
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+class Translator:
+    """Translates a stream of sentences with one model for one language pair.
+
+    Options mirror ctranslate2.Translator.translate_batch where they exist; ``max_batch_tokens``
+    bounds the padded source tokens of a batch, ``window`` how many sentences are held at once.
+    """
+
+    def __init__(self, model: Union[TranslationModel, str, Path], src_lang: Optional[str] = None,
+                 tgt_lang: Optional[str] = None, *, beam_size: int = 4, length_penalty: float = 1.0,
+                 max_decoding_length: int = 256, replace_unknowns: bool = True, device: str = "auto",
+                 compute_type: str = "default", threads: int = 0, max_batch_tokens: int = 4096,
+                 max_input_tokens: int = 256, window: int = 8192, cache: Union[bool, Path] = True,
+                 models_dir: Optional[Path] = None, progress: bool = False):
+        self.model = load_model(model, models_dir)
+        self.src_lang = src_lang or self.model.src_lang
+        self.tgt_lang = tgt_lang or self.model.tgt_lang
+        if not self.src_lang or not self.tgt_lang:
+            raise ModelError(f"{self.model.path}: the model does not say its languages; pass --from and --to")
+        self.model.check_pair(self.src_lang, self.tgt_lang)
+        if beam_size < 1 or max_batch_tokens < 1 or max_input_tokens < 4 or window < 1:
+            raise AlignerError("beam size, max batch tokens and window must be >= 1, max input tokens >= 4")
+        if compute_type not in COMPUTE_TYPES:
+            raise AlignerError(f"unknown compute type {compute_type!r} (choose from {', '.join(COMPUTE_TYPES)})")
+        self.device = resolve_device(device)
+        # int8 is the fastest exact-enough choice on CPUs; on GPUs let CTranslate2 pick.
+        self.compute_type = ("int8" if self.device == "cpu" else "auto") if compute_type == "default" else compute_type
+        self.threads = threads or min(os.cpu_count() or 1, 16)
+        self.options = dict(beam_size=beam_size, length_penalty=length_penalty,
+                            max_decoding_length=max_decoding_length, replace_unknowns=replace_unknowns)
+        self.max_batch_tokens = max_batch_tokens
+        self.max_input_tokens = max_input_tokens
+        self.window = window
+        self.progress = progress
+        if cache is True:
+            cache = cache_dir() / "translations.sqlite"
+        self.cache = TranslationCache(Path(cache)) if cache else None
+        self._ct2 = None
+        self.stats = {"sentences": 0, "translated": 0, "cached": 0, "source_tokens": 0, "target_tokens": 0}
+
+    def signature(self) -> str:
+        """What decides the output text: model, pair and decoding options (not threads or batching)."""
+        options = "|".join(f"{k}={v}" for k, v in sorted(self.options.items()))
+        return (f"{self.model.signature()}|{self.src_lang}>{self.tgt_lang}|{options}"
+                f"|max_input_tokens={self.max_input_tokens}|compute={self.compute_type}")
+
+    @property
+    def ctranslate2(self):
+        if self._ct2 is None:
+            self._ct2 = self.model.load_ctranslate2(self.device, self.compute_type, self.threads)
+        return self._ct2
+
+    # -- public API ----------------------------------------------------------------------------
+    def translate(self, sentences: Iterable[str]) -> Iterator[Translation]:
+        """Translations of ``sentences`` in input order, streamed window by window."""
+        iterator = iter(sentences)
+        with tqdm(desc=f"translating {self.src_lang}->{self.tgt_lang}", unit="sent", smoothing=0.1,
+                  disable=None if self.progress else True, leave=False) as bar:
+            while True:
+                window = list(itertools.islice(iterator, self.window))
+                if not window:
+                    return
+                done = self._translate_window(window, bar)
+                self.stats["sentences"] += len(window)
+                yield from (done[text] for text in window)
+
+    def translate_list(self, sentences: Sequence[str]) -> List[str]:
+        return [t.text for t in self.translate(sentences)]
+
+    # -- internals -----------------------------------------------------------------------------
+    def _translate_window(self, window: List[str], bar) -> Dict[str, Translation]:
+        unique = list(dict.fromkeys(window))
+        signature = self.signature()
+        done = self.cache.get_many(signature, unique) if self.cache is not None else {}
+        self.stats["cached"] += len(done)
+        for text in unique:
+            if not text.strip() and text not in done:
+                done[text] = Translation("", 0.0)  # nothing to translate; never sent to the model
+        bar.update(sum(1 for text in window if text in done))
+        # Each pending text becomes one or more token sequences (units), reassembled afterwards.
+        units: List[Tuple[str, int, List[str]]] = []
+        remaining: Dict[str, int] = {}
+        for text in unique:
+            if text not in done:
+                encoded = self._encode_parts(text)
+                remaining[text] = len(encoded)
+                units.extend((text, k, tokens) for k, tokens in enumerate(encoded))
+        parts: Dict[str, list] = {text: [None] * n for text, n in remaining.items()}
+        order = sorted(range(len(units)), key=lambda i: len(units[i][2]))
+        for batch in self._batches(order, units):
+            results = self._run_batch([units[i][2] for i in batch])
+            finished: Dict[str, Translation] = {}
+            for i, (text_out, score) in zip(batch, results):
+                text, k, _ = units[i]
+                parts[text][k] = (text_out, score)
+                remaining[text] -= 1
+                if remaining[text] == 0:
+                    pieces = parts.pop(text)
+                    finished[text] = Translation(" ".join(p for p, _ in pieces if p),
+                                                 sum(s for _, s in pieces) / len(pieces), len(pieces))
+            if finished:
+                done.update(finished)
+                if self.cache is not None:
+                    self.cache.put_many(signature, finished.items())
+                self.stats["translated"] += len(finished)
+                bar.update(sum(1 for text in window if text in finished))
+        return done
+
+    def _batches(self, order: List[int], units) -> Iterator[List[int]]:
+        """Consecutive runs of length-sorted units whose padded size fits the token budget."""
+        batch: List[int] = []
+        longest = 0
+        for i in order:
+            length = len(units[i][2])
+            if batch and max(longest, length) * (len(batch) + 1) > self.max_batch_tokens:
+                yield batch
+                batch, longest = [], 0
+            batch.append(i)
+            longest = max(longest, length)
+        if batch:
+            yield batch
+
+    def _run_batch(self, sources: List[List[str]]) -> List[Tuple[str, float]]:
+        prefix = self.model.target_prefix(self.tgt_lang)
+        results = self.ctranslate2.translate_batch(
+            sources, target_prefix=[prefix] * len(sources) if prefix else None, return_scores=True,
+            max_input_length=0, **self.options)
+        out = []
+        for source, result in zip(sources, results):
+            tokens = result.hypotheses[0]
+            self.stats["source_tokens"] += len(source)
+            self.stats["target_tokens"] += len(tokens)
+            out.append((self.model.decode(tokens, self.tgt_lang), result.scores[0]))
+        return out
+
+    def _encode_parts(self, text: str) -> List[List[str]]:
+        """Token sequences for ``text``: one, or several when it is longer than max_input_tokens."""
+        tokens = self.model.encode(text, self.src_lang)
+        if len(tokens) <= self.max_input_tokens:
+            return [tokens]
+        return [self.model.encode(piece, self.src_lang) for piece in self._split_text(text)]
+
+    def _split_text(self, text: str) -> List[str]:
+        """Cut at clause punctuation, then at spaces, then inside words, packing greedily."""
+        limit = self.max_input_tokens
+        fits = lambda piece: len(self.model.encode(piece, self.src_lang)) <= limit  # noqa: E731
+        pieces: List[str] = []
+        for clause in _CLAUSE_END.split(text):
+            if fits(clause):
+                pieces.append(clause)
+                continue
+            for word in _SPACE.split(clause):
+                while word and not fits(word):  # a "word" longer than the limit: cut it by characters
+                    cut = max(1, len(word) // 2)
+                    while cut > 1 and not fits(word[:cut]):
+                        cut //= 2
+                    pieces.append(word[:cut])
+                    word = word[cut:]
+                if word:
+                    pieces.append(word)
+        packed: List[str] = []
+        for piece in pieces:
+            if packed and fits(packed[-1] + " " + piece):
+                packed[-1] += " " + piece
+            else:
+                packed.append(piece)
+        return packed
+
+
+class PivotTranslator:
+    """src -> pivot -> tgt through two Translators, streamed; scores add up."""
+
+    def __init__(self, first: Translator, second: Translator):
+        self.first, self.second = first, second
+        self.src_lang, self.tgt_lang = first.src_lang, second.tgt_lang
+
+    def signature(self) -> str:
+        return f"pivot[{self.first.signature()} ; {self.second.signature()}]"
+
+    @property
+    def stats(self) -> dict:
+        return {key: self.first.stats[key] + self.second.stats[key] for key in self.first.stats}
+
+    def translate(self, sentences: Iterable[str]) -> Iterator[Translation]:
+        firsts: deque = deque()
+
+        def middle():
+            for translation in self.first.translate(sentences):
+                firsts.append(translation)
+                yield translation.text
+
+        for final in self.second.translate(middle()):
+            first = firsts.popleft()
+            yield Translation(final.text, first.score + final.score, max(first.parts, final.parts))
+
+    def translate_list(self, sentences: Sequence[str]) -> List[str]:
+        return [t.text for t in self.translate(sentences)]
+
+
+def make_translator(model, src_lang: str, tgt_lang: str, pivot: Optional[str] = None,
+                    models_dir: Optional[Path] = None, **options) -> Union[Translator, PivotTranslator]:
+    """A Translator for src->tgt: ``model`` (path/name/TranslationModel) or the installed one.
+
+    With ``pivot`` (e.g. 'en') and no direct model, chains src->pivot and pivot->tgt models.
+    """
+    if model is not None:
+        return Translator(model, src_lang, tgt_lang, models_dir=models_dir, **options)
+    direct = find_installed(src_lang, tgt_lang, models_dir)
+    if direct is not None:
+        return Translator(direct, src_lang, tgt_lang, **options)
+    if pivot and pivot not in (src_lang, tgt_lang):
+        first = find_installed(src_lang, pivot, models_dir)
+        second = find_installed(pivot, tgt_lang, models_dir)
+        missing = [f"{a}->{b}" for (a, b), m in (((src_lang, pivot), first), ((pivot, tgt_lang), second)) if m is None]
+        if missing:
+            raise ModelError(f"no installed model for {src_lang}->{tgt_lang}, nor for the pivot step "
+                             f"{' and '.join(missing)} (see `aligner models available`)")
+        return PivotTranslator(Translator(first, src_lang, pivot, **options),
+                               Translator(second, pivot, tgt_lang, **options))
+    hint = "" if pivot else "; --pivot en chains two models"
+    raise ModelError(f"no installed model for {src_lang}->{tgt_lang} (see `aligner models available`{hint})")
+
+
+def translate_sentences(texts: Sequence[str], model, src_lang: str, tgt_lang: str,
+                        pivot: Optional[str] = None, **options) -> List[str]:
+    """One translation per text, in order: the call the alignment stages use.
+
+    ``model`` is a folder, an .argosmodel file, an installed name, a pair name, a
+    TranslationModel, or None for the installed model of the pair.
+    """
+    return make_translator(model, src_lang, tgt_lang, pivot, **options).translate_list(texts)
+
+
+def translate_documents(documents: Iterable[Document], translator) -> Iterator[Tuple[Sentence, Translation]]:
+    """(sentence, translation) for every sentence of every (segmented) document, in order.
+
+    All documents feed one stream, so batches mix sentences of different files.
+    """
+    pending: deque = deque()
+
+    def texts():
+        for document in documents:
+            for sentence in document.sentences:
+                pending.append(sentence)
+                yield sentence.text
+
+    for translation in translator.translate(texts()):
+        yield pending.popleft(), translation
+
+
+class TranslationCache:
+    """SQLite store of translations keyed by sha1(translator signature, source text)."""
+
+    def __init__(self, path: Path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), timeout=60)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS translations "
+                             "(key BLOB PRIMARY KEY, text TEXT, score REAL, parts INTEGER)")
+        except (OSError, sqlite3.Error) as exc:
+            raise AlignerError(f"{path}: cannot open the translation cache ({exc})") from None
+
+    @staticmethod
+    def _key(signature: str, text: str) -> bytes:
+        return hashlib.sha1(f"{signature}\0{text}".encode("utf-8")).digest()
+
+    def get_many(self, signature: str, texts: Sequence[str]) -> Dict[str, Translation]:
+        keys = {self._key(signature, t): t for t in texts}
+        found: Dict[str, Translation] = {}
+        key_list = list(keys)
+        for start in range(0, len(key_list), 500):
+            chunk = key_list[start:start + 500]
+            rows = self._db.execute(
+                f"SELECT key, text, score, parts FROM translations WHERE key IN ({','.join('?' * len(chunk))})",
+                chunk)
+            for key, text, score, parts in rows:
+                found[keys[key]] = Translation(text, score, parts)
+        return found
+
+    def put_many(self, signature: str, items) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?)",
+                                 [(self._key(signature, s), t.text, t.score, t.parts) for s, t in items])
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]

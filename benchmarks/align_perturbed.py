@@ -1,0 +1,116 @@
+"""fa-en and ar-en alignment on documents rebuilt from parallel test sets and perturbed.
+
+Documents: FLORES-200 devtest articles (consecutive lines with one source URL, grouped into
+documents of >= 30 sentences), TICO-19 dev (grouped by source URL), UN v1 dev (ar-en, first
+1000 lines, grouped by document symbol into documents of >= 30 sentences) and the hadith
+stress case (Sahih Muslim, one multi-sentence hadith per unit, English often abridged; first
+300 hadiths in documents of 50). benchmarks/perturb.py then merges, splits, drops or inserts
+sentences (seeded, rate 0.15) and keeps the gold alignment. Prints strict F1 per corpus and
+perturbation for each method; the length-only method stands in for Gale-Church (no published
+peer numbers exist for these documents).
+
+    python benchmarks/align_perturbed.py                 # all corpora, embed + length
+    python benchmarks/align_perturbed.py --corpus flores-fa-en --method embed
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from perturb import KINDS, perturb  # noqa: E402
+
+from aligner.align import AlignConfig, align_sentences, score_alignment  # noqa: E402
+from aligner.embed import get_embedder  # noqa: E402
+from aligner.shared import shared_dir  # noqa: E402
+
+RATE = 0.15
+SEED = 1
+
+
+def _lines(path: Path) -> List[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _group(keys: List[str], min_size: int) -> List[range]:
+    """Runs of equal consecutive keys, merged until each holds at least min_size lines."""
+    groups, start = [], 0
+    for k in range(1, len(keys) + 1):
+        if k == len(keys) or (keys[k] != keys[k - 1] and k - start >= min_size):
+            groups.append(range(start, k))
+            start = k
+    return groups
+
+
+def load_corpus(name: str) -> List[Tuple[List[str], List[str]]]:
+    """Sentence-parallel documents (source, English) of a named corpus."""
+    data = shared_dir() / "data"
+    if name.startswith("flores"):
+        lang = name.split("-")[1]
+        keys = [line.split("\t")[0] for line in _lines(data / "flores200" / "devtest.metadata.tsv")[1:]]
+        src, en = _lines(data / "flores200" / f"devtest.{lang}"), _lines(data / "flores200" / "devtest.en")
+        groups = _group(keys, 30)
+    elif name.startswith("tico"):
+        lang = name.split("-")[1]
+        keys = [line.split("\t")[1] for line in _lines(data / "tico19" / "dev.ids")]
+        src, en = _lines(data / "tico19" / f"dev.{lang}"), _lines(data / "tico19" / "dev.en")
+        groups = _group(keys, 30)
+    elif name == "un-ar-en":
+        keys = [line.split()[0] for line in _lines(data / "un_v1" / "dev.ids")[:1000]]
+        src, en = _lines(data / "un_v1" / "dev.ar")[:1000], _lines(data / "un_v1" / "dev.en")[:1000]
+        groups = _group(keys, 30)
+    elif name == "hadith-ar-en":
+        src, en = _lines(data / "hadith_muslim" / "doc.ar")[:300], _lines(data / "hadith_muslim" / "doc.en")[:300]
+        groups = [range(k, min(k + 50, 300)) for k in range(0, 300, 50)]
+    else:
+        raise ValueError(f"unknown corpus {name}")
+    return [([src[i] for i in g], [en[i] for i in g]) for g in groups]
+
+
+CORPORA = ["flores-fa-en", "flores-ar-en", "tico-fa-en", "tico-ar-en", "un-ar-en", "hadith-ar-en"]
+
+
+def evaluate(corpus: str, kind: str, method: str, embedder) -> Dict[str, float]:
+    documents = load_corpus(corpus)
+    src_lang = corpus.split("-")[1]
+    golds, preds = [], []
+    for k, (src, tgt) in enumerate(documents):
+        # Inserted sentences come from another document of the same corpus.
+        filler = documents[(k + 1) % len(documents)][1]
+        p_src, p_tgt, gold = perturb(src, tgt, kind, RATE, SEED + k, filler)
+        links = align_sentences(p_src, p_tgt, src_lang, "en", embedder=embedder if method != "length" else None,
+                                config=AlignConfig(method=method))
+        golds.append(gold)
+        preds.append([(link.src_ids, link.tgt_ids) for link in links])
+    return score_alignment(golds, preds)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", choices=CORPORA, action="append")
+    parser.add_argument("--method", choices=["embed", "length"], action="append")
+    parser.add_argument("--embedder", default="e5-small")
+    args = parser.parse_args(argv)
+    corpora = args.corpus or CORPORA
+    methods = args.method or ["embed", "length"]
+    embedder = get_embedder(args.embedder) if "embed" in methods else None
+    print(f"strict F1 (lax F1) per perturbation, rate {RATE}, seed {SEED}")
+    print(f"{'corpus':14} {'method':7} " + " ".join(f"{k:>12}" for k in KINDS) + f" {'time s':>7}")
+    for corpus in corpora:
+        for method in methods:
+            start = time.perf_counter()
+            cells = []
+            for kind in KINDS:
+                result = evaluate(corpus, kind, method, embedder)
+                cells.append(f"{result['strict_f1']:.3f} ({result['lax_f1']:.3f})")
+            print(f"{corpus:14} {method:7} " + " ".join(f"{c:>12}" for c in cells)
+                  + f" {time.perf_counter() - start:7.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""Tiny random-weight models in every layout, built once per test session (imported by tests)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location("make_test_models", REPO / "scripts" / "make_test_models.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_test_models = _builder()
+
+
+@pytest.fixture(scope="session")
+def test_models(tmp_path_factory):
+    """name -> path: argos_fa_en / argos_en_ar (.argosmodel), marian_fa_en, nllb, m2m (folders)."""
+    return make_test_models.make_all(tmp_path_factory.mktemp("test-models"))

@@ -1,0 +1,327 @@
+"""Sentence alignment: evaluation, search, signals, the aligner and the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from aligner.align import (AlignConfig, align_sentences, format_vecalign, parse_vecalign_alignments,
+                           read_vecalign_alignments, score_alignment)
+from aligner.align import search, signals
+from aligner.cli import main
+from aligner.errors import AlignerError, FormatError
+
+
+# --- evaluation ---------------------------------------------------------------------------
+
+GOLD = [((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2, 3))]
+
+
+@pytest.mark.parametrize("pred, expected", [
+    (GOLD, dict(strict_p=1.0, strict_r=1.0, lax_p=1.0, lax_r=1.0)),
+    # 2-1 split into 1-1 + 1-0: strict miss, lax hit for the 1-1, the 1-0 a miss.
+    ([((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), ()), ((4,), (2, 3))],
+     dict(strict_p=3 / 5, strict_r=2 / 3, lax_p=4 / 5, lax_r=1.0)),
+    # Everything shifted by one target sentence: nothing overlaps.
+    ([((0,), ()), ((1, 2), (0,)), ((3,), (1,)), ((4,), (2, 3))],
+     dict(strict_p=1 / 4, strict_r=1 / 3, lax_p=1 / 4, lax_r=1 / 3)),
+])
+def test_score_alignment_counts_like_vecalign(pred, expected):
+    result = score_alignment(GOLD, pred)
+    for key, value in expected.items():
+        assert result[key] == pytest.approx(value), key
+    p, r = result["strict_p"], result["strict_r"]
+    assert result["strict_f1"] == pytest.approx(2 * p * r / (p + r))
+
+
+def test_score_alignment_sums_counts_over_documents():
+    one = score_alignment(GOLD, GOLD[:2])
+    both = score_alignment([GOLD, GOLD], [GOLD[:2], GOLD])
+    assert one["strict_r"] == pytest.approx(2 / 3)
+    assert both["strict_r"] == pytest.approx(5 / 6)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[0]:[0]\n[1, 2]:[1]\n[]:[2]\n", [((0,), (0,)), ((1, 2), (1,)), ((), (2,))]),
+    ("[0]:[0, 1]:0.125\n\n[1]:[]:0.3\n", [((0,), (0, 1)), ((1,), ())]),
+])
+def test_read_vecalign_alignments(tmp_path, text, expected):
+    path = tmp_path / "gold"
+    path.write_text(text, encoding="utf-8")
+    assert read_vecalign_alignments(path) == expected
+
+
+def test_vecalign_format_round_trips():
+    lines = list(format_vecalign([((0, 1), (0,), 0.5), ((), (1,), 0.2)]))
+    assert lines == ["[0, 1]:[0]:0.50000", "[]:[1]:0.20000"]
+    assert parse_vecalign_alignments(lines) == [((0, 1), (0,)), ((), (1,))]
+
+
+@pytest.mark.parametrize("bad", ["0:0", "[0]-[1]", "[a]:[1]"])
+def test_read_vecalign_alignments_rejects_bad_lines(tmp_path, bad):
+    path = tmp_path / "gold"
+    path.write_text(f"[0]:[0]\n{bad}\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"gold:2"):
+        read_vecalign_alignments(path)
+
+
+# --- search -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("max_link, expected", [
+    (2, [(1, 1), (1, 0), (0, 1)]),
+    (4, [(1, 1), (1, 2), (2, 1), (1, 3), (2, 2), (3, 1), (1, 0), (0, 1)]),
+])
+def test_link_types(max_link, expected):
+    assert search.link_types(max_link) == expected
+
+
+def _truth_scorer(truth):
+    """A score function that rewards exactly the links of ``truth``."""
+    wanted = {(s1, t1, s1 - s0, t1 - t0) for s0, s1, t0, t1 in truth}
+
+    def score(i, a, b, cols):
+        return np.array([1.0 if (i, int(j), a, b) in wanted else -5.0 for j in cols])
+    return score
+
+
+TRUTH = [(0, 1, 0, 1), (1, 3, 1, 2), (3, 4, 2, 2), (4, 5, 2, 3), (5, 5, 3, 4), (5, 6, 4, 6), (6, 8, 6, 8)]
+
+
+@pytest.mark.parametrize("band", ["full", "around"])
+def test_band_dp_finds_the_rewarded_path(band):
+    n, m = 8, 8
+    lo, hi = search.full_band(n, m) if band == "full" else search.band_around(TRUTH, n, m, 1)
+    path = search.band_dp(n, m, lo, hi, search.link_types(4), _truth_scorer(TRUTH), -0.5)
+    assert path == TRUTH
+
+
+def test_band_around_is_monotone_and_covers_the_path():
+    lo, hi = search.band_around(TRUTH, 8, 8, 2)
+    assert lo[0] == 0 and hi[-1] == 8
+    assert (np.diff(lo) >= 0).all() and (np.diff(hi) >= 0).all()
+    for s0, s1, t0, t1 in TRUTH:
+        assert lo[s0] <= t0 and hi[s1] >= t1
+
+
+# --- the aligner on synthetic vectors (exercises coarse-to-fine without an embedder) -------
+
+def _synthetic(n, seed=0):
+    """Random sentence vectors; the target merges some pairs, drops and inserts sentences."""
+    rng = np.random.default_rng(seed)
+    src = rng.normal(size=(n, 64)).astype(np.float32)
+    tgt, gold, i = [], [], 0
+    while i < n:
+        kind = rng.choice(["11", "21", "10", "01"], p=[0.85, 0.07, 0.04, 0.04])
+        if kind == "21" and i + 1 < n:
+            gold.append(((i, i + 1), (len(tgt),)))
+            tgt.append(src[i] + src[i + 1])
+            i += 2
+        elif kind == "10":
+            gold.append(((i,), ()))
+            i += 1
+        elif kind == "01":
+            gold.append(((), (len(tgt),)))
+            tgt.append(rng.normal(size=64).astype(np.float32))
+        else:
+            gold.append(((i,), (len(tgt),)))
+            tgt.append(src[i])
+            i += 1
+    tgt = np.array(tgt) + 0.3 * rng.normal(size=(len(tgt), 64)).astype(np.float32)
+    unit = lambda v: v / np.linalg.norm(v, axis=1, keepdims=True)  # noqa: E731
+    return unit(src), unit(tgt).astype(np.float32), gold
+
+
+@pytest.mark.parametrize("n", [60, 700])
+def test_aligner_recovers_synthetic_alignments(n):
+    src_vectors, tgt_vectors, gold = _synthetic(n)
+    src = [f"s{i} " + "x" * 40 for i in range(n)]
+    tgt = [f"t{j} " + "y" * 40 for j in range(len(tgt_vectors))]
+    links = align_sentences(src, tgt, "en", "en", config=AlignConfig(method="embed"),
+                            src_vectors=src_vectors, tgt_vectors=tgt_vectors)
+    assert sorted(i for link in links for i in link.src_ids) == list(range(n))
+    assert sorted(j for link in links for j in link.tgt_ids) == list(range(len(tgt)))
+    assert score_alignment(gold, [(l.src_ids, l.tgt_ids) for l in links])["strict_f1"] > 0.9
+
+
+# --- signals and methods on text ------------------------------------------------------------
+
+SRC = ["The meeting starts at 9:30 in room 12.", "It was cold.", "Snow fell all night.",
+       "Where is the station?", "Prices rose by 4.5 percent in 2023.", "Nobody came."]
+TGT = ["Die Sitzung beginnt um 9:30 in Raum 12.", "Es war kalt und Schnee fiel die ganze Nacht.",
+       "Wo ist der Bahnhof?", "Die Preise stiegen 2023 um 4,5 Prozent.", "Niemand kam."]
+# A perfect "machine translation" of SRC into the target language.
+MT = ["Die Sitzung beginnt um 9:30 in Raum 12.", "Es war kalt.", "Schnee fiel die ganze Nacht.",
+      "Wo ist der Bahnhof?", "Die Preise stiegen um 4,5 Prozent in 2023.", "Niemand kam."]
+EXPECTED = [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,)), ((4,), (3,)), ((5,), (4,))]
+
+
+@pytest.mark.parametrize("method", ["mt", "length"])
+def test_methods_align_a_small_document(method):
+    links = align_sentences(SRC, TGT, "en", "de", translations=MT if method == "mt" else None,
+                            config=AlignConfig(method=method))
+    predicted = [(l.src_ids, l.tgt_ids) for l in links]
+    if method == "mt":
+        assert predicted == EXPECTED
+    else:  # lengths alone get the easy 1-1 links
+        assert ((0,), (0,)) in predicted and ((5,), (4,)) in predicted
+    assert all(0.0 <= l.similarity <= 1.0 for l in links)
+
+
+@pytest.mark.parametrize("src, tgt, src_lang, tgt_lang, expected", [
+    ("Il a payé ۱۲۳ dollars.", "He paid 123 dollars.", "fr", "en", {"123": 1}),
+    ("گزارش BBC درباره https://x.org", "The BBC report https://x.org", "fa", "en", {"bbc": 1, "https://x.org": 1}),
+    ("چرا؟ «نه»", 'Why? "No"', "fa", "en", {"?": 1, '"': 2}),
+])
+def test_anchor_tokens_match_across_scripts(src, tgt, src_lang, tgt_lang, expected):
+    src_tokens, tgt_tokens = signals.document_anchors([src], [tgt], src_lang, tgt_lang)
+    common = src_tokens[0] & tgt_tokens[0]
+    assert common == Counter(expected)
+
+
+def test_pair_stats_block_sums_match_direct_counts():
+    grams = [signals.char_ngrams(t) for t in MT]
+    ref = [signals.char_ngrams(t) for t in TGT]
+    stats = signals.PairStats.compute(grams, ref, np.zeros(6, int), np.full(6, 5))
+    direct = sum(signals.overlap(grams[r], ref[c]) for r in (1, 2) for c in (1, 2))
+    assert stats.block_sum(1, 3, np.array([1]), np.array([3]))[0] == direct
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(translations=["a"]), "1 translations for 6 sentences"),
+    (dict(config=AlignConfig(method="mt")), "needs translations"),
+    (dict(config=AlignConfig(method="nope")), "unknown alignment method"),
+])
+def test_align_sentences_rejects_bad_input(kwargs, message):
+    with pytest.raises(AlignerError, match=message):
+        align_sentences(SRC, TGT, "en", "de", **kwargs)
+
+
+@pytest.mark.parametrize("src, tgt", [([], ["a", "b"]), (["a"], [])])
+def test_empty_side_gives_unaligned_links(src, tgt):
+    links = align_sentences(src, tgt, config=AlignConfig(method="length"))
+    assert [(l.src_ids, l.tgt_ids) for l in links] == [((i,), ()) for i in range(len(src))] + \
+        [((), (j,)) for j in range(len(tgt))]
+
+
+# --- real embeddings (e5-small, a handful of sentences) --------------------------------------
+
+FA = ["امروز هوا بسیار سرد بود.", "بچه‌ها در پارک بازی کردند.", "قیمت نفت ۵ درصد افزایش یافت.",
+      "دولت برنامه جدیدی را اعلام کرد."]
+EN = ["The weather was very cold today.", "The children played in the park.",
+      "Oil prices rose by 5 percent.", "The government announced a new plan."]
+UNRELATED = ["My cat sleeps on the sofa.", "Football is popular in Brazil.", "The recipe needs two eggs.",
+             "He studied chemistry at university."]
+
+
+def test_embeddings_align_persian_with_english_and_reject_unrelated_text():
+    from aligner.embed import get_embedder
+
+    embedder = get_embedder("e5-small")
+    merged = [EN[0], EN[1] + " " + EN[2], EN[3]]
+    links = align_sentences(FA, merged, "fa", "en", embedder=embedder, config=AlignConfig(method="embed"))
+    assert [(l.src_ids, l.tgt_ids) for l in links] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    assert min(l.similarity for l in links) > 0.5
+    unrelated = align_sentences(FA, UNRELATED, "fa", "en", embedder=embedder, config=AlignConfig(method="embed"))
+    assert max(l.similarity for l in unrelated) < 0.5
+
+
+# --- CLI ------------------------------------------------------------------------------------
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_cli_aligns_presegmented_files_to_jsonl(tmp_path):
+    src = _write(tmp_path / "doc.en.txt", SRC)
+    tgt = _write(tmp_path / "doc.de.txt", TGT)
+    mt = _write(tmp_path / "doc.mt", MT)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["align", src, tgt, "--src-lang", "en", "--tgt-lang", "de",
+                                       "--presegmented", "--translation", mt, "--method", "mt", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [[r["src_ids"], r["tgt_ids"]] for r in records] == [list(map(list, link)) for link in EXPECTED]
+    assert records[1]["src"] == "It was cold. Snow fell all night."
+    assert records[1]["provenance"]["aligner"].startswith("method:mt|")
+
+
+@pytest.mark.parametrize("fmt, first_line", [("vecalign", "[0]:[0]:"), ("tsv", "0\t0\t")])
+def test_cli_formats(tmp_path, fmt, first_line):
+    src = _write(tmp_path / "a.txt", SRC)
+    tgt = _write(tmp_path / "b.txt", TGT)
+    result = CliRunner().invoke(main, ["align", src, tgt, "--src-lang", "en", "--tgt-lang", "de", "--presegmented",
+                                       "--method", "length", "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(first_line)
+
+
+def test_cli_pairs_folders_by_name_and_segments_raw_text(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "de").mkdir()
+    _write(tmp_path / "en" / "news.en.txt", [" ".join(SRC)])
+    _write(tmp_path / "de" / "news.de.txt", [" ".join(TGT)])
+    result = CliRunner().invoke(main, ["align", str(tmp_path / "en"), str(tmp_path / "de"), "--src-lang", "en",
+                                       "--tgt-lang", "en", "--method", "length"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert {r["src_doc"] for r in records} == {"news.en.txt"}
+    assert sorted(i for r in records for i in r["src_ids"]) == list(range(len(SRC)))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--translation", "{mt_short}"], "1 lines, but the document has 6 sentences"),
+    (["--method", "mt"], "needs translations"),
+])
+def test_cli_reports_user_errors_in_one_line(tmp_path, args, message):
+    src = _write(tmp_path / "a.txt", SRC)
+    tgt = _write(tmp_path / "b.txt", TGT)
+    short = _write(tmp_path / "short.mt", MT[:1])
+    args = [a.format(mt_short=short) for a in args]
+    result = CliRunner().invoke(main, ["align", src, tgt, "--presegmented", "--src-lang", "en", "--tgt-lang", "de"]
+                                + args)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+# --- documents: paragraphs and --min-similarity ---------------------------------------------
+
+def _document(lang, paragraphs):
+    from aligner.document import Document, Sentence
+
+    sentences = [Sentence("d", k, p, 0, 0, text, text, lang)
+                 for k, (p, text) in enumerate((p, t) for p, texts in enumerate(paragraphs) for t in texts)]
+    return Document("d", "", lang, sentences=sentences)
+
+
+@pytest.mark.parametrize("src_paragraphs, tgt_paragraphs, expected", [
+    ([2, 1], [1, 2], [(range(0, 2), range(0, 1)), (range(2, 3), range(1, 3))]),
+    ([2, 1], [3], [(range(0, 3), range(0, 3))]),  # counts differ: one piece
+    ([3], [3], [(range(0, 3), range(0, 3))]),
+])
+def test_paragraphs_are_hard_delimiters_only_when_counts_match(src_paragraphs, tgt_paragraphs, expected):
+    from aligner.align.documents import paragraph_segments
+
+    src = _document("en", [["x"] * k for k in src_paragraphs])
+    tgt = _document("de", [["y"] * k for k in tgt_paragraphs])
+    assert paragraph_segments(src.sentences, tgt.sentences) == expected
+
+
+def test_min_similarity_turns_weak_links_into_unaligned_ones():
+    from aligner.align.documents import align_documents, split_below
+
+    src = _document("en", [SRC])
+    tgt = _document("de", [TGT])
+    links = align_documents(src, tgt, translations=MT, config=AlignConfig(method="mt"))
+    links[1].similarity = 0.2  # the 2-1 link
+    threshold = 0.5
+    kept = split_below(links, threshold, src, tgt)
+    assert [(l.src_ids, l.tgt_ids) for l in kept[1:4]] == [((1,), ()), ((2,), ()), ((), (1,))]
+    assert sorted(i for l in kept for i in l.src_ids) == list(range(len(SRC)))
+    assert sorted(j for l in kept for j in l.tgt_ids) == list(range(len(TGT)))
+    assert all(l.is_unaligned or l.similarity >= threshold for l in kept)
+    assert sum(l.is_unaligned for l in kept) > sum(l.is_unaligned for l in links)

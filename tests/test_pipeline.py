@@ -1,0 +1,153 @@
+"""aligner run: the whole pipeline on the sample corpus, resumability, MT fallback, bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from aligner.bitext import read_bitext
+from aligner.cli import main
+from aligner.errors import AlignerError
+from aligner.pipeline import RunOptions, run
+from aligner.segment import segment_document
+from aligner.reading import read_documents
+
+from conftest import CORPORA
+from model_fixtures import test_models  # noqa: F401 (fixture)
+
+FA_SOURCE = CORPORA / "fa" / "police-telegram-cooperation.txt"
+FA_TARGETS = CORPORA / "parallel" / "fa-en" / "en"
+AR_SOURCE = CORPORA / "ar" / "durov-case-paris-prosecutor.txt"
+AR_TARGETS = CORPORA / "parallel" / "ar-en" / "en"
+
+
+def sentence_count(path: Path, lang: str) -> int:
+    return len(segment_document(next(read_documents([str(path)], lang=lang))).sentences)
+
+
+@pytest.fixture
+def fa_inputs(tmp_path):
+    """A source folder holding the parallel Persian article and one without a translation."""
+    folder = tmp_path / "fa"
+    folder.mkdir()
+    shutil.copy(FA_SOURCE, folder)
+    shutil.copy(CORPORA / "fa" / "ministry-telegram-no-talks.txt", folder)
+    return folder
+
+
+@pytest.mark.parametrize("source, targets, lang", [(FA_SOURCE, FA_TARGETS, "fa"), (AR_SOURCE, AR_TARGETS, "ar")])
+def test_every_sentence_once_and_all_outputs(tmp_path, source, targets, lang, shared_dir):
+    summary = run([str(source)], tmp_path / "out", RunOptions(lang, "en"), targets=str(targets), progress=False)
+    links = list(read_bitext(summary.outputs["jsonl"]))
+    src_ids = sorted(i for link in links for i in link.src_ids)
+    tgt_ids = sorted(j for link in links for j in link.tgt_ids)
+    assert src_ids == list(range(sentence_count(source, lang)))
+    assert tgt_ids == list(range(sentence_count(targets / source.name, "en")))
+    assert all(0.0 <= link.score <= 1.0 for link in links)
+    dtd = etree.DTD(str(shared_dir / "standards" / "tmx14.dtd"))
+    tmx = etree.parse(str(summary.outputs["tmx"]))
+    assert dtd.validate(tmx), dtd.error_log
+    units = tmx.findall(".//tu")
+    assert len(units) == sum(not link.is_unaligned for link in links)
+    tsv_rows = summary.outputs["tsv"].read_text(encoding="utf-8").splitlines()
+    assert len(tsv_rows) == len(links) + 1
+    page = summary.outputs["report"].read_text(encoding="utf-8")
+    assert 'dir="rtl"' in page and source.name in page
+
+
+def test_source_text_kept_byte_for_byte(tmp_path):
+    summary = run([str(FA_SOURCE)], tmp_path / "out", RunOptions("fa", "en"), targets=str(FA_TARGETS),
+                  progress=False)
+    document = segment_document(next(read_documents([str(FA_SOURCE)], lang="fa")))
+    for link in read_bitext(summary.outputs["jsonl"]):
+        assert link.src == " ".join(document.sentences[i].text for i in link.src_ids)
+
+
+def test_missing_target_without_model_is_reported_not_dropped(tmp_path, fa_inputs):
+    summary = run([str(fa_inputs)], tmp_path / "out", RunOptions("fa", "en"), targets=str(FA_TARGETS),
+                  progress=False)
+    by_doc = {result.job.source.doc_id: result for result in summary.results}
+    lonely = by_doc["ministry-telegram-no-talks.txt"]
+    assert lonely.job.target is None
+    assert all(link.is_unaligned for link in lonely.links)
+    assert sum(len(link.src_ids) for link in lonely.links) == sentence_count(
+        fa_inputs / "ministry-telegram-no-talks.txt", "fa")
+    assert any("ministry-telegram-no-talks.txt" in note for note in summary.notes)
+    assert "ministry-telegram-no-talks.txt" in summary.outputs["report"].read_text(encoding="utf-8")
+
+
+def test_resume_skips_finished_documents_and_redoes_changed_ones(tmp_path, fa_inputs):
+    out = tmp_path / "out"
+    options = RunOptions("fa", "en")
+    first = run([str(fa_inputs)], out, options, targets=str(FA_TARGETS), progress=False)
+    combined = first.outputs["jsonl"].read_bytes()
+    second = run([str(fa_inputs)], out, options, targets=str(FA_TARGETS), progress=False)
+    assert all(result.reused for result in second.results)
+    assert second.outputs["jsonl"].read_bytes() == combined
+    # A run killed before finishing a document leaves no manifest for it: only that one is redone.
+    next((out / "documents").glob("police*.done.json")).unlink()
+    third = run([str(fa_inputs)], out, options, targets=str(FA_TARGETS), progress=False)
+    assert [r.reused for r in third.results] == [True, False]
+    assert third.outputs["jsonl"].read_bytes() == combined
+    changed = run([str(fa_inputs)], out, RunOptions("fa", "en", max_link=3), targets=str(FA_TARGETS),
+                  progress=False)
+    assert not any(result.reused for result in changed.results)
+
+
+def test_parallel_jobs_give_the_same_output(tmp_path, fa_inputs):
+    one = run([str(fa_inputs)], tmp_path / "one", RunOptions("fa", "en"), targets=str(FA_TARGETS), progress=False)
+    two = run([str(fa_inputs)], tmp_path / "two", RunOptions("fa", "en"), targets=str(FA_TARGETS), jobs=2,
+              progress=False)
+    assert one.outputs["jsonl"].read_bytes() == two.outputs["jsonl"].read_bytes()
+
+
+def test_with_a_model_and_no_targets_aligns_with_own_translation(tmp_path, test_models):
+    summary = run([str(FA_SOURCE)], tmp_path / "out", RunOptions("fa", "en", model=str(test_models["argos_fa_en"])),
+                  progress=False)
+    links = list(read_bitext(summary.outputs["jsonl"]))
+    assert summary.translation_model is not None
+    assert sum(len(link.src_ids) for link in links) == sentence_count(FA_SOURCE, "fa")
+    assert all(link.tgt_doc.endswith("(MT)") for link in links)
+    assert all("mt" in link.scores for link in links if not link.is_unaligned)
+
+
+def test_min_score_keeps_low_pairs_out_of_the_tmx_only(tmp_path):
+    summary = run([str(FA_SOURCE)], tmp_path / "out", RunOptions("fa", "en"), targets=str(FA_TARGETS),
+                  min_score=0.99, progress=False)
+    links = list(read_bitext(summary.outputs["jsonl"]))
+    kept = [link for link in links if not link.is_unaligned and link.score >= 0.99]
+    assert len(etree.parse(str(summary.outputs["tmx"])).findall(".//tu")) == len(kept)
+    assert any("--min-score" in note for note in summary.notes)
+
+
+def test_cli_main_job_prints_summary(tmp_path, fa_inputs):
+    result = CliRunner().invoke(main, ["run", str(fa_inputs), "--targets", str(FA_TARGETS), "--from", "fa",
+                                       "--to", "en", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "police-telegram-cooperation.txt" in result.stdout
+    assert "aligner models install fa-en" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "aligned.tmx", "aligned.tsv", "bitext.jsonl", "documents", "report.html"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--from", "fa", "--to", "en", "--model", "/nonexistent/model"], "/nonexistent/model"),
+    (["--from", "en", "--to", "fa"], "text is 'fa'"),
+])
+def test_cli_bad_input_is_one_line_exit_2(tmp_path, args, message):
+    result = CliRunner().invoke(main, ["run", str(FA_SOURCE), "-o", str(tmp_path / "out"), *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_library_raises_aligner_error_for_unknown_model(tmp_path):
+    with pytest.raises(AlignerError):
+        run([str(FA_SOURCE)], tmp_path / "out", RunOptions("fa", "en", model=str(tmp_path / "missing")),
+            progress=False)

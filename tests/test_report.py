@@ -1,0 +1,207 @@
+"""report.html: content, escaping, direction attributes, suspicion signals (no browser needed)."""
+
+from __future__ import annotations
+
+import html.parser
+import re
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from aligner.bitext import BitextLink
+from aligner.report import LengthModel, histogram_svg, render_report, suspicion, write_report
+
+
+def _lines(path: Path, count: int) -> List[str]:
+    return path.read_text(encoding="utf-8").split("\n")[:count]
+
+
+def flores_links(shared_dir: Path, count: int = 60) -> List[BitextLink]:
+    """A bitext in the shape the aligner writes, made from FLORES devtest articles.
+
+    Documents are FLORES articles (consecutive lines with one URL). Most links are the true 1-1
+    pairs; some documents get the faults a real run has: a 2-1 merge with the left-over target
+    as 0-1, a shifted (wrong) pairing, a dropped target sentence (1-0) and an untranslated copy.
+    Scores are fixture values: high for true pairs, low for shifted ones.
+    """
+    flores = shared_dir / "data" / "flores200"
+    urls = [row.split("\t")[0] for row in _lines(flores / "devtest.metadata.tsv", count + 1)[1:]]
+    texts = {lang: _lines(flores / f"devtest.{lang}", count) for lang in ("en", "fa", "ar")}
+    documents: List[List[int]] = []
+    for index, url in enumerate(urls):
+        if index == 0 or url != urls[index - 1]:
+            documents.append([])
+        documents[-1].append(index)
+    links = []
+    for number, indices in enumerate(documents):
+        tgt_lang = "fa" if number % 3 else "ar"
+        name = urls[indices[0]].rsplit("/", 1)[-1]
+        src_doc, tgt_doc = f"{name}.en.txt", f"{name}.{tgt_lang}.txt"
+        en, tgt = texts["en"], texts[tgt_lang]
+
+        def link(src_ids, tgt_ids, score, tgt_text=None):
+            src_text = " ".join(en[indices[i]] for i in src_ids)
+            links.append(BitextLink(
+                src_doc, tgt_doc, "en", tgt_lang, tuple(src_ids), tuple(tgt_ids), src_text,
+                tgt_text if tgt_text is not None else " ".join(tgt[indices[i]] for i in tgt_ids),
+                score=None if not src_ids or not tgt_ids else score,
+                scores={} if not src_ids or not tgt_ids else {"similarity": score, "length": min(1, score + .1)},
+                provenance={"aligner": "fixture"}))
+
+        positions = list(range(len(indices)))
+        if number == 2 and len(indices) >= 3:  # 2-1 merge, the second target left over
+            link([0, 1], [0], 0.62)
+            link([], [1], None)
+            positions = positions[2:]
+        elif number == 4:  # shifted: each English sentence paired with the next translation
+            for i in positions[:-1]:
+                link([i], [i + 1], 0.12 + 0.01 * i)
+            link([positions[-1]], [], None)
+            link([], [0], None)
+            continue
+        elif number == 5:  # the last target sentence was dropped
+            link([positions[-1]], [], None)
+            positions = positions[:-1]
+        elif number == 7:  # an untranslated copy slipped through with a good score
+            link([0], [0], 0.91, tgt_text=en[indices[0]])
+            positions = positions[1:]
+        for i in positions:
+            link([i], [i], round(0.70 + 0.25 * ((indices[i] * 37) % 11) / 10, 3))
+    return links
+
+
+class _Collect(html.parser.HTMLParser):
+    """Cells with their attributes, and every attribute that could fetch something."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells, self.fetching = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "td" and "dir" in attrs:
+            self.cells.append(attrs)
+        for name in ("src", "href", "srcset", "data"):
+            if name in attrs and not (attrs[name] or "").startswith("#"):
+                self.fetching.append((tag, name, attrs[name]))
+
+
+@pytest.fixture(scope="module")
+def links(shared_dir):
+    return flores_links(shared_dir)
+
+
+@pytest.fixture(scope="module")
+def page(links):
+    return render_report(links, notes=["corpora/x.fa.txt skipped: not UTF-8"], title="test run")
+
+
+def test_page_is_self_contained_and_valid(page):
+    collect = _Collect()
+    collect.feed(page)
+    assert page.startswith("<!DOCTYPE html>")
+    assert collect.fetching == []
+    assert "<script" not in page and "@import" not in page and "url(" not in page
+
+
+def test_sentence_cells_carry_direction_and_language(page, links):
+    collect = _Collect()
+    collect.feed(page)
+    by_lang = {(cell["lang"], cell["dir"]) for cell in collect.cells}
+    assert by_lang == {("en", "ltr"), ("fa", "rtl"), ("ar", "rtl")}
+
+
+def test_counts_per_link_type(page, links):
+    for link_type, expected in (("1-1", sum(l.link_type == "1-1" for l in links)),
+                                ("2-1", 1), ("0-1", 2), ("1-0", 2)):
+        row = re.search(rf"<tr><td>{link_type}</td>(.*?)</tr>", page)
+        assert row, link_type
+        numbers = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
+        assert int(numbers[-1]) == expected
+
+
+def test_lowest_scoring_lists_the_shifted_pairs_first(page, links):
+    section = page.split('id="lowest"')[1].split('id="suspicious"')[0]
+    shifted = [l for l in links if l.score is not None and l.score < 0.2]
+    assert shifted
+    first_row = section.split("<tbody>")[1].split("</tr>")[0]
+    assert f"{min(l.score for l in shifted):.3f}" in first_row
+    assert section.count("<tr>") - 1 == min(50, sum(l.score is not None for l in links))
+
+
+def test_untranslated_copy_is_most_suspicious(page, links):
+    section = page.split('id="suspicious"')[1]
+    first_row = section.split("<tbody>")[1].split("</tr>")[0]
+    assert "source and target identical" in first_row
+
+
+def test_notes_list_run_notes_and_unaligned_sentences(page):
+    notes = page.split('class="notes"')[1].split("</div>")[0]
+    assert "corpora/x.fa.txt skipped: not UTF-8" in notes
+    assert "2 source and 2 target sentences are unaligned" in notes
+
+
+def test_every_document_pair_has_a_row(page, links):
+    section = page.split('id="documents"')[1].split('id="lowest"')[0]
+    for src_doc in {l.src_doc for l in links}:
+        assert f"<bdi>{src_doc}</bdi>" in section or f"<bdi>{src_doc.replace('&', '&amp;')}</bdi>" in section
+
+
+@pytest.mark.parametrize("text, escaped", [
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ('"quoted" & <b>', "&quot;quoted&quot; &amp; &lt;b&gt;"),
+])
+def test_text_from_data_is_escaped(text, escaped):
+    link = BitextLink(text, "t.fa", "en", "fa", (0,), (0,), text, "متن", score=0.1)
+    page = render_report([link], notes=[text])
+    assert text not in page
+    assert escaped in page
+
+
+def test_empty_bitext_renders():
+    page = render_report([])
+    assert "Nothing was dropped and every sentence is aligned." in page and "no links" in page
+
+
+def test_unscored_bitext_renders_with_empty_sections():
+    link = BitextLink("a.en", "a.fa", "en", "fa", (0,), (0,), "Hello.", "سلام.")
+    page = render_report([link])
+    assert "no link has a score yet" in page and "1 aligned pair(s) have no score" in page
+
+
+@pytest.mark.parametrize("values, heights", [
+    ([0.0, 0.01, 0.99, 1.0], {0: 2, 19: 2}),
+    ([0.5] * 3 + [0.26], {10: 3, 5: 1}),
+])
+def test_histogram_bins(values, heights):
+    svg = histogram_svg(values)
+    bars = re.findall(r'<rect class="bar" [^>]*height="([\d.]+)"><title>([\d.]+)–[\d.]+: (\d+)</title>', svg)
+    assert len(bars) == 20
+    counts = {round(float(low) * 20): int(n) for _, low, n in bars if int(n)}
+    assert counts == heights
+
+
+@pytest.mark.parametrize("src, tgt, tgt_lang, reason", [
+    ("The rate rose 12% in 2019.", "نرخ در سال ۲۰۱۸ دوازده درصد افزایش یافت.", "fa", "numbers differ: 12, 2018, 2019"),
+    ("Prices rose 3.5% in 2020.", "ارتفعت الأسعار ٣٫٥٪ في عام ٢٠٢٠.", "ar", None),
+    ("The report came out at 12.00 GMT.", "قدمت المجموعة تقريرها في الساعة ١٢:٠٠ بتوقيت غرينتش.", "ar", None),
+    ("It cost 1,000 dollars.", "هزینه آن ۱۰۰۰ دلار بود.", "fa", None),
+    ("He left.", "He left.", "fa", "source and target identical"),
+    ("The minister spoke to reporters on Monday morning.", "The minister spoke to the press on Monday.", "fa",
+     "target not in fa script"),
+])
+def test_suspicion_reasons(src, tgt, tgt_lang, reason):
+    link = BitextLink("d.en", "d." + tgt_lang, "en", tgt_lang, (0,), (0,), src, tgt, score=0.9)
+    judged = suspicion(link, LengthModel([link]))
+    if reason is None:
+        assert judged.value == 0 and judged.reasons == []
+    else:
+        assert reason in judged.reasons and judged.value > 0
+
+
+def test_write_report_is_atomic_and_utf8(tmp_path, links):
+    target = tmp_path / "out" / "report.html"
+    write_report(target, links, ["note"])
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]

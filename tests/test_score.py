@@ -1,0 +1,203 @@
+"""Score components, the combination and the filters (score() separate from accept())."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from aligner.bitext import BitextLink
+from aligner.score import (COMPONENT_NAMES, DEFAULT_WEIGHTS, FLOOR, ExactDuplicates, FilterReport, KeepAligned,
+                           LanguageIdentity, LengthRatio, LinkTypePrior, MinComponent, MinScore, MTAgreement,
+                           NearDuplicates, NumberAgreement, PunctuationAgreement, Scorer, SemanticSimilarity,
+                           apply_filters, combine, default_components, numbers)
+
+
+def link(src, tgt, src_lang="fa", tgt_lang="en", src_ids=(0,), tgt_ids=(0,), **extra):
+    return BitextLink("d.fa", "d.en", src_lang, tgt_lang, src_ids, tgt_ids, src, tgt, **extra)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("۱۲ نفر", "12 people"),
+    ("١٢ شخصا", "12 people"),
+    ("۳٫۵ درصد", "3.5 percent"),
+    ("٣٫٥ بالمئة", "3.50 percent"),
+    ("۱٬۰۰۰ تومان", "1,000 toman"),
+    ("ساعت ۰۹:۳۰", "at 9:30"),
+])
+def test_numbers_agree_across_digit_scripts(a, b):
+    assert numbers(a) == numbers(b)
+    assert NumberAgreement().score([link(a, b)]) == [1.0]
+
+
+@pytest.mark.parametrize("src, tgt, expected", [
+    ("بدون عدد", "no number", 1.0),
+    ("۱۲ نفر", "13 people", 0.05),  # a substituted number: strong evidence
+    ("دو نفر", "2 people", 0.5),  # spelled out on one side: weak evidence
+    ("۱۲ و ۱۳", "12 and 14", 0.05),
+])
+def test_number_agreement_values(src, tgt, expected):
+    assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("src, tgt, expected", [
+    ("چرا؟", "Why?", 1.0),
+    ("او گفت «نه».", 'He said "no".', 1.0),
+    ("چرا؟", "Why.", 0.5),
+    ("عالی!", "Great!", 1.0),
+    ("سلام.", "Hello.", 1.0),
+])
+def test_punctuation_agreement(src, tgt, expected):
+    assert PunctuationAgreement().score([link(src, tgt)]) == [pytest.approx(expected)]
+
+
+@pytest.mark.parametrize("side, src, tgt, expected", [
+    ("tgt", "این یک جمله فارسی است که ترجمه نشده است.", "این یک جمله فارسی است که ترجمه نشده است.", 0.0),
+    ("tgt", "این یک جمله است.", "This is a sentence.", 1.0),
+    ("src", "این یک جمله فارسی است که به انگلیسی ترجمه شده است.", "This is a Persian sentence.", 1.0),
+    ("src", "هذه جملة عربية طويلة بما فيه الكفاية للتعرف على اللغة.", "An Arabic sentence.", 0.5),
+    ("src", "۱۲۳", "123", None),
+])
+def test_language_identity(side, src, tgt, expected):
+    assert LanguageIdentity(side).score([link(src, tgt)]) == [expected]
+
+
+def test_length_ratio_prefers_plausible_lengths():
+    full = "این جمله‌ای نسبتاً طولانی است که درباره‌ی آب و هوای امروز تهران صحبت می‌کند."
+    good, truncated = LengthRatio().score([
+        link(full, "This is a relatively long sentence which talks about the weather of Tehran today."),
+        link(full, "This is"),
+    ])
+    assert good > 0.5 > truncated
+
+
+def test_link_prior_and_mt_without_a_model():
+    assert LinkTypePrior().score([link("a", "b"), link("a", "b", src_ids=(0, 1))]) == [1.0, 0.85]
+    # without a model: the aligner's stored MT score where it ran with one, else nothing
+    assert MTAgreement().score([link("a", "b"), link("a", "b", scores={"align_mt": 0.625})]) == [None, 0.625]
+
+
+def test_mt_agreement_is_chrf_of_the_translation():
+    component = MTAgreement(lambda texts: ["I want to buy books." for _ in texts], model_id="fake")
+    same, other = component.score([link("x", "I want to buy books."), link("x", "Completely unrelated words.")])
+    assert same == pytest.approx(1.0) and other < 0.3
+    assert component.signature == "mt:chrF+fake"
+
+
+@pytest.mark.parametrize("scores, expected", [
+    ({"semantic": 0.8}, 0.8),
+    ({"semantic": 0.8, "numbers": 0.8, "length": 0.8}, 0.8),
+    ({"semantic": 1.0, "numbers": 0.25}, math.exp((3 * 0 + 3 * math.log(0.25)) / 6)),
+    ({"semantic": 0.9, "lang_tgt": 0.0}, 0.0),  # a gate
+    ({"semantic": 0.9, "lang_src": 0.5}, 0.45),
+    ({"semantic": 0.0}, FLOOR),
+    ({}, 0.0),
+])
+def test_combination_formula(scores, expected):
+    assert combine(scores) == pytest.approx(expected)
+    assert 0.0 <= combine(scores) <= 1.0
+
+
+class FakeEmbedder:
+    """Texts sharing a first word point the same way: enough to test the plumbing."""
+
+    def encode(self, texts):
+        vectors = np.zeros((len(texts), 8), dtype=np.float32)
+        for row, text in enumerate(texts):
+            vectors[row, hash(text.split()[0].lower()) % 8] = 1.0 if text else 0.0
+        return vectors
+
+
+def fake_scorer():
+    components = default_components()
+    components[0] = SemanticSimilarity(FakeEmbedder())
+    return Scorer(components)
+
+
+def test_scorer_fills_every_component_and_a_signature():
+    links = [link("Tehran ۱۲ نفر؟", "Tehran 12 people?"), link("", "Orphan.", src_ids=())]
+    scorer = fake_scorer()
+    scorer.score_batch(links)
+    aligned, orphan = links
+    assert set(aligned.scores) == set(COMPONENT_NAMES) - {"mt"}
+    assert 0.0 <= aligned.score <= 1.0
+    assert aligned.provenance["score"] == scorer.signature
+    assert scorer.signature.startswith("score:1|semantic:e5-small")
+    assert "combine:lang_src*lang_tgt*geomean(" in scorer.signature
+    assert (orphan.score, orphan.scores) == (0.0, {"link": 0.0})
+
+
+def test_rescoring_keeps_the_aligners_scores_out_of_the_combination():
+    first = link("Tehran ۱۲ نفر؟", "Tehran 12 people?", scores={"align_cosine": 0.5, "numbers": 0.0})
+    scorer = fake_scorer()
+    scorer.score_batch([first])
+    assert first.scores["align_cosine"] == 0.5 and first.scores["numbers"] == 1.0  # stale value replaced
+    assert first.score == combine({k: v for k, v in first.scores.items() if k != "align_cosine"})
+
+
+def test_scoring_streams_in_order():
+    links = [link(f"w{i} جمله", f"w{i} sentence") for i in range(7)]
+    scorer = fake_scorer()
+    scorer.batch_size = 3
+    assert list(scorer.score_links(iter(links))) == links
+    assert all(item.score is not None for item in links)
+
+
+def test_weights_cover_every_non_gate_component():
+    assert set(DEFAULT_WEIGHTS) == set(COMPONENT_NAMES) - {"lang_src", "lang_tgt"}
+
+
+def test_filters_are_separate_from_scores_and_report_every_rejection():
+    links = [
+        link("الف", "A", score=0.9, scores={"numbers": 1.0}),
+        link("الف", "A", score=0.9, scores={"numbers": 1.0}),  # exact duplicate
+        link("الف!", "a", src_ids=(1,), tgt_ids=(1,), score=0.8, scores={"numbers": 1.0}),  # near duplicate
+        link("ب", "B", score=0.2, scores={"numbers": 1.0}),  # low score
+        link("پ ۱۲", "P 13", score=0.7, scores={"numbers": 0.05}),  # wrong number
+        link("", "Orphan", src_ids=(), score=0.0, scores={"link": 0.0}),
+    ]
+    report = FilterReport()
+    filters = [KeepAligned(), MinScore(0.5), MinComponent("numbers", 0.9), NearDuplicates()]
+    kept = list(apply_filters(links, filters, report))
+    assert kept == links[:1]
+    assert report.kept + sum(report.rejected.values()) == len(links)
+    assert report.rejected == {"unaligned (1-0/0-1)": 1, "score < 0.5": 1, "numbers < 0.9": 1, "near duplicate": 2}
+    assert "kept 1" in report.summary()
+
+
+@pytest.mark.parametrize("filter_class, kept", [(ExactDuplicates, 2), (NearDuplicates, 1)])
+def test_duplicate_kinds(filter_class, kept):
+    pairs = [link("می‌خواهم ۱۲ کتاب", "I want 12 books."), link("ميخواهم 12 كتاب", "i want 12 books")]
+    assert len(list(apply_filters(pairs, [filter_class()]))) == kept
+
+
+@pytest.fixture(scope="module")
+def e5():
+    from aligner.embed import get_embedder
+
+    return get_embedder("e5-small", use_cache=False)
+
+
+def test_semantic_similarity_is_calibrated_and_separates_pairs(e5):
+    component = SemanticSimilarity(e5)
+    true_fa, true_ar, wrong = component.score([
+        link("دانشمندان دستگاه جدیدی برای تشخیص سرطان ساختند.", "Scientists built a new device to detect cancer."),
+        link("بنى العلماء جهازا جديدا للكشف عن السرطان.", "Scientists built a new device to detect cancer.",
+             src_lang="ar"),
+        link("دانشمندان دستگاه جدیدی برای تشخیص سرطان ساختند.", "The football match ended in a draw."),
+    ])
+    assert all(0.0 <= value <= 1.0 for value in (true_fa, true_ar, wrong))
+    assert true_fa > 0.5 > wrong and true_ar > 0.5
+
+
+def test_mt_agreement_translates_only_its_pair():
+    calls = []
+
+    def translate(texts):
+        calls.append(list(texts))
+        return ["Hello there." for _ in texts]
+
+    component = MTAgreement(translate, "fake", pair=("fa", "en"))
+    fa, ar = component.score([link("سلام", "Hello there."), link("مرحبا", "Hi.", src_lang="ar")])
+    assert fa == pytest.approx(1.0) and ar is None and calls == [["سلام"]]

@@ -1,0 +1,207 @@
+"""TMX 1.4b writer (DTD-valid, streaming, byte-exact text) and tolerant reader."""
+
+from __future__ import annotations
+
+import io
+import tracemalloc
+
+import pytest
+from lxml import etree
+
+from aligner.bitext import BitextLink
+from aligner.errors import FormatError
+from aligner.tmx import read_tmx, write_tmx
+
+ZWNJ, RLM, LRM, RLE, PDF = "\u200c", "\u200f", "\u200e", "\u202b", "\u202c"
+REQUIRED_HEADER = ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype")
+
+
+def make_link(i: int, src: str, tgt: str, src_lang="fa", **extra) -> BitextLink:
+    fields = dict(src_doc=f"news.{src_lang}.txt", tgt_doc="news.en.txt", src_lang=src_lang, tgt_lang="en",
+                  src_ids=(i,), tgt_ids=(i,), src=src, tgt=tgt)
+    fields.update(extra)
+    return BitextLink(**fields)
+
+
+LINKS = [
+    make_link(0, f"می{ZWNJ}خواهم ۱۲ کتاب بخرم؟", "I want to buy 12 books?", score=0.91,
+              scores={"semantic": 0.95, "numbers": 1.0}, cost=0.2, similarity=0.9,
+              provenance={"score": "score:1|semantic:e5-small", "align": "vecalign"}),
+    make_link(1, f"قیمت {RLM}۳٫۵{RLM} دلار & <بیشتر> است.", 'The price is 3.5 dollars & "more".',
+              score=0.5, scores={"semantic": 0.5}),
+    make_link(2, f"{RLE}نقل قول «مهم»{PDF} اینجا.", "An \u201cimportant\u201d quote here.",
+              src_ids=(2, 3), tgt_ids=(2,)),
+    make_link(4, "سطر اول\r\nسطر دوم", "line one\r\nline two"),
+]
+
+
+def write(links, **options) -> str:
+    buffer = io.StringIO()
+    write_tmx(links, buffer, **options)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def dtd(shared_dir):
+    with open(shared_dir / "standards" / "tmx14.dtd", "rb") as handle:
+        return etree.DTD(handle)
+
+
+def test_output_is_valid_against_the_tmx14_dtd(dtd):
+    text = write(LINKS)
+    tree = etree.fromstring(text.encode("utf-8"))
+    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    assert tree.get("version") == "1.4"
+    header = tree.find("header")
+    assert all(header.get(name) for name in REQUIRED_HEADER)
+    assert header.get("srclang") == "fa" and header.get("creationdate")
+    units = tree.findall("body/tu")
+    assert [tu.get("tuid") for tu in units] == ["1", "2", "3", "4"]
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert all([tuv.get(lang) for tuv in tu.findall("tuv")] == ["fa", "en"] for tu in units)
+    first = units[0]
+    props = {prop.get("type"): prop.text for prop in first.findall("prop")}
+    assert props["x-score"] == "0.91" and props["x-score-semantic"] == "0.95"
+    assert props["x-prov-align"] == "vecalign" and props["x-link"] == "1-1"
+    # props come before the variants, as the DTD requires
+    assert [child.tag for child in first][-2:] == ["tuv", "tuv"]
+
+
+def test_text_is_preserved_byte_for_byte():
+    raw = write(LINKS).encode("utf-8")
+    for link in LINKS:
+        for text in (link.src, link.tgt):
+            if "&" in text or "<" in text or "\r" in text:
+                continue
+            assert text.encode("utf-8") in raw
+    assert ZWNJ.encode("utf-8") in raw and RLM.encode("utf-8") in raw and RLE.encode("utf-8") in raw
+
+
+def test_round_trip_keeps_every_field(tmp_path):
+    path = tmp_path / "memory.tmx"
+    path.write_text(write(LINKS), encoding="utf-8")
+    assert list(read_tmx(path)) == LINKS
+
+
+@pytest.mark.parametrize("region, expected", [({}, ("fa", "en")), ({"en": "en-US", "fa": "fa-IR"}, ("fa-IR", "en-US"))])
+def test_region_subtags_only_when_asked(region, expected, tmp_path, dtd):
+    text = write(LINKS[:1], lang_tags=region)
+    tree = etree.fromstring(text.encode("utf-8"))
+    assert dtd.validate(tree)
+    assert tuple(tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in tree.iter("tuv")) == expected
+    path = tmp_path / "m.tmx"
+    path.write_text(text, encoding="utf-8")
+    assert [(link.src_lang, link.tgt_lang) for link in read_tmx(path)] == [("fa", "en")]
+
+
+def test_illegal_control_characters_are_removed_with_a_warning(dtd):
+    warnings = []
+    link = make_link(0, "bell\x07 and nul\x00 here", "form\x0cfeed", provenance={"note": "esc\x1b"})
+    buffer = io.StringIO()
+    stats = write_tmx([link], buffer, warn=warnings.append)
+    tree = etree.fromstring(buffer.getvalue().encode("utf-8"))
+    assert dtd.validate(tree)
+    assert [seg.text for seg in tree.iter("seg")] == ["bell and nul here", "formfeed"]
+    assert stats.removed_characters == 4
+    assert len(warnings) == 3 and all(w.startswith("news.fa.txt 1-1") for w in warnings)
+
+
+def test_unaligned_links_are_counted_not_written():
+    buffer = io.StringIO()
+    stats = write_tmx([LINKS[0], make_link(9, "تنها", "", tgt_ids=())], buffer)
+    assert (stats.units, stats.skipped_unaligned) == (1, 1)
+    assert buffer.getvalue().count("<tu ") == 1
+
+
+def test_translate_toolkit_reads_the_same_units(tmp_path):
+    from translate.storage import tmx as tt_tmx
+
+    path = tmp_path / "memory.tmx"
+    path.write_text(write(LINKS), encoding="utf-8")
+    store = tt_tmx.tmxfile.parsefile(str(path))
+    units = [unit for unit in store.units if unit.source]
+    assert len(units) == len(LINKS)
+    assert [(unit.source, unit.target) for unit in units] == [(link.src, link.tgt) for link in LINKS]
+
+
+# Memories written by other tools: versions 1.1-1.4, lang vs xml:lang, region codes, inline codes.
+FOREIGN = {
+    "tmx11-lang-attribute": (
+        '<?xml version="1.0"?><tmx version="1.1"><header srclang="FA" creationtool="Trados"/>'
+        '<body><tu><tuv lang="FA-IR"><seg>سلام</seg></tuv><tuv lang="EN-US"><seg>Hello</seg></tuv></tu></body></tmx>',
+        [("fa", "en", "سلام", "Hello")]),
+    "memoq-inline-tags": (
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="ar-SA" segtype="sentence" '
+        'creationtool="memoQ" creationtoolversion="9" o-tmf="memoQTM" adminlang="en-US" datatype="unknown"/>'
+        '<body><tu creationid="x"><prop type="client">ACME</prop><tuv xml:lang="ar-SA"><seg>مرحبا '
+        '<bpt i="1">&lt;b&gt;</bpt>بالعالم<ept i="1">&lt;/b&gt;</ept><ph x="2">{1}</ph></seg></tuv>'
+        '<tuv xml:lang="en-US"><seg>Hello <hi type="b">world</hi></seg></tuv></tu></body></tmx>',
+        [("ar", "en", "مرحبا بالعالم", "Hello world")]),
+    "opustools-star-all-multilingual": (
+        '<?xml version="1.0" encoding="utf-8"?><tmx version="1.4"><header srclang="*all*" adminlang="en" '
+        'segtype="sentence" creationtool="OpusTools" creationtoolversion="1" o-tmf="x" datatype="PlainText"/>'
+        '<body><tu><tuv xml:lang="fa"><seg>یک</seg></tuv><tuv xml:lang="ar"><seg>واحد</seg></tuv>'
+        '<tuv xml:lang="en"><seg>One</seg></tuv></tu></body></tmx>',
+        [("fa", "en", "یک", "One")]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN))
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_reader_accepts_other_tools(tmp_path, name, encoding):
+    text, expected = FOREIGN[name]
+    if encoding == "utf-16":
+        text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"').replace('encoding="utf-8"', 'encoding="UTF-16"')
+    path = tmp_path / f"{name}.tmx"
+    path.write_bytes(text.encode(encoding))  # Python's utf-16 writes a BOM, as Trados does
+    links = list(read_tmx(path, src_lang="fa", tgt_lang="en"))
+    assert [(l.src_lang, l.tgt_lang, l.src, l.tgt) for l in links] == expected
+    assert all(link.score is None and link.src_doc == path.name for link in links)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('<tmx version="1.4"><header srclang="fa"/><body><tu><tuv xml:lang="fa"><seg>x</seg></tuv>\n</body></tmx>',
+     r"bad\.tmx:2: not well-formed"),
+    ('<tmx version="1.4"><header srclang="fa"/><body>\n<tu><tuv xml:lang="fa"><seg>x</seg></tuv></tu></body></tmx>',
+     r"bad\.tmx:2: <tu> with fewer than two languages"),
+    ('<tmx version="1.4"><header srclang="fa"/><body>\n\n<tu><tuv xml:lang="ar"><seg>x</seg></tuv>'
+     '<tuv xml:lang="en"><seg>y</seg></tuv></tu></body></tmx>', r"bad\.tmx:3: .*source language 'fa'"),
+    ('<tmx version="1.4"><header srclang="fa"/><body><tu><prop type="x-score">high</prop>'
+     '<tuv xml:lang="fa"><seg>x</seg></tuv><tuv xml:lang="en"><seg>y</seg></tuv></tu></body></tmx>',
+     r"bad\.tmx:1: bad aligner property"),
+])
+def test_malformed_tmx_names_file_and_line(tmp_path, text, message):
+    path = tmp_path / "bad.tmx"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FormatError, match=message):
+        list(read_tmx(path))
+
+
+def many_links(count):
+    for i in range(count):
+        yield make_link(i, f"جمله{ZWNJ}ی شماره {i}", f"Sentence number {i}", score=0.5, scores={"semantic": 0.5})
+
+
+def test_writing_and_reading_stream_in_constant_memory(tmp_path):
+    """Python memory for 3000 units stays far below what holding them all would take (~3 MB)."""
+    path = tmp_path / "big.tmx"
+    tracemalloc.start()
+    with open(path, "w", encoding="utf-8") as handle:
+        stats = write_tmx(many_links(3000), handle)
+    _, write_peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    count = sum(1 for _ in read_tmx(path))
+    _, read_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert stats.units == count == 3000
+    assert write_peak < 1_000_000 and read_peak < 1_000_000, (write_peak, read_peak)
+
+
+def test_mixed_source_languages_mark_their_units(tmp_path, dtd):
+    links = [LINKS[0], make_link(7, "هل تريد شراء ١٢ كتابا؟", "Do you want to buy 12 books?", src_lang="ar")]
+    text = write(links)
+    assert dtd.validate(etree.fromstring(text.encode("utf-8")))
+    assert text.count('srclang="ar"') == 1
+    path = tmp_path / "mixed.tmx"
+    path.write_text(text, encoding="utf-8")
+    assert [(link.src_lang, link.src) for link in read_tmx(path)] == [("fa", LINKS[0].src), ("ar", links[1].src)]
