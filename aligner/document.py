@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Iterator, List, Optional
 
 LANGUAGES = ("fa", "ar", "en")
-RTL_LANGUAGES = frozenset({"fa", "ar"})
+# Beyond fa/ar: a bitext written by another tool may carry other languages (the report shows them).
+ARABIC_SCRIPT_LANGUAGES = frozenset({"fa", "ar", "ur", "ps", "ckb", "ug", "sd"})
+RTL_LANGUAGES = ARABIC_SCRIPT_LANGUAGES | {"he", "yi", "dv"}
 
 
 @dataclass(frozen=True)

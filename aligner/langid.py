@@ -55,9 +55,15 @@ MIXED_SHARE = 0.2
 SAMPLE_CHARS = 20000
 
 
-def _script_scores(text: str) -> Tuple[int, int, int]:
+def script_counts(text: str) -> Tuple[int, int, int]:
+    """Letters, Arabic-script characters (letters and digits) and Latin letters in ``text``."""
     letters = len(_LETTER.findall(text))
     return letters, len(_ARABIC_SCRIPT.findall(text)), len(_LATIN.findall(text))
+
+
+def reads_as_arabic_script(arabic_script: int, latin: int) -> bool:
+    """Whether text with these counts is Arabic script (fa/ar) rather than Latin: identify's first step."""
+    return arabic_script * ARABIC_SCRIPT_WEIGHT >= latin
 
 
 def _persian_or_arabic(text: str) -> Tuple[str, float, float]:
@@ -98,10 +104,10 @@ def identify(text: str) -> Tuple[str, float]:
     confidently assigns elsewhere, or 'und' when the text has no letters.
     """
     text = text[:SAMPLE_CHARS]
-    letters, arabic_script, latin = _script_scores(text)
+    letters, arabic_script, latin = script_counts(text)
     if letters == 0:
         return "und", 0.0
-    if arabic_script * ARABIC_SCRIPT_WEIGHT >= latin:
+    if reads_as_arabic_script(arabic_script, latin):
         lang, confidence, evidence = _persian_or_arabic(text)
         # Short lines: trust the letters only when they say something unambiguous.
         enough = letters >= MIN_LETTERS_FOR_STATISTICS or evidence >= 2.0

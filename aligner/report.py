@@ -13,8 +13,6 @@ see ``suspicion``), and notes of what was left unaligned or dropped.
 from __future__ import annotations
 
 import html
-import math
-import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -23,17 +21,19 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__
 from .bitext import BitextLink
-from .normalise import normalise_digits
+from .document import ARABIC_SCRIPT_LANGUAGES, RTL_LANGUAGES
+from .langid import reads_as_arabic_script, script_counts
+from .score import length_z, unmatched_numbers
 from .writing import atomic_write
 
-RTL_LANGS = frozenset({"fa", "ar", "ur", "ps", "ckb", "ug", "sd", "he", "yi", "dv"})
 LOWEST_SHOWN = 50
 SUSPICIOUS_SHOWN = 20
 HISTOGRAM_BINS = 20
-
-_NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
-_LETTER = re.compile(r"[^\W\d_]")
-_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# Beyond this many standard deviations of the language pair's fitted length model (the z of the
+# `length` score component) a pair counts as unusually long: about 1% of FLORES-200 dev pairs.
+LENGTH_Z_LIMIT = 3.0
+# Fewer letters than this say too little about a side's script.
+MIN_SCRIPT_LETTERS = 8
 
 
 def esc(text: object) -> str:
@@ -41,7 +41,7 @@ def esc(text: object) -> str:
 
 
 def text_dir(lang: str) -> str:
-    return "rtl" if lang in RTL_LANGS else "ltr"
+    return "rtl" if lang in RTL_LANGUAGES else "ltr"
 
 
 def _fmt(value: Optional[float], digits: int = 3) -> str:
@@ -58,69 +58,31 @@ class Suspicion:
     reasons: List[str]
 
 
-def _numbers(text: str) -> Tuple[Counter, Counter]:
-    """Numbers two ways, Persian/Arabic digits as ASCII: whole (separators dropped, 1,000 == 1000)
-    and as bare digit runs (12.00 == ۱۲:۰۰). A pair differs only when it differs both ways."""
-    text = normalise_digits(text)
-    whole = Counter(re.sub(r"\D", "", n) for n in _NUMBER.findall(text))
-    return whole, Counter(re.findall(r"\d+", text))
-
-
-def _number_difference(src: str, tgt: str) -> Counter:
-    differences = []
-    for src_numbers, tgt_numbers in zip(_numbers(src), _numbers(tgt)):
-        differences.append((src_numbers - tgt_numbers) + (tgt_numbers - src_numbers))
-    return min(differences, key=lambda d: sum(d.values()))
-
-
 def _script_mismatch(text: str, lang: str) -> bool:
-    """True when a side is written in the other script than its language (e.g. untranslated English)."""
-    letters = _LETTER.findall(text)
-    if len(letters) < 8:
+    """True when a side is written in the other script than its language (e.g. untranslated
+    English), deciding Arabic against Latin script as language identification does."""
+    letters, arabic_script, latin = script_counts(text)
+    if letters < MIN_SCRIPT_LETTERS or not (arabic_script or latin):  # e.g. Hebrew: neither script
         return False
-    arabic_share = sum(bool(_ARABIC_SCRIPT.match(c)) for c in letters) / len(letters)
-    return arabic_share < 0.5 if lang in RTL_LANGS else arabic_share > 0.5
+    return reads_as_arabic_script(arabic_script, latin) != (lang in ARABIC_SCRIPT_LANGUAGES)
 
 
-class LengthModel:
-    """Robust centre and spread of log(len(src)/len(tgt)) per language pair, from the data itself.
+def suspicion(link: BitextLink) -> Suspicion:
+    """Score how suspicious an aligned pair looks, with the reasons, independent of its quality score.
 
-    Expected lengths differ by pair (Persian is shorter than English in characters), so the
-    outlier test is relative to each pair's own median, scaled by its median absolute deviation.
-    """
-
-    def __init__(self, links: Sequence[BitextLink]):
-        ratios: Dict[Tuple[str, str], List[float]] = defaultdict(list)
-        for link in links:
-            if not link.is_unaligned and link.src.strip() and link.tgt.strip():
-                ratios[(link.src_lang, link.tgt_lang)].append(self.log_ratio(link))
-        self.centre: Dict[Tuple[str, str], Tuple[float, float]] = {}
-        for pair, values in ratios.items():
-            median = statistics.median(values)
-            mad = statistics.median(abs(v - median) for v in values)
-            # A floor on the spread keeps a tiny or very regular sample from flagging everything.
-            self.centre[pair] = (median, max(mad * 1.4826, 0.15))
-
-    @staticmethod
-    def log_ratio(link: BitextLink) -> float:
-        return math.log((len(link.src) + 1) / (len(link.tgt) + 1))
-
-    def z(self, link: BitextLink) -> float:
-        median, spread = self.centre.get((link.src_lang, link.tgt_lang), (0.0, 0.15))
-        return (self.log_ratio(link) - median) / spread
-
-
-def suspicion(link: BitextLink, lengths: LengthModel) -> Suspicion:
-    """Score how suspicious an aligned pair looks, with the reasons, independent of its quality score."""
+    Numbers and length are judged as the ``numbers`` and ``length`` score components judge them
+    (aligner.score), recomputed here so that the report also works on an unscored bitext and can
+    say which numbers differ and which side is long."""
     value, reasons = 0.0, []
-    missing = _number_difference(link.src, link.tgt)
+    only_src, only_tgt = unmatched_numbers(link.src, link.tgt)
+    missing = only_src + only_tgt
     if missing:
         value += min(1.5, 0.5 * sum(missing.values()))
         reasons.append("numbers differ: " + ", ".join(sorted(missing)[:4]))
-    z = lengths.z(link)
-    if abs(z) > 3:
-        value += min(2.0, (abs(z) - 3) / 3 + 0.5)
-        reasons.append(f"{'source' if z > 0 else 'target'} unusually long (length z = {z:+.1f})")
+    z = length_z(link)  # positive: the target is longer than the language pair makes it
+    if abs(z) > LENGTH_Z_LIMIT:
+        value += min(2.0, (abs(z) - LENGTH_Z_LIMIT) / 3 + 0.5)
+        reasons.append(f"{'target' if z > 0 else 'source'} unusually long (length z = {z:+.1f})")
     if link.src.strip() and link.src.strip() == link.tgt.strip():
         value += 2.0
         reasons.append("source and target identical")
@@ -300,12 +262,11 @@ def lowest_scoring(links: Sequence[BitextLink], count: int = LOWEST_SHOWN) -> Li
 
 
 def most_suspicious(links: Sequence[BitextLink], count: int = SUSPICIOUS_SHOWN,
-                    judge: Callable[[BitextLink, LengthModel], Suspicion] = suspicion,
+                    judge: Callable[[BitextLink], Suspicion] = suspicion,
                     ) -> List[Tuple[BitextLink, Suspicion]]:
     """The most suspicious aligned pairs, whatever their score; higher scores first on ties,
     because a suspicious pair that scored well is the one the thresholds will let through."""
-    lengths = LengthModel(links)
-    judged = [(link, judge(link, lengths)) for link in links if not link.is_unaligned]
+    judged = [(link, judge(link)) for link in links if not link.is_unaligned]
     judged = [(link, s) for link, s in judged if s.value > 0]
     judged.sort(key=lambda item: (-item[1].value, -(item[0].score if item[0].score is not None else 0.0)))
     return judged[:count]

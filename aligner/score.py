@@ -135,6 +135,22 @@ def log_length_ratio(src: str, tgt: str) -> float:
     return math.log((_length(tgt) + 1) / (_length(src) + 1))
 
 
+def length_model(src_lang: str, tgt_lang: str) -> LengthModel:
+    """The fitted model of the language pair; the reverse of a fitted pair mirrors it."""
+    model = LENGTH_MODELS.get((src_lang, tgt_lang))
+    if model is not None:
+        return model
+    reverse = LENGTH_MODELS.get((tgt_lang, src_lang))
+    return LengthModel(-reverse.mean, reverse.sd) if reverse else DEFAULT_LENGTH_MODEL
+
+
+def length_z(link: BitextLink) -> float:
+    """Standard deviations between the pair's log length ratio and its language pair's mean;
+    positive when the target is longer than the pair usually makes it, negative when shorter."""
+    model = length_model(link.src_lang, link.tgt_lang)
+    return (log_length_ratio(link.src, link.tgt) - model.mean) / model.sd
+
+
 class LengthRatio(Component):
     """How plausible the length ratio is for the language pair: exp(-z^2 / 2), 1 at the mode."""
 
@@ -145,30 +161,29 @@ class LengthRatio(Component):
         return "length:lognormal-flores-dev"
 
     def score(self, links):
-        values = []
-        for link in links:
-            model = LENGTH_MODELS.get((link.src_lang, link.tgt_lang))
-            if model is None:
-                reverse = LENGTH_MODELS.get((link.tgt_lang, link.src_lang))
-                model = LengthModel(-reverse.mean, reverse.sd) if reverse else DEFAULT_LENGTH_MODEL
-            z = (log_length_ratio(link.src, link.tgt) - model.mean) / model.sd
-            values.append(math.exp(-0.5 * z * z))
-        return values
+        return [math.exp(-0.5 * length_z(link) ** 2) for link in links]
 
 
-# A number: digits with optional decimal / thousands parts, after mapping ۰-۹ ٠-٩ ٫ ٬ to ASCII.
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A number: a clock time (hours:minutes), or digits with optional decimal / thousands parts,
+# after mapping ۰-۹ ٠-٩ ٫ ٬ to ASCII. Persian text also separates thousands with the Arabic
+# comma (400،000), so between digits it counts as a comma.
+_NUMBER = re.compile(r"\d{1,2}:\d{2}(?!\d)|\d+(?:[.,\u060c]\d+)*")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 
 
 def numbers(text: str) -> Counter:
     """The numbers in ``text`` as canonical strings, whatever the digit script:
-    '۱۲' = '١٢' = '12', '۳٫۵' = '3.5', '1,000' = '1000', '09' = '9'."""
+    '۱۲' = '١٢' = '12', '۳٫۵' = '3.5', '1,000' = '۱۰۰۰' = '1،000' = '1000', '09' = '9',
+    '۱۲:۰۰' = '12.00' = '12'.
+
+    A clock time reads as hours.minutes because English news writes 12.00 GMT where Persian
+    and Arabic write ۱۲:۰۰; a colon between other digits (a 3:1 score) separates two numbers."""
     found: Counter = Counter()
     for token in _NUMBER.findall(normalise_digits(text)):
+        token = token.replace("\u060c", ",")
         if _THOUSANDS.match(token):
             token = token.replace(",", "")
-        token = token.replace(",", ".")
+        token = token.replace(",", ".").replace(":", ".")
         if token.count(".") > 1:  # 1.2.3: a version or a date, compare its parts
             found.update(part.lstrip("0") or "0" for part in token.split("."))
             continue
@@ -176,6 +191,12 @@ def numbers(text: str) -> Counter:
         fraction = fraction.rstrip("0")
         found[(whole.lstrip("0") or "0") + ("." + fraction if fraction else "")] += 1
     return found
+
+
+def unmatched_numbers(src: str, tgt: str) -> Tuple[Counter, Counter]:
+    """The numbers of each side that the other side lacks (multisets, canonical as ``numbers``)."""
+    src_numbers, tgt_numbers = numbers(src), numbers(tgt)
+    return src_numbers - tgt_numbers, tgt_numbers - src_numbers
 
 
 def _agreement(a: Counter, b: Counter) -> float:
@@ -200,8 +221,7 @@ class NumberAgreement(Component):
     def score(self, links):
         values = []
         for link in links:
-            src, tgt = numbers(link.src), numbers(link.tgt)
-            only_src, only_tgt = sum((src - tgt).values()), sum((tgt - src).values())
+            only_src, only_tgt = (sum(unmatched.values()) for unmatched in unmatched_numbers(link.src, link.tgt))
             substituted = min(only_src, only_tgt)
             values.append(NUMBER_SUBSTITUTION_FACTOR ** substituted
                           * NUMBER_UNPAIRED_FACTOR ** (only_src + only_tgt - 2 * substituted))

@@ -70,7 +70,7 @@ class Translator:
     def __init__(self, model: Union[TranslationModel, str, Path], src_lang: Optional[str] = None,
                  tgt_lang: Optional[str] = None, *, beam_size: int = 4, length_penalty: float = 1.0,
                  max_decoding_length: int = 256, replace_unknowns: bool = True, device: str = "auto",
-                 compute_type: str = "default", threads: int = 0, max_batch_tokens: int = 4096,
+                 compute_type: str = "default", threads: int = 0, max_batch_tokens: int = 1024,
                  max_input_tokens: int = 256, window: int = 8192, cache: Union[bool, Path] = True,
                  models_dir: Optional[Path] = None, progress: bool = False):
         self.model = load_model(model, models_dir)

@@ -122,7 +122,7 @@ def tune(variant: str, embedder, rounds: int = 3, max_link: int = MAX_LINK) -> W
     method, src_mt, tgt_mt = VARIANTS[variant]
     docs = load_textberg("dev")
     weights = DEFAULT_WEIGHTS[method]
-    fixed = {"embed": "embed", "auto": "embed", "mt": "mt", "length": "length"}[method]
+    fixed = {"embed": "embed", "auto": "mt", "mt": "mt", "length": "length"}[method]
     names = [n for n in ("embed", "mt", "anchors", "length", "prior", "skip_letters")
              if n != fixed and not (n == "embed" and method in ("mt", "length")) and not (n == "mt" and method != "auto")]
     best = run(docs, method, src_mt, tgt_mt, embedder, weights, max_link)["strict_f1"]

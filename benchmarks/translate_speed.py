@@ -155,7 +155,7 @@ def naive_worker(package_dir: str, documents: str, out: str, threads: int, batch
     if batched:
         flat = [s for doc in results for s in doc]
         outputs = translator.translate_batch([sp.encode(s, out_type=str) for s in flat], replace_unknowns=True,
-                                             max_batch_size=4096, batch_type="tokens", **DECODING)
+                                             max_batch_size=1024, batch_type="tokens", **DECODING)
         texts = iter(sp.decode(o.hypotheses[0]) for o in outputs)
         results = [[next(texts) for _ in doc] for doc in results]
     Path(out).write_text(json.dumps({"translations": results, "seconds": time.perf_counter() - started},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html.parser
+import math
 import re
 from pathlib import Path
 from typing import List
@@ -10,7 +11,8 @@ from typing import List
 import pytest
 
 from aligner.bitext import BitextLink
-from aligner.report import LengthModel, histogram_svg, render_report, suspicion, write_report
+from aligner.score import LengthRatio, NumberAgreement, length_z
+from aligner.report import histogram_svg, render_report, suspicion, text_dir, write_report
 
 
 def _lines(path: Path, count: int) -> List[str]:
@@ -170,6 +172,12 @@ def test_unscored_bitext_renders_with_empty_sections():
     assert "no link has a score yet" in page and "1 aligned pair(s) have no score" in page
 
 
+@pytest.mark.parametrize("lang, direction", [("fa", "rtl"), ("ar", "rtl"), ("ur", "rtl"), ("he", "rtl"),
+                                             ("en", "ltr"), ("de", "ltr")])
+def test_text_direction(lang, direction):
+    assert text_dir(lang) == direction
+
+
 @pytest.mark.parametrize("values, heights", [
     ([0.0, 0.01, 0.99, 1.0], {0: 2, 19: 2}),
     ([0.5] * 3 + [0.26], {10: 3, 5: 1}),
@@ -185,19 +193,49 @@ def test_histogram_bins(values, heights):
 @pytest.mark.parametrize("src, tgt, tgt_lang, reason", [
     ("The rate rose 12% in 2019.", "نرخ در سال ۲۰۱۸ دوازده درصد افزایش یافت.", "fa", "numbers differ: 12, 2018, 2019"),
     ("Prices rose 3.5% in 2020.", "ارتفعت الأسعار ٣٫٥٪ في عام ٢٠٢٠.", "ar", None),
-    ("The report came out at 12.00 GMT.", "قدمت المجموعة تقريرها في الساعة ١٢:٠٠ بتوقيت غرينتش.", "ar", None),
+    ("The group presented its report at 12.00 GMT.", "قدمت المجموعة تقريرها في الساعة ١٢:٠٠ بتوقيت غرينتش.", "ar",
+     None),
     ("It cost 1,000 dollars.", "هزینه آن ۱۰۰۰ دلار بود.", "fa", None),
     ("He left.", "He left.", "fa", "source and target identical"),
     ("The minister spoke to reporters on Monday morning.", "The minister spoke to the press on Monday.", "fa",
      "target not in fa script"),
+    ("این یک جملهٔ فارسی ترجمه‌نشده است.", "این یک جملهٔ فارسی ترجمه‌نشده است!", "en", "target not in en script"),
+    ("He left the city on Monday.", "הוא עזב את העיר ביום שני.", "he", None),  # neither Arabic nor Latin script
 ])
 def test_suspicion_reasons(src, tgt, tgt_lang, reason):
     link = BitextLink("d.en", "d." + tgt_lang, "en", tgt_lang, (0,), (0,), src, tgt, score=0.9)
-    judged = suspicion(link, LengthModel([link]))
+    judged = suspicion(link)
     if reason is None:
         assert judged.value == 0 and judged.reasons == []
     else:
         assert reason in judged.reasons and judged.value > 0
+
+
+@pytest.mark.parametrize("src, src_lang, tgt, tgt_lang, longer", [
+    ("The minister spoke to reporters on Monday morning about the new budget and the cuts it brings.", "en",
+     "وزیر صحبت کرد.", "fa", "source"),
+    ("وزیر صحبت کرد.", "fa",
+     "The minister spoke to reporters on Monday morning about the new budget and the cuts it brings.", "en", "target"),
+    ("He spoke.", "en", "تحدث الوزير إلى الصحفيين صباح يوم الاثنين عن الميزانية الجديدة.", "ar", "target"),
+    ("He spoke.", "en", "He spoke to reporters on Monday morning about the new budget and its cuts.", "en", "target"),
+])
+def test_length_reason_names_the_longer_side_with_the_score_components_z(src, src_lang, tgt, tgt_lang, longer):
+    link = BitextLink("d." + src_lang, "d." + tgt_lang, src_lang, tgt_lang, (0,), (0,), src, tgt, score=0.9)
+    [reason] = [r for r in suspicion(link).reasons if "unusually long" in r]
+    z = length_z(link)
+    assert reason == f"{longer} unusually long (length z = {z:+.1f})"
+    assert LengthRatio().score([link]) == [pytest.approx(math.exp(-z * z / 2))]  # the same z as the score's
+
+
+@pytest.mark.parametrize("src, tgt, differ", [
+    ("Flights resume at 09:30 on 12 May.", "پروازها ساعت ۹:۳۰ روز ۱۲ مه از سر گرفته می‌شوند.", False),
+    ("Flights resume at 9.30.", "پروازها ساعت ۱۰:۳۰ از سر گرفته می‌شوند.", True),
+    ("It cost 1,000 dollars.", "هزینه آن ۱۰۰۰۰ دلار بود.", True),
+])
+def test_numbers_reason_agrees_with_the_numbers_component(src, tgt, differ):
+    link = BitextLink("d.en", "d.fa", "en", "fa", (0,), (0,), src, tgt, score=0.9)
+    flagged = any(r.startswith("numbers differ") for r in suspicion(link).reasons)
+    assert flagged == differ == (NumberAgreement().score([link])[0] < 1)
 
 
 def test_write_report_is_atomic_and_utf8(tmp_path, links):

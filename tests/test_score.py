@@ -11,7 +11,7 @@ from aligner.bitext import BitextLink
 from aligner.score import (COMPONENT_NAMES, DEFAULT_WEIGHTS, FLOOR, ExactDuplicates, FilterReport, KeepAligned,
                            LanguageIdentity, LengthRatio, LinkTypePrior, MinComponent, MinScore, MTAgreement,
                            NearDuplicates, NumberAgreement, PunctuationAgreement, Scorer, SemanticSimilarity,
-                           apply_filters, combine, default_components, numbers)
+                           apply_filters, combine, default_components, length_z, numbers)
 
 
 def link(src, tgt, src_lang="fa", tgt_lang="en", src_ids=(0,), tgt_ids=(0,), **extra):
@@ -24,7 +24,10 @@ def link(src, tgt, src_lang="fa", tgt_lang="en", src_ids=(0,), tgt_ids=(0,), **e
     ("۳٫۵ درصد", "3.5 percent"),
     ("٣٫٥ بالمئة", "3.50 percent"),
     ("۱٬۰۰۰ تومان", "1,000 toman"),
+    ("تقریباً 400،000 مورد", "about 400,000 cases"),  # Arabic comma as thousands separator
     ("ساعت ۰۹:۳۰", "at 9:30"),
+    ("الساعة ١٢:٠٠ بتوقيت غرينتش", "at 12.00 GMT"),  # a clock time is hours.minutes
+    ("نتیجه ۳:۱ شد", "it ended 3-1"),  # a colon between other digits separates two numbers
 ])
 def test_numbers_agree_across_digit_scripts(a, b):
     assert numbers(a) == numbers(b)
@@ -36,6 +39,7 @@ def test_numbers_agree_across_digit_scripts(a, b):
     ("۱۲ نفر", "13 people", 0.05),  # a substituted number: strong evidence
     ("دو نفر", "2 people", 0.5),  # spelled out on one side: weak evidence
     ("۱۲ و ۱۳", "12 and 14", 0.05),
+    ("ساعت ۱۲:۳۰", "at 12.00", 0.05),
 ])
 def test_number_agreement_values(src, tgt, expected):
     assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
@@ -61,6 +65,17 @@ def test_punctuation_agreement(src, tgt, expected):
 ])
 def test_language_identity(side, src, tgt, expected):
     assert LanguageIdentity(side).score([link(src, tgt)]) == [expected]
+
+
+@pytest.mark.parametrize("src_lang, tgt_lang, src, tgt", [
+    ("fa", "en", "این جمله‌ای نسبتاً طولانی است.", "This is a short one."),
+    ("ar", "en", "هذه جملة قصيرة.", "This is a much longer English sentence than the Arabic."),
+])
+def test_length_z_is_mirrored_for_the_reverse_pair(src_lang, tgt_lang, src, tgt):
+    forward = link(src, tgt, src_lang, tgt_lang)
+    backward = link(tgt, src, tgt_lang, src_lang)
+    assert length_z(backward) == pytest.approx(-length_z(forward))
+    assert LengthRatio().score([backward]) == pytest.approx(LengthRatio().score([forward]))
 
 
 def test_length_ratio_prefers_plausible_lengths():

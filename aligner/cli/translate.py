@@ -89,7 +89,7 @@ def _stream_lines(source, encoding: Optional[str]):
               help="Weight/activation precision; default is int8 on CPU, CTranslate2's choice on GPU.")
 @click.option("--threads", type=click.IntRange(0), default=0, show_default=True,
               help="CPU threads (0: all cores).")
-@click.option("--max-batch-tokens", type=click.IntRange(1), default=4096, show_default=True,
+@click.option("--max-batch-tokens", type=click.IntRange(1), default=1024, show_default=True,
               help="Token budget of one batch (padded source tokens).")
 @click.option("--max-input-tokens", type=click.IntRange(4), default=256, show_default=True,
               help="Longer sentences are split at clause punctuation (then spaces) and the parts' "
