@@ -85,8 +85,7 @@ def plan_jobs(inputs: Sequence[str], targets: Optional[str], include: Sequence[s
     if targets is None:
         return [DocumentJob(k, source, None) for k, source in enumerate(sources)], []
     paired = dict(pair_sources(sources, list(iter_sources([targets], include)), strict=False))
-    notes = [f"{s.doc_id}: no file of the same name in {targets}; aligned with its own machine translation"
-             for s in sources if s not in paired]
+    notes = [f"{s.doc_id}: no file of the same name in {targets}" for s in sources if s not in paired]
     return [DocumentJob(k, source, paired.get(source)) for k, source in enumerate(sources)], notes
 
 
@@ -149,6 +148,7 @@ class _Worker:
             tgt_doc = self.load(job.target, options.tgt_lang)
         elif translations is not None:
             tgt_doc = document_from_sentences(f"{job.source.doc_id} (MT)", translations, options.tgt_lang)
+            notes.append(f"{job.source.doc_id}: no target document; aligned with its own machine translation")
         else:
             tgt_doc = Document(doc_id=f"{job.source.doc_id} (no target)", text="", lang=options.tgt_lang)
             notes.append(f"{job.source.doc_id}: no target document and no translation model; "
