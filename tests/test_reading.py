@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import pytest
 
 from aligner.errors import InputError
-from aligner.reading import decode, iter_lines, iter_sources, read_document, read_documents, split_paragraphs
+from aligner.reading import (Source, decode, iter_lines, iter_sources, pair_sources, read_document, read_documents,
+                             split_paragraphs)
 
 PERSIAN = "سلام، این یک متن فارسی است. گزارش پلیس"
 ARABIC = "مرحبا، هذا نص عربي. تقرير الشرطة"
@@ -121,3 +123,20 @@ def test_ten_megabyte_line_is_fast(tmp_path):
     assert time.perf_counter() - started < 15
     assert document.lang == "en" and len(document.paragraphs) == 1
     assert len(document.sentences) == 10_000_000 // len(sentence)
+
+
+@pytest.mark.parametrize("src_names, tgt_names, expected", [
+    (["a.txt", "b.txt"], ["b.txt", "a.txt"], [("a.txt", "a.txt"), ("b.txt", "b.txt")]),
+    (["news.fa.txt"], ["news.en.txt"], [("news.fa.txt", "news.en.txt")]),
+    (["sub/x.ar.txt"], ["sub/x.en.txt", "x.en.txt"], [("sub/x.ar.txt", "sub/x.en.txt")]),
+    (["Report.txt"], ["report.txt"], []),
+])
+def test_pair_sources_by_name_ignoring_language_codes(src_names, tgt_names, expected):
+    def sources(names):
+        return [Source(name, Path(name)) for name in names]
+
+    pairs = pair_sources(sources(src_names), sources(tgt_names), strict=False)
+    assert [(s.doc_id, t.doc_id) for s, t in pairs] == expected
+    if len(expected) < len(src_names):
+        with pytest.raises(InputError, match="no target file pairs with"):
+            pair_sources(sources(src_names), sources(tgt_names))

@@ -8,9 +8,9 @@ from typing import List, Optional, Tuple
 import click
 
 from ..errors import InputError
-from ..reading import LINE_BREAK, Source, decode, iter_sources, read_bytes, read_document
+from ..reading import LINE_BREAK, Source, decode, iter_sources, pair_sources, read_bytes, read_document
 from ..writing import open_output
-from .common import input_options
+from .common import alignment_options, input_options
 
 FORMATS = ("jsonl", "tsv", "vecalign")
 
@@ -21,10 +21,6 @@ FORMATS = ("jsonl", "tsv", "vecalign")
 @click.option("--src-lang", default="auto", show_default=True, metavar="LANG",
               help="Source language (fa, ar, en; any code with --presegmented); auto identifies it.")
 @click.option("--tgt-lang", default="auto", show_default=True, metavar="LANG", help="Target language, as --src-lang.")
-@click.option("--method", type=click.Choice(["auto", "embed", "mt", "length"]), default="auto", show_default=True,
-              help="auto: embeddings, plus MT chrF when translations are given. embed: multilingual "
-                   "embeddings (+ length, anchors). mt: chrF between the source's machine translation "
-                   "and the target (Bleualign's bridge). length: Gale-Church lengths and anchors only.")
 @click.option("--translation", type=click.Path(exists=True), default=None,
               help="Machine translation of SRC into the target language, one line per source sentence "
                    "(a folder of such files, named like SRC's, when SRC is a folder).")
@@ -34,13 +30,6 @@ FORMATS = ("jsonl", "tsv", "vecalign")
 @click.option("--model", default=None, metavar="NAME",
               help="Translate SRC with this installed translation model (name, folder or pair such as "
                    "fa-en; see `aligner models`) for the MT bridge, instead of --translation.")
-@click.option("--embedder", default="e5-small", show_default=True, metavar="NAME|PATH",
-              help="e5-small (bundled, offline) or the folder of a local sentence-transformers model (LaBSE ...).")
-@click.option("--max-link", type=click.IntRange(2, 8), default=4, show_default=True,
-              help="Largest link: N source + M target sentences <= this (4 allows 1-3, 3-1, 2-2).")
-@click.option("--min-similarity", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Links below this similarity are output as unaligned 1-0/0-1 links (0.5 keeps real "
-                   "translations and rejects comparable, non-parallel sentences).")
 @click.option("--presegmented", is_flag=True,
               help="Inputs hold one sentence per line (blank lines separate paragraphs); default: raw "
                    "documents, segmented with the rules segmenter.")
@@ -52,6 +41,7 @@ FORMATS = ("jsonl", "tsv", "vecalign")
                    "[i,...]:[j,...]:cost lines (a blank line between document pairs).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
+@alignment_options
 @input_options
 def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, model, embedder, max_link,
           min_similarity, presegmented, ignore_paragraphs, output_format, output, include, encoding):
@@ -76,7 +66,7 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
     from ..bitext import write_bitext
     from . import warn
 
-    pairs = pair_sources(src, tgt, include)
+    pairs = pair_files_or_folders(src, tgt, include)
     translations = _side_files(translation, pairs, 0, "--translation", include)
     back_translations = _side_files(back_translation, pairs, 1, "--back-translation", include)
     if model and translation:
@@ -123,35 +113,18 @@ def _one_line(text: str) -> str:
     return text.replace("\t", " ").replace("\n", " ")
 
 
-def _name_key(source: Source) -> str:
-    """A file name with its language code removed: news.fa.txt and news.en.txt pair up."""
-    parts = source.doc_id.split(".")
-    kept = [p for p in parts[:-1] if len(p) not in (2, 3) or not p.isalpha() or not p.islower()] or parts[:1]
-    return ".".join(kept + parts[-1:]) if len(parts) > 1 else source.doc_id
-
-
-def pair_sources(src: str, tgt: str, include) -> List[Tuple[Source, Source]]:
-    """Two files, or two folders paired by file name (language codes in names ignored)."""
+def pair_files_or_folders(src: str, tgt: str, include) -> List[Tuple[Source, Source]]:
+    """Two files, or two folders whose files pair by name (language codes in names ignored)."""
     src_dir, tgt_dir = Path(src).is_dir(), Path(tgt).is_dir()
     if src_dir != tgt_dir:
         raise InputError(f"{src if src_dir else tgt}: a folder must be aligned with a folder, a file with a file")
     src_sources, tgt_sources = list(iter_sources([src], include)), list(iter_sources([tgt], include))
     if not src_dir:
         return [(src_sources[0], tgt_sources[0])]
-    by_name = {}
-    for source in tgt_sources:
-        by_name.setdefault(source.doc_id, source)
-        by_name.setdefault(_name_key(source), source)
-    pairs, unpaired = [], []
-    for source in src_sources:
-        partner = by_name.get(source.doc_id) or by_name.get(_name_key(source))
-        if partner is None:
-            unpaired.append(source.doc_id)
-        else:
-            pairs.append((source, partner))
-    if unpaired:
-        raise InputError(f"{tgt}: no file pairs with {', '.join(unpaired[:5])}" + (" ..." if len(unpaired) > 5 else ""))
-    return pairs
+    try:
+        return pair_sources(src_sources, tgt_sources)
+    except InputError as exc:
+        raise InputError(f"{tgt}: {exc}") from None
 
 
 def _side_files(path: Optional[str], pairs, side: int, option: str, include) -> Optional[List[Source]]:

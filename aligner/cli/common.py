@@ -43,3 +43,27 @@ def load_documents(inputs: Sequence[str], lang: str, include: Sequence[str],
         else:
             check_language(document, lang)
         yield document
+
+
+def alignment_options(func):
+    """--method, --embedder, --max-link, --min-similarity: the aligner's knobs, for align and run."""
+    options = [
+        click.option("--method", type=click.Choice(["auto", "embed", "mt", "length"]), default="auto",
+                     show_default=True,
+                     help="auto: embeddings, plus MT chrF when translations exist (--translation, --model, "
+                          "or the installed model in `run`). embed: multilingual embeddings (+ length, "
+                          "anchors). mt: chrF between the source's machine translation and the target "
+                          "(Bleualign's bridge). length: Gale-Church lengths and anchors only."),
+        click.option("--embedder", default="e5-small", show_default=True, metavar="NAME|PATH",
+                     help="e5-small (bundled, offline) or the folder of a local sentence-transformers "
+                          "model (LaBSE ...)."),
+        click.option("--max-link", type=click.IntRange(2, 8), default=4, show_default=True,
+                     help="Largest link: N source + M target sentences <= this (4 allows 1-3, 3-1, 2-2)."),
+        click.option("--min-similarity", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                     help="Links below this similarity become unaligned 1-0/0-1 links, reported, never "
+                          "dropped (0.5 keeps real translations and rejects comparable, non-parallel "
+                          "sentences)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import input_options
+from .common import alignment_options, input_options
 
 LANGS = click.Choice(["fa", "ar", "en"])
 
@@ -24,22 +24,16 @@ LANGS = click.Choice(["fa", "ar", "en"])
 @click.option("--model", default=None, metavar="NAME|PATH",
               help="Translation model (installed name, pair such as fa-en, folder or .argosmodel). "
                    "Default: the installed model of the pair; without one, alignment uses embeddings only.")
-@click.option("--method", type=click.Choice(["auto", "embed", "mt", "length"]), default="auto", show_default=True,
-              help="Alignment signals, as for `aligner align`: auto = embeddings + MT bridge when a model exists.")
-@click.option("--max-link", type=click.IntRange(2, 8), default=4, show_default=True,
-              help="Largest link: N source + M target sentences <= this.")
-@click.option("--min-similarity", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Links below this similarity become unaligned 1-0/0-1 links (reported, never dropped).")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Pairs scoring below this are left out of aligned.tmx (they stay in the TSV and JSONL, so "
                    "`aligner filter` can apply another threshold later).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Documents processed in parallel (each process loads its own models).")
 @click.option("--segmenter", type=click.Choice(["rules", "stanza"]), default="rules", show_default=True,
-              help="Sentence segmenter (see `aligner segment --help`).")
-@click.option("--embedder", default="e5-small", show_default=True, metavar="NAME|PATH",
-              help="e5-small (bundled) or a local sentence-transformers model folder.")
+              help="Sentence segmenter (see `aligner segment --help`); stanza loads its models from "
+                   "$ALIGNER_STANZA_DIR.")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Translation beam size.")
+@alignment_options
 @input_options
 def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_link, min_similarity, min_score,
                 jobs, segmenter, embedder, beam_size, include, encoding):
