@@ -24,13 +24,20 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple, Union
 
 from tqdm import tqdm
 
 from .errors import ModelError
-from .models import PAIR_NAME, TranslationModel, installed_models, open_model_folder, package_root
-from .paths import cache_dir, models_dir as default_models_dir
+from .models import (
+    PAIR_NAME,
+    TranslationModel,
+    open_model_folder,
+    package_root,
+    scan_models_dir,
+)
+from .paths import cache_dir
+from .paths import models_dir as default_models_dir
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 INDEX_ENV_VAR = "ALIGNER_MODEL_INDEX"
@@ -189,7 +196,7 @@ def install(source: str, models_dir: Optional[str] = None, index: Optional[str] 
             url = index_url(index)
             entry = find_in_index(source, fetch_index(url), url)
             unpacked = _unpack(_download_entry(entry, work, progress), work)
-        model = _validate(unpacked)
+        _validate(unpacked)
         target = root / unpacked.name
         if target.exists():
             if not force:
@@ -242,5 +249,5 @@ def remove(name: str, models_dir: Optional[str] = None) -> Path:
     return target
 
 
-def list_installed(models_dir: Optional[str] = None) -> List[TranslationModel]:
-    return installed_models(Path(models_dir) if models_dir else None)
+def list_installed(models_dir: Optional[str] = None) -> List[Tuple[str, Union[TranslationModel, ModelError]]]:
+    return scan_models_dir(Path(models_dir) if models_dir else None)

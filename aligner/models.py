@@ -21,7 +21,7 @@ import re
 import zipfile
 from functools import cached_property
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Type
+from typing import Dict, List, Optional, Sequence, Tuple, Type, Union
 
 from .errors import ModelError
 from .paths import models_dir as default_models_dir
@@ -329,17 +329,22 @@ def package_root(folder: Path) -> Path:
     return folder
 
 
-def installed_models(models_dir: Optional[Path] = None) -> List[TranslationModel]:
-    """Every loadable model under the models folder, sorted by name (broken ones are skipped)."""
+def scan_models_dir(models_dir: Optional[Path] = None) -> List[Tuple[str, Union[TranslationModel, ModelError]]]:
+    """(folder name, model) for every installed folder, or (name, error) for one that fails to load."""
     root = Path(models_dir) if models_dir else default_models_dir()
-    found = []
+    found: List[Tuple[str, Union[TranslationModel, ModelError]]] = []
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
             try:
-                found.append(open_model_folder(folder))
-            except ModelError:
-                continue
+                found.append((folder.name, open_model_folder(folder)))
+            except ModelError as exc:
+                found.append((folder.name, exc))
     return found
+
+
+def installed_models(models_dir: Optional[Path] = None) -> List[TranslationModel]:
+    """Every loadable installed model, sorted by name (`aligner models list` shows broken ones)."""
+    return [m for _, m in scan_models_dir(models_dir) if isinstance(m, TranslationModel)]
 
 
 def find_installed(src_lang: str, tgt_lang: str, models_dir: Optional[Path] = None) -> Optional[TranslationModel]:

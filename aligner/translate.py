@@ -20,7 +20,7 @@ import hashlib
 import itertools
 import os
 import sqlite3
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from .document import Document, Sentence
 from .errors import AlignerError, ModelError
-from .models import LAYOUTS, TranslationModel, find_installed, load_model  # noqa: F401 (re-exported API)
+from .models import TranslationModel, find_installed, load_model
 from .paths import cache_dir
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -53,11 +53,14 @@ class Translation:
 def resolve_device(device: str) -> str:
     if device not in DEVICES:
         raise AlignerError(f"unknown device {device!r} (choose from {', '.join(DEVICES)})")
-    if device != "auto":
-        return device
     import ctranslate2
 
-    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    gpus = ctranslate2.get_cuda_device_count()
+    if device == "cuda" and gpus == 0:
+        raise AlignerError("--device cuda: CTranslate2 sees no CUDA GPU here (use --device cpu or auto)")
+    if device != "auto":
+        return device
+    return "cuda" if gpus > 0 else "cpu"
 
 
 class Translator:
@@ -130,14 +133,15 @@ class Translator:
 
     # -- internals -----------------------------------------------------------------------------
     def _translate_window(self, window: List[str], bar) -> Dict[str, Translation]:
-        unique = list(dict.fromkeys(window))
+        multiplicity = Counter(window)
+        unique = list(multiplicity)
         signature = self.signature()
         done = self.cache.get_many(signature, unique) if self.cache is not None else {}
         self.stats["cached"] += len(done)
         for text in unique:
             if not text.strip() and text not in done:
                 done[text] = Translation("", 0.0)  # nothing to translate; never sent to the model
-        bar.update(sum(1 for text in window if text in done))
+        bar.update(sum(multiplicity[text] for text in done))
         # Each pending text becomes one or more token sequences (units), reassembled afterwards.
         units: List[Tuple[str, int, List[str]]] = []
         remaining: Dict[str, int] = {}
@@ -164,7 +168,7 @@ class Translator:
                 if self.cache is not None:
                     self.cache.put_many(signature, finished.items())
                 self.stats["translated"] += len(finished)
-                bar.update(sum(1 for text in window if text in finished))
+                bar.update(sum(multiplicity[text] for text in finished))
         return done
 
     def _batches(self, order: List[int], units) -> Iterator[List[int]]:
@@ -203,8 +207,9 @@ class Translator:
 
     def _split_text(self, text: str) -> List[str]:
         """Cut at clause punctuation, then at spaces, then inside words, packing greedily."""
-        limit = self.max_input_tokens
-        fits = lambda piece: len(self.model.encode(piece, self.src_lang)) <= limit  # noqa: E731
+        def fits(piece: str) -> bool:
+            return len(self.model.encode(piece, self.src_lang)) <= self.max_input_tokens
+
         pieces: List[str] = []
         for clause in _CLAUSE_END.split(text):
             if fits(clause):

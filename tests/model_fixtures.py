@@ -20,7 +20,20 @@ def _builder():
 make_test_models = _builder()
 
 
+_built = {}
+
+
+def build_test_models(tmp_path_factory) -> dict:
+    """name -> path: argos_fa_en / argos_en_ar (.argosmodel), marian_fa_en, nllb, m2m (folders).
+
+    Built once per session, whichever test module asks first.
+    """
+    if not _built:
+        _built.update(make_test_models.make_all(tmp_path_factory.mktemp("test-models")))
+    return _built
+
+
 @pytest.fixture(scope="session")
 def test_models(tmp_path_factory):
-    """name -> path: argos_fa_en / argos_en_ar (.argosmodel), marian_fa_en, nllb, m2m (folders)."""
-    return make_test_models.make_all(tmp_path_factory.mktemp("test-models"))
+    """The models of build_test_models, as a fixture that test modules import."""
+    return build_test_models(tmp_path_factory)

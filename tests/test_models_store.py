@@ -14,13 +14,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from model_fixtures import build_test_models
 
 from aligner.cli import main
 from aligner.errors import ModelError
 from aligner.model_store import fetch_index, install, safe_extract
 from aligner.models import detect_layout, load_model
 
-from model_fixtures import make_test_models, test_models  # noqa: F401 (fixture)
+
+@pytest.fixture(scope="session")
+def test_models(tmp_path_factory):
+    return build_test_models(tmp_path_factory)
+
 
 
 def sha256(path: Path) -> str:
@@ -123,6 +128,10 @@ def test_install_list_info_remove(served, tmp_path, test_models, how):
     forced = models_cli("install", source, "--force", "--models-dir", str(models_dir), "--index-url", served["index"])
     assert forced.exit_code == 0, forced.output
     assert leftovers(models_dir) == ["translate-fa_en-1_0"]
+    (models_dir / "half-copied").mkdir()
+    assert models_cli("list", "--models-dir", str(models_dir)).stdout.splitlines()[0].startswith(
+        "half-copied\tbroken\t")
+    (models_dir / "half-copied").rmdir()
     removed = models_cli("remove", "translate-fa_en-1_0", "--models-dir", str(models_dir))
     assert removed.exit_code == 0 and leftovers(models_dir) == []
 

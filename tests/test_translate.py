@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import shutil
 
 import ctranslate2
 import pytest
 from click.testing import CliRunner
+from model_fixtures import build_test_models, make_test_models
 
 from aligner.cli import main
+from aligner.document import Document
 from aligner.errors import ModelError
 from aligner.model_store import install
 from aligner.models import load_model
-from aligner.translate import PivotTranslator, Translator, make_translator, translate_sentences
+from aligner.reading import split_paragraphs
+from aligner.segment import segment_document
+from aligner.translate import (
+    PivotTranslator,
+    Translator,
+    make_translator,
+    translate_documents,
+    translate_sentences,
+)
 
-from model_fixtures import make_test_models, test_models  # noqa: F401 (fixture)
+
+@pytest.fixture(scope="session")
+def test_models(tmp_path_factory):
+    return build_test_models(tmp_path_factory)
+
 
 FA = make_test_models.CORPUS["fa"]
 EN = make_test_models.CORPUS["en"]
@@ -23,9 +39,9 @@ LAYOUTS = [("argos_fa_en", "argos", "fa", "en"), ("marian_fa_en", "marian", "fa"
            ("nllb", "nllb", "fa", "en"), ("m2m", "m2m", "fa", "en"), ("nllb", "nllb", "en", "ar")]
 
 
-def direct(model, texts, src, tgt, **options):
+def direct(model, texts, src, tgt, compute_type="int8", **options):
     """The reference: one plain ctranslate2.Translator call with the same tokens and options."""
-    translator = ctranslate2.Translator(str(model.ct2_dir), device="cpu", compute_type="int8")
+    translator = ctranslate2.Translator(str(model.ct2_dir), device="cpu", compute_type=compute_type)
     sources = [model.encode(t, src) for t in texts]
     prefix = model.target_prefix(tgt)
     results = translator.translate_batch(sources, target_prefix=[prefix] * len(sources) if prefix else None,
@@ -57,6 +73,15 @@ def test_options_and_batching_give_the_direct_call_output(test_models, options, 
     translator = Translator(model, cache=False, device="cpu", **options, **batching)
     expected = direct(model, FA, "fa", "en", **{"length_penalty": 1.0, "max_decoding_length": 256, **options})
     assert translator.translate_list(FA) == [text for text, _ in expected]
+
+
+@pytest.mark.parametrize("compute_type, threads", [("float32", 1), ("int8_float32", 2), ("auto", 1)])
+def test_compute_types_and_threads(test_models, compute_type, threads):
+    model = load_model(test_models["marian_fa_en"])
+    translator = Translator(model, cache=False, device="cpu", compute_type=compute_type, threads=threads)
+    assert translator.translate_list(FA) == [
+        t for t, _ in direct(model, FA, "fa", "en", compute_type, beam_size=4, max_decoding_length=256)]
+    assert f"compute={compute_type}" in translator.signature()
 
 
 def test_models_specs_languages_and_signature(test_models):
@@ -104,6 +129,32 @@ def test_cache_resumes_a_killed_run_without_retranslating(test_models, tmp_path)
     other = Translator(test_models["argos_fa_en"], cache=cache, beam_size=1, device="cpu")
     other.translate_list(FA)
     assert other.stats["cached"] == 0
+
+
+def test_translation_streams_from_an_endless_input_window_by_window(test_models):
+    translator = Translator(test_models["argos_fa_en"], cache=False, window=4, device="cpu")
+    consumed = []
+
+    def endless():
+        for text in itertools.cycle(FA):
+            consumed.append(text)
+            yield text
+
+    stream = translator.translate(endless())
+    first = [next(stream) for _ in range(5)]
+    assert len(consumed) <= 9  # two windows read, never the whole (endless) input
+    assert [t.text for t in first] == translator.translate_list(FA[:5])
+
+
+def test_translate_documents_keeps_sentences_and_documents_in_order(test_models):
+    documents = []
+    for doc_id, text in (("a", f"{FA[0]}\n{FA[1]}"), ("b", FA[2])):
+        document = Document(doc_id=doc_id, text=text, lang="fa", paragraphs=split_paragraphs(text))
+        documents.append(segment_document(document))
+    translator = Translator(test_models["argos_fa_en"], cache=False, device="cpu")
+    pairs = list(translate_documents(iter(documents), translator))
+    assert [(s.doc_id, s.text) for s, _ in pairs] == [("a", FA[0]), ("a", FA[1]), ("b", FA[2])]
+    assert [t.text for _, t in pairs] == translator.translate_list(FA[:3])
 
 
 @pytest.mark.parametrize("limit", [4, 8, 16])
@@ -202,6 +253,29 @@ def test_cli_model_problems_are_one_line_errors(test_models, tmp_path, args, pat
             for a in args]
     result = run(str(doc), *args, "--presegmented", "--models-dir", str(tmp_path / "empty"))
     assert_one_line_error(result, pattern)
+
+
+def test_cli_stanza_segmenter_uses_the_packages_stanza_folder(test_models, tmp_path, shared_dir):
+    make_test_models.make_argos(tmp_path, "en", "ar", zip_package=False)
+    package = next(tmp_path.glob("translate-en_ar-*"))
+    shutil.copytree(shared_dir / "models" / "stanza_resources", package / "stanza")
+    doc = tmp_path / "en.txt"
+    doc.write_text("Dr. Smith came home. He slept.\n", encoding="utf-8")
+    common = [str(doc), "--from", "en", "--to", "ar", "--model", str(package), "--device", "cpu", "--no-cache",
+              "--source-out", str(tmp_path / "src.txt"), "-o", str(tmp_path / "out.txt")]
+    result = run(*common, "--segmenter", "stanza")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "src.txt").read_text(encoding="utf-8") == "Dr. Smith came home.\nHe slept.\n"
+
+
+def test_cli_device_cuda_without_a_gpu_is_a_one_line_error(test_models, tmp_path):
+    if ctranslate2.get_cuda_device_count():
+        pytest.skip("a CUDA GPU is present")
+    doc = tmp_path / "a.txt"
+    doc.write_text(FA[0] + "\n", encoding="utf-8")
+    result = run(str(doc), "--from", "fa", "--to", "en", "--model", str(test_models["argos_fa_en"]),
+                 "--device", "cuda")
+    assert_one_line_error(result, r"--device cuda: CTranslate2 sees no CUDA GPU")
 
 
 def test_cli_presegmented_rejects_non_utf8(test_models, tmp_path):

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ..model_store import DEFAULT_INDEX_URL, INDEX_ENV_VAR, fetch_index, install, list_installed, remove
+from ..model_store import (
+    DEFAULT_INDEX_URL,
+    INDEX_ENV_VAR,
+    fetch_index,
+    install,
+    list_installed,
+    remove,
+)
 from ..models import load_model
 from ..paths import models_dir as default_models_dir
 
@@ -38,12 +45,16 @@ def models():
 @models.command("list")
 @_models_dir_option
 def list_command(models_dir):
-    """Installed models: name, layout, language pair."""
+    """Installed models: name, layout, language pair ('broken' and the reason for a folder that
+    does not load)."""
     installed = list_installed(models_dir)
     if not installed:
         click.echo(f"no models installed in {models_dir or default_models_dir()}", err=True)
-    for model in installed:
-        click.echo(f"{model.name}\t{model.layout}\t{_pair(model)}")
+    for name, model in installed:
+        if isinstance(model, Exception):
+            click.echo(f"{name}\tbroken\t{model}")
+        else:
+            click.echo(f"{name}\t{model.layout}\t{_pair(model)}")
 
 
 @models.command()
