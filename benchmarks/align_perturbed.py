@@ -51,9 +51,11 @@ def load_corpus(name: str) -> List[Tuple[List[str], List[str]]]:
     """Sentence-parallel documents (source, English) of a named corpus."""
     data = shared_dir() / "data"
     if name.startswith("flores"):
-        lang = name.split("-")[1]
-        keys = [line.split("\t")[0] for line in _lines(data / "flores200" / "devtest.metadata.tsv")[1:]]
-        src, en = _lines(data / "flores200" / f"devtest.{lang}"), _lines(data / "flores200" / "devtest.en")
+        # flores-fa-en: devtest (benchmark); flores-dev-fa-en: dev (tuning only)
+        split = "dev" if name.startswith("flores-dev") else "devtest"
+        lang = name.split("-")[-2]
+        keys = [line.split("\t")[0] for line in _lines(data / "flores200" / f"{split}.metadata.tsv")[1:]]
+        src, en = _lines(data / "flores200" / f"{split}.{lang}"), _lines(data / "flores200" / f"{split}.en")
         groups = _group(keys, 30)
     elif name.startswith("tico"):
         lang = name.split("-")[1]
@@ -75,16 +77,16 @@ def load_corpus(name: str) -> List[Tuple[List[str], List[str]]]:
 CORPORA = ["flores-fa-en", "flores-ar-en", "tico-fa-en", "tico-ar-en", "un-ar-en", "hadith-ar-en"]
 
 
-def evaluate(corpus: str, kind: str, method: str, embedder) -> Dict[str, float]:
+def evaluate(corpus: str, kind: str, method: str, embedder, weights=None) -> Dict[str, float]:
     documents = load_corpus(corpus)
-    src_lang = corpus.split("-")[1]
+    src_lang = corpus.split("-")[-2]
     golds, preds = [], []
     for k, (src, tgt) in enumerate(documents):
         # Inserted sentences come from another document of the same corpus.
         filler = documents[(k + 1) % len(documents)][1]
         p_src, p_tgt, gold = perturb(src, tgt, kind, RATE, SEED + k, filler)
         links = align_sentences(p_src, p_tgt, src_lang, "en", embedder=embedder if method != "length" else None,
-                                config=AlignConfig(method=method))
+                                config=AlignConfig(method=method, weights=weights))
         golds.append(gold)
         preds.append([(link.src_ids, link.tgt_ids) for link in links])
     return score_alignment(golds, preds)

@@ -144,7 +144,7 @@ def test_aligner_recovers_synthetic_alignments(n):
                             src_vectors=src_vectors, tgt_vectors=tgt_vectors)
     assert sorted(i for link in links for i in link.src_ids) == list(range(n))
     assert sorted(j for link in links for j in link.tgt_ids) == list(range(len(tgt)))
-    assert score_alignment(gold, [(l.src_ids, l.tgt_ids) for l in links])["strict_f1"] > 0.9
+    assert score_alignment(gold, [(link.src_ids, link.tgt_ids) for link in links])["strict_f1"] > 0.9
 
 
 # --- signals and methods on text ------------------------------------------------------------
@@ -163,12 +163,12 @@ EXPECTED = [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,)), ((4,), (3,)), ((5,), (4,
 def test_methods_align_a_small_document(method):
     links = align_sentences(SRC, TGT, "en", "de", translations=MT if method == "mt" else None,
                             config=AlignConfig(method=method))
-    predicted = [(l.src_ids, l.tgt_ids) for l in links]
+    predicted = [(link.src_ids, link.tgt_ids) for link in links]
     if method == "mt":
         assert predicted == EXPECTED
     else:  # lengths alone get the easy 1-1 links
         assert ((0,), (0,)) in predicted and ((5,), (4,)) in predicted
-    assert all(0.0 <= l.similarity <= 1.0 for l in links)
+    assert all(0.0 <= link.similarity <= 1.0 for link in links)
 
 
 @pytest.mark.parametrize("src, tgt, src_lang, tgt_lang, expected", [
@@ -203,7 +203,7 @@ def test_align_sentences_rejects_bad_input(kwargs, message):
 @pytest.mark.parametrize("src, tgt", [([], ["a", "b"]), (["a"], [])])
 def test_empty_side_gives_unaligned_links(src, tgt):
     links = align_sentences(src, tgt, config=AlignConfig(method="length"))
-    assert [(l.src_ids, l.tgt_ids) for l in links] == [((i,), ()) for i in range(len(src))] + \
+    assert [(link.src_ids, link.tgt_ids) for link in links] == [((i,), ()) for i in range(len(src))] + \
         [((), (j,)) for j in range(len(tgt))]
 
 
@@ -223,10 +223,10 @@ def test_embeddings_align_persian_with_english_and_reject_unrelated_text():
     embedder = get_embedder("e5-small")
     merged = [EN[0], EN[1] + " " + EN[2], EN[3]]
     links = align_sentences(FA, merged, "fa", "en", embedder=embedder, config=AlignConfig(method="embed"))
-    assert [(l.src_ids, l.tgt_ids) for l in links] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
-    assert min(l.similarity for l in links) > 0.5
+    assert [(link.src_ids, link.tgt_ids) for link in links] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    assert min(link.similarity for link in links) > 0.5
     unrelated = align_sentences(FA, UNRELATED, "fa", "en", embedder=embedder, config=AlignConfig(method="embed"))
-    assert max(l.similarity for l in unrelated) < 0.5
+    assert max(link.similarity for link in unrelated) < 0.5
 
 
 # --- CLI ------------------------------------------------------------------------------------
@@ -320,8 +320,8 @@ def test_min_similarity_turns_weak_links_into_unaligned_ones():
     links[1].similarity = 0.2  # the 2-1 link
     threshold = 0.5
     kept = split_below(links, threshold, src, tgt)
-    assert [(l.src_ids, l.tgt_ids) for l in kept[1:4]] == [((1,), ()), ((2,), ()), ((), (1,))]
-    assert sorted(i for l in kept for i in l.src_ids) == list(range(len(SRC)))
-    assert sorted(j for l in kept for j in l.tgt_ids) == list(range(len(TGT)))
-    assert all(l.is_unaligned or l.similarity >= threshold for l in kept)
-    assert sum(l.is_unaligned for l in kept) > sum(l.is_unaligned for l in links)
+    assert [(link.src_ids, link.tgt_ids) for link in kept[1:4]] == [((1,), ()), ((2,), ()), ((), (1,))]
+    assert sorted(i for link in kept for i in link.src_ids) == list(range(len(SRC)))
+    assert sorted(j for link in kept for j in link.tgt_ids) == list(range(len(TGT)))
+    assert all(link.is_unaligned or link.similarity >= threshold for link in kept)
+    assert sum(link.is_unaligned for link in kept) > sum(link.is_unaligned for link in links)

@@ -50,7 +50,7 @@ class Weights:
 
 
 DEFAULT_WEIGHTS: Dict[str, Weights] = {
-    "embed": Weights(embed=1.0, anchors=0.132, length=0.0094, skip=0.0, many=0.0, many22=0.0, skip_letters=0.02,
+    "embed": Weights(embed=1.0, anchors=0.066, length=0.0094, skip=0.0, many=0.0, many22=0.0, skip_letters=0.01,
                      prior=0.01),
     "mt": Weights(embed=0.0, mt=1.0, anchors=0.01, length=0.0392, skip=0.0, many=0.0, many22=0.0, size=0.5,
                   skip_letters=0.01, prior=0.021),
@@ -77,6 +77,9 @@ class AlignConfig:
     max_link: int = 4
     band: int = 8  # half-width of the pass-2 band around the pass-1 path, in sentences
     coarse_band: int = 8
+    # Pass 3 (embedder given): re-score n-m links with the embeddings of their real
+    # concatenated text, for blocks within this many sentences of a non-1-1 pass-2 link; 0: off.
+    concat_window: int = 2
     weights: Optional[Weights] = None
 
     def weights_for(self, method: str) -> Weights:
@@ -107,6 +110,7 @@ class LinkScorer:
                 self.prefix[1:, 1:] = np.cumsum(np.cumsum(src_vectors @ tgt_vectors.T, axis=0, dtype=np.float64),
                                                 axis=1)
         self.mt, self.back_mt, self.anchors = mt, back_mt, anchors
+        self.concat = None
         self._row = None
 
     def _cross_dots(self, i: int, a: int, b: int, cols: np.ndarray):
@@ -142,6 +146,8 @@ class LinkScorer:
             cosine = dot / (x_norm * y_norm)
             hub = 0.5 * ((self.src_hub[i] - self.src_hub[i - a]) / x_norm
                          + (self.tgt_hub[cols] - self.tgt_hub[tgt_start]) / y_norm)
+            if self.concat is not None and (a > 1 or b > 1):
+                cosine, hub = self.concat.override(i - a, i, tgt_start, cols, cosine, hub)
             parts["cosine"] = cosine
             parts["embed"] = cosine - hub
         if self.mt is not None:
@@ -196,6 +202,58 @@ def _block_norms(vectors: np.ndarray) -> List[np.ndarray]:
             total += 2.0 * (cum[upper] - cum[np.minimum(starts, last)])
         norms.append(np.sqrt(np.maximum(total, 1e-12)))
     return norms
+
+
+class ConcatenationVectors:
+    """Embeddings of the real concatenated text of multi-sentence blocks near a path.
+
+    Summed sentence vectors approximate a block's meaning; encoding the concatenation itself
+    (Vecalign's overlaps, Bertalign's second pass) is exact but costs one encoder call per block,
+    so only blocks inside ``spans`` (sentence ranges around doubtful links) are encoded. A link
+    whose blocks are all single sentences or encoded gets the concatenation cosine and hub.
+    """
+
+    def __init__(self, src: Sequence[str], tgt: Sequence[str], src_vectors, tgt_vectors,
+                 src_spans, tgt_spans, max_size: int, embedder):
+        src_blocks = _blocks_in(src_spans, max_size)
+        tgt_blocks = _blocks_in(tgt_spans, max_size)
+        texts = [" ".join(src[s:e]) for s, e in src_blocks] + [" ".join(tgt[s:e]) for s, e in tgt_blocks]
+        vectors = embedder.encode(texts) if texts else np.zeros((0, src_vectors.shape[1]), dtype=np.float32)
+        self.src = {(s, s + 1): v for s, v in enumerate(src_vectors)}
+        self.tgt = {(t, t + 1): v for t, v in enumerate(tgt_vectors)}
+        self.src.update(zip(src_blocks, vectors[:len(src_blocks)]))
+        self.tgt.update(zip(tgt_blocks, vectors[len(src_blocks):]))
+        self.src_mean, self.tgt_mean = src_vectors.mean(axis=0), tgt_vectors.mean(axis=0)
+        self.encoded = len(texts)
+
+    def override(self, s0: int, s1: int, tgt_start: np.ndarray, tgt_end: np.ndarray, cosine, hub):
+        x = self.src.get((s0, s1))
+        if x is None:
+            return cosine, hub
+        cosine, hub = cosine.copy(), hub.copy()
+        x_hub = float(x @ self.tgt_mean)
+        for k, block in enumerate(zip(tgt_start.tolist(), tgt_end.tolist())):
+            y = self.tgt.get(block)
+            if y is not None:
+                cosine[k] = float(x @ y)
+                hub[k] = 0.5 * (x_hub + float(y @ self.src_mean))
+        return cosine, hub
+
+
+def _blocks_in(spans, max_size: int) -> List[Tuple[int, int]]:
+    """Every run of 2..max_size consecutive sentences inside one of the (start, end) spans."""
+    return sorted({(s, s + k) for start, end in spans for s in range(start, end)
+                   for k in range(2, max_size + 1) if s + k <= end})
+
+
+def _doubtful_spans(path: Sequence[search.Link], n: int, m: int, window: int):
+    """Sentence ranges, per side, around the links of a path that are not 1-1."""
+    src_spans, tgt_spans = [], []
+    for s0, s1, t0, t1 in path:
+        if s1 - s0 != 1 or t1 - t0 != 1:
+            src_spans.append((max(s0 - window, 0), min(s1 + window, n)))
+            tgt_spans.append((max(t0 - window, 0), min(t1 + window, m)))
+    return src_spans, tgt_spans
 
 
 class ChrfBridge:
@@ -342,17 +400,25 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     col_end = hi[np.minimum(rows + max_a, n)]
     mt = back_mt = None
     if method in ("mt", "auto"):
-        tgt_grams = [signals.char_ngrams(t) for t in tgt]
-        mt = ChrfBridge([signals.char_ngrams(t) for t in translations], tgt_grams, col_start, col_end)
+        tgt_grams = [signals.ngram_set(t) for t in tgt]
+        mt = ChrfBridge([signals.ngram_set(t) for t in translations], tgt_grams, col_start, col_end)
         if back_translations is not None:
-            back_mt = ChrfBridge([signals.char_ngrams(t) for t in back_translations],
-                                 [signals.char_ngrams(s) for s in src], col_start, col_end, transpose=True)
+            back_mt = ChrfBridge([signals.ngram_set(t) for t in back_translations],
+                                 [signals.ngram_set(s) for s in src], col_start, col_end, transpose=True)
     src_anchors, tgt_anchors = signals.document_anchors(src, tgt, src_lang, tgt_lang)
     anchors = AnchorMatch(src_anchors, tgt_anchors, col_start, col_end)
     scorer = LinkScorer(weights, src_lengths, tgt_lengths,
                         src_vectors if method in ("embed", "auto") else None,
                         tgt_vectors if method in ("embed", "auto") else None, mt, back_mt, anchors)
     path = search.band_dp(n, m, lo, hi, types, scorer, skip)
+    if embedder is not None and method in ("embed", "auto") and config.concat_window > 0:
+        # Pass 3: the same search, with n-m links near doubtful places scored by the
+        # embeddings of their real concatenated text.
+        src_spans, tgt_spans = _doubtful_spans(path, n, m, config.concat_window)
+        if src_spans:
+            scorer.concat = ConcatenationVectors(src, tgt, src_vectors, tgt_vectors, src_spans, tgt_spans,
+                                                 max(max_a, max_b), embedder)
+            path = search.band_dp(n, m, lo, hi, types, scorer, skip)
     midpoint = min(COSINE_MIDPOINTS.get(src_lang, COSINE_MIDPOINT), COSINE_MIDPOINTS.get(tgt_lang, COSINE_MIDPOINT))
     return [_describe(link, scorer, weights, skip, midpoint) for link in path]
 
