@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections import Counter
 
 import numpy as np
@@ -13,6 +14,7 @@ from aligner.align import (AlignConfig, align_sentences, format_vecalign, parse_
                            read_vecalign_alignments, score_alignment)
 from aligner.align import search, signals
 from aligner.cli import main
+from aligner.embed import Embedder
 from aligner.errors import AlignerError, FormatError
 
 
@@ -145,6 +147,52 @@ def test_aligner_recovers_synthetic_alignments(n):
     assert sorted(i for link in links for i in link.src_ids) == list(range(n))
     assert sorted(j for link in links for j in link.tgt_ids) == list(range(len(tgt)))
     assert score_alignment(gold, [(link.src_ids, link.tgt_ids) for link in links])["strict_f1"] > 0.9
+
+
+class _TableEmbedder(Embedder):
+    """Vectors looked up by text (any other text gets a seeded random vector), and a log of
+    what was encoded."""
+
+    model_id = "table"
+
+    def __init__(self, table):
+        super().__init__(use_cache=False)
+        self.table, self.encoded = table, []
+
+    @property
+    def dim(self):
+        return 32
+
+    def _encode(self, texts):
+        self.encoded.extend(texts)
+        return np.stack([self.table[t] if t in self.table else
+                         np.random.default_rng(zlib.crc32(t.encode())).normal(size=32) for t in texts])
+
+
+@pytest.mark.parametrize("concat_window, finds_merge", [(0, False), (2, True)])
+def test_concatenation_rescoring_finds_a_merge_that_sentence_vectors_miss(concat_window, finds_merge):
+    """Two source fragments whose own vectors say nothing, but whose concatenation is the
+    target sentence: only encoding the real concatenated text reveals the 2-1 link."""
+    rng = np.random.default_rng(3)
+    src = [f"source sentence number {i:02d}" for i in range(12)]
+    tgt = [f"target sentence number {i:02d}" for i in range(12) if i not in (4, 5)]
+    tgt.insert(4, "target sentence made of two pieces 04 05 ....")
+    table = {}
+    for i, text in enumerate(src):
+        table[text] = rng.normal(size=32)
+        if i not in (4, 5):
+            table[tgt[i if i < 4 else i - 1]] = table[text] + 0.2 * rng.normal(size=32)
+    table[tgt[4]] = rng.normal(size=32)
+    # The fragments' summed vector points away from the target sentence.
+    table[src[4]] = -table[tgt[4]] + 0.5 * rng.normal(size=32)
+    table[f"{src[4]} {src[5]}"] = table[tgt[4]] + 0.2 * rng.normal(size=32)
+    embedder = _TableEmbedder(table)
+    links = align_sentences(src, tgt, "en", "en", embedder=embedder,
+                            config=AlignConfig(method="embed", concat_window=concat_window))
+    assert (((4, 5), (4,)) in [(link.src_ids, link.tgt_ids) for link in links]) == finds_merge
+    assert sorted(i for link in links for i in link.src_ids) == list(range(12))
+    # Only blocks near the doubtful links are encoded, not every block of the documents.
+    assert len(embedder.encoded) - len(src) - len(tgt) <= (30 if concat_window else 0)
 
 
 # --- signals and methods on text ------------------------------------------------------------

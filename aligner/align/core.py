@@ -1,10 +1,12 @@
-"""Sentence alignment of one document pair: signals -> two-pass banded search -> scored links.
+"""Sentence alignment of one document pair: signals -> banded search in passes -> scored links.
 
 Pass 1 finds a path with the cheap vector signals only (sentence embeddings, or hashed n-gram
 vectors of the MT output when no embedder is used) and the length signal, over the whole
 matrix for small documents or coarse-to-fine for long ones. Pass 2 searches all link types
 again inside a band around that path with every signal, including the pairwise ones (MT chrF,
-anchors) that are only computed inside that band.
+anchors) that are only computed inside that band. Pass 3, with an embedder, encodes the real
+concatenated text of the n-m blocks near the links of that path that are not 1-1 and searches
+the same band again with those blocks scored by their own embeddings.
 """
 
 from __future__ import annotations
@@ -50,12 +52,12 @@ class Weights:
 
 
 DEFAULT_WEIGHTS: Dict[str, Weights] = {
-    "embed": Weights(embed=1.0, anchors=0.066, length=0.0094, skip=0.0, many=0.0, many22=0.0, skip_letters=0.01,
-                     prior=0.01),
+    "embed": Weights(embed=1.0, anchors=0.0924, length=0.0188, skip=0.0, many=0.0, many22=0.0, skip_letters=0.02,
+                     prior=0.007),
     "mt": Weights(embed=0.0, mt=1.0, anchors=0.01, length=0.0392, skip=0.0, many=0.0, many22=0.0, size=0.5,
                   skip_letters=0.01, prior=0.021),
-    "auto": Weights(embed=0.25, mt=1.0, anchors=0.02, length=0.0392, skip=0.0, many=0.0, many22=0.0, size=0.5,
-                    skip_letters=0.01, prior=0.0147),
+    "auto": Weights(embed=2.0, mt=1.0, anchors=0.02, length=0.0392, skip=0.0, many=0.0, many22=0.0, size=0.5,
+                    skip_letters=0.01, prior=0.01029),
     "length": Weights(embed=0.0, anchors=0.3, length=1.0, skip=3.0, many=1.0, many22=1.0),
 }
 
@@ -309,7 +311,7 @@ def signature(config: AlignConfig, method: str, embedder_id: Optional[str]) -> s
     """Reproducibility signature, sacrebleu style."""
     parts = [f"method:{method}", f"max:{config.max_link}", f"band:{config.band}"]
     if method in ("embed", "auto"):
-        parts.append(f"emb:{embedder_id}")
+        parts += [f"emb:{embedder_id}", f"concat:{config.concat_window}"]
     if config.weights is not None:
         parts.append("w:" + ",".join(f"{k}={v:g}" for k, v in asdict(config.weights).items()))
     parts.append(f"version:{__version__}")

@@ -4,7 +4,7 @@ from its sentences' scores.
 A link joins a block of consecutive source sentences with a block of consecutive target
 sentences. Every signal here is *decomposable*: what a block needs is a sum over its sentences
 (embedding vectors, character counts) or over its sentence pairs (n-gram and anchor matches), so
-the search never encodes or compares concatenated texts, and an n-m link costs as little as 1-1.
+an n-m link costs as little as 1-1 (core's pass 3 encodes real concatenations, near the path only).
 
 - embedding: the cosine of summed sentence vectors, minus how similar each side is to the other
   document on average (Vecalign's normalisation: generic sentences and long concatenations are
