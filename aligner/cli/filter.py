@@ -8,7 +8,7 @@ import click
 
 from ..score import (COMPONENT_NAMES, ExactDuplicates, Filter, FilterReport, KeepAligned, MinComponent,
                      MinScore, NearDuplicates, apply_filters)
-from .package import FORMATS, language_options, output_format, read_links, scored, write_links
+from .package import language_options, output_format, output_options, read_links, scored, write_links
 
 
 def component_thresholds(values: Sequence[str]) -> List[Filter]:
@@ -28,10 +28,7 @@ def component_thresholds(values: Sequence[str]) -> List[Filter]:
 
 @click.command(name="filter")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Output file (written atomically). Default: stdout.")
-@click.option("--format", "kind", type=click.Choice(FORMATS), default=None,
-              help="Output format. Default: from the -o extension (.tmx, .tsv), else bitext JSONL.")
+@output_options
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
               help="Drop pairs whose combined score is below this.")
 @click.option("--min", "component_mins", multiple=True, metavar="COMPONENT=X",

@@ -101,6 +101,15 @@ def language_options(func):
     return func
 
 
+def output_options(func):
+    """-o and --format for the commands that write any of bitext JSONL, TMX and TSV."""
+    func = click.option("--format", "kind", type=click.Choice(FORMATS), default=None,
+                        help="Output format. Default: from the -o extension (.tmx, .tsv), else bitext JSONL.")(func)
+    func = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                        help="Output file (written atomically). Default: stdout.")(func)
+    return func
+
+
 def parse_lang_tags(values: Sequence[str]) -> Dict[str, str]:
     tags = {}
     for value in values:

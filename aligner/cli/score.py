@@ -5,15 +5,12 @@ from __future__ import annotations
 import click
 
 from ..score import Scorer, default_components
-from .package import FORMATS, language_options, output_format, read_links, write_links
+from .package import language_options, output_format, output_options, read_links, write_links
 
 
 @click.command(name="score")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Output file (written atomically). Default: stdout.")
-@click.option("--format", "kind", type=click.Choice(FORMATS), default=None,
-              help="Output format. Default: from the -o extension (.tmx, .tsv), else bitext JSONL.")
+@output_options
 @language_options
 @click.option("--embedder", default="e5-small", show_default=True,
               help="Sentence embedding model for semantic similarity: e5-small (bundled) or a local "
