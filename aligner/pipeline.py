@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,10 +23,11 @@ from tqdm import tqdm
 from . import __version__
 from .bitext import BitextLink, read_bitext, write_bitext
 from .document import Document, Sentence
-from .errors import AlignerError, ModelError
+from .errors import ModelError
 from .langid import check_language
 from .normalise import normalise
-from .reading import DEFAULT_INCLUDE, Source, iter_sources, pair_sources, read_bytes, read_document
+from .reading import (DEFAULT_INCLUDE, Source, document_from_bytes, iter_sources, pair_sources, read_bytes,
+                      read_document)
 from .segment import get_segmenter, segment_document
 from .writing import atomic_write
 
@@ -89,11 +89,18 @@ def plan_jobs(inputs: Sequence[str], targets: Optional[str], include: Sequence[s
     return [DocumentJob(k, source, paired.get(source)) for k, source in enumerate(sources)], notes
 
 
-def _fingerprint(job: DocumentJob, options: RunOptions, translator_id: Optional[str]) -> str:
+def inspect_inputs(job: DocumentJob, options: RunOptions, translator_id: Optional[str]) -> str:
+    """Check that the job's files decode and are in the expected languages (InputError if not) and
+    return the fingerprint that marks its result as reusable: options, model and input bytes."""
     digest = hashlib.sha256(options.signature().encode())
     digest.update((translator_id or "no-mt").encode())
-    for source in (job.source, job.target):
-        digest.update(b"\0" + (read_bytes(source) if source is not None else b"<mt>"))
+    for source, lang in ((job.source, options.src_lang), (job.target, options.tgt_lang)):
+        if source is None:
+            digest.update(b"\0<mt>")
+            continue
+        data = read_bytes(source)
+        check_language(document_from_bytes(source, data, options.encoding, lang), lang)
+        digest.update(b"\0" + data)
     return digest.hexdigest()
 
 
@@ -193,22 +200,17 @@ def run(inputs: Sequence[str], outdir: Path, options: RunOptions, targets: Optio
     """Run the whole pipeline; returns what was done. ``notice`` receives one-line remarks."""
     outdir = Path(outdir)
     job_list, notes = plan_jobs(inputs, targets, options.include)
-    # Bad input (undecodable file, wrong language) stops the run before any model work starts.
-    for job in job_list:
-        for source, lang in ((job.source, options.src_lang), (job.target, options.tgt_lang)):
-            if source is not None:
-                check_language(read_document(source, options.encoding, lang), lang)
     worker = _Worker(options)
     translator_id = worker.translator.signature() if worker.translator else None
+    # Bad input (undecodable file, wrong language) stops the run here, before any document is done.
+    fingerprints = {job.index: inspect_inputs(job, options, translator_id) for job in job_list}
     if worker.translator is None:
         notice(f"no {options.src_lang}->{options.tgt_lang} translation model installed: aligning with "
                f"embeddings only (`aligner models install {options.src_lang}-{options.tgt_lang}` adds the "
                "translation step)")
     results: Dict[int, DocumentResult] = {}
     pending: List[DocumentJob] = []
-    fingerprints = {}
     for job in job_list:
-        fingerprints[job.index] = _fingerprint(job, options, translator_id)
         reused = _load_finished(outdir, job, fingerprints[job.index])
         if reused is not None:
             results[job.index] = reused

@@ -204,7 +204,13 @@ def _paragraph(text: str, index: int, start: int, end: int) -> Paragraph:
 def read_document(source: Source, encoding: Optional[str] = None, lang: str = "auto",
                   stdin: Optional[BinaryIO] = None) -> Document:
     """Read and decode one source into a Document with its paragraphs (not yet segmented)."""
-    text = decode(read_bytes(source, stdin), source.display_name, encoding)
+    return document_from_bytes(source, read_bytes(source, stdin), encoding, lang)
+
+
+def document_from_bytes(source: Source, data: bytes, encoding: Optional[str] = None,
+                        lang: str = "auto") -> Document:
+    """Decode the bytes already read from ``source`` into a Document with its paragraphs."""
+    text = decode(data, source.display_name, encoding)
     path = str(source.path) if source.path is not None else None
     return Document(doc_id=source.doc_id, text=text, lang=lang, path=path,
                     paragraphs=split_paragraphs(text))
