@@ -16,6 +16,8 @@ from aligner import bench
 from aligner.cli import main
 from aligner.errors import InputError, ModelError
 
+from model_fixtures import test_models  # noqa: F401 (fixture)
+
 LINES = 50
 
 
@@ -212,29 +214,18 @@ def test_testset_reference_as_hypothesis_scores_perfectly(shared_dir):
     assert "tok:intl" in report["scores"][0]["signature"]
 
 
-def test_model_translates_the_testset_source(shared_dir, monkeypatch, tmp_path):
-    """--model goes through aligner.translate; the translations are scored and optionally saved."""
-    import aligner.translate
-
-    flores = shared_dir / "data" / "flores200"
-    lookup = dict(zip(*(bench.read_segments(flores / f"dev.{lang}") for lang in ("en", "fa"))))
-
-    class Dictionary:  # a perfect "model": FLORES itself
-        def __init__(self, model, src_lang, tgt_lang, **options):
-            assert (model, src_lang, tgt_lang) == ("en-fa", "en", "fa")
-
-        def signature(self):
-            return "dictionary|en>fa"
-
-        def translate_list(self, sentences):
-            return [lookup[s] for s in sentences]
-
-    monkeypatch.setattr(aligner.translate, "make_translator", Dictionary)
-    saved = tmp_path / "dev.fa"
-    report = ours("--model", "en-fa", "--testset", "flores200:dev", "-l", "en-fa", "--hyp-out", str(saved),
-                  "-m", "bleu")
-    assert report["scores"][0]["score"] == pytest.approx(100) and report["model"] == "dictionary|en>fa"
-    assert saved.read_text(encoding="utf-8") == (flores / "dev.fa").read_text(encoding="utf-8")
+def test_model_translates_the_testset_source(shared_dir, test_models, tmp_path):
+    """--model translates the test set's source with a real (tiny, random-weight) Argos package; the
+    scores are those of the saved translations against the references, signed with the model."""
+    saved = tmp_path / "devtest.ar"
+    report = ours("--model", str(test_models["argos_en_ar"]), "--testset", "flores200:devtest", "-l", "en-ar",
+                  "--hyp-out", str(saved), "-m", "chrf")
+    reference = shared_dir / "data" / "flores200" / "devtest.ar"
+    translations = saved.read_text(encoding="utf-8").splitlines()
+    assert len(translations) == len(reference.read_text(encoding="utf-8").splitlines())
+    assert "translate-en_ar" in report["model"]
+    expected = json.loads(sacrebleu_cli(str(reference), "-i", str(saved), "-m", "chrf", "-w", "4", "-f", "json"))
+    assert report["scores"][0]["score"] == pytest.approx(expected["score"], abs=1e-4)
 
 
 def test_text_output_is_sacrebleu_lines(files):
