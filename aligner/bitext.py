@@ -73,15 +73,26 @@ def read_bitext(path: Path) -> Iterator[BitextLink]:
     except OSError as exc:
         raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with handle:
-        for number, line in enumerate(handle, 1):
+        records = 0
+        number = 0
+        while True:
+            # Decoding happens while reading the line, so a binary or Latin-1 file fails here.
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError:
+                raise FormatError(f"{path}: not UTF-8 text (a binary or legacy-encoded file?)") from None
+            if not line:
+                break
+            number += 1
             if not line.strip():
                 continue
             try:
                 yield BitextLink.from_dict(json.loads(line))
             except (ValueError, TypeError, KeyError) as exc:
                 raise FormatError(f"{path}:{number}: not a bitext record ({exc})") from None
-            except UnicodeDecodeError:
-                raise FormatError(f"{path}:{number}: not UTF-8") from None
+            records += 1
+        if not records:
+            raise FormatError(f"{path}: empty file (no bitext records)")
 
 
 def group_by_document(links: Iterable[BitextLink]) -> Iterator[List[BitextLink]]:

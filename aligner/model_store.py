@@ -196,7 +196,11 @@ def install(source: str, models_dir: Optional[str] = None, index: Optional[str] 
             url = index_url(index)
             entry = find_in_index(source, fetch_index(url), url)
             unpacked = _unpack(_download_entry(entry, work, progress), work)
-        _validate(unpacked)
+        try:
+            _validate(unpacked)
+        except ModelError as exc:
+            # The message names the temporary copy, which is gone by now: name what was given.
+            raise ModelError(str(exc).replace(str(unpacked), source)) from None
         target = root / unpacked.name
         if target.exists():
             if not force:

@@ -370,7 +370,12 @@ def load_model(spec, models_dir: Optional[Path] = None) -> TranslationModel:
             raise ModelError(f"{path}: not a model folder or an .argosmodel/zip archive (corrupt or truncated?)")
         from .model_store import unpack_cached
 
-        return open_model_folder(unpack_cached(path))
+        folder = unpack_cached(path)
+        try:
+            return open_model_folder(folder)
+        except ModelError as exc:
+            # Name the archive the user gave, not its unpacked copy in the cache.
+            raise ModelError(str(exc).replace(str(folder), str(path))) from None
     root = Path(models_dir) if models_dir else default_models_dir()
     if (root / str(spec)).is_dir():
         return open_model_folder(root / str(spec))

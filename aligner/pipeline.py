@@ -94,12 +94,13 @@ def inspect_inputs(job: DocumentJob, options: RunOptions, translator_id: Optiona
     return the fingerprint that marks its result as reusable: options, model and input bytes."""
     digest = hashlib.sha256(options.signature().encode())
     digest.update((translator_id or "no-mt").encode())
-    for source, lang in ((job.source, options.src_lang), (job.target, options.tgt_lang)):
+    for source, lang, option in ((job.source, options.src_lang, "--from"),
+                                 (job.target, options.tgt_lang, "--to")):
         if source is None:
             digest.update(b"\0<mt>")
             continue
         data = read_bytes(source)
-        check_language(document_from_bytes(source, data, options.encoding, lang), lang)
+        check_language(document_from_bytes(source, data, options.encoding, lang), lang, option)
         digest.update(b"\0" + data)
     return digest.hexdigest()
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 from ..errors import FormatError
+from ..reading import decode
 
 Alignment = List[Tuple[Tuple[int, ...], Tuple[int, ...]]]
 
@@ -34,9 +35,11 @@ def read_vecalign_alignments(path) -> Alignment:
     """Read a Vecalign-format alignment file: one ``[i, ...]:[j, ...]`` or ``[i]:[j]:cost`` per
     line (0-based indices, empty lists for 1-0/0-1). A malformed line raises FormatError."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    # Strict decoding names a binary, non-UTF-8 or empty file instead of failing later.
+    text = decode(data, str(path))
     return parse_vecalign_alignments(text.splitlines(), name=str(path))
 
 

@@ -50,6 +50,14 @@ class LazyGroup(click.Group):
             # Output piped into `head` and the like: not an error.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(0)
+        except click.UsageError as exc:
+            # A bad option value (a folder given as --hyp, a missing argument) is bad input like
+            # any other: one line naming the culprit, not click's four-line usage block. A group
+            # run without a subcommand still shows its help.
+            if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+                raise
+            hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+            fail(" ".join(exc.format_message().split()) + hint, exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:

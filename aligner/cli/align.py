@@ -27,7 +27,7 @@ FORMATS = ("jsonl", "tsv", "vecalign")
 @click.option("--back-translation", type=click.Path(exists=True), default=None,
               help="Machine translation of TGT into the source language, one line per target sentence; "
                    "used with --translation for a two-way MT bridge.")
-@click.option("--model", default=None, metavar="NAME",
+@click.option("--model", default=None, metavar="NAME|PATH",
               help="Translate SRC with this installed translation model (name, folder or pair such as "
                    "fa-en; see `aligner models`) for the MT bridge, instead of --translation.")
 @click.option("--presegmented", is_flag=True,
@@ -79,8 +79,8 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
         vectors = get_embedder(embedder)
     with open_output(output) as out:
         for k, (src_source, tgt_source) in enumerate(pairs):
-            src_doc = _load(src_source, src_lang, presegmented, encoding)
-            tgt_doc = _load(tgt_source, tgt_lang, presegmented, encoding)
+            src_doc = _load(src_source, src_lang, presegmented, encoding, "--src-lang")
+            tgt_doc = _load(tgt_source, tgt_lang, presegmented, encoding, "--tgt-lang")
             src_mt = _read_lines(translations[k], len(src_doc.sentences), encoding) if translations else None
             tgt_mt = _read_lines(back_translations[k], len(tgt_doc.sentences), encoding) if back_translations else None
             if model:
@@ -115,10 +115,11 @@ def _one_line(text: str) -> str:
 
 def pair_files_or_folders(src: str, tgt: str, include) -> List[Tuple[Source, Source]]:
     """Two files, or two folders whose files pair by name (language codes in names ignored)."""
+    # Listing first names a missing path as missing, not as a file/folder mismatch.
+    src_sources, tgt_sources = list(iter_sources([src], include)), list(iter_sources([tgt], include))
     src_dir, tgt_dir = Path(src).is_dir(), Path(tgt).is_dir()
     if src_dir != tgt_dir:
         raise InputError(f"{src if src_dir else tgt}: a folder must be aligned with a folder, a file with a file")
-    src_sources, tgt_sources = list(iter_sources([src], include)), list(iter_sources([tgt], include))
     if not src_dir:
         return [(src_sources[0], tgt_sources[0])]
     try:
@@ -152,9 +153,9 @@ def _read_lines(source: Source, expected: int, encoding: Optional[str]) -> List[
     return lines
 
 
-def _load(source: Source, lang: str, presegmented: bool, encoding: Optional[str]):
+def _load(source: Source, lang: str, presegmented: bool, encoding: Optional[str], option: str):
     from ..align.documents import presegmented_document
-    from ..langid import identify
+    from ..langid import check_language, identify
     from ..segment import segment_document
 
     if presegmented:
@@ -162,6 +163,10 @@ def _load(source: Source, lang: str, presegmented: bool, encoding: Optional[str]
         if lang == "auto":
             found = identify(document.text)[0]
             document = presegmented_document(source, found if found != "und" else "auto", encoding)
+        else:
+            check_language(document, lang, option)
         return document
     document = read_document(source, encoding, lang)
+    if lang != "auto":
+        check_language(document, lang, option)
     return segment_document(document)

@@ -27,8 +27,10 @@ def input_options(func):
 
 
 def load_documents(inputs: Sequence[str], lang: str, include: Sequence[str],
-                   encoding: Optional[str], progress: str = "reading") -> Iterator[Document]:
-    """Read documents lazily, set or check their language, and warn about mixed ones."""
+                   encoding: Optional[str], progress: str = "reading",
+                   lang_option: str = "--lang") -> Iterator[Document]:
+    """Read documents lazily, set or check their language (``lang_option`` names the option that
+    gave it, for the message), and warn about mixed ones."""
     from . import warn
 
     sources = list(iter_sources(inputs, include))
@@ -41,7 +43,7 @@ def load_documents(inputs: Sequence[str], lang: str, include: Sequence[str],
                 shares = ", ".join(f"{code} {share:.0%}" for code, share in document.mixed_languages.items())
                 warn(f"{document.doc_id}: mixed languages ({shares}); treated as {document.lang!r}")
         else:
-            check_language(document, lang)
+            check_language(document, lang, lang_option)
         yield document
 
 

@@ -12,10 +12,10 @@ from .package import language_options, output_format, output_options, read_links
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @output_options
 @language_options
-@click.option("--embedder", default="e5-small", show_default=True,
+@click.option("--embedder", default="e5-small", show_default=True, metavar="NAME|PATH",
               help="Sentence embedding model for semantic similarity: e5-small (bundled) or a local "
                    "sentence-transformers folder. Its calibration is fitted for e5-small.")
-@click.option("--model", default=None, metavar="NAME",
+@click.option("--model", default=None, metavar="NAME|PATH",
               help="Translation model (installed name, folder or pair such as fa-en; see `aligner models`) "
                    "for the MT agreement component: chrF between its translation of the source and the "
                    "target, for pairs in --src-lang -> --tgt-lang. Without it, mt is the aligner's stored "

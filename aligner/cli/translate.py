@@ -142,7 +142,8 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
         if segmenter == "stanza":
             options["resources_dir"] = stanza_dir or (str(first.model.stanza_dir) if first.model.stanza_dir else None)
         backend = get_segmenter(segmenter, src_lang, **options)
-        documents = (segment_document(d, backend) for d in load_documents(inputs, src_lang, include, encoding))
+        documents = (segment_document(d, backend) for d in load_documents(inputs, src_lang, include, encoding,
+                                                                          lang_option="--from"))
     started = time.perf_counter()
     count = 0
     with open_output(output) as out, \
