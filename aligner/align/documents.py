@@ -8,6 +8,7 @@ once for the whole document either way.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -72,12 +73,13 @@ def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
         vectors = embedder.encode([s.text for s in src] + [t.text for t in tgt])
         src_vectors, tgt_vectors = vectors[:len(src)], vectors[len(src):]
     pieces = paragraph_segments(src, tgt) if paragraphs else [(range(len(src)), range(len(tgt)))]
+    # Every piece is aligned with the method resolved for the whole document pair.
+    piece_config = replace(config, method=method)
     links: List[AlignedLink] = []
     for src_range, tgt_range in pieces:
-        piece_config = AlignConfig(**{**config.__dict__, "method": method})
         for link in align_sentences(
                 [src[i].text for i in src_range], [tgt[j].text for j in tgt_range],
-                src_doc.lang, tgt_doc.lang, embedder=None,
+                src_doc.lang, tgt_doc.lang, embedder=embedder,
                 translations=[translations[i] for i in src_range] if translations is not None else None,
                 back_translations=[back_translations[j] for j in tgt_range] if back_translations is not None else None,
                 config=piece_config,
