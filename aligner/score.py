@@ -414,18 +414,19 @@ class Scorer:
         Unaligned (1-0/0-1) links get score 0 and only the link-type component: there is no
         pair to judge, and they must never pass a threshold into a translation memory.
         """
+        signature = self.signature
         aligned = [link for link in links if not link.is_unaligned]
         columns = {component.name: component.score(aligned) for component in self.components}
         for position, link in enumerate(aligned):
             ours = {name: values[position] for name, values in columns.items() if values[position] is not None}
             link.scores = {**self._foreign(link), **ours}
             link.score = combine(ours, self.weights)
-            link.provenance["score"] = self.signature
+            link.provenance["score"] = signature
         for link in links:
             if link.is_unaligned:
                 link.scores = {**self._foreign(link), "link": 0.0}
                 link.score = 0.0
-                link.provenance["score"] = self.signature
+                link.provenance["score"] = signature
 
     def _foreign(self, link: BitextLink) -> Dict[str, float]:
         """Scores another stage stored (the aligner's ``align_*``): kept, never combined."""

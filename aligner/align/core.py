@@ -258,7 +258,21 @@ def _doubtful_spans(path: Sequence[search.Link], n: int, m: int, window: int):
     return src_spans, tgt_spans
 
 
-class ChrfBridge:
+class BlockMatches:
+    """Pairwise match counts inside the band, and each side's item totals, summed over blocks."""
+
+    def __init__(self, src_items, tgt_items, col_start, col_end):
+        self.pairs = signals.PairStats.compute(src_items, tgt_items, col_start, col_end)
+        self.src_total = _cumulative(signals.totals(src_items))
+        self.tgt_total = _cumulative(signals.totals(tgt_items))
+
+    def counts(self, s0: int, s1: int, t0: np.ndarray, t1: np.ndarray):
+        """(matches, source totals, target totals) of blocks [s0, s1) x [t0, t1) per entry."""
+        src = np.full(len(t0), self.src_total[s1] - self.src_total[s0])
+        return self.pairs.block_sum(s0, s1, t0, t1), src, self.tgt_total[t1] - self.tgt_total[t0]
+
+
+class ChrfBridge(BlockMatches):
     """MT-bridge chrF of source blocks against target blocks, from pairwise n-gram matches."""
 
     def __init__(self, hyp_grams, ref_grams, col_start, col_end, transpose: bool = False):
@@ -266,31 +280,18 @@ class ChrfBridge:
         # still stored by source row so that both directions share the band layout.
         self.transpose = transpose
         if transpose:
-            self.pairs = signals.PairStats.compute(ref_grams, hyp_grams, col_start, col_end)
-            self.src_total = np.concatenate([[0.0], np.cumsum(signals.totals(ref_grams))])
-            self.tgt_total = np.concatenate([[0.0], np.cumsum(signals.totals(hyp_grams))])
+            super().__init__(ref_grams, hyp_grams, col_start, col_end)
         else:
-            self.pairs = signals.PairStats.compute(hyp_grams, ref_grams, col_start, col_end)
-            self.src_total = np.concatenate([[0.0], np.cumsum(signals.totals(hyp_grams))])
-            self.tgt_total = np.concatenate([[0.0], np.cumsum(signals.totals(ref_grams))])
+            super().__init__(hyp_grams, ref_grams, col_start, col_end)
 
     def score(self, s0: int, s1: int, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
-        matches = self.pairs.block_sum(s0, s1, t0, t1)
-        src = np.full(len(t0), self.src_total[s1] - self.src_total[s0])
-        tgt = self.tgt_total[t1] - self.tgt_total[t0]
+        matches, src, tgt = self.counts(s0, s1, t0, t1)
         return signals.chrf(matches, tgt, src) if self.transpose else signals.chrf(matches, src, tgt)
 
 
-class AnchorMatch:
-    def __init__(self, src_tokens, tgt_tokens, col_start, col_end):
-        self.pairs = signals.PairStats.compute(src_tokens, tgt_tokens, col_start, col_end)
-        self.src_total = np.concatenate([[0.0], np.cumsum(signals.totals(src_tokens))])
-        self.tgt_total = np.concatenate([[0.0], np.cumsum(signals.totals(tgt_tokens))])
-
+class AnchorMatch(BlockMatches):
     def score(self, s0, s1, t0, t1):
-        matches = self.pairs.block_sum(s0, s1, t0, t1)
-        return signals.anchor_agreement(matches, np.full(len(t0), self.src_total[s1] - self.src_total[s0]),
-                                        self.tgt_total[t1] - self.tgt_total[t0])
+        return signals.anchor_agreement(*self.counts(s0, s1, t0, t1))
 
 
 def resolve_method(method: str, has_embedder: bool, has_translations: bool) -> str:
@@ -387,8 +388,6 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     if method == "mt":
         first_vectors = (signals.hashed_ngram_vectors(translations), signals.hashed_ngram_vectors(tgt))
         first_weights = replace(weights, embed=weights.mt)
-    elif method == "length":
-        first_vectors = (None, None)
     first = LinkScorer(first_weights, src_lengths, tgt_lengths, *first_vectors)
     skip = (-skip_costs(src, weights), -skip_costs(tgt, weights))
     path = _first_pass(n, m, first, first_vectors, (src_lengths, tgt_lengths), types, skip, config.coarse_band)
@@ -409,9 +408,7 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
                                  [signals.ngram_set(s) for s in src], col_start, col_end, transpose=True)
     src_anchors, tgt_anchors = signals.document_anchors(src, tgt, src_lang, tgt_lang)
     anchors = AnchorMatch(src_anchors, tgt_anchors, col_start, col_end)
-    scorer = LinkScorer(weights, src_lengths, tgt_lengths,
-                        src_vectors if method in ("embed", "auto") else None,
-                        tgt_vectors if method in ("embed", "auto") else None, mt, back_mt, anchors)
+    scorer = LinkScorer(weights, src_lengths, tgt_lengths, src_vectors, tgt_vectors, mt, back_mt, anchors)
     path = search.band_dp(n, m, lo, hi, types, scorer, skip)
     if embedder is not None and method in ("embed", "auto") and config.concat_window > 0:
         # Pass 3: the same search, with n-m links near doubtful places scored by the

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -49,19 +49,16 @@ def char_ngrams(text: str) -> Counter:
     return grams
 
 
-def anchor_tokens(text: str, lang: str, partner_latin: Optional[set] = None) -> Counter:
+def anchor_tokens(text: str, words: Optional[set] = None) -> Counter:
     """Tokens that survive translation unchanged: numbers, URLs, ?/!, quotes, and Latin words
-    when one side is not written in Latin script (in a Latin-script text, only the words that
-    the non-Latin partner document also contains, given as ``partner_latin``)."""
+    (all of them when ``words`` is None, else only those in ``words``)."""
     text = normalise_digits(text)
     tokens: Counter = Counter(_URL.findall(text))
     text = _URL.sub(" ", text)
     tokens.update(number.rstrip(".,:/") for number in _NUMBER.findall(text))
     tokens.update(_MARKS[c] for c in text if c in _MARKS)
-    if partner_latin is not None:
-        tokens.update(w for w in (w.lower() for w in _LATIN_WORD.findall(text)) if w in partner_latin)
-    elif lang not in LATIN_SCRIPT_LANGS:
-        tokens.update(w.lower() for w in _LATIN_WORD.findall(text))
+    found = (w.lower() for w in _LATIN_WORD.findall(text))
+    tokens.update(found if words is None else (w for w in found if w in words))
     return tokens
 
 
@@ -70,16 +67,17 @@ def latin_words(texts: Sequence[str]) -> set:
 
 
 def document_anchors(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str):
-    """Anchor counters for both sides; Latin words count when exactly one side is non-Latin."""
+    """Anchor counters for both sides; Latin words count when exactly one side is non-Latin:
+    all of them in the non-Latin text, and in the Latin text those the other document contains."""
     src_latin = src_lang in LATIN_SCRIPT_LANGS
     tgt_latin = tgt_lang in LATIN_SCRIPT_LANGS
-    src_partner = latin_words(tgt) if src_latin and not tgt_latin else None
-    tgt_partner = latin_words(src) if tgt_latin and not src_latin else None
-    # Two non-Latin sides, or two Latin ones: words are not anchors (they are the text itself).
-    src_lang_key = src_lang if src_latin != tgt_latin else "en"
-    tgt_lang_key = tgt_lang if src_latin != tgt_latin else "en"
-    return ([anchor_tokens(t, src_lang_key, src_partner) for t in src],
-            [anchor_tokens(t, tgt_lang_key, tgt_partner) for t in tgt])
+    if src_latin == tgt_latin:
+        # Two non-Latin sides, or two Latin ones: words are not anchors (they are the text itself).
+        src_words = tgt_words = frozenset()
+    else:
+        src_words = latin_words(tgt) if src_latin else None
+        tgt_words = latin_words(src) if tgt_latin else None
+    return [anchor_tokens(t, src_words) for t in src], [anchor_tokens(t, tgt_words) for t in tgt]
 
 
 def overlap(a, b) -> int:
@@ -170,10 +168,3 @@ class PairStats:
 def totals(items) -> np.ndarray:
     return np.array([len(c) if isinstance(c, frozenset) else sum(c.values()) for c in items], dtype=np.float64)
 
-
-SIGNALS: Dict[str, str] = {
-    "embed": "cosine of summed sentence embeddings, normalised by each side's mean similarity",
-    "mt": "chrF-style character 3-5-gram F2 between the MT of the source and the target",
-    "length": "Gale-Church length deviation with the document's character ratio",
-    "anchors": "agreement of numbers, URLs, ?/!, quotes and Latin words in fa/ar text",
-}
