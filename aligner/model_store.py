@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence
 
 from tqdm import tqdm
 
@@ -34,7 +34,6 @@ from .models import (
     TranslationModel,
     open_model_folder,
     package_root,
-    scan_models_dir,
 )
 from .paths import cache_dir
 from .paths import models_dir as default_models_dir
@@ -178,7 +177,7 @@ def unpack_cached(archive: Path) -> Path:
 def install(source: str, models_dir: Optional[str] = None, index: Optional[str] = None,
             force: bool = False, progress: bool = True) -> TranslationModel:
     """Install from a local archive or folder, an http(s) URL, or a name in the package index."""
-    root = Path(models_dir) if models_dir else default_models_dir()
+    root = default_models_dir(models_dir)
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
     try:
@@ -243,7 +242,7 @@ def _unpack(archive: Path, work: Path) -> Path:
 
 
 def remove(name: str, models_dir: Optional[str] = None) -> Path:
-    root = Path(models_dir) if models_dir else default_models_dir()
+    root = default_models_dir(models_dir)
     target = root / name
     if not name or name.startswith(".") or "/" in name or not target.is_dir():
         raise ModelError(f"{name}: not installed in {root} (see `aligner models list`)")
@@ -251,7 +250,3 @@ def remove(name: str, models_dir: Optional[str] = None) -> Path:
     os.replace(target, trash / name)  # atomic disappearance, then the slow delete
     shutil.rmtree(trash, ignore_errors=True)
     return target
-
-
-def list_installed(models_dir: Optional[str] = None) -> List[Tuple[str, Union[TranslationModel, ModelError]]]:
-    return scan_models_dir(Path(models_dir) if models_dir else None)

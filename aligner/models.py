@@ -70,11 +70,14 @@ class TranslationModel:
             return src_lang != tgt_lang and {src_lang, tgt_lang} <= set(self.languages)
         return (src_lang, tgt_lang) == (self.src_lang, self.tgt_lang)
 
+    @property
+    def pair_label(self) -> str:
+        """What the model translates, for messages and listings: 'fa->en' or 'fa+ar+en (any pair)'."""
+        return "+".join(self.languages) + " (any pair)" if self.multilingual else f"{self.src_lang}->{self.tgt_lang}"
+
     def check_pair(self, src_lang: str, tgt_lang: str) -> None:
         if not self.supports(src_lang, tgt_lang):
-            offers = (", ".join(self.languages) + " (any pair)") if self.multilingual \
-                else f"{self.src_lang}->{self.tgt_lang}"
-            raise ModelError(f"{self.path}: model translates {offers}, not {src_lang}->{tgt_lang}")
+            raise ModelError(f"{self.path}: model translates {self.pair_label}, not {src_lang}->{tgt_lang}")
 
     # -- tokenisation ----------------------------------------------------------------------------
     def encode(self, text: str, src_lang: str) -> List[str]:
@@ -331,7 +334,7 @@ def package_root(folder: Path) -> Path:
 
 def scan_models_dir(models_dir: Optional[Path] = None) -> List[Tuple[str, Union[TranslationModel, ModelError]]]:
     """(folder name, model) for every installed folder, or (name, error) for one that fails to load."""
-    root = Path(models_dir) if models_dir else default_models_dir()
+    root = default_models_dir(models_dir)
     found: List[Tuple[str, Union[TranslationModel, ModelError]]] = []
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
@@ -376,7 +379,7 @@ def load_model(spec, models_dir: Optional[Path] = None) -> TranslationModel:
         except ModelError as exc:
             # Name the archive the user gave, not its unpacked copy in the cache.
             raise ModelError(str(exc).replace(str(folder), str(path))) from None
-    root = Path(models_dir) if models_dir else default_models_dir()
+    root = default_models_dir(models_dir)
     if (root / str(spec)).is_dir():
         return open_model_folder(root / str(spec))
     pair = PAIR_NAME.match(str(spec))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 import platformdirs
 
@@ -31,7 +31,7 @@ def cache_dir() -> Path:
     return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME))
 
 
-def models_dir(override: Optional[str] = None) -> Path:
+def models_dir(override: Optional[Union[str, Path]] = None) -> Path:
     """Where installed translation models live: --models-dir, ALIGNER_MODELS_DIR, or the data dir."""
     chosen = override or os.environ.get("ALIGNER_MODELS_DIR")
     return Path(chosen) if chosen else data_dir() / "models"

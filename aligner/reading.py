@@ -15,7 +15,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import BinaryIO, Iterator, List, Optional, Sequence, Tuple
 
 from .document import Document, Paragraph
 from .errors import InputError
@@ -225,7 +225,7 @@ def read_documents(inputs: Sequence[str], include: Sequence[str] = DEFAULT_INCLU
 
 
 def iter_lines(source: Source, encoding: Optional[str] = None,
-               stdin: Optional[BinaryIO] = None) -> Iterable[str]:
+               stdin: Optional[BinaryIO] = None) -> List[str]:
     """The lines of a one-item-per-line file (pre-segmented text), without terminators."""
     text = decode(read_bytes(source, stdin), source.display_name, encoding)
     return LINE_BREAK.split(text.rstrip("\r\n"))

@@ -16,10 +16,8 @@ translates nothing. Sentences longer than ``max_input_tokens`` are split at clau
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
-import sqlite3
 from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ from tqdm import tqdm
 
 from .document import Document, Sentence
 from .errors import AlignerError, ModelError
+from .keyed_cache import KeyedCache
 from .models import TranslationModel, find_installed, load_model
 from .paths import cache_dir
 
@@ -314,40 +313,15 @@ def translate_documents(documents: Iterable[Document], translator) -> Iterator[T
         yield pending.popleft(), translation
 
 
-class TranslationCache:
-    """SQLite store of translations keyed by sha1(translator signature, source text)."""
+class TranslationCache(KeyedCache):
+    """Translations keyed by sha1(translator signature, source text)."""
 
-    def __init__(self, path: Path):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), timeout=60)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS translations "
-                             "(key BLOB PRIMARY KEY, text TEXT, score REAL, parts INTEGER)")
-        except (OSError, sqlite3.Error) as exc:
-            raise AlignerError(f"{path}: cannot open the translation cache ({exc})") from None
-
-    @staticmethod
-    def _key(signature: str, text: str) -> bytes:
-        return hashlib.sha1(f"{signature}\0{text}".encode("utf-8")).digest()
+    table = "translations"
+    columns = "text TEXT, score REAL, parts INTEGER"
+    what = "translation cache"
 
     def get_many(self, signature: str, texts: Sequence[str]) -> Dict[str, Translation]:
-        keys = {self._key(signature, t): t for t in texts}
-        found: Dict[str, Translation] = {}
-        key_list = list(keys)
-        for start in range(0, len(key_list), 500):
-            chunk = key_list[start:start + 500]
-            rows = self._db.execute(
-                f"SELECT key, text, score, parts FROM translations WHERE key IN ({','.join('?' * len(chunk))})",
-                chunk)
-            for key, text, score, parts in rows:
-                found[keys[key]] = Translation(text, score, parts)
-        return found
+        return {text: Translation(*stored) for text, *stored in self._get_rows(signature, texts)}
 
     def put_many(self, signature: str, items) -> None:
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?)",
-                                 [(self._key(signature, s), t.text, t.score, t.parts) for s, t in items])
-
-    def __len__(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+        self._put_rows(signature, ((s, t.text, t.score, t.parts) for s, t in items))

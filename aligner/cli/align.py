@@ -8,7 +8,7 @@ from typing import List, Optional, Tuple
 import click
 
 from ..errors import InputError
-from ..reading import LINE_BREAK, Source, decode, iter_sources, pair_sources, read_bytes, read_document
+from ..reading import Source, iter_lines, iter_sources, pair_sources, read_document
 from ..writing import open_output
 from .common import alignment_options, input_options
 
@@ -77,6 +77,7 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
         from ..embed import get_embedder
 
         vectors = get_embedder(embedder)
+    translators = {}  # (src, tgt) -> translator: each model is loaded once, not once per document
     with open_output(output) as out:
         for k, (src_source, tgt_source) in enumerate(pairs):
             src_doc = _load(src_source, src_lang, presegmented, encoding, "--src-lang")
@@ -84,9 +85,12 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
             src_mt = _read_lines(translations[k], len(src_doc.sentences), encoding) if translations else None
             tgt_mt = _read_lines(back_translations[k], len(tgt_doc.sentences), encoding) if back_translations else None
             if model:
-                from ..translate import translate_sentences
+                from ..translate import make_translator
 
-                src_mt = translate_sentences([s.text for s in src_doc.sentences], model, src_doc.lang, tgt_doc.lang)
+                langs = (src_doc.lang, tgt_doc.lang)
+                if langs not in translators:
+                    translators[langs] = make_translator(model, *langs)
+                src_mt = translators[langs].translate_list([s.text for s in src_doc.sentences])
             links = align_documents(src_doc, tgt_doc, embedder=vectors, translations=src_mt,
                                     back_translations=tgt_mt, config=config, paragraphs=not ignore_paragraphs)
             similarity = mean_similarity(links)
@@ -145,8 +149,7 @@ def _side_files(path: Optional[str], pairs, side: int, option: str, include) -> 
 
 
 def _read_lines(source: Source, expected: int, encoding: Optional[str]) -> List[str]:
-    text = decode(read_bytes(source), source.display_name, encoding)
-    lines = LINE_BREAK.split(text.rstrip("\r\n")) if text.strip() else []
+    lines = iter_lines(source, encoding)
     if len(lines) != expected:
         raise InputError(f"{source.display_name}: {len(lines)} lines, but the document has {expected} "
                          "sentences (need one translation per sentence, in order)")

@@ -7,11 +7,12 @@ from typing import Iterator, Optional, Sequence
 import click
 from tqdm import tqdm
 
-from ..document import Document
+from ..document import LANGUAGES, Document
 from ..langid import check_language, identify_document
 from ..reading import DEFAULT_INCLUDE, iter_sources, read_document
 
-LANG_CHOICES = ["auto", "fa", "ar", "en"]
+LANGS = list(LANGUAGES)
+LANG_CHOICES = ["auto", *LANGS]
 
 
 def input_options(func):

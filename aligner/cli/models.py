@@ -9,10 +9,9 @@ from ..model_store import (
     INDEX_ENV_VAR,
     fetch_index,
     install,
-    list_installed,
     remove,
 )
-from ..models import load_model
+from ..models import load_model, scan_models_dir
 from ..paths import models_dir as default_models_dir
 
 _models_dir_option = click.option(
@@ -21,10 +20,6 @@ _models_dir_option = click.option(
 _index_option = click.option(
     "--index-url", default=None, metavar="URL",
     help=f"Package index in Argos Translate's index.json format. Default: ${INDEX_ENV_VAR} or {DEFAULT_INDEX_URL}")
-
-
-def _pair(model) -> str:
-    return "+".join(model.languages) + " (any pair)" if model.multilingual else f"{model.src_lang}->{model.tgt_lang}"
 
 
 @click.group()
@@ -47,14 +42,14 @@ def models():
 def list_command(models_dir):
     """Installed models: name, layout, language pair ('broken' and the reason for a folder that
     does not load)."""
-    installed = list_installed(models_dir)
+    installed = scan_models_dir(models_dir)
     if not installed:
-        click.echo(f"no models installed in {models_dir or default_models_dir()}", err=True)
+        click.echo(f"no models installed in {default_models_dir(models_dir)}", err=True)
     for name, model in installed:
         if isinstance(model, Exception):
             click.echo(f"{name}\tbroken\t{model}")
         else:
-            click.echo(f"{name}\t{model.layout}\t{_pair(model)}")
+            click.echo(f"{name}\t{model.layout}\t{model.pair_label}")
 
 
 @models.command()
@@ -75,7 +70,7 @@ def install_command(source, force, models_dir, index_url):
     ('fa-en') or package code looked up in the index. The model is unpacked and loaded in a
     temporary folder first, so a broken download never replaces a working model."""
     model = install(source, models_dir, index_url, force=force)
-    click.echo(f"installed {model.name} ({model.layout}, {_pair(model)}) in {model.path.parent}")
+    click.echo(f"installed {model.name} ({model.layout}, {model.pair_label}) in {model.path.parent}")
 
 
 @models.command("remove")
@@ -95,7 +90,7 @@ def info(model, models_dir):
     loaded = load_model(model, models_dir)
     click.echo(f"name\t{loaded.name}")
     click.echo(f"layout\t{loaded.layout}")
-    click.echo(f"languages\t{_pair(loaded)}")
+    click.echo(f"languages\t{loaded.pair_label}")
     click.echo(f"path\t{loaded.path}")
     if loaded.stanza_dir:
         click.echo(f"stanza\t{loaded.stanza_dir}")

@@ -89,13 +89,12 @@ def scored(links: Iterable[BitextLink], make_scorer: Callable[[], Scorer] = Scor
 
 def language_options(func):
     """--src-lang/--tgt-lang, for inputs that do not name their languages."""
-    from .common import LANG_CHOICES
+    from .common import LANGS
 
-    choices = [code for code in LANG_CHOICES if code != "auto"]
-    func = click.option("--tgt-lang", type=click.Choice(choices), default=None,
+    func = click.option("--tgt-lang", type=click.Choice(LANGS), default=None,
                         help="Target language where the input does not say; with a multilingual TMX, "
                              "the one target language to read.")(func)
-    func = click.option("--src-lang", type=click.Choice(choices), default=None,
+    func = click.option("--src-lang", type=click.Choice(LANGS), default=None,
                         help="Source language where the input does not say (a TSV without src_lang, "
                              "a TMX whose srclang is *all*).")(func)
     return func

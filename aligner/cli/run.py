@@ -6,15 +6,13 @@ from pathlib import Path
 
 import click
 
-from .common import alignment_options, input_options
-
-LANGS = click.Choice(["fa", "ar", "en"])
+from .common import LANGS, alignment_options, input_options
 
 
 @click.command("run")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("--from", "src_lang", type=LANGS, required=True, help="Language of the INPUT documents.")
-@click.option("--to", "tgt_lang", type=LANGS, required=True, help="Language of the translations.")
+@click.option("--from", "src_lang", type=click.Choice(LANGS), required=True, help="Language of the INPUT documents.")
+@click.option("--to", "tgt_lang", type=click.Choice(LANGS), required=True, help="Language of the translations.")
 @click.option("--targets", type=click.Path(exists=True, file_okay=False), default=None,
               help="Folder of human translations, paired with the inputs by file name (a language code in "
                    "the name, as in news.fa.txt / news.en.txt, is ignored). Inputs without a partner, or all "

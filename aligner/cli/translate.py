@@ -7,7 +7,6 @@ import contextlib
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Iterator, Optional
 
 import click
@@ -18,10 +17,9 @@ from ..reading import iter_sources
 from ..segment import SEGMENTERS, _load_backends, get_segmenter, segment_document
 from ..translate import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
 from ..writing import open_output
-from .common import input_options, load_documents
+from .common import LANGS, input_options, load_documents
 
 _load_backends()
-LANGS = ["fa", "ar", "en"]
 
 
 def iter_presegmented(inputs, include, encoding) -> Iterator[Document]:
@@ -130,7 +128,7 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to are the same language", param_hint="--to")
     translator = make_translator(
-        model, src_lang, tgt_lang, pivot, models_dir=Path(models_dir) if models_dir else None,
+        model, src_lang, tgt_lang, pivot, models_dir=models_dir,
         beam_size=beam_size, length_penalty=length_penalty, max_decoding_length=max_decoding_length,
         device=device, compute_type=compute_type, threads=threads, max_batch_tokens=max_batch_tokens,
         max_input_tokens=max_input_tokens, window=window, cache=not no_cache, progress=True)
