@@ -66,33 +66,46 @@ def write_bitext(links: Iterable[BitextLink], handle: IO[str]) -> int:
     return count
 
 
-def read_bitext(path: Path) -> Iterator[BitextLink]:
-    """Stream the links of a bitext JSONL file; a bad line raises FormatError naming file:line."""
+def numbered_lines(path: Path) -> Iterator[Tuple[int, str]]:
+    """(line number from 1, line without its terminator) of a UTF-8 data file, streamed.
+
+    The one place where the line-based formats (bitext JSONL, TSV) open and decode their input:
+    an unreadable file or a line that is not UTF-8 (binary, Latin-1) raises FormatError naming
+    the file and the line.
+    """
     try:
-        handle = open(path, encoding="utf-8")
+        handle = open(path, encoding="utf-8", newline="")
     except OSError as exc:
         raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with handle:
-        records = 0
         number = 0
         while True:
             # Decoding happens while reading the line, so a binary or Latin-1 file fails here.
             try:
                 line = handle.readline()
             except UnicodeDecodeError:
-                raise FormatError(f"{path}: not UTF-8 text (a binary or legacy-encoded file?)") from None
+                raise FormatError(f"{path}: not UTF-8 text at line {number + 1} "
+                                  "(a binary or legacy-encoded file?)") from None
             if not line:
-                break
+                return
             number += 1
-            if not line.strip():
-                continue
-            try:
-                yield BitextLink.from_dict(json.loads(line))
-            except (ValueError, TypeError, KeyError) as exc:
-                raise FormatError(f"{path}:{number}: not a bitext record ({exc})") from None
-            records += 1
-        if not records:
-            raise FormatError(f"{path}: empty file (no bitext records)")
+            # A Windows editor may have added CR before LF; real CRs inside records are escaped.
+            yield number, line.rstrip("\n").rstrip("\r")
+
+
+def read_bitext(path: Path) -> Iterator[BitextLink]:
+    """Stream the links of a bitext JSONL file; a bad line raises FormatError naming file:line."""
+    records = 0
+    for number, line in numbered_lines(path):
+        if not line.strip():
+            continue
+        try:
+            yield BitextLink.from_dict(json.loads(line))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise FormatError(f"{path}:{number}: not a bitext record ({exc})") from None
+        records += 1
+    if not records:
+        raise FormatError(f"{path}: empty file (no bitext records)")
 
 
 def group_by_document(links: Iterable[BitextLink]) -> Iterator[List[BitextLink]]:

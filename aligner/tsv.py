@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import IO, Dict, Iterable, Iterator, List, Optional, Sequence
 
-from .bitext import BitextLink
+from .bitext import BitextLink, numbered_lines
 from .errors import FormatError
 from .score import COMPONENT_NAMES
 
@@ -110,42 +110,25 @@ def read_tsv(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
     so a two-column TSV from another tool can be scored too (languages then come from
     ``src_lang``/``tgt_lang``). Errors name file and line."""
     path = Path(path)
-    try:
-        handle = open(path, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    with handle:
+    lines = numbered_lines(path)
+    header_line = next(lines, (1, ""))[1]
+    header = header_line.lstrip("\ufeff").split("\t")
+    if "src" not in header or "tgt" not in header:
+        raise FormatError(f"{path}:1: no header row with 'src' and 'tgt' columns")
+    score_columns = [(i, name[len(SCORE_PREFIX):]) for i, name in enumerate(header)
+                     if name.startswith(SCORE_PREFIX)]
+    index = {name: i for i, name in enumerate(header)}
+    for number, line in lines:
+        if not line:
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            raise FormatError(f"{path}:{number}: {len(cells)} columns, the header has {len(header)}")
         try:
-            header_line = handle.readline()
-        except UnicodeDecodeError:
-            raise FormatError(f"{path}:1: not UTF-8") from None
-        header = header_line.lstrip("\ufeff").rstrip("\r\n").split("\t")
-        if "src" not in header or "tgt" not in header:
-            raise FormatError(f"{path}:1: no header row with 'src' and 'tgt' columns")
-        score_columns = [(i, name[len(SCORE_PREFIX):]) for i, name in enumerate(header)
-                         if name.startswith(SCORE_PREFIX)]
-        index = {name: i for i, name in enumerate(header)}
-        number = 1
-        while True:
-            try:
-                line = handle.readline()
-            except UnicodeDecodeError:
-                raise FormatError(f"{path}:{number + 1}: not UTF-8") from None
-            if not line:
-                break
-            number += 1
-            # A Windows editor may have added CR before LF; real CRs in cells are escaped.
-            line = line.rstrip("\n").rstrip("\r")
-            if not line:
-                continue
-            cells = line.split("\t")
-            if len(cells) != len(header):
-                raise FormatError(f"{path}:{number}: {len(cells)} columns, the header has {len(header)}")
-            try:
-                yield _link_from_cells(path, number, [unescape(c) for c in cells], index, score_columns,
-                                       src_lang, tgt_lang)
-            except (ValueError, KeyError) as exc:
-                raise FormatError(f"{path}:{number}: {exc}") from None
+            yield _link_from_cells(path, number, [unescape(c) for c in cells], index, score_columns,
+                                   src_lang, tgt_lang)
+        except (ValueError, KeyError) as exc:
+            raise FormatError(f"{path}:{number}: {exc}") from None
 
 
 def _link_from_cells(path: Path, number: int, cells: List[str], index: Dict[str, int],
