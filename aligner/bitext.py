@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import IO, Dict, Iterable, Iterator, Optional, Tuple
 
 from .errors import FormatError
 
@@ -106,15 +106,3 @@ def read_bitext(path: Path) -> Iterator[BitextLink]:
         records += 1
     if not records:
         raise FormatError(f"{path}: empty file (no bitext records)")
-
-
-def group_by_document(links: Iterable[BitextLink]) -> Iterator[List[BitextLink]]:
-    """Consecutive links of one document pair, in file order."""
-    group: List[BitextLink] = []
-    for link in links:
-        if group and (link.src_doc, link.tgt_doc) != (group[-1].src_doc, group[-1].tgt_doc):
-            yield group
-            group = []
-        group.append(link)
-    if group:
-        yield group
