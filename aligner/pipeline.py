@@ -44,6 +44,7 @@ class RunOptions:
     model: Optional[str] = None  # translation model spec; None = the installed model of the pair, if any
     method: str = "auto"
     max_link: int = 4
+    concat_margin: float = 0.05
     min_similarity: float = 0.0
     segmenter: str = "rules"
     embedder: str = "e5-small"
@@ -161,7 +162,8 @@ class _Worker:
             tgt_doc = Document(doc_id=f"{job.source.doc_id} (no target)", text="", lang=options.tgt_lang)
             notes.append(f"{job.source.doc_id}: no target document and no translation model; "
                          f"all {len(src_doc.sentences)} sentences reported unaligned")
-        config = AlignConfig(method=options.method, max_link=options.max_link)
+        config = AlignConfig(method=options.method, max_link=options.max_link,
+                             concat_margin=options.concat_margin)
         links = align_documents(src_doc, tgt_doc, embedder=self.align_embedder, translations=translations, config=config)
         if options.min_similarity > 0:
             links = split_below(links, options.min_similarity, src_doc, tgt_doc)

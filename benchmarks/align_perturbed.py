@@ -58,9 +58,11 @@ def load_corpus(name: str) -> List[Tuple[List[str], List[str]]]:
         src, en = _lines(data / "flores200" / f"{split}.{lang}"), _lines(data / "flores200" / f"{split}.en")
         groups = _group(keys, 30)
     elif name.startswith("tico"):
-        lang = name.split("-")[1]
-        keys = [line.split("\t")[1] for line in _lines(data / "tico19" / "dev.ids")]
-        src, en = _lines(data / "tico19" / f"dev.{lang}"), _lines(data / "tico19" / "dev.en")
+        # tico-fa-en: TICO's dev split (benchmark); tico-test-fa-en: its test split (tuning only)
+        split = "test" if name.startswith("tico-test") else "dev"
+        lang = name.split("-")[-2]
+        keys = [line.split("\t")[1] for line in _lines(data / "tico19" / f"{split}.ids")]
+        src, en = _lines(data / "tico19" / f"{split}.{lang}"), _lines(data / "tico19" / f"{split}.en")
         groups = _group(keys, 30)
     elif name == "un-ar-en":
         keys = [line.split()[0] for line in _lines(data / "un_v1" / "dev.ids")[:1000]]

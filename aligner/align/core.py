@@ -4,9 +4,10 @@ Pass 1 finds a path with the cheap vector signals only (sentence embeddings, or 
 vectors of the MT output when no embedder is used) and the length signal, over the whole
 matrix for small documents or coarse-to-fine for long ones. Pass 2 searches all link types
 again inside a band around that path with every signal, including the pairwise ones (MT chrF,
-anchors) that are only computed inside that band. Pass 3, with an embedder, encodes the real
-concatenated text of the n-m blocks near the links of that path that are not 1-1 and searches
-the same band again with those blocks scored by their own embeddings.
+anchors) that are only computed inside that band. Pass 3, with an embedder, finds the n-m
+links whose best complete path scores within a margin of the best one (forward and backward
+DP), encodes the real concatenated text of their multi-sentence blocks, and searches the same
+band again with those blocks scored by their own embeddings.
 """
 
 from __future__ import annotations
@@ -52,13 +53,13 @@ class Weights:
 
 
 DEFAULT_WEIGHTS: Dict[str, Weights] = {
-    "embed": Weights(embed=1.0, anchors=0.0924, length=0.0188, skip=0.0, many=0.0, many22=0.0, skip_letters=0.02,
-                     prior=0.007),
-    "mt": Weights(embed=0.0, mt=1.0, anchors=0.01, length=0.0392, skip=0.0, many=0.0, many22=0.0, size=0.5,
+    "embed": Weights(embed=1.0, anchors=0.0462, length=0.02632, skip=0.0, many=0.0, many22=0.0, skip_letters=0.04,
+                     prior=0.0),
+    "mt": Weights(embed=0.0, mt=1.0, anchors=0.01, length=0.05488, skip=0.0, many=0.0, many22=0.0, size=0.5,
                   skip_letters=0.01, prior=0.021),
     "auto": Weights(embed=2.0, mt=1.0, anchors=0.02, length=0.0392, skip=0.0, many=0.0, many22=0.0, size=0.5,
                     skip_letters=0.01, prior=0.01029),
-    "length": Weights(embed=0.0, anchors=0.3, length=1.0, skip=3.0, many=1.0, many22=1.0),
+    "length": Weights(embed=0.0, anchors=1.68, length=1.0, skip=3.0, many=1.0, many22=1.0, size=1.0),
 }
 
 
@@ -80,8 +81,9 @@ class AlignConfig:
     band: int = 8  # half-width of the pass-2 band around the pass-1 path, in sentences
     coarse_band: int = 8
     # Pass 3 (embedder given): re-score n-m links with the embeddings of their real
-    # concatenated text, for blocks within this many sentences of a non-1-1 pass-2 link; 0: off.
-    concat_window: int = 2
+    # concatenated text, for the links whose best path is within this margin (in link-score
+    # units) of the best path; 0: off. 0.05 chosen on Text+Berg dev (0.02/0.03/0.05/0.1/0.2).
+    concat_margin: float = 0.05
     weights: Optional[Weights] = None
 
     def weights_for(self, method: str) -> Weights:
@@ -114,6 +116,14 @@ class LinkScorer:
         self.mt, self.back_mt, self.anchors = mt, back_mt, anchors
         self.concat = None
         self._row = None
+        self._memo = None
+
+    def remember(self, lo: np.ndarray) -> None:
+        """Keep every score computed from now on (without concatenations), per link type and
+        row over the band starting at column ``lo[i]``: the forward DP, the backward DP and
+        the max-marginals of pass 3 ask for the same links, and pass 3 only changes the few
+        whose blocks were encoded."""
+        self._memo, self._memo_lo = {}, lo
 
     def _cross_dots(self, i: int, a: int, b: int, cols: np.ndarray):
         """Cumulative (over target sentences) dot products of the source block ending at row i,
@@ -128,7 +138,7 @@ class LinkScorer:
         block = row[3][-a:].sum(axis=0)
         return row[1], np.concatenate([[0.0], np.cumsum(block, dtype=np.float64)])
 
-    def components(self, i: int, a: int, b: int, cols: np.ndarray) -> Dict[str, np.ndarray]:
+    def components(self, i: int, a: int, b: int, cols: np.ndarray, concat: bool = True) -> Dict[str, np.ndarray]:
         parts: Dict[str, np.ndarray] = {}
         tgt_start = cols - b
         src_chars = self.src_cum[i] - self.src_cum[i - a]
@@ -148,7 +158,7 @@ class LinkScorer:
             cosine = dot / (x_norm * y_norm)
             hub = 0.5 * ((self.src_hub[i] - self.src_hub[i - a]) / x_norm
                          + (self.tgt_hub[cols] - self.tgt_hub[tgt_start]) / y_norm)
-            if self.concat is not None and (a > 1 or b > 1):
+            if concat and self.concat is not None and (a > 1 or b > 1):
                 cosine, hub = self.concat.override(i - a, i, tgt_start, cols, cosine, hub)
             parts["cosine"] = cosine
             parts["embed"] = cosine - hub
@@ -157,7 +167,7 @@ class LinkScorer:
             if self.back_mt is not None:
                 parts["mt"] = 0.5 * (parts["mt"] + self.back_mt.score(i - a, i, tgt_start, cols))
         if self.anchors is not None:
-            parts["anchors"] = self.anchors.score(i - a, i, tgt_start, cols)
+            parts["anchors"], parts["anchor_matches"] = self.anchors.score(i - a, i, tgt_start, cols)
         return parts
 
     def combine(self, parts: Dict[str, np.ndarray], a: int, b: int) -> np.ndarray:
@@ -167,15 +177,39 @@ class LinkScorer:
             signal = signal + w.embed * parts["embed"]
         if "mt" in parts:
             signal = signal + w.mt * parts["mt"]
-        if "anchors" in parts:
-            signal = signal + w.anchors * parts["anchors"]
         if w.size:
             signal = signal * ((a + b) / 2.0) ** w.size
+        if "anchor_matches" in parts:
+            # Matched anchors add up over links, so splitting or merging sentences changes the
+            # total only when it matches or parts anchors: a per-link agreement ratio instead
+            # would charge an unmatched anchor (an indirect question's ؟) once per link and
+            # push the search to merge neighbours just to pay it once.
+            signal = signal + w.anchors * parts["anchor_matches"]
         return (signal - w.many * (a + b - 2) - (w.many22 if a > 1 and b > 1 else 0.0)
                 + w.prior * link_prior(a, b))
 
     def __call__(self, i: int, a: int, b: int, cols: np.ndarray) -> np.ndarray:
-        return self.combine(self.components(i, a, b, cols), a, b)
+        if self._memo is None:
+            return self.combine(self.components(i, a, b, cols), a, b)
+        # Columns come in ascending order from the forward DP, descending from the backward one.
+        index = cols - self._memo_lo[i]
+        size = int(index.max()) + 1
+        row = self._memo.get((i, a, b))
+        if row is None or len(row) < size:
+            grown = np.full(size, np.nan)
+            if row is not None:
+                grown[:len(row)] = row
+            row = self._memo[i, a, b] = grown
+        missing = np.isnan(row[index])
+        if missing.any():
+            row[index[missing]] = self.combine(self.components(i, a, b, cols[missing], concat=False), a, b)
+        scores = row[index]
+        if self.concat is not None and (a > 1 or b > 1):
+            encoded = self.concat.covers(i - a, i, cols - b, cols)
+            if encoded.any():
+                scores = scores.copy()
+                scores[encoded] = self.combine(self.components(i, a, b, cols[encoded]), a, b)
+        return scores
 
 
 MAX_GAP = 8  # longest block (sentences per side) whose norm is computed exactly
@@ -207,18 +241,16 @@ def _block_norms(vectors: np.ndarray) -> List[np.ndarray]:
 
 
 class ConcatenationVectors:
-    """Embeddings of the real concatenated text of multi-sentence blocks near a path.
+    """Embeddings of the real concatenated text of some multi-sentence blocks.
 
     Summed sentence vectors approximate a block's meaning; encoding the concatenation itself
     (Vecalign's overlaps, Bertalign's second pass) is exact but costs one encoder call per block,
-    so only blocks inside ``spans`` (sentence ranges around doubtful links) are encoded. A link
-    whose blocks are all single sentences or encoded gets the concatenation cosine and hub.
+    so only the given blocks ((start, end) sentence ranges of competitive links) are encoded. A
+    link whose blocks are all single sentences or encoded gets the concatenation cosine and hub.
     """
 
     def __init__(self, src: Sequence[str], tgt: Sequence[str], src_vectors, tgt_vectors,
-                 src_spans, tgt_spans, max_size: int, embedder):
-        src_blocks = _blocks_in(src_spans, max_size)
-        tgt_blocks = _blocks_in(tgt_spans, max_size)
+                 src_blocks, tgt_blocks, embedder):
         texts = [" ".join(src[s:e]) for s, e in src_blocks] + [" ".join(tgt[s:e]) for s, e in tgt_blocks]
         vectors = embedder.encode(texts) if texts else np.zeros((0, src_vectors.shape[1]), dtype=np.float32)
         self.src = {(s, s + 1): v for s, v in enumerate(src_vectors)}
@@ -227,6 +259,13 @@ class ConcatenationVectors:
         self.tgt.update(zip(tgt_blocks, vectors[len(src_blocks):]))
         self.src_mean, self.tgt_mean = src_vectors.mean(axis=0), tgt_vectors.mean(axis=0)
         self.encoded = len(texts)
+
+    def covers(self, s0: int, s1: int, tgt_start: np.ndarray, tgt_end: np.ndarray) -> np.ndarray:
+        """Which links from source block [s0, s1) to target blocks [tgt_start, tgt_end) have
+        both blocks encoded (single sentences count as encoded)."""
+        if (s0, s1) not in self.src:
+            return np.zeros(len(tgt_start), dtype=bool)
+        return np.array([block in self.tgt for block in zip(tgt_start.tolist(), tgt_end.tolist())], dtype=bool)
 
     def override(self, s0: int, s1: int, tgt_start: np.ndarray, tgt_end: np.ndarray, cosine, hub):
         x = self.src.get((s0, s1))
@@ -240,22 +279,6 @@ class ConcatenationVectors:
                 cosine[k] = float(x @ y)
                 hub[k] = 0.5 * (x_hub + float(y @ self.src_mean))
         return cosine, hub
-
-
-def _blocks_in(spans, max_size: int) -> List[Tuple[int, int]]:
-    """Every run of 2..max_size consecutive sentences inside one of the (start, end) spans."""
-    return sorted({(s, s + k) for start, end in spans for s in range(start, end)
-                   for k in range(2, max_size + 1) if s + k <= end})
-
-
-def _doubtful_spans(path: Sequence[search.Link], n: int, m: int, window: int):
-    """Sentence ranges, per side, around the links of a path that are not 1-1."""
-    src_spans, tgt_spans = [], []
-    for s0, s1, t0, t1 in path:
-        if s1 - s0 != 1 or t1 - t0 != 1:
-            src_spans.append((max(s0 - window, 0), min(s1 + window, n)))
-            tgt_spans.append((max(t0 - window, 0), min(t1 + window, m)))
-    return src_spans, tgt_spans
 
 
 class BlockMatches:
@@ -291,7 +314,13 @@ class ChrfBridge(BlockMatches):
 
 class AnchorMatch(BlockMatches):
     def score(self, s0, s1, t0, t1):
-        return signals.anchor_agreement(*self.counts(s0, s1, t0, t1))
+        """(agreement in [-1, 1], reported with each link; matched anchors, which the search adds)."""
+        matches, src, tgt = self.counts(s0, s1, t0, t1)
+        # Pairwise sums count an anchor repeated across a merged block once per sentence pair
+        # (two quoted sentences against two: 8 quote matches out of 4 quotes); a block cannot
+        # match more anchors than the smaller side holds.
+        matches = np.minimum(matches, np.minimum(src, tgt))
+        return signals.anchor_agreement(matches, src, tgt), matches
 
 
 def resolve_method(method: str, has_embedder: bool, has_translations: bool) -> str:
@@ -312,7 +341,7 @@ def signature(config: AlignConfig, method: str, embedder_id: Optional[str]) -> s
     """Reproducibility signature, sacrebleu style."""
     parts = [f"method:{method}", f"max:{config.max_link}", f"band:{config.band}"]
     if method in ("embed", "auto"):
-        parts += [f"emb:{embedder_id}", f"concat:{config.concat_window}"]
+        parts += [f"emb:{embedder_id}", f"concat:{config.concat_margin:g}"]
     if config.weights is not None:
         parts.append("w:" + ",".join(f"{k}={v:g}" for k, v in asdict(config.weights).items()))
     parts.append(f"version:{__version__}")
@@ -409,14 +438,23 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     src_anchors, tgt_anchors = signals.document_anchors(src, tgt, src_lang, tgt_lang)
     anchors = AnchorMatch(src_anchors, tgt_anchors, col_start, col_end)
     scorer = LinkScorer(weights, src_lengths, tgt_lengths, src_vectors, tgt_vectors, mt, back_mt, anchors)
-    path = search.band_dp(n, m, lo, hi, types, scorer, skip)
-    if embedder is not None and method in ("embed", "auto") and config.concat_window > 0:
-        # Pass 3: the same search, with n-m links near doubtful places scored by the
-        # embeddings of their real concatenated text.
-        src_spans, tgt_spans = _doubtful_spans(path, n, m, config.concat_window)
-        if src_spans:
-            scorer.concat = ConcatenationVectors(src, tgt, src_vectors, tgt_vectors, src_spans, tgt_spans,
-                                                 max(max_a, max_b), embedder)
+    rescore = embedder is not None and method in ("embed", "auto") and config.concat_margin > 0
+    if rescore:
+        scorer.remember(lo)
+    table = search.forward(n, m, lo, hi, types, scorer, skip, keep_rows=rescore)
+    path = search.best_path(table, n, m, lo, types)
+    if rescore:
+        # Pass 3: the same search, with the competitive n-m links scored by the embeddings of
+        # their real concatenated text. Summed vectors misjudge a block by about 0.01 of cosine
+        # (Text+Berg dev gold n-m links: 0.926 summed, 0.919 encoded); a link that loses by
+        # more than the margin stays out of the path either way, so its blocks are not worth
+        # an encoder call.
+        links = search.competitive_links(n, m, lo, hi, types, scorer, skip, config.concat_margin, table)
+        src_blocks = sorted({(s0, s1) for s0, s1, _, _ in links if s1 - s0 > 1})
+        tgt_blocks = sorted({(t0, t1) for _, _, t0, t1 in links if t1 - t0 > 1})
+        if src_blocks or tgt_blocks:
+            scorer.concat = ConcatenationVectors(src, tgt, src_vectors, tgt_vectors, src_blocks, tgt_blocks,
+                                                 embedder)
             path = search.band_dp(n, m, lo, hi, types, scorer, skip)
     midpoint = min(COSINE_MIDPOINTS.get(src_lang, COSINE_MIDPOINT), COSINE_MIDPOINTS.get(tgt_lang, COSINE_MIDPOINT))
     return [_describe(link, scorer, weights, skip, midpoint) for link in path]

@@ -3,7 +3,8 @@
 The DP maximises the sum of link scores over paths from (0, 0) to (n, m), where a link of type
 (a, b) consumes a source and b target sentences. Each row i (source prefix length) keeps only
 the target prefixes in [lo[i], hi[i]]; backpointers are one byte per band cell, and score rows
-are kept for the last max(a) rows only, so memory is O((n + m) * band width).
+are kept for the last max(a) rows only (all rows, 8 bytes per band cell, when max-marginals are
+wanted), so memory is O((n + m) * band width).
 
 A band comes either from the whole matrix (small documents) or from a coarser path: Vecalign's
 coarse-to-fine idea, where documents are shrunk by merging neighbouring sentences, aligned
@@ -58,10 +59,42 @@ def band_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[Link
     ``skip_score`` scores 1-0 and 0-1 links (usually negative): one number for every
     sentence, or a pair of arrays (one score per source sentence, one per target sentence).
     """
+    return best_path(forward(n, m, lo, hi, types, score_fn, skip_score), n, m, lo, types)
+
+
+class Forward:
+    """The DP's best score per band cell and its backpointer (link type index) per cell.
+
+    ``scores`` holds every row when the DP kept them (for max-marginals), else the last few.
+    """
+
+    def __init__(self, scores: dict, backs: List[np.ndarray]):
+        self.scores, self.backs = scores, backs
+
+
+def _skip_arrays(n: int, m: int, skip_score):
     if np.isscalar(skip_score):
-        skip_src, skip_tgt = np.full(n, float(skip_score)), np.full(m, float(skip_score))
-    else:
-        skip_src, skip_tgt = (np.asarray(s, dtype=np.float64) for s in skip_score)
+        return np.full(n, float(skip_score)), np.full(m, float(skip_score))
+    return tuple(np.asarray(s, dtype=np.float64) for s in skip_score)
+
+
+def best_path(table: Forward, n: int, m: int, lo: np.ndarray, types: Sequence[LinkType]) -> List[Link]:
+    if not lo[n] <= m <= lo[n] + len(table.scores[n]) - 1 or not np.isfinite(table.scores[n][m - lo[n]]):
+        raise RuntimeError("alignment band does not reach the end of both documents")
+    links: List[Link] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        a, b = types[table.backs[i][j - lo[i]]]
+        links.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    links.reverse()
+    return links
+
+
+def forward(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[LinkType], score_fn: ScoreFn,
+            skip_score, keep_rows: bool = False) -> Forward:
+    """Fill the DP over the band, row by row (see band_dp for the arguments)."""
+    skip_src, skip_tgt = _skip_arrays(n, m, skip_score)
     # cumulative 0-1 scores along a row: tgt_steps[j] = sum of skip_tgt[:j]
     tgt_steps = np.concatenate([[0.0], np.cumsum(skip_tgt)])
     max_a = max(a for a, _ in types)
@@ -101,18 +134,55 @@ def band_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[Link
             best = np.where(improved, chained, best)
             back[improved] = insertion
         scores[i] = best
-        scores.pop(i - max_a - 1, None)
+        if not keep_rows:
+            scores.pop(i - max_a - 1, None)
         backs.append(back)
-    if hi[n] != m or not np.isfinite(scores[n][m - lo[n]]):
-        raise RuntimeError("alignment band does not reach the end of both documents")
-    links: List[Link] = []
-    i, j = n, m
-    while i > 0 or j > 0:
-        a, b = types[backs[i][j - lo[i]]]
-        links.append((i - a, i, j - b, j))
-        i, j = i - a, j - b
-    links.reverse()
-    return links
+    return Forward(scores, backs)
+
+
+def competitive_links(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[LinkType],
+                      score_fn: ScoreFn, skip_score, margin: float, table: Forward) -> List[Link]:
+    """Links with several sentences on a side whose best complete path scores within ``margin``
+    of the best path: max-marginals from ``table`` (the forward DP, all rows kept) and a
+    backward DP over the same band.
+
+    Only these links can enter the best path when multi-sentence blocks are re-scored by
+    less than the margin; every other link loses by more than that whatever its own score.
+    """
+    skip_src, skip_tgt = _skip_arrays(n, m, skip_score)
+    # Backward DP: the same search over both documents reversed. A reversed link of type
+    # (a, b) that ends at reversed row r and column c is the link ending at row n - r + a and
+    # column m - c + b.
+    rev_lo, rev_hi = m - hi[::-1], m - lo[::-1]
+
+    def reversed_score(r, a, b, cols):
+        return score_fn(n - r + a, a, b, m - cols + b)
+
+    backward = forward(n, m, rev_lo, rev_hi, types, reversed_score, (skip_src[::-1], skip_tgt[::-1]),
+                       keep_rows=True).scores
+    before_rows = table.scores
+    best = before_rows[n][m - lo[n]]
+    found: List[Link] = []
+    for i in range(1, n + 1):
+        cols = np.arange(lo[i], hi[i] + 1)
+        after = backward[n - i][(m - cols) - rev_lo[n - i]]  # best score from (i, col) to (n, m)
+        for a, b in types:
+            if a == 0 or b == 0 or a + b <= 2 or i - a < 0:
+                continue
+            starts = cols - b
+            where = np.nonzero((starts >= lo[i - a]) & (starts <= hi[i - a]))[0]
+            if not len(where):
+                continue
+            total = before_rows[i - a][starts[where] - lo[i - a]] + after[where]
+            finite = np.isfinite(total)
+            where, total = where[finite], total[finite]
+            if not len(where):
+                continue
+            total = total + score_fn(i, a, b, cols[where])
+            # The tolerance keeps the best path's own links despite float rounding.
+            for k in where[total >= best - margin - 1e-9]:
+                found.append((i - a, i, int(cols[k]) - b, int(cols[k])))
+    return found
 
 
 def shrink(vectors: np.ndarray, lengths: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

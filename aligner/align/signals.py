@@ -40,9 +40,13 @@ _MARKS = {"?": "?", "\u061f": "?", "!": "!", "\u00ab": '"', "\u00bb": '"', "\u20
           "\u201e": '"', '"': '"'}
 
 
+def _ngram_text(text: str) -> str:
+    return " " + _SPACES.sub(" ", normalise_digits(text).lower()).strip() + " "
+
+
 def char_ngrams(text: str) -> Counter:
     """Character n-grams (orders NGRAM_ORDERS) of lower-cased text with spaces collapsed."""
-    text = " " + _SPACES.sub(" ", normalise_digits(text).lower()).strip() + " "
+    text = _ngram_text(text)
     grams: Counter = Counter()
     for order in NGRAM_ORDERS:
         grams.update(text[k:k + order] for k in range(len(text) - order + 1))
@@ -91,7 +95,8 @@ def overlap(a, b) -> int:
 def ngram_set(text: str) -> frozenset:
     """The distinct character n-grams of a text: chrF's clipped counts, minus repeats inside
     one sentence (rare), at the speed of a set intersection."""
-    return frozenset(char_ngrams(text))
+    text = _ngram_text(text)
+    return frozenset(text[k:k + order] for order in NGRAM_ORDERS for k in range(len(text) - order + 1))
 
 
 def char_lengths(texts: Sequence[str]) -> np.ndarray:
@@ -116,7 +121,8 @@ def chrf(matches: np.ndarray, hyp_total: np.ndarray, ref_total: np.ndarray) -> n
 def anchor_agreement(matches: np.ndarray, src_total: np.ndarray, tgt_total: np.ndarray) -> np.ndarray:
     """+1 when every anchor on both sides matches, -1 when none does, 0 without anchors."""
     total = src_total + tgt_total
-    return np.where(total > 0, (2.0 * matches - total) / np.maximum(total, 1.0), 0.0)
+    # 2 * matches / total is the share of anchors (both sides) that found a partner.
+    return np.where(total > 0, (4.0 * matches - total) / np.maximum(total, 1.0), 0.0)
 
 
 def hashed_ngram_vectors(texts: Sequence[str], dim: int = 512) -> np.ndarray:

@@ -44,7 +44,7 @@ FORMATS = ("jsonl", "tsv", "vecalign")
 @alignment_options
 @input_options
 def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, model, embedder, max_link,
-          min_similarity, presegmented, ignore_paragraphs, output_format, output, include, encoding):
+          concat_margin, min_similarity, presegmented, ignore_paragraphs, output_format, output, include, encoding):
     """Align a document with its translation into sentence links.
 
     SRC and TGT are two files, or two folders whose files are paired by name (the language code
@@ -71,7 +71,7 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
     back_translations = _side_files(back_translation, pairs, 1, "--back-translation", include)
     if model and translation:
         raise click.UsageError("give --translation or --model, not both")
-    config = AlignConfig(method=method, max_link=max_link)
+    config = AlignConfig(method=method, max_link=max_link, concat_margin=concat_margin)
     vectors = None
     if method in ("auto", "embed"):
         from ..embed import get_embedder

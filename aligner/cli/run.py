@@ -33,8 +33,8 @@ from .common import LANGS, alignment_options, input_options
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Translation beam size.")
 @alignment_options
 @input_options
-def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_link, min_similarity, min_score,
-                jobs, segmenter, embedder, beam_size, include, encoding):
+def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_link, concat_margin, min_similarity,
+                min_score, jobs, segmenter, embedder, beam_size, include, encoding):
     """Segment, translate, align, score and package a batch of articles.
 
     INPUT is a file or a folder of source-language articles. Started again with the same
@@ -53,6 +53,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to must differ", param_hint="--to")
     options = RunOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
+                         concat_margin=concat_margin,
                          min_similarity=min_similarity, segmenter=segmenter, embedder=embedder,
                          encoding=encoding, include=tuple(include), beam_size=beam_size)
     summary = run(inputs, Path(outdir), options, targets=targets, jobs=jobs, min_score=min_score,
