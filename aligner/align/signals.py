@@ -19,6 +19,7 @@ an n-m link costs as little as 1-1 (core's pass 3 encodes real concatenations, n
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from typing import List, Optional, Sequence
 
@@ -152,6 +153,8 @@ class PairStats:
     @classmethod
     def compute(cls, src_items: Sequence[Counter], tgt_items: Sequence[Counter],
                 col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
+        if not any(isinstance(items, frozenset) for items in tgt_items):
+            return cls._compute_sparse(src_items, tgt_items, col_start, col_end)
         rows = []
         for r, items in enumerate(src_items):
             if not items:
@@ -159,6 +162,31 @@ class PairStats:
                 continue
             rows.append(np.array([overlap(items, tgt_items[c]) if tgt_items[c] else 0
                                   for c in range(col_start[r], col_end[r])], dtype=np.float64))
+        return cls(np.asarray(col_start), rows)
+
+    @classmethod
+    def _compute_sparse(cls, src_items: Sequence[Counter], tgt_items: Sequence[Counter],
+                        col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
+        """The same clipped counts for sparse Counters (anchors: most sentences hold none or
+        a few), from an index of the target sentences holding each token instead of one
+        comparison per band cell."""
+        holders: dict = {}
+        for c, items in enumerate(tgt_items):
+            for token, count in items.items():
+                holders.setdefault(token, ([], []))
+                holders[token][0].append(c)
+                holders[token][1].append(count)
+        rows = []
+        for r, items in enumerate(src_items):
+            row = np.zeros(col_end[r] - col_start[r])
+            for token, count in items.items():
+                if token not in holders:
+                    continue
+                cols, counts = holders[token]
+                first, last = bisect_left(cols, col_start[r]), bisect_left(cols, col_end[r])
+                for c, held in zip(cols[first:last], counts[first:last]):
+                    row[c - col_start[r]] += min(count, held)
+            rows.append(row)
         return cls(np.asarray(col_start), rows)
 
     def block_sum(self, src_start: int, src_end: int, tgt_start: np.ndarray, tgt_end: np.ndarray) -> np.ndarray:
