@@ -467,6 +467,29 @@ def test_paragraphs_are_hard_delimiters_only_when_counts_match(src_paragraphs, t
     assert paragraph_segments(src.sentences, tgt.sentences) == expected
 
 
+def test_one_sentence_paragraphs_are_normalised_against_the_whole_document(shared_dir):
+    """fa-en documents get the news weights, which leave sentences out for free; a paragraph
+    of one sentence per side, normalised against itself, would score 0 and be left out."""
+    from aligner.align.documents import align_documents
+    from aligner.embed import get_embedder
+
+    fa = (shared_dir / "data" / "flores200" / "dev.fa").read_text(encoding="utf-8").splitlines()[:24]
+    en = (shared_dir / "data" / "flores200" / "dev.en").read_text(encoding="utf-8").splitlines()[:24]
+    links = align_documents(_document("fa", [[t] for t in fa]), _document("en", [[t] for t in en]),
+                            embedder=get_embedder("e5-small"), config=AlignConfig(method="embed"))
+    assert [(link.src_ids, link.tgt_ids) for link in links] == [((k,), (k,)) for k in range(24)]
+    # Normalised against the paragraph itself, every embedding score would be exactly 0.
+    assert min(link.scores["align_embed"] for link in links) > 0.02
+    assert "|weights:fa|" in links[0].provenance["aligner"]
+
+
+@pytest.mark.parametrize("size, weights", [(24, "fa"), (12, "default")])
+def test_short_documents_keep_the_default_weights(size, weights):
+    from aligner.align.core import AlignConfig as Config, signature, short_document
+
+    assert f"|weights:{weights}|" in signature(Config(), "embed", "e5", "fa", "en", short_document(size, size + 3))
+
+
 def test_min_similarity_turns_weak_links_into_unaligned_ones():
     from aligner.align.documents import align_documents, split_below
 

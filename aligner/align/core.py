@@ -61,6 +61,14 @@ DEFAULT_WEIGHTS: Dict[str, Weights] = {
                     skip_letters=0.01, prior=0.01029),
     "length": Weights(embed=0.0, anchors=1.68, length=1.0, skip=3.0, many=1.0, many22=1.0, size=1.0),
 }
+# Pairs with Persian or Arabic on one side, the toolkit's own use, get embed weights tuned on
+# perturbed fa-en and ar-en news dev documents (FLORES dev, TICO test; NEWS_DEV in
+# benchmarks/align_textberg.py). Text+Berg's dev document wants the opposite skip costs: its
+# unaligned sentences are OCR debris and page furniture, news drops and inserts are whole
+# sentences, so one weight set cannot serve both.
+NEWS_WEIGHTS = Weights(embed=1.0, anchors=0.01617, length=0.00645, skip=0.0, many=0.0, many22=0.0, skip_letters=0.0,
+                       prior=0.0)
+LANGUAGE_WEIGHTS: Dict[str, Dict[str, Weights]] = {"fa": {"embed": NEWS_WEIGHTS}, "ar": {"embed": NEWS_WEIGHTS}}
 
 
 @dataclass
@@ -86,24 +94,43 @@ class AlignConfig:
     concat_margin: float = 0.05
     weights: Optional[Weights] = None
 
-    def weights_for(self, method: str) -> Weights:
-        return self.weights or DEFAULT_WEIGHTS[method]
+    def weights_name(self, method: str, src_lang: str = "auto", tgt_lang: str = "auto", short: bool = False) -> str:
+        """Which weight set aligns this pair: "custom" (given), a language code of
+        LANGUAGE_WEIGHTS, or "default". Short documents (see short_document) get the default
+        set: the language sets leave sentences out for free, which is only safe where the
+        normalised embedding score is reliable."""
+        if self.weights is not None:
+            return "custom"
+        if short:
+            return "default"
+        for lang in (src_lang, tgt_lang):
+            if method in LANGUAGE_WEIGHTS.get(lang, {}):
+                return lang
+        return "default"
+
+    def weights_for(self, method: str, src_lang: str = "auto", tgt_lang: str = "auto", short: bool = False) -> Weights:
+        name = self.weights_name(method, src_lang, tgt_lang, short)
+        if name == "custom":
+            return self.weights
+        return DEFAULT_WEIGHTS[method] if name == "default" else LANGUAGE_WEIGHTS[name][method]
 
 
 class LinkScorer:
     """Scores of all links of one type ending in one row; see signals for what each term is."""
 
     def __init__(self, weights: Weights, src_lengths, tgt_lengths, src_vectors=None, tgt_vectors=None,
-                 mt=None, back_mt=None, anchors=None):
+                 mt=None, back_mt=None, anchors=None, means=None):
         self.w = weights
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_lengths)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_lengths)])
         self.ratio = max(self.tgt_cum[-1], 1.0) / max(self.src_cum[-1], 1.0)
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
         if src_vectors is not None:
-            # x . mean(other side) equals x's mean cosine with the other side's sentences.
-            self.src_hub = _cumulative(src_vectors @ tgt_vectors.mean(axis=0))
-            self.tgt_hub = _cumulative(tgt_vectors @ src_vectors.mean(axis=0))
+            # x . mean(other side) equals x's mean cosine with the other side's sentences;
+            # ``means`` are those of the whole documents when these vectors are one paragraph.
+            self.means = means or (src_vectors.mean(axis=0), tgt_vectors.mean(axis=0))
+            self.src_hub = _cumulative(src_vectors @ self.means[1])
+            self.tgt_hub = _cumulative(tgt_vectors @ self.means[0])
             self.src_norm = _block_norms(src_vectors)
             self.tgt_norm = _block_norms(tgt_vectors)
             # Small documents: 2-D prefix sums of all sentence dot products make any block's
@@ -250,14 +277,14 @@ class ConcatenationVectors:
     """
 
     def __init__(self, src: Sequence[str], tgt: Sequence[str], src_vectors, tgt_vectors,
-                 src_blocks, tgt_blocks, embedder):
+                 src_blocks, tgt_blocks, embedder, means):
         texts = [" ".join(src[s:e]) for s, e in src_blocks] + [" ".join(tgt[s:e]) for s, e in tgt_blocks]
         vectors = embedder.encode(texts) if texts else np.zeros((0, src_vectors.shape[1]), dtype=np.float32)
         self.src = {(s, s + 1): v for s, v in enumerate(src_vectors)}
         self.tgt = {(t, t + 1): v for t, v in enumerate(tgt_vectors)}
         self.src.update(zip(src_blocks, vectors[:len(src_blocks)]))
         self.tgt.update(zip(tgt_blocks, vectors[len(src_blocks):]))
-        self.src_mean, self.tgt_mean = src_vectors.mean(axis=0), tgt_vectors.mean(axis=0)
+        self.src_mean, self.tgt_mean = means
         self.encoded = len(texts)
 
     def covers(self, s0: int, s1: int, tgt_start: np.ndarray, tgt_end: np.ndarray) -> np.ndarray:
@@ -337,9 +364,11 @@ def resolve_method(method: str, has_embedder: bool, has_translations: bool) -> s
     return method
 
 
-def signature(config: AlignConfig, method: str, embedder_id: Optional[str]) -> str:
+def signature(config: AlignConfig, method: str, embedder_id: Optional[str], src_lang: str = "auto",
+              tgt_lang: str = "auto", short: bool = False) -> str:
     """Reproducibility signature, sacrebleu style."""
-    parts = [f"method:{method}", f"max:{config.max_link}", f"band:{config.band}"]
+    parts = [f"method:{method}", f"max:{config.max_link}", f"band:{config.band}",
+             f"weights:{config.weights_name(method, src_lang, tgt_lang, short)}"]
     if method in ("embed", "auto"):
         parts += [f"emb:{embedder_id}", f"concat:{config.concat_margin:g}"]
     if config.weights is not None:
@@ -384,12 +413,17 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
                     back_translations: Optional[Sequence[str]] = None,
                     config: Optional[AlignConfig] = None,
                     src_vectors: Optional[np.ndarray] = None,
-                    tgt_vectors: Optional[np.ndarray] = None) -> List[AlignedLink]:
+                    tgt_vectors: Optional[np.ndarray] = None,
+                    document_vectors: Optional[Tuple[np.ndarray, np.ndarray]] = None) -> List[AlignedLink]:
     """Align two lists of sentences; every sentence appears in exactly one returned link.
 
     ``translations`` are MT outputs of the source sentences into the target language (one per
     source sentence); ``back_translations`` of the target sentences into the source language.
     ``src_vectors``/``tgt_vectors`` skip the embedder when the caller already has them.
+    ``document_vectors`` are the sentence vectors of the whole documents when ``src`` and
+    ``tgt`` are one paragraph of them: the embedding normalisation and the choice of weights
+    then look at the documents, not at the paragraph (a one-sentence paragraph would be
+    normalised against its own translation).
     """
     config = config or AlignConfig()
     n, m = len(src), len(tgt)
@@ -401,7 +435,8 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
                [AlignedLink((), (j,), 0.0, 0.0) for j in range(m)]
     has_vectors = embedder is not None or src_vectors is not None
     method = resolve_method(config.method, has_vectors, translations is not None)
-    weights = config.weights_for(method)
+    short = short_document(*(map(len, document_vectors) if document_vectors is not None else (n, m)))
+    weights = config.weights_for(method, src_lang, tgt_lang, short)
     types = search.link_types(config.max_link)
 
     if method in ("embed", "auto") and src_vectors is None:
@@ -409,6 +444,9 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
         src_vectors, tgt_vectors = vectors[:n], vectors[n:]
     elif method not in ("embed", "auto"):
         src_vectors = tgt_vectors = None
+    means = None
+    if src_vectors is not None and document_vectors is not None:
+        means = (document_vectors[0].mean(axis=0), document_vectors[1].mean(axis=0))
     src_lengths, tgt_lengths = signals.char_lengths(src), signals.char_lengths(tgt)
 
     # Pass 1: vectors and length only.
@@ -417,7 +455,7 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     if method == "mt":
         first_vectors = (signals.hashed_ngram_vectors(translations), signals.hashed_ngram_vectors(tgt))
         first_weights = replace(weights, embed=weights.mt)
-    first = LinkScorer(first_weights, src_lengths, tgt_lengths, *first_vectors)
+    first = LinkScorer(first_weights, src_lengths, tgt_lengths, *first_vectors, means=None if method == "mt" else means)
     skip = (-skip_costs(src, weights), -skip_costs(tgt, weights))
     path = _first_pass(n, m, first, first_vectors, (src_lengths, tgt_lengths), types, skip, config.coarse_band)
 
@@ -437,7 +475,7 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
                                  [signals.ngram_set(s) for s in src], col_start, col_end, transpose=True)
     src_anchors, tgt_anchors = signals.document_anchors(src, tgt, src_lang, tgt_lang)
     anchors = AnchorMatch(src_anchors, tgt_anchors, col_start, col_end)
-    scorer = LinkScorer(weights, src_lengths, tgt_lengths, src_vectors, tgt_vectors, mt, back_mt, anchors)
+    scorer = LinkScorer(weights, src_lengths, tgt_lengths, src_vectors, tgt_vectors, mt, back_mt, anchors, means)
     rescore = embedder is not None and method in ("embed", "auto") and config.concat_margin > 0
     if rescore:
         scorer.remember(lo)
@@ -454,10 +492,10 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
         tgt_blocks = sorted({(t0, t1) for _, _, t0, t1 in links if t1 - t0 > 1})
         if src_blocks or tgt_blocks:
             scorer.concat = ConcatenationVectors(src, tgt, src_vectors, tgt_vectors, src_blocks, tgt_blocks,
-                                                 embedder)
+                                                 embedder, scorer.means)
             path = search.band_dp(n, m, lo, hi, types, scorer, skip)
     midpoint = min(COSINE_MIDPOINTS.get(src_lang, COSINE_MIDPOINT), COSINE_MIDPOINTS.get(tgt_lang, COSINE_MIDPOINT))
-    return [_describe(link, scorer, weights, skip, midpoint) for link in path]
+    return [_describe(link, scorer, weights, skip, midpoint, short) for link in path]
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -481,7 +519,7 @@ def skip_costs(texts: Sequence[str], weights: Weights) -> np.ndarray:
 
 
 def _describe(link: search.Link, scorer: LinkScorer, weights: Weights, skip,
-              cosine_midpoint: Optional[float] = None) -> AlignedLink:
+              cosine_midpoint: Optional[float] = None, short: bool = False) -> AlignedLink:
     s0, s1, t0, t1 = link
     src_ids, tgt_ids = tuple(range(s0, s1)), tuple(range(t0, t1))
     if not src_ids or not tgt_ids:
@@ -492,7 +530,7 @@ def _describe(link: search.Link, scorer: LinkScorer, weights: Weights, skip,
     # The normalisation subtracts each side's mean similarity to the other document: in a
     # short document that mean is dominated by the sentence's own translation, so only the
     # raw cosine is trusted there.
-    if min(len(scorer.src_cum), len(scorer.tgt_cum)) <= SHORT_DOCUMENT:
+    if short:
         parts_for_similarity = {k: v for k, v in parts.items() if k != "embed"}
     else:
         parts_for_similarity = parts
@@ -533,4 +571,10 @@ COSINE_MIDPOINT, COSINE_SCALE, COSINE_PER_SENTENCE = 0.86, 0.01, 0.02
 # (ar-en) translations have cosine >= 0.843 (0.831), 95% of random pairs <= 0.795 (0.786).
 COSINE_MIDPOINTS = {"fa": 0.82, "ar": 0.81}
 SHORT_DOCUMENT = 20  # sentences
+
+
+def short_document(n: int, m: int) -> bool:
+    """Too short for the embedding normalisation: a side's mean similarity to the other
+    document is dominated by the sentence's own translation."""
+    return min(n, m) < SHORT_DOCUMENT
 CHRF_MIDPOINT, CHRF_SCALE = 0.15, 0.04

@@ -17,7 +17,7 @@ from ..bitext import BitextLink
 from ..document import Document, Sentence
 from ..normalise import normalise
 from ..reading import Source, decode, read_bytes
-from .core import AlignConfig, AlignedLink, align_sentences, resolve_method, signature
+from .core import AlignConfig, AlignedLink, align_sentences, resolve_method, short_document, signature
 
 
 def presegmented_document(source: Source, lang: str, encoding: Optional[str] = None) -> Document:
@@ -84,11 +84,13 @@ def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
                 back_translations=[back_translations[j] for j in tgt_range] if back_translations is not None else None,
                 config=piece_config,
                 src_vectors=src_vectors[src_range.start:src_range.stop] if src_vectors is not None else None,
-                tgt_vectors=tgt_vectors[tgt_range.start:tgt_range.stop] if tgt_vectors is not None else None):
+                tgt_vectors=tgt_vectors[tgt_range.start:tgt_range.stop] if tgt_vectors is not None else None,
+                document_vectors=(src_vectors, tgt_vectors) if src_vectors is not None and len(pieces) > 1 else None):
             link.src_ids = tuple(src_range.start + i for i in link.src_ids)
             link.tgt_ids = tuple(tgt_range.start + j for j in link.tgt_ids)
             links.append(link)
-    provenance = {"aligner": signature(config, method, getattr(embedder, "model_id", None))}
+    provenance = {"aligner": signature(config, method, getattr(embedder, "model_id", None), src_doc.lang, tgt_doc.lang,
+                                       short_document(len(src), len(tgt)))}
     return [to_bitext(link, src_doc, tgt_doc, provenance) for link in links]
 
 
