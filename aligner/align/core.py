@@ -31,7 +31,8 @@ COARSEST = 256
 
 @dataclass(frozen=True)
 class Weights:
-    """How signals combine into a link score (higher is better); tuned on Text+Berg dev only."""
+    """How signals combine into a link score (higher is better); the sets below say what dev
+    data each was tuned on (benchmarks/align_textberg.py --tune)."""
 
     embed: float = 1.0
     mt: float = 0.0
@@ -52,6 +53,8 @@ class Weights:
     prior: float = 0.0
 
 
+# Tuned on Text+Berg dev; embed on the average of Text+Berg dev and the news dev documents of
+# LANGUAGE_WEIGHTS (--objective textberg+news).
 DEFAULT_WEIGHTS: Dict[str, Weights] = {
     "embed": Weights(embed=1.0, anchors=0.0462, length=0.02632, skip=0.0, many=0.0, many22=0.0, skip_letters=0.04,
                      prior=0.0),
