@@ -116,7 +116,8 @@ def run(docs: List[TextBergDoc], method: str, src_mt: bool, tgt_mt: bool, embedd
 FACTORS = (0.0, 0.5, 0.7, 1.4, 2.0)
 # Perturbed fa-en / ar-en documents for tuning, disjoint from align_perturbed.py's benchmark
 # sets (FLORES devtest, TICO dev, UN dev): FLORES dev and TICO's test split, both languages.
-# More than FLORES dev fa-en alone, so that weights cannot fit FLORES's clean one-sentence lines.
+# Broader than FLORES dev fa-en alone, so that the weights are less likely to fit FLORES's clean
+# one-sentence lines.
 NEWS_DEV = ("flores-dev-fa-en", "flores-dev-ar-en", "tico-test-fa-en", "tico-test-ar-en")
 
 
