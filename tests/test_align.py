@@ -311,11 +311,11 @@ def test_defaults_reproduce_the_sample_corpus_golds(pair):
     # The first thing a new user aligns. fa-en holds a Persian indirect question whose ؟ has no
     # English counterpart: with anchors charged once per link, the search merged it and its
     # neighbour into a 2-2 link to pay for the mismatch once.
-    from pathlib import Path
+    from conftest import CORPORA
 
     from aligner.embed import get_embedder
 
-    folder = Path(__file__).resolve().parent.parent / "corpora" / "parallel" / pair
+    folder = CORPORA / "parallel" / pair
     gold_path = next(folder.glob("*.gold"))
     stem = gold_path.with_suffix("")
     src = stem.with_suffix(f".{pair[:2]}.sents").read_text(encoding="utf-8").splitlines()
@@ -325,12 +325,15 @@ def test_defaults_reproduce_the_sample_corpus_golds(pair):
     assert result["strict_f1"] == 1.0
 
 
-@pytest.mark.parametrize("items", [signals.char_ngrams, signals.ngram_set])  # Counters: sparse index
-def test_pair_stats_block_sums_match_direct_counts(items):
+@pytest.mark.parametrize("items, build, overlap", [
+    (signals.char_ngrams, signals.PairStats.from_counters, lambda a, b: sum((a & b).values())),
+    (signals.ngram_set, signals.PairStats.from_sets, lambda a, b: len(a & b)),
+])
+def test_pair_stats_block_sums_match_direct_counts(items, build, overlap):
     grams = [items(t) for t in MT]
     ref = [items(t) for t in TGT]
-    stats = signals.PairStats.compute(grams, ref, np.zeros(6, int), np.full(6, 5))
-    direct = sum(signals.overlap(grams[r], ref[c]) for r in (1, 2) for c in (1, 2))
+    stats = build(grams, ref, np.zeros(6, int), np.full(6, 5))
+    direct = sum(overlap(grams[r], ref[c]) for r in (1, 2) for c in (1, 2))
     assert stats.block_sum(1, 3, np.array([1]), np.array([3]))[0] == direct
 
 

@@ -314,8 +314,10 @@ class ConcatenationVectors:
 class BlockMatches:
     """Pairwise match counts inside the band, and each side's item totals, summed over blocks."""
 
+    pair_stats = signals.PairStats.from_sets  # subclasses with sparse Counters: from_counters
+
     def __init__(self, src_items, tgt_items, col_start, col_end):
-        self.pairs = signals.PairStats.compute(src_items, tgt_items, col_start, col_end)
+        self.pairs = self.pair_stats(src_items, tgt_items, col_start, col_end)
         self.src_total = _cumulative(signals.totals(src_items))
         self.tgt_total = _cumulative(signals.totals(tgt_items))
 
@@ -343,6 +345,8 @@ class ChrfBridge(BlockMatches):
 
 
 class AnchorMatch(BlockMatches):
+    pair_stats = signals.PairStats.from_counters
+
     def score(self, s0, s1, t0, t1):
         """(agreement in [-1, 1], reported with each link; matched anchors, which the search adds)."""
         matches, src, tgt = self.counts(s0, s1, t0, t1)

@@ -41,17 +41,14 @@ _MARKS = {"?": "?", "\u061f": "?", "!": "!", "\u00ab": '"', "\u00bb": '"', "\u20
           "\u201e": '"', '"': '"'}
 
 
-def _ngram_text(text: str) -> str:
-    return " " + _SPACES.sub(" ", normalise_digits(text).lower()).strip() + " "
+def _ngrams(text: str):
+    text = " " + _SPACES.sub(" ", normalise_digits(text).lower()).strip() + " "
+    return (text[k:k + order] for order in NGRAM_ORDERS for k in range(len(text) - order + 1))
 
 
 def char_ngrams(text: str) -> Counter:
     """Character n-grams (orders NGRAM_ORDERS) of lower-cased text with spaces collapsed."""
-    text = _ngram_text(text)
-    grams: Counter = Counter()
-    for order in NGRAM_ORDERS:
-        grams.update(text[k:k + order] for k in range(len(text) - order + 1))
-    return grams
+    return Counter(_ngrams(text))
 
 
 def anchor_tokens(text: str, words: Optional[set] = None) -> Counter:
@@ -85,19 +82,10 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_
     return [anchor_tokens(t, src_words) for t in src], [anchor_tokens(t, tgt_words) for t in tgt]
 
 
-def overlap(a, b) -> int:
-    """Clipped match count of two Counters (sum over shared keys of the smaller count), or
-    the size of the intersection of two sets."""
-    if isinstance(a, frozenset):
-        return len(a & b)
-    return sum(min(a[key], b[key]) for key in a.keys() & b.keys())
-
-
 def ngram_set(text: str) -> frozenset:
     """The distinct character n-grams of a text: chrF's clipped counts, minus repeats inside
     one sentence (rare), at the speed of a set intersection."""
-    text = _ngram_text(text)
-    return frozenset(text[k:k + order] for order in NGRAM_ORDERS for k in range(len(text) - order + 1))
+    return frozenset(_ngrams(text))
 
 
 def char_lengths(texts: Sequence[str]) -> np.ndarray:
@@ -151,25 +139,25 @@ class PairStats:
         self.cumulative = [np.concatenate([[0.0], np.cumsum(row, dtype=np.float64)]) for row in rows]
 
     @classmethod
-    def compute(cls, src_items: Sequence[Counter], tgt_items: Sequence[Counter],
-                col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
-        if not any(isinstance(items, frozenset) for items in tgt_items):
-            return cls._compute_sparse(src_items, tgt_items, col_start, col_end)
+    def from_sets(cls, src_items: Sequence[frozenset], tgt_items: Sequence[frozenset],
+                  col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
+        """Intersection sizes of dense sets (character n-grams: hundreds per sentence), one
+        set intersection per band cell."""
         rows = []
         for r, items in enumerate(src_items):
             if not items:
                 rows.append(np.zeros(col_end[r] - col_start[r]))
                 continue
-            rows.append(np.array([overlap(items, tgt_items[c]) if tgt_items[c] else 0
-                                  for c in range(col_start[r], col_end[r])], dtype=np.float64))
+            rows.append(np.array([len(items & tgt_items[c]) for c in range(col_start[r], col_end[r])],
+                                 dtype=np.float64))
         return cls(np.asarray(col_start), rows)
 
     @classmethod
-    def _compute_sparse(cls, src_items: Sequence[Counter], tgt_items: Sequence[Counter],
-                        col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
-        """The same clipped counts for sparse Counters (anchors: most sentences hold none or
-        a few), from an index of the target sentences holding each token instead of one
-        comparison per band cell."""
+    def from_counters(cls, src_items: Sequence[Counter], tgt_items: Sequence[Counter],
+                      col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
+        """Clipped match counts (per shared key, the smaller count) of sparse Counters
+        (anchors: most sentences hold none or a few), from an index of the target sentences
+        holding each token instead of one comparison per band cell."""
         holders: dict = {}
         for c, items in enumerate(tgt_items):
             for token, count in items.items():
