@@ -23,6 +23,19 @@ def shared_dir() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def stanza():
+    """The stanza package (the README installs it with the [stanza] extra)."""
+    try:
+        import stanza as module
+    except ImportError:
+        message = "stanza is not installed (pip install -e '.[stanza]')"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return module
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     """Keep caches and installed models of the test run out of the user's real data folders."""

@@ -221,9 +221,8 @@ def test_seed_gold_matches(shared_dir):
     assert {m[1][:20] for m in misses} == {"نشانی ایمیل شما منتش", "نظرات حاوی الفاظ و ا"}
 
 
-def test_stanza_backend_from_a_local_folder(shared_dir):
+def test_stanza_backend_from_a_local_folder(shared_dir, stanza):
     """Stanza's English tokenizer loads from ../shared (nothing downloaded) and keeps line breaks."""
-    pytest.importorskip("stanza")
     segmenter = get_segmenter("stanza", "en", resources_dir=str(shared_dir / "models" / "stanza_resources"))
     text = "Telegram is down\nDr. Smith went to Washington. He said hi! Then he left."
     doc = segment_document(Document(doc_id="d", text=text, lang="en", paragraphs=split_paragraphs(text)), segmenter)
@@ -232,8 +231,7 @@ def test_stanza_backend_from_a_local_folder(shared_dir):
     assert all(text[s.start:s.end] == s.text for s in doc.sentences)
 
 
-def test_stanza_backend_without_models(tmp_path):
-    pytest.importorskip("stanza")
+def test_stanza_backend_without_models(tmp_path, stanza):
     with pytest.raises(AlignerError, match="no Stanza tokenizer for 'fa'"):
         get_segmenter("stanza", "fa", resources_dir=str(tmp_path)).split("سلام.")
 
