@@ -237,27 +237,69 @@ def test_concatenation_rescoring_finds_a_merge_that_sentence_vectors_miss(concat
     assert len(embedder.encoded) - len(src) - len(tgt) <= (10 if concat_margin else 0)
 
 
-def test_memoised_link_scores_change_nothing(monkeypatch):
-    """Pass 3 reuses the scores of pass 2 (forward, backward, max-marginals) and recomputes
-    only encoded links: the alignment must equal one that recomputes every score."""
-    from aligner.align.core import LinkScorer
+@pytest.mark.parametrize("whole_matrix", [True, False])
+def test_band_scores_equal_links_summed_from_their_sentences(monkeypatch, whole_matrix):
+    """Every cell of a band's score table is the link of its row, column and type: the cosine
+    of the summed sentence vectors and the hub computed here directly, from the 2-D prefix sums
+    of small documents or from the band's own dot products in long ones."""
+    from aligner.align import core
 
-    src_vectors, tgt_vectors, _ = _synthetic(120, seed=5)
-    src = [f"s{i} " + "x" * (20 + i % 7 * 10) for i in range(len(src_vectors))]
-    tgt = [f"t{j} " + "y" * (20 + j % 5 * 12) for j in range(len(tgt_vectors))]
-    vectors = np.vstack([src_vectors, tgt_vectors])[:, :32]  # _TableEmbedder's dimension
-    table = dict(zip(src + tgt, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)))
-    config = AlignConfig(method="embed", concat_margin=0.2)
+    if not whole_matrix:
+        monkeypatch.setattr(core, "FULL_CELLS", 0)
+    src_vectors, tgt_vectors, gold = _synthetic(40, seed=2)
+    n, m = len(src_vectors), len(tgt_vectors)
+    lengths = np.arange(n) % 7 + 20.0, np.arange(m) % 5 + 22.0
+    weights = core.Weights(embed=1.0, length=0.1, many=0.0, many22=0.0)
+    scorer = core.LinkScorer(weights, *lengths, src_vectors, tgt_vectors)
+    assert (scorer.prefix is not None) == whole_matrix
+    types = search.link_types(4)
+    lo, hi = search.band_around([(s[0], s[-1] + 1, t[0], t[-1] + 1) for s, t in gold if s and t], n, m, 3)
+    band = scorer.band_scores(lo, hi, types)
+    src_mean, tgt_mean = src_vectors.mean(axis=0), tgt_vectors.mean(axis=0)
+    checked = 0
+    for i in range(1, n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            for a, b in types[:-2]:
+                if i < a or j < b or not lo[i - a] <= j - b <= hi[i - a]:
+                    assert band(i, a, b, np.array([j]))[0] == -np.inf
+                    continue
+                x, y = src_vectors[i - a:i].sum(axis=0), tgt_vectors[j - b:j].sum(axis=0)
+                cosine = x @ y / np.linalg.norm(x) / np.linalg.norm(y)
+                hub = 0.5 * (x @ tgt_mean / np.linalg.norm(x) + y @ src_mean / np.linalg.norm(y))
+                length = signals.length_cost(lengths[0][i - a:i].sum(), lengths[1][j - b:j].sum(), scorer.ratio)
+                expected = cosine - hub - 0.1 * length
+                assert band(i, a, b, np.array([j]))[0] == pytest.approx(expected, abs=1e-5)
+                checked += 1
+    assert checked > 1000
 
-    def run():
-        embedder = _TableEmbedder(dict(table))
-        links = align_sentences(src, tgt, "en", "en", embedder=embedder, config=config)
-        return [(link.src_ids, link.tgt_ids, link.cost) for link in links], len(embedder.encoded)
 
-    memoised, encoded = run()
-    monkeypatch.setattr(LinkScorer, "remember", lambda self, lo: None)
-    assert run() == (memoised, encoded)
-    assert encoded > len(src) + len(tgt)  # pass 3 did encode concatenations
+def test_pass_3_recomputes_exactly_the_links_it_encoded():
+    """Pass 3 patches the band's table where both blocks of a link were encoded: the table
+    must equal one in which every link is scored with the concatenations from the start."""
+    from aligner.align import core
+
+    src_vectors, tgt_vectors, gold = _synthetic(60, seed=5)
+    # _TableEmbedder's dimension, for the concatenations it encodes
+    src_vectors, tgt_vectors = (v[:, :32] / np.linalg.norm(v[:, :32], axis=1, keepdims=True)
+                                for v in (src_vectors, tgt_vectors))
+    n, m = len(src_vectors), len(tgt_vectors)
+    src, tgt = [f"s{i}" for i in range(n)], [f"t{j}" for j in range(m)]
+    scorer = core.LinkScorer(core.Weights(), np.full(n, 30.0), np.full(m, 30.0), src_vectors, tgt_vectors)
+    types = search.link_types(4)
+    lo, hi = search.band_around([(s[0], s[-1] + 1, t[0], t[-1] + 1) for s, t in gold if s and t], n, m, 3)
+    band = scorer.band_scores(lo, hi, types)
+    src_blocks = [(s, s + 2) for s in range(0, n - 2, 3)] + [(5, 8)]
+    tgt_blocks = [(t, t + 2) for t in range(1, m - 2, 4)]
+    scorer.concat = core.ConcatenationVectors(src, tgt, src_vectors, tgt_vectors, src_blocks, tgt_blocks,
+                                              _TableEmbedder({}), scorer.means)
+    before = {key: table.copy() for key, table in band.tables.items()}
+    band.rescore_concatenations()
+    fresh = scorer.band_scores(lo, hi, types)
+    changed = 0
+    for key, table in band.tables.items():
+        np.testing.assert_array_equal(table, fresh.tables[key])
+        changed += int(np.sum(table != before[key]))
+    assert changed > 0
 
 
 # --- signals and methods on text ------------------------------------------------------------
@@ -325,16 +367,34 @@ def test_defaults_reproduce_the_sample_corpus_golds(pair):
     assert result["strict_f1"] == 1.0
 
 
-@pytest.mark.parametrize("items, build, overlap", [
-    (signals.char_ngrams, signals.PairStats.from_counters, lambda a, b: sum((a & b).values())),
-    (signals.ngram_set, signals.PairStats.from_sets, lambda a, b: len(a & b)),
+@pytest.mark.parametrize("items, build", [
+    (lambda texts: [signals.char_ngrams(t) for t in texts], signals.PairStats.from_counters),
+    (signals.ngram_hashes, signals.PairStats.from_hashes),
 ])
-def test_pair_stats_block_sums_match_direct_counts(items, build, overlap):
-    grams = [items(t) for t in MT]
-    ref = [items(t) for t in TGT]
-    stats = build(grams, ref, np.zeros(6, int), np.full(6, 5))
-    direct = sum(overlap(grams[r], ref[c]) for r in (1, 2) for c in (1, 2))
-    assert stats.block_sum(1, 3, np.array([1]), np.array([3]))[0] == direct
+def test_pair_stats_block_sums_match_direct_counts(items, build):
+    # The reference: clipped counts of the character n-grams themselves (distinct ones for the
+    # hashed sets, which drop repeats inside a sentence).
+    def overlap(a, b):
+        if build == signals.PairStats.from_hashes:
+            return len(set(signals.char_ngrams(a)) & set(signals.char_ngrams(b)))
+        return sum((signals.char_ngrams(a) & signals.char_ngrams(b)).values())
+
+    stats = build(items(MT), items(TGT), np.array([0, 0, 1, 1, 2, 3]), np.full(6, 5))
+    for s0, s1, t0, t1 in [(1, 3, 1, 3), (0, 1, 0, 5), (2, 4, 1, 2), (3, 6, 3, 5)]:
+        direct = sum(overlap(MT[r], TGT[c]) for r in range(s0, s1) for c in range(t0, t1))
+        assert stats.block_sum(s0, s1, np.array([t0]), np.array([t1]))[0] == direct
+    # Many blocks at once, of several source sizes.
+    many = stats.block_sum(np.array([1, 2, 3]), np.array([3, 3, 6]), np.array([1, 1, 3]), np.array([3, 2, 5]))
+    assert many.tolist() == [stats.block_sum(s0, s1, t0, t1)[()] for s0, s1, t0, t1 in
+                             [(1, 3, 1, 3), (2, 3, 1, 2), (3, 6, 3, 5)]]
+
+
+def test_ngram_hashes_are_the_distinct_character_ngrams():
+    texts = ["Die Sitzung beginnt um ۹:۳۰.", "", "ab", "aaaaaa", "می‌روم  به\u200cخانه"]
+    hashes = signals.ngram_hashes(texts)
+    assert [len(h) for h in hashes] == [len(signals.char_ngrams(t)) for t in texts]
+    # The same n-gram gets the same hash in every text; digit scripts are one.
+    assert len(np.intersect1d(*signals.ngram_hashes(["um 9:30", "um ۹:۳۰"]))) == len(signals.char_ngrams("um 9:30"))
 
 
 @pytest.mark.parametrize("kwargs, message", [

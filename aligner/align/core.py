@@ -119,7 +119,8 @@ class AlignConfig:
 
 
 class LinkScorer:
-    """Scores of all links of one type ending in one row; see signals for what each term is."""
+    """Scores of links from per-sentence and per-sentence-pair quantities; see signals for what
+    each term is. band_scores() computes every link of a band at once."""
 
     def __init__(self, weights: Weights, src_lengths, tgt_lengths, src_vectors=None, tgt_vectors=None,
                  mt=None, back_mt=None, anchors=None, means=None):
@@ -128,6 +129,7 @@ class LinkScorer:
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_lengths)])
         self.ratio = max(self.tgt_cum[-1], 1.0) / max(self.src_cum[-1], 1.0)
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
+        self.prefix = self.dots = None
         if src_vectors is not None:
             # x . mean(other side) equals x's mean cosine with the other side's sentences;
             # ``means`` are those of the whole documents when these vectors are one paragraph.
@@ -137,67 +139,53 @@ class LinkScorer:
             self.src_norm = _block_norms(src_vectors)
             self.tgt_norm = _block_norms(tgt_vectors)
             # Small documents: 2-D prefix sums of all sentence dot products make any block's
-            # dot product four look-ups. Long ones compute a few rows of products per DP row.
-            self.prefix = None
+            # dot product four look-ups. Long ones keep the products inside the band only
+            # (band_scores), summed over blocks like the MT and anchor counts.
             if (len(src_vectors) + 1) * (len(tgt_vectors) + 1) <= FULL_CELLS:
                 self.prefix = np.zeros((len(src_vectors) + 1, len(tgt_vectors) + 1))
                 self.prefix[1:, 1:] = np.cumsum(np.cumsum(src_vectors @ tgt_vectors.T, axis=0, dtype=np.float64),
                                                 axis=1)
         self.mt, self.back_mt, self.anchors = mt, back_mt, anchors
         self.concat = None
-        self._row = None
-        self._memo = None
 
-    def remember(self, lo: np.ndarray) -> None:
-        """Keep every score computed from now on (without concatenations), per link type and
-        row over the band starting at column ``lo[i]``: the forward DP, the backward DP and
-        the max-marginals of pass 3 ask for the same links, and pass 3 only changes the few
-        whose blocks were encoded."""
-        self._memo, self._memo_lo = {}, lo
+    def band_scores(self, lo: np.ndarray, hi: np.ndarray, types) -> "BandScores":
+        if self.src_vectors is not None and self.prefix is None:
+            col_start, col_end = search.band_columns(lo, hi, types)
+            self.dots = signals.PairStats.from_vectors(self.src_vectors, self.tgt_vectors, col_start, col_end)
+        return BandScores(self, lo, hi, types)
 
-    def _cross_dots(self, i: int, a: int, b: int, cols: np.ndarray):
-        """Cumulative (over target sentences) dot products of the source block ending at row i,
-        for the columns row i needs; the sentence-level products are computed once per row."""
-        first, last = max(int(cols.min()) - b, 0), int(cols.max())
-        row = self._row
-        if row is None or row[0] != i or row[1] > first or row[2] < last or row[3].shape[0] < a:
-            first = min(first, max(int(cols.min()) - MAX_GAP, 0))
-            depth = min(i, MAX_GAP)
-            dots = self.src_vectors[i - depth:i] @ self.tgt_vectors[first:last].T
-            self._row = row = (i, first, last, dots)
-        block = row[3][-a:].sum(axis=0)
-        return row[1], np.concatenate([[0.0], np.cumsum(block, dtype=np.float64)])
-
-    def components(self, i: int, a: int, b: int, cols: np.ndarray, concat: bool = True) -> Dict[str, np.ndarray]:
+    def components(self, rows: np.ndarray, a: int, b: int, cols: np.ndarray,
+                   concat: bool = True) -> Dict[str, np.ndarray]:
+        """Signal scores of the (a, b) links ending at source row rows[k] and column cols[k]."""
         parts: Dict[str, np.ndarray] = {}
-        tgt_start = cols - b
-        src_chars = self.src_cum[i] - self.src_cum[i - a]
+        src_start, tgt_start = rows - a, cols - b
+        src_chars = self.src_cum[rows] - self.src_cum[src_start]
         tgt_chars = self.tgt_cum[cols] - self.tgt_cum[tgt_start]
-        parts["length"] = signals.length_cost(np.full(len(cols), src_chars), tgt_chars, self.ratio)
+        parts["length"] = signals.length_cost(src_chars, tgt_chars, self.ratio)
         if self.src_vectors is not None:
             # Cosine of block sums from sentence-level products: x.y = sum of pairwise dots and
             # |x|^2 = a + 2 * (dots of neighbours inside the block), for unit sentence vectors.
             if self.prefix is not None:
-                upper, lower = self.prefix[i], self.prefix[i - a]
-                dot = upper[cols] - lower[cols] - upper[tgt_start] + lower[tgt_start]
+                prefix = self.prefix
+                dot = prefix[rows, cols] - prefix[src_start, cols] - prefix[rows, tgt_start] \
+                    + prefix[src_start, tgt_start]
             else:
-                first, cum = self._cross_dots(i, a, b, cols)
-                dot = cum[cols - first] - cum[tgt_start - first]
-            x_norm = self.src_norm[a][i]
+                dot = self.dots.block_sum(src_start, rows, tgt_start, cols)
+            x_norm = self.src_norm[a][rows]
             y_norm = self.tgt_norm[b][cols]
             cosine = dot / (x_norm * y_norm)
-            hub = 0.5 * ((self.src_hub[i] - self.src_hub[i - a]) / x_norm
+            hub = 0.5 * ((self.src_hub[rows] - self.src_hub[src_start]) / x_norm
                          + (self.tgt_hub[cols] - self.tgt_hub[tgt_start]) / y_norm)
             if concat and self.concat is not None and (a > 1 or b > 1):
-                cosine, hub = self.concat.override(i - a, i, tgt_start, cols, cosine, hub)
+                cosine, hub = self.concat.override(src_start, rows, tgt_start, cols, cosine, hub)
             parts["cosine"] = cosine
             parts["embed"] = cosine - hub
         if self.mt is not None:
-            parts["mt"] = self.mt.score(i - a, i, tgt_start, cols)
+            parts["mt"] = self.mt.score(src_start, rows, tgt_start, cols)
             if self.back_mt is not None:
-                parts["mt"] = 0.5 * (parts["mt"] + self.back_mt.score(i - a, i, tgt_start, cols))
+                parts["mt"] = 0.5 * (parts["mt"] + self.back_mt.score(src_start, rows, tgt_start, cols))
         if self.anchors is not None:
-            parts["anchors"], parts["anchor_matches"] = self.anchors.score(i - a, i, tgt_start, cols)
+            parts["anchors"], parts["anchor_matches"] = self.anchors.score(src_start, rows, tgt_start, cols)
         return parts
 
     def combine(self, parts: Dict[str, np.ndarray], a: int, b: int) -> np.ndarray:
@@ -218,28 +206,62 @@ class LinkScorer:
         return (signal - w.many * (a + b - 2) - (w.many22 if a > 1 and b > 1 else 0.0)
                 + w.prior * link_prior(a, b))
 
+
+BAND_CHUNK = 1 << 16  # band cells scored at once
+
+
+class BandScores:
+    """The score of every link inside a band, per link type, computed at once: a few array
+    operations per link type instead of one call per DP row and type. The forward DP, the
+    backward DP of pass 3 and pass 3's search read the same table, and pass 3 recomputes only
+    the links whose blocks it encoded (rescore_concatenations).
+
+    Cell k of a table is the link ending at row i and column lo[i] + k - offsets[i]; links
+    that start outside the band are -inf.
+    """
+
+    def __init__(self, scorer: LinkScorer, lo: np.ndarray, hi: np.ndarray, types):
+        self.scorer, self.lo, self.hi = scorer, lo, hi
+        self.offsets = np.concatenate([[0], np.cumsum(hi - lo + 1)]).astype(np.int64)
+        rows, cols = self._cells()
+        self.tables = {}
+        for a, b in types:
+            if a == 0 or b == 0:
+                continue
+            start_rows, start_cols = rows - a, cols - b
+            valid = (start_rows >= 0) & (start_cols >= 0)
+            inside = start_rows[valid]
+            valid[valid] = (start_cols[valid] >= lo[inside]) & (start_cols[valid] <= hi[inside])
+            table = np.full(len(rows), -np.inf)
+            where = np.nonzero(valid)[0]
+            # In chunks: the signals' temporaries of a whole long band would outweigh the tables.
+            for chunk in range(0, len(where), BAND_CHUNK):
+                cells = where[chunk:chunk + BAND_CHUNK]
+                table[cells] = scorer.combine(scorer.components(rows[cells], a, b, cols[cells]), a, b)
+            self.tables[a, b] = table
+
+    def _cells(self):
+        """Row and column of every cell of the band, in table order."""
+        widths = self.hi - self.lo + 1
+        rows = np.repeat(np.arange(len(self.lo)), widths)
+        return rows, np.arange(self.offsets[-1]) - np.repeat(self.offsets[:-1] - self.lo, widths)
+
     def __call__(self, i: int, a: int, b: int, cols: np.ndarray) -> np.ndarray:
-        if self._memo is None:
-            return self.combine(self.components(i, a, b, cols), a, b)
-        # Columns come in ascending order from the forward DP, descending from the backward one.
-        index = cols - self._memo_lo[i]
-        size = int(index.max()) + 1
-        row = self._memo.get((i, a, b))
-        if row is None or len(row) < size:
-            grown = np.full(size, np.nan)
-            if row is not None:
-                grown[:len(row)] = row
-            row = self._memo[i, a, b] = grown
-        missing = np.isnan(row[index])
-        if missing.any():
-            row[index[missing]] = self.combine(self.components(i, a, b, cols[missing], concat=False), a, b)
-        scores = row[index]
-        if self.concat is not None and (a > 1 or b > 1):
-            encoded = self.concat.covers(i - a, i, cols - b, cols)
-            if encoded.any():
-                scores = scores.copy()
-                scores[encoded] = self.combine(self.components(i, a, b, cols[encoded]), a, b)
-        return scores
+        return self.tables[a, b][self.offsets[i] + cols - self.lo[i]]
+
+    def rescore_concatenations(self) -> None:
+        """Recompute the links whose multi-sentence blocks all have encoded concatenations
+        (scorer.concat); single sentences count as encoded."""
+        concat = self.scorer.concat
+        rows, cols = self._cells()
+        for (a, b), table in self.tables.items():
+            if a == 1 and b == 1:
+                continue
+            # Links starting outside the band are -inf and stay so.
+            covered = concat.encoded_ends(a, "src")[rows] & concat.encoded_ends(b, "tgt")[cols] & (table > -np.inf)
+            if covered.any():
+                parts = self.scorer.components(rows[covered], a, b, cols[covered])
+                table[covered] = self.scorer.combine(parts, a, b)
 
 
 MAX_GAP = 8  # longest block (sentences per side) whose norm is computed exactly
@@ -288,33 +310,34 @@ class ConcatenationVectors:
         self.src.update(zip(src_blocks, vectors[:len(src_blocks)]))
         self.tgt.update(zip(tgt_blocks, vectors[len(src_blocks):]))
         self.src_mean, self.tgt_mean = means
+        self.counts = {"src": len(src), "tgt": len(tgt)}
         self.encoded = len(texts)
 
-    def covers(self, s0: int, s1: int, tgt_start: np.ndarray, tgt_end: np.ndarray) -> np.ndarray:
-        """Which links from source block [s0, s1) to target blocks [tgt_start, tgt_end) have
-        both blocks encoded (single sentences count as encoded)."""
-        if (s0, s1) not in self.src:
-            return np.zeros(len(tgt_start), dtype=bool)
-        return np.array([block in self.tgt for block in zip(tgt_start.tolist(), tgt_end.tolist())], dtype=bool)
+    def encoded_ends(self, size: int, side: str) -> np.ndarray:
+        """ends[e]: the block of ``size`` sentences ending at e is a single sentence or encoded."""
+        count = self.counts[side]
+        if size == 1:
+            return np.ones(count + 1, dtype=bool)
+        ends = np.zeros(count + 1, dtype=bool)
+        ends[[e for s, e in (self.src if side == "src" else self.tgt) if e - s == size]] = True
+        return ends
 
-    def override(self, s0: int, s1: int, tgt_start: np.ndarray, tgt_end: np.ndarray, cosine, hub):
-        x = self.src.get((s0, s1))
-        if x is None:
-            return cosine, hub
+    def override(self, src_start, src_end, tgt_start, tgt_end, cosine, hub):
+        """Cosine and hub of the links (one per entry) whose blocks are all encoded."""
         cosine, hub = cosine.copy(), hub.copy()
-        x_hub = float(x @ self.tgt_mean)
-        for k, block in enumerate(zip(tgt_start.tolist(), tgt_end.tolist())):
-            y = self.tgt.get(block)
-            if y is not None:
+        blocks = zip(src_start.tolist(), src_end.tolist(), tgt_start.tolist(), tgt_end.tolist())
+        for k, (s0, s1, t0, t1) in enumerate(blocks):
+            x, y = self.src.get((s0, s1)), self.tgt.get((t0, t1))
+            if x is not None and y is not None:
                 cosine[k] = float(x @ y)
-                hub[k] = 0.5 * (x_hub + float(y @ self.src_mean))
+                hub[k] = 0.5 * (float(x @ self.tgt_mean) + float(y @ self.src_mean))
         return cosine, hub
 
 
 class BlockMatches:
     """Pairwise match counts inside the band, and each side's item totals, summed over blocks."""
 
-    pair_stats = signals.PairStats.from_sets  # subclasses with sparse Counters: from_counters
+    pair_stats = signals.PairStats.from_hashes  # subclasses with sparse Counters: from_counters
 
     def __init__(self, src_items, tgt_items, col_start, col_end):
         self.pairs = self.pair_stats(src_items, tgt_items, col_start, col_end)
@@ -323,7 +346,7 @@ class BlockMatches:
 
     def counts(self, s0: int, s1: int, t0: np.ndarray, t1: np.ndarray):
         """(matches, source totals, target totals) of blocks [s0, s1) x [t0, t1) per entry."""
-        src = np.full(len(t0), self.src_total[s1] - self.src_total[s0])
+        src = np.broadcast_to(self.src_total[s1] - self.src_total[s0], np.shape(t0))
         return self.pairs.block_sum(s0, s1, t0, t1), src, self.tgt_total[t1] - self.tgt_total[t0]
 
 
@@ -389,7 +412,7 @@ def _first_pass(n, m, scorer: LinkScorer, vectors, lengths, types, skip, coarse_
     (per source sentence, per target sentence) skip scores; coarse levels use their mean."""
     if (n + 1) * (m + 1) <= FULL_CELLS:
         lo, hi = search.full_band(n, m)
-        return search.band_dp(n, m, lo, hi, types, scorer, skip)
+        return search.band_dp(n, m, lo, hi, types, scorer.band_scores(lo, hi, types), skip)
     # Coarse-to-fine: halve both sides until the coarsest level is small enough for an exact DP.
     src_vectors, tgt_vectors = vectors
     src_lengths, tgt_lengths = lengths
@@ -409,10 +432,11 @@ def _first_pass(n, m, scorer: LinkScorer, vectors, lengths, types, skip, coarse_
             lo, hi = search.full_band(cn, cm)
         else:
             lo, hi = search.band_around(path, cn, cm, coarse_band)
-        path = search.band_dp(cn, cm, lo, hi, coarse_types, coarse_scorer, float(np.mean(skip[0])))
+        path = search.band_dp(cn, cm, lo, hi, coarse_types, coarse_scorer.band_scores(lo, hi, coarse_types),
+                              float(np.mean(skip[0])))
         path = search.expand(path, len(pyramid[level - 1][2]), len(pyramid[level - 1][3]))
     lo, hi = search.band_around(path, n, m, coarse_band)
-    return search.band_dp(n, m, lo, hi, types, scorer, skip)
+    return search.band_dp(n, m, lo, hi, types, scorer.band_scores(lo, hi, types), skip)
 
 
 def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "auto", tgt_lang: str = "auto",
@@ -468,25 +492,19 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
 
     # Pass 2: every signal, inside a band around the first path.
     lo, hi = search.band_around(path, n, m, config.band)
-    max_b = max(b for _, b in types)
-    max_a = max(a for a, _ in types)
-    rows = np.arange(n)
-    col_start = np.maximum(lo[rows + 1] - max_b, 0)
-    col_end = hi[np.minimum(rows + max_a, n)]
+    col_start, col_end = search.band_columns(lo, hi, types)
     mt = back_mt = None
     if method in ("mt", "auto"):
-        tgt_grams = [signals.ngram_set(t) for t in tgt]
-        mt = ChrfBridge([signals.ngram_set(t) for t in translations], tgt_grams, col_start, col_end)
+        mt = ChrfBridge(signals.ngram_hashes(translations), signals.ngram_hashes(tgt), col_start, col_end)
         if back_translations is not None:
-            back_mt = ChrfBridge([signals.ngram_set(t) for t in back_translations],
-                                 [signals.ngram_set(s) for s in src], col_start, col_end, transpose=True)
+            back_mt = ChrfBridge(signals.ngram_hashes(back_translations), signals.ngram_hashes(src),
+                                 col_start, col_end, transpose=True)
     src_anchors, tgt_anchors = signals.document_anchors(src, tgt, src_lang, tgt_lang)
     anchors = AnchorMatch(src_anchors, tgt_anchors, col_start, col_end)
     scorer = LinkScorer(weights, src_lengths, tgt_lengths, src_vectors, tgt_vectors, mt, back_mt, anchors, means)
     rescore = embedder is not None and method in ("embed", "auto") and config.concat_margin > 0
-    if rescore:
-        scorer.remember(lo)
-    table = search.forward(n, m, lo, hi, types, scorer, skip, keep_rows=rescore)
+    band = scorer.band_scores(lo, hi, types)
+    table = search.forward(n, m, lo, hi, types, band, skip, keep_rows=rescore)
     path = search.best_path(table, n, m, lo, types)
     if rescore:
         # Pass 3: the same search, with the competitive n-m links scored by the embeddings of
@@ -494,13 +512,14 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
         # (Text+Berg dev gold n-m links: 0.926 summed, 0.919 encoded); a link that loses by
         # more than the margin stays out of the path either way, so its blocks are not worth
         # an encoder call.
-        links = search.competitive_links(n, m, lo, hi, types, scorer, skip, config.concat_margin, table)
+        links = search.competitive_links(n, m, lo, hi, types, band, skip, config.concat_margin, table)
         src_blocks = sorted({(s0, s1) for s0, s1, _, _ in links if s1 - s0 > 1})
         tgt_blocks = sorted({(t0, t1) for _, _, t0, t1 in links if t1 - t0 > 1})
         if src_blocks or tgt_blocks:
             scorer.concat = ConcatenationVectors(src, tgt, src_vectors, tgt_vectors, src_blocks, tgt_blocks,
                                                  embedder, scorer.means)
-            path = search.band_dp(n, m, lo, hi, types, scorer, skip)
+            band.rescore_concatenations()
+            path = search.band_dp(n, m, lo, hi, types, band, skip)
     midpoint = min(COSINE_MIDPOINTS.get(src_lang, COSINE_MIDPOINT), COSINE_MIDPOINTS.get(tgt_lang, COSINE_MIDPOINT))
     return [_describe(link, scorer, weights, skip, midpoint, short) for link in path]
 
@@ -532,7 +551,7 @@ def _describe(link: search.Link, scorer: LinkScorer, weights: Weights, skip,
     if not src_ids or not tgt_ids:
         cost = -float(skip[0][s0] if src_ids else skip[1][t0])
         return AlignedLink(src_ids, tgt_ids, cost=round(cost, 4), similarity=0.0)
-    parts = {k: float(v[0]) for k, v in scorer.components(s1, s1 - s0, t1 - t0, np.array([t1])).items()}
+    parts = {k: float(v[0]) for k, v in scorer.components(np.array([s1]), s1 - s0, t1 - t0, np.array([t1])).items()}
     score = float(scorer.combine({k: np.array([v]) for k, v in parts.items()}, s1 - s0, t1 - t0)[0])
     # The normalisation subtracts each side's mean similarity to the other document: in a
     # short document that mean is dominated by the sentence's own translation, so only the

@@ -52,6 +52,16 @@ def band_around(path: Sequence[Link], n: int, m: int, width: int) -> Tuple[np.nd
     return lo, hi
 
 
+def band_columns(lo: np.ndarray, hi: np.ndarray, types: Sequence[LinkType]) -> Tuple[np.ndarray, np.ndarray]:
+    """Per source sentence r, the target sentences [start[r], end[r]) that a link of the band
+    can pair it with: per-pair quantities (n-gram matches, dot products) are kept only there."""
+    n = len(lo) - 1
+    max_a = max(a for a, _ in types)
+    max_b = max(b for _, b in types)
+    rows = np.arange(n)
+    return np.maximum(lo[rows + 1] - max_b, 0), hi[np.minimum(rows + max_a, n)]
+
+
 def band_dp(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[LinkType],
             score_fn: ScoreFn, skip_score) -> List[Link]:
     """Best monotone path through the band; returns its links in order.

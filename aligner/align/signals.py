@@ -41,8 +41,13 @@ _MARKS = {"?": "?", "\u061f": "?", "!": "!", "\u00ab": '"', "\u00bb": '"', "\u20
           "\u201e": '"', '"': '"'}
 
 
+def _ngram_text(text: str) -> str:
+    """What n-grams are taken from: digits normalised, lower-cased, spaces collapsed, padded."""
+    return " " + _SPACES.sub(" ", normalise_digits(text).lower()).strip() + " "
+
+
 def _ngrams(text: str):
-    text = " " + _SPACES.sub(" ", normalise_digits(text).lower()).strip() + " "
+    text = _ngram_text(text)
     return (text[k:k + order] for order in NGRAM_ORDERS for k in range(len(text) - order + 1))
 
 
@@ -82,10 +87,40 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_
     return [anchor_tokens(t, src_words) for t in src], [anchor_tokens(t, tgt_words) for t in tgt]
 
 
-def ngram_set(text: str) -> frozenset:
-    """The distinct character n-grams of a text: chrF's clipped counts, minus repeats inside
-    one sentence (rare), at the speed of a set intersection."""
-    return frozenset(_ngrams(text))
+# Odd multiplier of the polynomial n-gram hash (mod 2**64); any code point fits below it.
+_HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
+
+
+def ngram_hashes(texts: Sequence[str]) -> List[np.ndarray]:
+    """The distinct character n-grams of each text (orders NGRAM_ORDERS, as char_ngrams) as
+    sorted 64-bit hashes: chrF's clipped counts, minus repeats inside one sentence (rare). The
+    whole document is hashed with a few array operations instead of a Python string per n-gram.
+    Two n-grams of a document share a hash with probability about 1e-8 (a few 10^5 distinct
+    n-grams in 2**64 values)."""
+    prepared = [_ngram_text(text).encode("utf-32-le") for text in texts]
+    codes = np.frombuffer(b"".join(prepared), dtype=np.uint32).astype(np.uint64)
+    ends = np.cumsum([len(text) // 4 for text in prepared], dtype=np.int64)
+    owner = np.repeat(np.arange(len(prepared)), np.diff(np.concatenate([[0], ends])))
+    hashes, owners = [], []
+    for order in NGRAM_ORDERS:
+        count = len(codes) - order + 1
+        if count <= 0:
+            continue
+        value = np.full(count, order, dtype=np.uint64)  # the order seeds the hash: "abc" != "abc "
+        for k in range(order):
+            value = value * _HASH_BASE + codes[k:k + count]
+        within = np.arange(count) + order <= ends[owner[:count]]  # windows inside one text
+        hashes.append(value[within])
+        owners.append(owner[:count][within])
+    if not hashes:
+        return [np.zeros(0, dtype=np.uint64) for _ in texts]
+    hashes, owners = np.concatenate(hashes), np.concatenate(owners)
+    order = np.lexsort((hashes, owners))
+    hashes, owners = hashes[order], owners[order]
+    first = np.ones(len(hashes), dtype=bool)
+    first[1:] = (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])
+    hashes, owners = hashes[first], owners[first]
+    return np.split(hashes, np.searchsorted(owners, np.arange(1, len(texts))))
 
 
 def char_lengths(texts: Sequence[str]) -> np.ndarray:
@@ -128,28 +163,59 @@ def hashed_ngram_vectors(texts: Sequence[str], dim: int = 512) -> np.ndarray:
 
 
 class PairStats:
-    """Per-pair counts (n-gram or anchor matches) stored only inside a band of the pair matrix.
+    """Per-pair quantities (n-gram or anchor matches, embedding dot products) stored only inside
+    a band of the pair matrix.
 
     Row r (source sentence r) holds columns [start[r], start[r] + len(rows[r])), kept as a
-    cumulative sum so that the sum over any run of target sentences is one subtraction.
+    cumulative sum so that the sum over any run of target sentences is one subtraction; all rows
+    lie in one flat array, so that many blocks are summed with a few gathers.
     """
 
     def __init__(self, starts: np.ndarray, rows: List[np.ndarray]):
-        self.starts = starts
-        self.cumulative = [np.concatenate([[0.0], np.cumsum(row, dtype=np.float64)]) for row in rows]
+        self.starts = np.asarray(starts, dtype=np.int64)
+        sizes = np.array([len(row) + 1 for row in rows], dtype=np.int64)
+        self.base = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) - self.starts
+        # Each row's cumulative sum starts at 0: one cumsum over the rows with a 0 before each,
+        # less the running total where each row begins.
+        values = np.concatenate([np.zeros(0)] + [np.concatenate([[0.0], row]) for row in rows])
+        total = np.cumsum(values, dtype=np.float64)
+        self.flat = total - np.repeat(total[self.base + self.starts], sizes)
 
     @classmethod
-    def from_sets(cls, src_items: Sequence[frozenset], tgt_items: Sequence[frozenset],
-                  col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
-        """Intersection sizes of dense sets (character n-grams: hundreds per sentence), one
-        set intersection per band cell."""
+    def from_vectors(cls, src_vectors: np.ndarray, tgt_vectors: np.ndarray,
+                     col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
+        """Dot products of sentence vectors inside the band (long documents, where the whole
+        matrix of products would not fit)."""
+        rows = [tgt_vectors[col_start[r]:col_end[r]] @ vector for r, vector in enumerate(src_vectors)]
+        return cls(np.asarray(col_start), rows)
+
+    @classmethod
+    def from_hashes(cls, src_items: Sequence[np.ndarray], tgt_items: Sequence[np.ndarray],
+                    col_start: np.ndarray, col_end: np.ndarray) -> "PairStats":
+        """Intersection sizes of sets given as arrays of distinct integers (ngram_hashes:
+        hundreds per sentence), a source row at a time: the row's items are marked in a mask
+        over the documents' vocabulary and the items of the row's band columns looked up in it,
+        one gather and one cumulative sum per row instead of a set intersection per cell."""
+        src_sizes = [len(items) for items in src_items]
+        tgt_sizes = [len(items) for items in tgt_items]
+        everything = np.concatenate([np.zeros(0, dtype=np.uint64), *src_items, *tgt_items])
+        vocabulary, dense = np.unique(everything, return_inverse=True)
+        split = sum(src_sizes)
+        src_dense = np.split(dense[:split], np.cumsum(src_sizes)[:-1]) if src_sizes else []
+        tgt_dense = dense[split:]
+        offsets = np.concatenate([[0], np.cumsum(tgt_sizes, dtype=np.int64)])
+        mask = np.zeros(len(vocabulary), dtype=bool)
         rows = []
-        for r, items in enumerate(src_items):
-            if not items:
-                rows.append(np.zeros(col_end[r] - col_start[r]))
+        for r, items in enumerate(src_dense):
+            first, last = int(col_start[r]), int(col_end[r])
+            if last <= first:
+                rows.append(np.zeros(0))
                 continue
-            rows.append(np.array([len(items & tgt_items[c]) for c in range(col_start[r], col_end[r])],
-                                 dtype=np.float64))
+            mask[items] = True
+            found = np.concatenate([[0], np.cumsum(mask[tgt_dense[offsets[first]:offsets[last]]], dtype=np.int64)])
+            bounds = offsets[first:last + 1] - offsets[first]
+            rows.append(np.diff(found[bounds]).astype(np.float64))
+            mask[items] = False
         return cls(np.asarray(col_start), rows)
 
     @classmethod
@@ -177,16 +243,20 @@ class PairStats:
             rows.append(row)
         return cls(np.asarray(col_start), rows)
 
-    def block_sum(self, src_start: int, src_end: int, tgt_start: np.ndarray, tgt_end: np.ndarray) -> np.ndarray:
-        """Sum of counts over source sentences [src_start, src_end) and, per entry, target
-        sentences [tgt_start, tgt_end); the band must cover them."""
-        total = np.zeros(len(tgt_start), dtype=np.float64)
-        for r in range(src_start, src_end):
-            cumulative = self.cumulative[r]
-            total += cumulative[tgt_end - self.starts[r]] - cumulative[tgt_start - self.starts[r]]
+    def block_sum(self, src_start, src_end, tgt_start, tgt_end) -> np.ndarray:
+        """Sum over source sentences [src_start, src_end) and target sentences
+        [tgt_start, tgt_end), per entry (scalars or arrays of blocks); the band must cover them."""
+        src_start, src_end, tgt_start, tgt_end = np.broadcast_arrays(src_start, src_end, tgt_start, tgt_end)
+        total = np.zeros(src_start.shape, dtype=np.float64)
+        sizes = src_end - src_start
+        for k in range(int(sizes.max(initial=0))):
+            inside = sizes > k
+            rows = src_start[inside] + k
+            base = self.base[rows]
+            total[inside] += self.flat[base + tgt_end[inside]] - self.flat[base + tgt_start[inside]]
         return total
 
 
 def totals(items) -> np.ndarray:
-    return np.array([len(c) if isinstance(c, frozenset) else sum(c.values()) for c in items], dtype=np.float64)
+    return np.array([len(c) if isinstance(c, np.ndarray) else sum(c.values()) for c in items], dtype=np.float64)
 
