@@ -149,6 +149,7 @@ class LinkScorer:
         self.concat = None
 
     def band_scores(self, lo: np.ndarray, hi: np.ndarray, types) -> "BandScores":
+        """Every link of the band scored; long documents first get the band's dot products."""
         if self.src_vectors is not None and self.prefix is None:
             col_start, col_end = search.band_columns(lo, hi, types)
             self.dots = signals.PairStats.from_vectors(self.src_vectors, self.tgt_vectors, col_start, col_end)
@@ -344,8 +345,9 @@ class BlockMatches:
         self.src_total = _cumulative(signals.totals(src_items))
         self.tgt_total = _cumulative(signals.totals(tgt_items))
 
-    def counts(self, s0: int, s1: int, t0: np.ndarray, t1: np.ndarray):
-        """(matches, source totals, target totals) of blocks [s0, s1) x [t0, t1) per entry."""
+    def counts(self, s0, s1, t0: np.ndarray, t1: np.ndarray):
+        """(matches, source totals, target totals) of blocks [s0, s1) x [t0, t1) per entry;
+        the source bounds are numbers or arrays like the target ones."""
         src = np.broadcast_to(self.src_total[s1] - self.src_total[s0], np.shape(t0))
         return self.pairs.block_sum(s0, s1, t0, t1), src, self.tgt_total[t1] - self.tgt_total[t0]
 
@@ -362,7 +364,7 @@ class ChrfBridge(BlockMatches):
         else:
             super().__init__(hyp_grams, ref_grams, col_start, col_end)
 
-    def score(self, s0: int, s1: int, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    def score(self, s0, s1, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
         matches, src, tgt = self.counts(s0, s1, t0, t1)
         return signals.chrf(matches, tgt, src) if self.transpose else signals.chrf(matches, src, tgt)
 

@@ -87,7 +87,7 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_
     return [anchor_tokens(t, src_words) for t in src], [anchor_tokens(t, tgt_words) for t in tgt]
 
 
-# Odd multiplier of the polynomial n-gram hash (mod 2**64); any code point fits below it.
+# Multiplier of the polynomial n-gram hash mod 2**64: odd, so no bits are lost, and mixing well.
 _HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
 
 
