@@ -15,6 +15,7 @@ import numpy as np
 
 from .errors import AlignerError, ModelError
 from .keyed_cache import KeyedCache
+from .normalise import encoder_text
 from .paths import cache_dir
 
 
@@ -35,7 +36,9 @@ class Embedder:
         raise NotImplementedError
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for ``texts`` (one row each), encoding each distinct uncached text once."""
+        """Vectors for ``texts`` (one row each), encoding each distinct uncached text once.
+        The encoder sees normalise.encoder_text of each text (Arabic diacritics removed)."""
+        texts = [encoder_text(t) for t in texts]
         unique = list(dict.fromkeys(texts))
         found = self._cache.get_many(self.model_id, unique) if self._cache else {}
         # Length-sorted batches pad less: about twice as fast on sentences of mixed lengths.

@@ -210,6 +210,13 @@ class _TableEmbedder(Embedder):
                          np.random.default_rng(zlib.crc32(t.encode())).normal(size=32) for t in texts])
 
 
+def test_embedders_encode_vocalised_arabic_without_its_marks():
+    embedder = _TableEmbedder({})
+    vocalised, plain = embedder.encode(["حَدَّثَنَا مُحَمَّدٌ", "حدثنا محمد"])
+    assert np.array_equal(vocalised, plain)
+    assert embedder.encoded == ["حدثنا محمد"]
+
+
 @pytest.mark.parametrize("concat_margin, finds_merge", [(0, False), (0.05, True)])
 def test_concatenation_rescoring_finds_a_merge_that_sentence_vectors_miss(concat_margin, finds_merge):
     """Two source fragments whose summed vector says less than the first fragment alone, but

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.normalise import normalise, normalise_digits
+from aligner.normalise import encoder_text, normalise, normalise_digits
 
 
 @pytest.mark.parametrize("lang, text, key", [
@@ -53,3 +53,18 @@ def test_diacritics_removal_is_optional(lang, text, key):
 ])
 def test_normalise_digits_changes_digits_only(text, expected):
     assert normalise_digits(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Vocalised Arabic (hadith, Quran with alef wasla and small high marks) loses its marks only.
+    ("حَدَّثَنَا أَبُو بَكْرِ بْنُ أَبِي شَيْبَةَ", "حدثنا أبو بكر بن أبي شيبة"),
+    ("بِسۡمِ ٱللَّهِ ٱلرَّحۡمَٰنِ", "بسم الله الرحمن"),
+    ("العربيـــة", "العربية"),
+    ("\ufefb", "\u0644\u0627"),
+    # Undiacritised text reaches the encoder unchanged: letter variants, digits, ZWNJ, spacing.
+    ("أحمد إلى ۱۲ كتاب", "أحمد إلى ۱۲ كتاب"),
+    ("می‌خواهم  کتاب‌ها را", "می‌خواهم  کتاب‌ها را"),
+    ("Café 3.5", "Café 3.5"),
+])
+def test_encoder_text_removes_marks_only(text, expected):
+    assert encoder_text(text) == expected
