@@ -2,8 +2,9 @@
 
 Documents: FLORES-200 devtest articles (consecutive lines with one source URL, grouped into
 documents of >= 30 sentences), TICO-19 dev (grouped by source URL), UN v1 dev (ar-en, first
-1000 lines, grouped by document symbol into documents of >= 30 sentences) and the hadith
-stress case (Sahih Muslim, one multi-sentence hadith per unit, English often abridged; first
+1000 lines, grouped by document symbol into documents of >= 30 sentences), the Quran (first
+1000 verses, vocalised Uthmani Arabic or the Persian translation against the English, grouped by
+sura into documents of >= 30 verses) and the hadith stress case (Sahih Muslim, one multi-sentence hadith per unit, English often abridged; first
 300 hadiths in documents of 50). benchmarks/perturb.py then merges, splits, drops or inserts
 sentences (seeded, rate 0.15) and keeps the gold alignment. Prints strict F1 per corpus and
 perturbation for each method; the length-only method stands in for Gale-Church (no published
@@ -68,6 +69,13 @@ def load_corpus(name: str) -> List[Tuple[List[str], List[str]]]:
         keys = [line.split()[0] for line in _lines(data / "un_v1" / "dev.ids")[:1000]]
         src, en = _lines(data / "un_v1" / "dev.ar")[:1000], _lines(data / "un_v1" / "dev.en")[:1000]
         groups = _group(keys, 30)
+    elif name.startswith("quran"):
+        # Vocalised Uthmani Arabic (or the Persian translation) against the English, verse by
+        # verse: the first 1000 verses, grouped by sura into documents of >= 30 verses.
+        lang = name.split("-")[-2]
+        keys = [line.split(":")[0] for line in _lines(data / "quran" / "all.ids")[:1000]]
+        src, en = _lines(data / "quran" / f"all.{lang}")[:1000], _lines(data / "quran" / "all.en")[:1000]
+        groups = _group(keys, 30)
     elif name == "hadith-ar-en":
         src, en = _lines(data / "hadith_muslim" / "doc.ar")[:300], _lines(data / "hadith_muslim" / "doc.en")[:300]
         groups = [range(k, min(k + 50, 300)) for k in range(0, 300, 50)]
@@ -76,7 +84,8 @@ def load_corpus(name: str) -> List[Tuple[List[str], List[str]]]:
     return [([src[i] for i in g], [en[i] for i in g]) for g in groups]
 
 
-CORPORA = ["flores-fa-en", "flores-ar-en", "tico-fa-en", "tico-ar-en", "un-ar-en", "hadith-ar-en"]
+CORPORA = ["flores-fa-en", "flores-ar-en", "tico-fa-en", "tico-ar-en", "un-ar-en", "quran-ar-en", "quran-fa-en",
+           "hadith-ar-en"]
 
 
 def evaluate(corpus: str, kind: str, method: str, embedder, weights=None) -> Dict[str, float]:
