@@ -23,7 +23,8 @@ ARABIC_THOUSANDS_SEPARATOR = "\u066c"  # ٬
 
 # Harakat, tanwin, shadda, sukun, maddah/hamza above/below marks, superscript alef,
 # and Quranic annotation marks: they change pronunciation, not the word a reader matches.
-DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_DIACRITIC_CHARS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+DIACRITICS = re.compile(f"[{_DIACRITIC_CHARS}]")
 # Presentation forms, which only NFKC folds to the letters they draw.
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]+")
 
@@ -88,7 +89,8 @@ def normalise(text: str, lang: str, strip_diacritics: bool = True) -> str:
     return " ".join(text.split())
 
 
-_ENCODER_MARKS = re.compile(DIACRITICS.pattern[:-1] + TATWEEL + "]")
+_ENCODER_MARKS = re.compile(f"[{_DIACRITIC_CHARS}{TATWEEL}]")
+ALEF_WASLA, ALEF = "\u0671", "\u0627"
 
 
 def encoder_text(text: str) -> str:
@@ -104,5 +106,4 @@ def encoder_text(text: str) -> str:
     """
     if _PRESENTATION_FORMS.search(text):
         text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    return _ENCODER_MARKS.sub("", text).replace("ٱ", "ا")
-
+    return _ENCODER_MARKS.sub("", text).replace(ALEF_WASLA, ALEF)

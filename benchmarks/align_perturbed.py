@@ -3,12 +3,13 @@
 Documents: FLORES-200 devtest articles (consecutive lines with one source URL, grouped into
 documents of >= 30 sentences), TICO-19 dev (grouped by source URL), UN v1 dev (ar-en, first
 1000 lines, grouped by document symbol into documents of >= 30 sentences), the Quran (first
-1000 verses, vocalised Uthmani Arabic or the Persian translation against the English, grouped by
-sura into documents of >= 30 verses) and the hadith stress case (Sahih Muslim, one multi-sentence hadith per unit, English often abridged; first
-300 hadiths in documents of 50). benchmarks/perturb.py then merges, splits, drops or inserts
-sentences (seeded, rate 0.15) and keeps the gold alignment. Prints strict F1 per corpus and
-perturbation for each method; the length-only method stands in for Gale-Church (no published
-peer numbers exist for these documents).
+1000 verses, vocalised Uthmani Arabic or the Persian translation against the English, grouped
+by sura into documents of >= 30 verses) and the hadith stress case (Sahih Muslim, one
+multi-sentence hadith per unit, English often abridged; first 300 hadiths in documents of 50).
+benchmarks/perturb.py then merges, splits, drops or inserts sentences (seeded, rate 0.15) and
+keeps the gold alignment. Prints strict F1 per corpus and perturbation for each method; the
+length-only method stands in for Gale-Church (no published peer numbers exist for these
+documents).
 
     python benchmarks/align_perturbed.py                 # all corpora, embed + length
     python benchmarks/align_perturbed.py --corpus flores-fa-en --method embed

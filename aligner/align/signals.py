@@ -87,7 +87,7 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_
     return [anchor_tokens(t, src_words) for t in src], [anchor_tokens(t, tgt_words) for t in tgt]
 
 
-# Multiplier of the polynomial n-gram hash mod 2**64: odd, so no bits are lost, and mixing well.
+# Multiplier of the polynomial n-gram hash mod 2**64: odd (invertible), with well-mixed bits.
 _HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -106,7 +106,7 @@ def ngram_hashes(texts: Sequence[str]) -> List[np.ndarray]:
         count = len(codes) - order + 1
         if count <= 0:
             continue
-        value = np.full(count, order, dtype=np.uint64)  # the order seeds the hash: "abc" != "abc "
+        value = np.full(count, order, dtype=np.uint64)  # seeded with the order: orders hash apart
         for k in range(order):
             value = value * _HASH_BASE + codes[k:k + count]
         within = np.arange(count) + order <= ends[owner[:count]]  # windows inside one text
