@@ -155,9 +155,9 @@ class LinkScorer:
             self.dots = signals.PairStats.from_vectors(self.src_vectors, self.tgt_vectors, col_start, col_end)
         return BandScores(self, lo, hi, types)
 
-    def components(self, rows: np.ndarray, a: int, b: int, cols: np.ndarray,
-                   concat: bool = True) -> Dict[str, np.ndarray]:
-        """Signal scores of the (a, b) links ending at source row rows[k] and column cols[k]."""
+    def components(self, rows: np.ndarray, a: int, b: int, cols: np.ndarray) -> Dict[str, np.ndarray]:
+        """Signal scores of the (a, b) links ending at source row rows[k] and column cols[k]
+        (with the concatenations' own vectors where pass 3 encoded them)."""
         parts: Dict[str, np.ndarray] = {}
         src_start, tgt_start = rows - a, cols - b
         src_chars = self.src_cum[rows] - self.src_cum[src_start]
@@ -177,7 +177,7 @@ class LinkScorer:
             cosine = dot / (x_norm * y_norm)
             hub = 0.5 * ((self.src_hub[rows] - self.src_hub[src_start]) / x_norm
                          + (self.tgt_hub[cols] - self.tgt_hub[tgt_start]) / y_norm)
-            if concat and self.concat is not None and (a > 1 or b > 1):
+            if self.concat is not None and (a > 1 or b > 1):
                 cosine, hub = self.concat.override(src_start, rows, tgt_start, cols, cosine, hub)
             parts["cosine"] = cosine
             parts["embed"] = cosine - hub
