@@ -14,8 +14,8 @@ from typing import Callable, Dict, List, Optional, Sequence
 import numpy as np
 
 from .errors import AlignerError, ModelError
-from .keyed_cache import KeyedCache
-from .normalise import encoder_text
+from .cache import KeyedCache
+from .text.normalise import encoder_text
 from .paths import cache_dir
 
 

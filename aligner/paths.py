@@ -1,7 +1,8 @@
-"""Per-user folders for installed models and caches (platformdirs), overridable.
+"""Per-user folders for installed models and caches (platformdirs), and the shared data folder.
 
 ALIGNER_HOME moves everything under one folder (tests and portable installs use it);
-ALIGNER_MODELS_DIR / --models-dir move only the installed models.
+ALIGNER_MODELS_DIR / --models-dir move only the installed models. The shared data (test sets,
+gold alignments, standards) sits beside the repository (``../shared``); ALIGNER_SHARED moves it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from typing import Optional, Union
 
 import platformdirs
 
+from .errors import AlignerError
+
 APP_NAME = "aligner"
+SHARED_ENV_VAR = "ALIGNER_SHARED"
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _home() -> Optional[Path]:
@@ -35,3 +40,11 @@ def models_dir(override: Optional[Union[str, Path]] = None) -> Path:
     """Where installed translation models live: --models-dir, ALIGNER_MODELS_DIR, or the data dir."""
     chosen = override or os.environ.get("ALIGNER_MODELS_DIR")
     return Path(chosen) if chosen else data_dir() / "models"
+
+
+def shared_dir() -> Path:
+    """The shared data folder; raise AlignerError when it is not there."""
+    path = Path(os.environ.get(SHARED_ENV_VAR) or REPO_ROOT.parent / "shared")
+    if not path.is_dir():
+        raise AlignerError(f"shared data folder {path} not found (set {SHARED_ENV_VAR} to its location)")
+    return path

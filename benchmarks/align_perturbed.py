@@ -27,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from perturb import KINDS, perturb  # noqa: E402
 
-from aligner.align import AlignConfig, align_sentences, score_alignment  # noqa: E402
+from aligner.align import AlignConfig, align_sentences  # noqa: E402
+from aligner.bench.alignment import score_alignment  # noqa: E402
 from aligner.embed import get_embedder  # noqa: E402
-from aligner.shared import shared_dir  # noqa: E402
+from aligner.paths import shared_dir  # noqa: E402
 
 RATE = 0.15
 SEED = 1

@@ -44,7 +44,8 @@ import re, sys, time, json, resource
 import numpy as np
 sys.path.insert(0, {tests!r})
 from test_align import _synthetic
-from aligner.align import AlignConfig, align_sentences, score_alignment
+from aligner.align import AlignConfig, align_sentences
+from aligner.bench.alignment import score_alignment
 src_vectors, tgt_vectors, gold = _synthetic({n})
 src = ["Satz %d mit etwas Text." % i for i in range(len(src_vectors))]
 tgt = ["Phrase %d avec du texte." % j for j in range(len(tgt_vectors))]

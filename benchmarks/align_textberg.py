@@ -20,10 +20,12 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import List, Optional
 
-from aligner.align import AlignConfig, Weights, align_sentences, read_vecalign_alignments, score_alignment
+from aligner.align import AlignConfig, Weights, align_sentences
+from aligner.bench.alignment import score_alignment
+from aligner.formats.vecalign import read_vecalign_alignments
 from aligner.align.core import DEFAULT_WEIGHTS, LANGUAGE_WEIGHTS
 from aligner.embed import get_embedder
-from aligner.shared import shared_dir
+from aligner.paths import shared_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from align_perturbed import evaluate  # noqa: E402

@@ -23,7 +23,7 @@ from typing import Callable, Dict, List, Tuple
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from aligner.langid import identify  # noqa: E402
+from aligner.text.langid import identify  # noqa: E402
 
 LANGS = ("en", "fa", "ar")
 

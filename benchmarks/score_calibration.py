@@ -36,8 +36,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aligner.bitext import BitextLink  # noqa: E402
-from aligner.score import COMPONENT_NAMES, Scorer, SemanticSimilarity, log_length_ratio  # noqa: E402
-from aligner.shared import shared_dir  # noqa: E402
+from aligner.score.components import COMPONENT_NAMES, Scorer, SemanticSimilarity, log_length_ratio  # noqa: E402
+from aligner.paths import shared_dir  # noqa: E402
 
 PAIRS = ("fa", "ar")
 CORRUPTIONS = ("shuffled", "truncated", "number", "copy")

@@ -46,8 +46,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from aligner.document import Document  # noqa: E402
-from aligner.reading import LINE_BREAK, split_paragraphs  # noqa: E402
-from aligner.segment import get_segmenter, segment_document  # noqa: E402
+from aligner.text.reading import LINE_BREAK, split_paragraphs  # noqa: E402
+from aligner.segment.base import get_segmenter, segment_document  # noqa: E402
 
 LANGS = ("en", "fa", "ar")
 SYSTEMS = ("aligner", "pysbd", "sentencex", "blingfire", "stanza")

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from aligner.align import (AlignConfig, align_sentences, format_vecalign, parse_vecalign_alignments,
-                           read_vecalign_alignments, score_alignment)
+from aligner.align import AlignConfig, align_sentences
+from aligner.bench.alignment import score_alignment
+from aligner.formats.vecalign import format_vecalign, parse_vecalign_alignments, read_vecalign_alignments
 from aligner.align import search, signals
 from aligner.cli import main
 from aligner.embed import Embedder

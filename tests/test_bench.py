@@ -12,7 +12,7 @@ from typing import List
 import pytest
 from click.testing import CliRunner
 
-from aligner import bench
+from aligner.bench import translation as bench
 from aligner.cli import main
 from aligner.errors import InputError, ModelError
 

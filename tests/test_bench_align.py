@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from aligner.bench import bench_alignment
+from aligner.bench.alignment import bench_alignment
 from aligner.cli import main
 
 ONE_TO_ONE = "[0]:[0]\n[1]:[1]\n[2]:[2]\n"

@@ -11,8 +11,8 @@ from lxml import etree
 
 from aligner.bitext import BitextLink, read_bitext
 from aligner.cli import main
-from aligner.tmx import read_tmx
-from aligner.tsv import read_tsv
+from aligner.formats.tmx import read_tmx
+from aligner.formats.tsv import read_tsv
 from model_fixtures import test_models  # noqa: F401  (fixture)
 
 ZWNJ = "\u200c"

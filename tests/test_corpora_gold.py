@@ -14,8 +14,8 @@ from typing import List, Tuple
 
 import pytest
 
-from aligner.reading import read_documents
-from aligner.segment import segment_document
+from aligner.text.reading import read_documents
+from aligner.segment.base import segment_document
 
 CORPORA = Path(__file__).resolve().parent.parent / "corpora"
 PARALLEL = CORPORA / "parallel"

@@ -6,8 +6,8 @@ import pytest
 
 from aligner.document import Document
 from aligner.errors import InputError
-from aligner.langid import check_language, identify, identify_document
-from aligner.reading import split_paragraphs
+from aligner.text.langid import check_language, identify, identify_document
+from aligner.text.reading import split_paragraphs
 
 FA = "معاون وزیر ارتباطات هرگونه مذاکره محرمانه جدیدی را با تلگرام رد کرد و گفت که پیام‌رسان پاسخ نداد."
 AR = "أطلقت فرنسا تحقيقًا في تطبيق تيليجرام لأن المنصة تجاهلت مطالب تحديد هوية مجرمي الإنترنت في البلاد."

@@ -18,8 +18,8 @@ from model_fixtures import build_test_models
 
 from aligner.cli import main
 from aligner.errors import ModelError
-from aligner.model_store import fetch_index, install, safe_extract
-from aligner.models import detect_layout, load_model
+from aligner.translate.store import fetch_index, install, safe_extract
+from aligner.translate.layouts import detect_layout, load_model
 
 
 @pytest.fixture(scope="session")

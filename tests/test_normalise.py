@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.normalise import encoder_text, normalise, normalise_digits
+from aligner.text.normalise import encoder_text, normalise, normalise_digits
 
 
 @pytest.mark.parametrize("lang, text, key", [

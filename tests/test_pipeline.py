@@ -12,9 +12,9 @@ from lxml import etree
 from aligner.bitext import read_bitext
 from aligner.cli import main
 from aligner.errors import AlignerError
-from aligner.pipeline import RunOptions, run
-from aligner.segment import segment_document
-from aligner.reading import read_documents
+from aligner.pipeline.local import RunOptions, run
+from aligner.segment.base import segment_document
+from aligner.text.reading import read_documents
 
 from conftest import CORPORA
 from model_fixtures import test_models  # noqa: F401 (fixture)

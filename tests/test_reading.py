@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import InputError
-from aligner.reading import (Source, decode, iter_lines, iter_sources, pair_sources, read_document, read_documents,
+from aligner.text.reading import (Source, decode, iter_lines, iter_sources, pair_sources, read_document, read_documents,
                              split_paragraphs)
 
 PERSIAN = "سلام، این یک متن فارسی است. گزارش پلیس"
@@ -112,7 +112,7 @@ def test_iter_lines(tmp_path):
 
 def test_ten_megabyte_line_is_fast(tmp_path):
     """One 10 MB line (no line break at all) is read, identified and segmented in seconds."""
-    from aligner.segment import segment_document
+    from aligner.segment.base import segment_document
 
     sentence = ("Telegram refused to cooperate with the police in that case " * 16).strip() + ". "
     path = tmp_path / "long.txt"

@@ -11,8 +11,8 @@ from typing import List
 import pytest
 
 from aligner.bitext import BitextLink
-from aligner.score import LengthRatio, NumberAgreement, length_z
-from aligner.report import histogram_svg, render_report, suspicion, text_dir, write_report
+from aligner.score.components import LengthRatio, NumberAgreement, length_z
+from aligner.formats.report import histogram_svg, render_report, suspicion, text_dir, write_report
 
 
 def _lines(path: Path, count: int) -> List[str]:

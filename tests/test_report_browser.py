@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.report import write_report
+from aligner.formats.report import write_report
 
 from test_report import flores_links
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from aligner.bitext import BitextLink
-from aligner.score import (COMPONENT_NAMES, DEFAULT_WEIGHTS, FLOOR, ExactDuplicates, FilterReport, KeepAligned,
+from aligner.score.components import (COMPONENT_NAMES, DEFAULT_WEIGHTS, FLOOR, ExactDuplicates, FilterReport, KeepAligned,
                            LanguageIdentity, LengthRatio, LinkTypePrior, MinComponent, MinScore, MTAgreement,
                            NearDuplicates, NumberAgreement, PunctuationAgreement, Scorer, SemanticSimilarity,
                            apply_filters, combine, default_components, length_z, numbers)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from aligner.document import Document
 from aligner.errors import AlignerError
-from aligner.reading import split_paragraphs
-from aligner.segment import SEGMENTERS, get_segmenter, segment_document
+from aligner.text.reading import split_paragraphs
+from aligner.segment.base import SEGMENTERS, get_segmenter, segment_document
 
 CORPORA = Path(__file__).resolve().parent.parent / "corpora"
 

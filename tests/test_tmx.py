@@ -10,7 +10,7 @@ from lxml import etree
 
 from aligner.bitext import BitextLink
 from aligner.errors import FormatError
-from aligner.tmx import read_tmx, write_tmx
+from aligner.formats.tmx import read_tmx, write_tmx
 
 ZWNJ, RLM, LRM, RLE, PDF = "\u200c", "\u200f", "\u200e", "\u202b", "\u202c"
 REQUIRED_HEADER = ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype")

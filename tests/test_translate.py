@@ -15,11 +15,11 @@ from model_fixtures import build_test_models, make_test_models
 from aligner.cli import main
 from aligner.document import Document
 from aligner.errors import ModelError
-from aligner.model_store import install
-from aligner.models import load_model
-from aligner.reading import split_paragraphs
-from aligner.segment import segment_document
-from aligner.translate import (
+from aligner.translate.store import install
+from aligner.translate.layouts import load_model
+from aligner.text.reading import split_paragraphs
+from aligner.segment.base import segment_document
+from aligner.translate.translator import (
     PivotTranslator,
     Translator,
     make_translator,

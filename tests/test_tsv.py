@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from aligner.bitext import BitextLink
 from aligner.errors import FormatError
-from aligner.tsv import escape, read_tsv, unescape, write_tsv
+from aligner.formats.tsv import escape, read_tsv, unescape, write_tsv
 
 ZWNJ, RLM, LRM = "\u200c", "\u200f", "\u200e"
 
@@ -125,7 +125,7 @@ def test_scores_without_a_column_travel_in_other_scores(tmp_path):
 
 
 def test_default_columns_are_the_scorers_components(tmp_path):
-    from aligner.score import COMPONENT_NAMES
+    from aligner.score.components import COMPONENT_NAMES
 
     round_trip(tmp_path, [make_link("", "orphan", src_ids=(), scores={"link": 0.0})])
     header = (tmp_path / "pairs.tsv").read_text(encoding="utf-8").splitlines()[0].split("\t")

@@ -15,8 +15,8 @@ import numpy as np
 
 from ..bitext import BitextLink
 from ..document import Document, Sentence
-from ..normalise import normalise
-from ..reading import Source, decode, read_bytes
+from ..text.normalise import normalise
+from ..text.reading import Source, decode, read_bytes
 from .core import AlignConfig, AlignedLink, align_sentences, resolve_method, short_document, signature
 
 

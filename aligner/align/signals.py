@@ -25,7 +25,7 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 
-from ..normalise import normalise_digits
+from ..text.normalise import normalise_digits
 
 NGRAM_ORDERS = (3, 4, 5)
 CHRF_BETA = 2.0

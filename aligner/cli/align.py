@@ -8,8 +8,8 @@ from typing import List, Optional, Tuple
 import click
 
 from ..errors import InputError
-from ..reading import Source, iter_lines, iter_sources, pair_sources, read_document
-from ..writing import open_output
+from ..text.reading import Source, iter_lines, iter_sources, pair_sources, read_document
+from ..formats.atomic import open_output
 from .common import alignment_options, input_options
 
 FORMATS = ("jsonl", "tsv", "vecalign")
@@ -62,7 +62,7 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
     """
     from ..align import AlignConfig
     from ..align.documents import align_documents, mean_similarity, split_below
-    from ..align.evaluation import format_vecalign
+    from ..formats.vecalign import format_vecalign
     from ..bitext import write_bitext
     from . import warn
 
@@ -85,7 +85,7 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
             src_mt = _read_lines(translations[k], len(src_doc.sentences), encoding) if translations else None
             tgt_mt = _read_lines(back_translations[k], len(tgt_doc.sentences), encoding) if back_translations else None
             if model:
-                from ..translate import make_translator
+                from ..translate.translator import make_translator
 
                 langs = (src_doc.lang, tgt_doc.lang)
                 if langs not in translators:
@@ -158,8 +158,8 @@ def _read_lines(source: Source, expected: int, encoding: Optional[str]) -> List[
 
 def _load(source: Source, lang: str, presegmented: bool, encoding: Optional[str], option: str):
     from ..align.documents import presegmented_document
-    from ..langid import check_language, identify
-    from ..segment import segment_document
+    from ..text.langid import check_language, identify
+    from ..segment.base import segment_document
 
     if presegmented:
         document = presegmented_document(source, lang, encoding)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from .. import bench as benchlib
+from ..bench import translation as benchlib
+from ..bench.alignment import bench_alignment
 from ..errors import InputError
-from ..writing import open_output
+from ..formats.atomic import open_output
 
 
 @click.group()
@@ -29,7 +30,7 @@ def _tgt_lang(tgt_lang, langpair, references):
         return tgt_lang
     if langpair:
         return langpair[1]
-    from ..langid import identify
+    from ..text.langid import identify
 
     lang, _ = identify("\n".join(references[:200]))
     return None if lang == "und" else lang
@@ -46,7 +47,7 @@ def _parse_langpair(ctx, param, value):
 
 def _translate(sources, model, langpair, models_dir, inputs):
     """Translate the sources with --model; the model's signature goes into the report."""
-    from ..translate import make_translator
+    from ..translate.translator import make_translator
 
     translator = make_translator(model, *langpair, models_dir=models_dir, progress=True)
     inputs["model"] = translator.signature()
@@ -182,7 +183,7 @@ def align(gold, pred, as_json, width, output):
       aligner bench align --gold test0.gold --pred test0.pred
       aligner bench align --gold a.gold --gold b.gold --pred a.pred --pred b.pred --json
     """
-    result = benchlib.bench_alignment([Path(g) for g in gold], [Path(p) for p in pred])
+    result = bench_alignment([Path(g) for g in gold], [Path(p) for p in pred])
     with open_output(output) as out:
         if as_json:
             out.write(json.dumps(result.to_dict(), indent=1) + "\n")

@@ -8,8 +8,8 @@ import click
 from tqdm import tqdm
 
 from ..document import LANGUAGES, Document
-from ..langid import check_language, identify_document
-from ..reading import DEFAULT_INCLUDE, iter_sources, read_document
+from ..text.langid import check_language, identify_document
+from ..text.reading import DEFAULT_INCLUDE, iter_sources, read_document
 
 LANGS = list(LANGUAGES)
 LANG_CHOICES = ["auto", *LANGS]

@@ -6,7 +6,7 @@ from typing import List, Sequence
 
 import click
 
-from ..score import (COMPONENT_NAMES, ExactDuplicates, Filter, FilterReport, KeepAligned, MinComponent,
+from ..score.components import (COMPONENT_NAMES, ExactDuplicates, Filter, FilterReport, KeepAligned, MinComponent,
                      MinScore, NearDuplicates, apply_filters)
 from .package import language_options, output_format, output_options, read_links, scored, write_links
 

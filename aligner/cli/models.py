@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ..model_store import (
+from ..translate.store import (
     DEFAULT_INDEX_URL,
     INDEX_ENV_VAR,
     fetch_index,
     install,
     remove,
 )
-from ..models import load_model, scan_models_dir
+from ..translate.layouts import load_model, scan_models_dir
 from ..paths import models_dir as default_models_dir
 
 _models_dir_option = click.option(

@@ -12,10 +12,10 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 import click
 
 from ..bitext import BitextLink, read_bitext, write_bitext
-from ..score import FilterReport, MinScore, Scorer, apply_filters
-from ..tmx import read_tmx, write_tmx
-from ..tsv import read_tsv, write_tsv
-from ..writing import open_output
+from ..score.components import FilterReport, MinScore, Scorer, apply_filters
+from ..formats.tmx import read_tmx, write_tmx
+from ..formats.tsv import read_tsv, write_tsv
+from ..formats.atomic import open_output
 
 FORMATS = ["jsonl", "tmx", "tsv"]
 

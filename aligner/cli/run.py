@@ -47,7 +47,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/fa-en
       aligner run articles/ --from ar --to en --model ar-en -o out/ar-en --jobs 2
     """
-    from ..pipeline import RunOptions, run
+    from ..pipeline.local import RunOptions, run
     from . import warn
 
     if src_lang == tgt_lang:

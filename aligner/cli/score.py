@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..score import Scorer, default_components
+from ..score.components import Scorer, default_components
 from .package import language_options, output_format, output_options, read_links, write_links
 
 
@@ -39,7 +39,7 @@ def score_command(inputs, output, kind, embedder, model, src_lang, tgt_lang):
     if model is not None:
         if not (src_lang and tgt_lang):
             raise click.UsageError("--model needs --src-lang and --tgt-lang (the pair it translates)")
-        from ..translate import make_translator
+        from ..translate.translator import make_translator
 
         translator = make_translator(model, src_lang, tgt_lang)
         translate, model_id = translator.translate_list, translator.signature()

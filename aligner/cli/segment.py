@@ -6,8 +6,8 @@ import json
 
 import click
 
-from ..segment import SEGMENTERS, _load_backends, get_segmenter, segment_document
-from ..writing import open_output
+from ..segment.base import SEGMENTERS, _load_backends, get_segmenter, segment_document
+from ..formats.atomic import open_output
 from .common import LANG_CHOICES, input_options, load_documents
 
 _load_backends()

@@ -13,10 +13,10 @@ import click
 
 from ..document import Document, Sentence
 from ..errors import InputError
-from ..reading import iter_sources
-from ..segment import SEGMENTERS, _load_backends, get_segmenter, segment_document
-from ..translate import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
-from ..writing import open_output
+from ..text.reading import iter_sources
+from ..segment.base import SEGMENTERS, _load_backends, get_segmenter, segment_document
+from ..translate.translator import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
+from ..formats.atomic import open_output
 from .common import LANGS, input_options, load_documents
 
 _load_backends()

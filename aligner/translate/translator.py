@@ -1,6 +1,6 @@
 """Sentence translation with CTranslate2: streaming, length-sorted token batches, a resumable cache.
 
-    from aligner.translate import load_model, Translator, translate_sentences
+    from .translator import load_model, Translator, translate_sentences
     model = load_model("fa-en")                      # installed pair, folder or .argosmodel
     for t in Translator(model).translate(["..."]):   # streams Translation(text, score) in order
         print(t.text)
@@ -26,11 +26,11 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Un
 import regex
 from tqdm import tqdm
 
-from .document import Document, Sentence
-from .errors import AlignerError, ModelError
-from .keyed_cache import KeyedCache
-from .models import TranslationModel, find_installed, load_model
-from .paths import cache_dir
+from ..document import Document, Sentence
+from ..errors import AlignerError, ModelError
+from ..cache import KeyedCache
+from .layouts import TranslationModel, find_installed, load_model
+from ..paths import cache_dir
 
 DEVICES = ("auto", "cpu", "cuda")
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16",

@@ -28,15 +28,15 @@ from typing import List, Optional, Sequence
 
 from tqdm import tqdm
 
-from .errors import ModelError
-from .models import (
+from ..errors import ModelError
+from .layouts import (
     PAIR_NAME,
     TranslationModel,
     open_model_folder,
     package_root,
 )
-from .paths import cache_dir
-from .paths import models_dir as default_models_dir
+from ..paths import cache_dir
+from ..paths import models_dir as default_models_dir
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 INDEX_ENV_VAR = "ALIGNER_MODEL_INDEX"

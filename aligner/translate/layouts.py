@@ -23,8 +23,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Type, Union
 
-from .errors import ModelError
-from .paths import models_dir as default_models_dir
+from ..errors import ModelError
+from ..paths import models_dir as default_models_dir
 
 NLLB_CODES = {"fa": "pes_Arab", "ar": "arb_Arab", "en": "eng_Latn"}
 M2M_CODES = {"fa": "__fa__", "ar": "__ar__", "en": "__en__"}
@@ -371,7 +371,7 @@ def load_model(spec, models_dir: Optional[Path] = None) -> TranslationModel:
     if path.is_file():
         if not zipfile.is_zipfile(path):
             raise ModelError(f"{path}: not a model folder or an .argosmodel/zip archive (corrupt or truncated?)")
-        from .model_store import unpack_cached
+        from .store import unpack_cached
 
         folder = unpack_cached(path)
         try:

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from . import __version__
-from .bitext import BitextLink
-from .document import ARABIC_SCRIPT_LANGUAGES, RTL_LANGUAGES
-from .langid import reads_as_arabic_script, script_counts
-from .score import length_z, unmatched_numbers
-from .writing import atomic_write
+from .. import __version__
+from ..bitext import BitextLink
+from ..document import ARABIC_SCRIPT_LANGUAGES, RTL_LANGUAGES
+from ..text.langid import reads_as_arabic_script, script_counts
+from ..score.components import length_z, unmatched_numbers
+from .atomic import atomic_write
 
 LOWEST_SHOWN = 50
 SUSPICIOUS_SHOWN = 20

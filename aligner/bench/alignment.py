@@ -11,55 +11,19 @@ Definitions (Thompson & Koehn 2019, as in Vecalign's score.py, reimplemented):
   sentence of it (partial overlap on both sides).
 - Counts are summed over all documents before dividing (micro-average).
 
-Public API, reused by ``aligner bench align``: :func:`score_alignment`,
-:func:`read_vecalign_alignments`, :func:`format_vecalign`.
+The aligner's tuning scripts (benchmarks/) and ``aligner bench align`` both score with
+:func:`score_alignment`, so they can never disagree on what "strict" and "lax" mean.
 """
 
 from __future__ import annotations
 
-import ast
-import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
-from ..errors import FormatError
-from ..reading import decode
-
-Alignment = List[Tuple[Tuple[int, ...], Tuple[int, ...]]]
-
-_LINE = re.compile(r"^\s*(\[[\d,\s]*\])\s*:\s*(\[[\d,\s]*\])\s*(?::\s*(\S+))?\s*$")
-
-
-def read_vecalign_alignments(path) -> Alignment:
-    """Read a Vecalign-format alignment file: one ``[i, ...]:[j, ...]`` or ``[i]:[j]:cost`` per
-    line (0-based indices, empty lists for 1-0/0-1). A malformed line raises FormatError."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    # Strict decoding names a binary, non-UTF-8 or empty file instead of failing later.
-    text = decode(data, str(path))
-    return parse_vecalign_alignments(text.splitlines(), name=str(path))
-
-
-def parse_vecalign_alignments(lines: Iterable[str], name: str = "<alignment>") -> Alignment:
-    links: Alignment = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        match = _LINE.match(line)
-        if not match:
-            raise FormatError(f"{name}:{number}: not a Vecalign alignment line: {line.strip()[:60]!r}")
-        src, tgt = (tuple(int(i) for i in ast.literal_eval(part)) for part in match.group(1, 2))
-        links.append((src, tgt))
-    return links
-
-
-def format_vecalign(links: Iterable[Tuple[Sequence[int], Sequence[int], float]]) -> Iterable[str]:
-    """Vecalign lines ``[i, ...]:[j, ...]:cost`` for (src_ids, tgt_ids, cost) triples."""
-    for src, tgt, cost in links:
-        yield f"[{', '.join(map(str, src))}]:[{', '.join(map(str, tgt))}]:{cost:.5f}"
+from ..errors import InputError
+from ..formats.vecalign import Alignment, read_vecalign_alignments
 
 
 def _counts(gold: Alignment, test: Alignment) -> Tuple[int, int, int, int]:
@@ -132,3 +96,45 @@ def _as_documents(alignments) -> List[Alignment]:
 def _is_link(item) -> bool:
     return (isinstance(item, (tuple, list)) and len(item) == 2
             and all(isinstance(side, (tuple, list)) and all(isinstance(i, int) for i in side) for side in item))
+
+ALIGNMENT_MEASURES = ("strict_p", "strict_r", "strict_f1", "lax_p", "lax_r", "lax_f1")
+
+
+@dataclass
+class AlignmentBench:
+    """Strict and lax P/R/F1 (Vecalign's definitions) per gold/predicted file pair and overall.
+
+    ``total`` sums the link counts over all files before dividing (micro-average), as Vecalign's
+    score.py does with several files.
+    """
+
+    files: List[Tuple[str, str, Dict[str, float]]]  # (gold, pred, scores)
+    total: Dict[str, float]
+
+    def to_dict(self) -> dict:
+        return {"definition": "vecalign strict/lax (Thompson & Koehn 2019)", "total": self.total,
+                "files": [{"gold": g, "pred": p, **scores} for g, p, scores in self.files]}
+
+    def format_text(self, width: int = 3) -> str:
+        column = max(6, width + 2)
+        lines = [f"{'':<10}  {'strict':>{column}}  {'lax':>{column}}"]
+        for label, key in (("precision", "p"), ("recall", "r"), ("F1", "f1")):
+            strict, lax = self.total["strict_" + key], self.total["lax_" + key]
+            lines.append(f"{label:<10}  {strict:>{column}.{width}f}  {lax:>{column}.{width}f}")
+        if len(self.files) > 1:
+            lines += ["", "per file: " + "  ".join(ALIGNMENT_MEASURES) + "  pred"]
+            for _, pred, scores in self.files:
+                lines.append("  ".join(f"{scores[k]:.{width}f}" for k in ALIGNMENT_MEASURES) + f"  {pred}")
+        return "\n".join(lines)
+
+
+def bench_alignment(gold_paths: Sequence[Path], pred_paths: Sequence[Path]) -> AlignmentBench:
+    """Score Vecalign-format predicted alignments against gold ones, file by file and overall."""
+    if len(gold_paths) != len(pred_paths):
+        raise InputError(f"{len(gold_paths)} gold file(s) but {len(pred_paths)} predicted file(s); "
+                         "give them in matching order")
+    golds = [read_vecalign_alignments(path) for path in gold_paths]
+    preds = [read_vecalign_alignments(path) for path in pred_paths]
+    files = [(str(g), str(p), score_alignment(gold, pred))
+             for g, p, gold, pred in zip(gold_paths, pred_paths, golds, preds)]
+    return AlignmentBench(files, score_alignment(golds, preds))

@@ -30,7 +30,7 @@ from typing import List
 
 import regex
 
-from .segment import Segmenter, Span, register
+from .base import Segmenter, Span, register
 
 CLOSERS = "\"'”’»)]}›"
 OPENERS = "\"'“‘«([{‹"

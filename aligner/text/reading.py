@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, List, Optional, Sequence, Tuple
 
-from .document import Document, Paragraph
-from .errors import InputError
+from ..document import Document, Paragraph
+from ..errors import InputError
 
 DEFAULT_INCLUDE = ("*.txt",)
 STDIN_NAME = "-"

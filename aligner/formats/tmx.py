@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
-from . import __version__
-from .bitext import BitextLink
-from .errors import FormatError
+from .. import __version__
+from ..bitext import BitextLink
+from ..errors import FormatError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
-from .document import Document, Sentence
-from .errors import AlignerError
-from .langid import identify_document
-from .normalise import normalise
-from .reading import LINE_BREAK, strip_span
+from ..document import Document, Sentence
+from ..errors import AlignerError
+from ..text.langid import identify_document
+from ..text.normalise import normalise
+from ..text.reading import LINE_BREAK, strip_span
 
 Span = Tuple[int, int]
 
@@ -56,7 +56,7 @@ def get_segmenter(name: str, lang: str, **options) -> Segmenter:
 
 def _load_backends() -> None:
     # Imported for their @register side effect; kept lazy so `stanza` (and torch) load only on use.
-    from . import segment_rules, segment_stanza  # noqa: F401
+    from . import rules, stanza  # noqa: F401
 
 
 def _line_spans(text: str, start: int, end: int) -> Iterable[Span]:

@@ -11,8 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import List, Optional
 
-from .errors import AlignerError, ModelError
-from .segment import Segmenter, Span, register
+from ..errors import AlignerError, ModelError
+from .base import Segmenter, Span, register
 
 ENV_VAR = "ALIGNER_STANZA_DIR"
 

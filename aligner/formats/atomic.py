@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator, Optional, Union
 
-from .errors import AlignerError
+from ..errors import AlignerError
 
 PathLike = Union[str, os.PathLike]
 

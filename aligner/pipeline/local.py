@@ -20,16 +20,16 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from tqdm import tqdm
 
-from . import __version__
-from .bitext import BitextLink, read_bitext, write_bitext
-from .document import Document, Sentence
-from .errors import ModelError
-from .langid import check_language
-from .normalise import normalise
-from .reading import (DEFAULT_INCLUDE, Source, document_from_bytes, iter_sources, pair_sources, read_bytes,
+from .. import __version__
+from ..bitext import BitextLink, read_bitext, write_bitext
+from ..document import Document, Sentence
+from ..errors import ModelError
+from ..text.langid import check_language
+from ..text.normalise import normalise
+from ..text.reading import (DEFAULT_INCLUDE, Source, document_from_bytes, iter_sources, pair_sources, read_bytes,
                       read_document)
-from .segment import get_segmenter, segment_document
-from .writing import atomic_write
+from ..segment.base import get_segmenter, segment_document
+from ..formats.atomic import atomic_write
 
 DOCUMENTS_DIR = "documents"
 OUTPUT_FILES = {"jsonl": "bitext.jsonl", "tsv": "aligned.tsv", "tmx": "aligned.tmx", "report": "report.html"}
@@ -126,8 +126,8 @@ class _Worker:
     """The per-process state of a run: models are loaded once and reused for every document."""
 
     def __init__(self, options: RunOptions):
-        from .embed import get_embedder
-        from .score import Scorer, default_components
+        from ..embed import get_embedder
+        from ..score.components import Scorer, default_components
 
         self.options = options
         self.translator = _make_translator(options)
@@ -144,8 +144,8 @@ class _Worker:
         return segment_document(document, get_segmenter(self.options.segmenter, lang))
 
     def process(self, job: DocumentJob) -> DocumentResult:
-        from .align import AlignConfig
-        from .align.documents import align_documents, split_below
+        from ..align import AlignConfig
+        from ..align.documents import align_documents, split_below
 
         options = self.options
         notes: List[str] = []
@@ -175,7 +175,7 @@ class _Worker:
 
 
 def _make_translator(options: RunOptions):
-    from .translate import make_translator
+    from ..translate.translator import make_translator
 
     try:
         return make_translator(options.model, options.src_lang, options.tgt_lang, beam_size=options.beam_size)
@@ -271,9 +271,9 @@ def write_outputs(outdir: Path, results: Sequence[DocumentResult], notes: List[s
                   options: RunOptions) -> Dict[str, Path]:
     """The combined bitext JSONL (everything), TSV (everything), TMX (aligned pairs at or above
     ``min_score``) and report.html."""
-    from .report import write_report
-    from .tmx import write_tmx
-    from .tsv import write_tsv
+    from ..formats.report import write_report
+    from ..formats.tmx import write_tmx
+    from ..formats.tsv import write_tsv
 
     links = [link for result in results for link in result.links]
     paths = {name: outdir / filename for name, filename in OUTPUT_FILES.items()}

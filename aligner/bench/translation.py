@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .document import ARABIC_SCRIPT_LANGUAGES
-from .errors import InputError, ModelError
-from .reading import Source, decode, read_bytes
-from .shared import shared_dir
+from ..document import ARABIC_SCRIPT_LANGUAGES
+from ..errors import InputError, ModelError
+from ..text.reading import Source, decode, read_bytes
+from ..paths import shared_dir
 
 # ISO 639-1/3 codes of languages written in Arabic script (targets for which 13a is wrong): the
 # document model's list plus the ISO 639-3 codes test sets use.
@@ -346,54 +346,3 @@ def bench_translation(hypotheses: Sequence[str], references: Sequence[str], tgt_
     paired = (paired_bootstrap(hypotheses, baseline, references, tgt_lang, tokenize, metrics, n_samples)
               if baseline is not None else [])
     return TranslationBench(tgt_lang, len(references), inputs, scores, paired, n_samples if paired else 0)
-
-
-# --------------------------------------------------------------------------------------------
-# Alignment quality
-# --------------------------------------------------------------------------------------------
-
-ALIGNMENT_MEASURES = ("strict_p", "strict_r", "strict_f1", "lax_p", "lax_r", "lax_f1")
-
-
-@dataclass
-class AlignmentBench:
-    """Strict and lax P/R/F1 (Vecalign's definitions) per gold/predicted file pair and overall.
-
-    ``total`` sums the link counts over all files before dividing (micro-average), as Vecalign's
-    score.py does with several files.
-    """
-
-    files: List[Tuple[str, str, Dict[str, float]]]  # (gold, pred, scores)
-    total: Dict[str, float]
-
-    def to_dict(self) -> dict:
-        return {"definition": "vecalign strict/lax (Thompson & Koehn 2019)", "total": self.total,
-                "files": [{"gold": g, "pred": p, **scores} for g, p, scores in self.files]}
-
-    def format_text(self, width: int = 3) -> str:
-        column = max(6, width + 2)
-        lines = [f"{'':<10}  {'strict':>{column}}  {'lax':>{column}}"]
-        for label, key in (("precision", "p"), ("recall", "r"), ("F1", "f1")):
-            strict, lax = self.total["strict_" + key], self.total["lax_" + key]
-            lines.append(f"{label:<10}  {strict:>{column}.{width}f}  {lax:>{column}.{width}f}")
-        if len(self.files) > 1:
-            lines += ["", "per file: " + "  ".join(ALIGNMENT_MEASURES) + "  pred"]
-            for _, pred, scores in self.files:
-                lines.append("  ".join(f"{scores[k]:.{width}f}" for k in ALIGNMENT_MEASURES) + f"  {pred}")
-        return "\n".join(lines)
-
-
-def bench_alignment(gold_paths: Sequence[Path], pred_paths: Sequence[Path]) -> AlignmentBench:
-    """Score Vecalign-format predicted alignments against gold ones, file by file and overall."""
-    # The definitions live with the aligner (aligner.align.evaluation), so the aligner's own
-    # tuning and this benchmark can never disagree on what "strict" and "lax" mean.
-    from .align.evaluation import read_vecalign_alignments, score_alignment
-
-    if len(gold_paths) != len(pred_paths):
-        raise InputError(f"{len(gold_paths)} gold file(s) but {len(pred_paths)} predicted file(s); "
-                         "give them in matching order")
-    golds = [read_vecalign_alignments(path) for path in gold_paths]
-    preds = [read_vecalign_alignments(path) for path in pred_paths]
-    files = [(str(g), str(p), score_alignment(gold, pred))
-             for g, p, gold, pred in zip(gold_paths, pred_paths, golds, preds)]
-    return AlignmentBench(files, score_alignment(golds, preds))

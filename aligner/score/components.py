@@ -23,9 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from .bitext import BitextLink
-from .langid import identify
-from .normalise import normalise, normalise_digits
+from ..bitext import BitextLink
+from ..text.langid import identify
+from ..text.normalise import normalise, normalise_digits
 
 SIGNATURE_VERSION = "1"
 
@@ -88,7 +88,7 @@ class SemanticSimilarity(Component):
 
     def _encode(self, texts: List[str]):
         if self._embedder is None:
-            from .embed import get_embedder
+            from ..embed import get_embedder
 
             self._embedder = get_embedder(self._model)
         return self._embedder.encode(texts)

@@ -19,9 +19,9 @@ import json
 from pathlib import Path
 from typing import IO, Dict, Iterable, Iterator, List, Optional, Sequence
 
-from .bitext import BitextLink, numbered_lines
-from .errors import FormatError
-from .score import COMPONENT_NAMES
+from ..bitext import BitextLink, numbered_lines
+from ..errors import FormatError
+from ..score.components import COMPONENT_NAMES
 
 SCORE_PREFIX = "score_"
 LEADING = ["src", "tgt", "score"]

@@ -16,8 +16,8 @@ from typing import Dict, Optional, Tuple
 
 import regex
 
-from .document import Document
-from .errors import InputError
+from ..document import Document
+from ..errors import InputError
 
 SUPPORTED = ("fa", "ar", "en")
 

@@ -1,0 +1,1 @@
+"""Pair quality: score components and their combination (:mod:`.components`)."""
