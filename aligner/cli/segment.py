@@ -6,11 +6,10 @@ import json
 
 import click
 
-from ..segment.base import SEGMENTERS, _load_backends, get_segmenter, segment_document
+from ..segment.base import SEGMENTERS, get_segmenter, segment_document
 from ..formats.atomic import open_output
 from .common import LANG_CHOICES, input_options, load_documents
 
-_load_backends()
 
 
 @click.command()
@@ -21,7 +20,7 @@ _load_backends()
               show_default=True,
               help="txt: one sentence per line, a blank line between paragraphs and documents. "
                    "jsonl: one object per sentence with doc, paragraph, sentence, start, end, lang, text.")
-@click.option("--segmenter", type=click.Choice(sorted(SEGMENTERS)), default="rules", show_default=True,
+@click.option("--segmenter", type=click.Choice(SEGMENTERS.names()), default="rules", show_default=True,
               help="rules: the built-in rules for news text. stanza: Stanza's tokenizer from --stanza-dir.")
 @click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Stanza resources folder for --segmenter stanza (never downloaded).")

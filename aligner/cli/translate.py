@@ -14,12 +14,11 @@ import click
 from ..document import Document, Sentence
 from ..errors import InputError
 from ..text.reading import iter_sources
-from ..segment.base import SEGMENTERS, _load_backends, get_segmenter, segment_document
+from ..segment.base import SEGMENTERS, get_segmenter, segment_document
 from ..translate.translator import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
 from ..formats.atomic import open_output
 from .common import LANGS, input_options, load_documents
 
-_load_backends()
 
 
 def iter_presegmented(inputs, include, encoding) -> Iterator[Document]:
@@ -98,7 +97,7 @@ def _stream_lines(source, encoding: Optional[str]):
 @click.option("--no-cache", is_flag=True,
               help="Do not read or write the translation cache (by default a rerun or a resumed run "
                    "translates only what is not cached yet).")
-@click.option("--segmenter", type=click.Choice(sorted(SEGMENTERS)), default="rules", show_default=True,
+@click.option("--segmenter", type=click.Choice(SEGMENTERS.names()), default="rules", show_default=True,
               help="Sentence segmenter (see `aligner segment`); stanza uses --stanza-dir or the "
                    "model's stanza/ folder.")
 @click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None,

@@ -6,10 +6,11 @@ A segmenter only ever sees one line of one paragraph at a time: line breaks are 
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Iterable, List, Optional, Tuple
 
 from ..document import Document, Sentence
-from ..errors import AlignerError
+from ..registry import Registry
+from ..signature import Signature
 from ..text.langid import identify_document
 from ..text.normalise import normalise
 from ..text.reading import LINE_BREAK, strip_span
@@ -28,35 +29,19 @@ class Segmenter:
     def split(self, line: str) -> List[Span]:
         raise NotImplementedError
 
-    def signature(self) -> str:
-        """Identifies the backend and its settings, for reproducibility notes and caches."""
-        return f"{self.name}|{self.lang}"
+    def signature(self) -> Signature:
+        """Identifies the backend and its settings; alignment provenance records it."""
+        return Signature.of("segmenter", name=self.name, language=self.lang)
 
 
-SEGMENTERS: Dict[str, Callable[..., Segmenter]] = {}
-
-
-def register(name: str):
-    def wrap(cls):
-        cls.name = name
-        SEGMENTERS[name] = cls
-        return cls
-    return wrap
+# Lazy entries: `stanza` (and torch) load only when that backend is used.
+SEGMENTERS: Registry[Callable[..., Segmenter]] = Registry("segmenter")
+SEGMENTERS.add("rules", "aligner.segment.rules:RuleSegmenter")
+SEGMENTERS.add("stanza", "aligner.segment.stanza:StanzaSegmenter")
 
 
 def get_segmenter(name: str, lang: str, **options) -> Segmenter:
-    if name not in SEGMENTERS:
-        _load_backends()
-    try:
-        factory = SEGMENTERS[name]
-    except KeyError:
-        raise AlignerError(f"unknown segmenter {name!r} (choose from {', '.join(sorted(SEGMENTERS))})") from None
-    return factory(lang, **options)
-
-
-def _load_backends() -> None:
-    # Imported for their @register side effect; kept lazy so `stanza` (and torch) load only on use.
-    from . import rules, stanza  # noqa: F401
+    return SEGMENTERS.get(name)(lang, **options)
 
 
 def _line_spans(text: str, start: int, end: int) -> Iterable[Span]:
@@ -68,16 +53,16 @@ def _line_spans(text: str, start: int, end: int) -> Iterable[Span]:
     yield strip_span(text, pos, end)
 
 
-def segment_document(document: Document, segmenter: Optional[Segmenter] = None,
-                     backend: str = "rules", strip_diacritics: bool = True) -> Document:
+def segment_document(document: Document, segmenter: Optional[Segmenter] = None) -> Document:
     """Fill ``document.sentences`` (and its language when it is 'auto'); returns the document.
 
-    Sentence offsets index the original text, whose content is never changed.
+    Without a ``segmenter`` the rules backend of the document's language is used. Sentence
+    offsets index the original text, whose content is never changed.
     """
     if document.lang == "auto":
         identify_document(document)
     if segmenter is None:
-        segmenter = get_segmenter(backend, document.lang)
+        segmenter = get_segmenter("rules", document.lang)
     sentences: List[Sentence] = []
     for paragraph in document.paragraphs:
         for line_start, line_end in _line_spans(document.text, paragraph.start, paragraph.end):
@@ -92,7 +77,7 @@ def segment_document(document: Document, segmenter: Optional[Segmenter] = None,
                 sentences.append(Sentence(
                     doc_id=document.doc_id, index=len(sentences), paragraph=paragraph.index,
                     start=line_start + start, end=line_start + end, text=text,
-                    key=normalise(text, document.lang, strip_diacritics), lang=document.lang,
+                    key=normalise(text, document.lang), lang=document.lang,
                 ))
     document.sentences = sentences
     return document

@@ -30,7 +30,7 @@ from typing import List
 
 import regex
 
-from .base import Segmenter, Span, register
+from .base import Segmenter, Span
 
 CLOSERS = "\"'”’»)]}›"
 OPENERS = "\"'“‘«([{‹"
@@ -78,9 +78,10 @@ _CONTINUATION_MARKS = frozenset(",;:،؛)]}»”’-–—")
 _DIGITS = frozenset("0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")
 
 
-@register("rules")
 class RuleSegmenter(Segmenter):
     """Rule-based segmenter for fa, ar and en (other languages get the same rules)."""
+
+    name = "rules"
 
     def split(self, line: str) -> List[Span]:
         spans: List[Span] = []

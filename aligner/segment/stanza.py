@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import List, Optional
 
 from ..errors import AlignerError, ModelError
-from .base import Segmenter, Span, register
+from ..signature import Signature
+from .base import Segmenter, Span
 
 ENV_VAR = "ALIGNER_STANZA_DIR"
 
@@ -33,9 +34,10 @@ def _pipeline(resources_dir: str, lang: str):
         raise ModelError(f"{resources_dir}: cannot load the Stanza {lang} tokenizer ({exc})") from None
 
 
-@register("stanza")
 class StanzaSegmenter(Segmenter):
     """Segments with a Stanza tokenize pipeline; spans come from Stanza's character offsets."""
+
+    name = "stanza"
 
     def __init__(self, lang: str, resources_dir: Optional[str] = None):
         super().__init__(lang)
@@ -49,5 +51,5 @@ class StanzaSegmenter(Segmenter):
         document = _pipeline(self.resources_dir, self.lang)(line)
         return [(s.tokens[0].start_char, s.tokens[-1].end_char) for s in document.sentences if s.tokens]
 
-    def signature(self) -> str:
-        return f"stanza|{self.lang}|{self.resources_dir}"
+    def signature(self) -> Signature:
+        return Signature.of("segmenter", name=self.name, language=self.lang, resources=self.resources_dir)
