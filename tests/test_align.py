@@ -477,7 +477,7 @@ def test_cli_concat_margin_reaches_the_aligner(tmp_path, margin):
     assert f"|concat:{margin}|" in records[0]["provenance"]["aligner"]
 
 
-@pytest.mark.parametrize("fmt, first_line", [("vecalign", "[0]:[0]:"), ("tsv", "0\t0\t")])
+@pytest.mark.parametrize("fmt, first_line", [("vecalign", "[0]:[0]:"), ("tsv", "src\ttgt\tscore\t")])
 def test_cli_formats(tmp_path, fmt, first_line):
     src = _write(tmp_path / "a.txt", SRC)
     tgt = _write(tmp_path / "b.txt", TGT)

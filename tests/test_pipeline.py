@@ -12,7 +12,8 @@ from lxml import etree
 from aligner.bitext import read_bitext
 from aligner.cli import main
 from aligner.errors import AlignerError
-from aligner.pipeline.local import RunOptions, run
+from aligner.pipeline.job import JobOptions
+from aligner.pipeline.local import run
 from aligner.segment.base import segment_document
 from aligner.text.reading import read_documents
 
@@ -41,7 +42,7 @@ def fa_inputs(tmp_path):
 
 @pytest.mark.parametrize("source, targets, lang", [(FA_SOURCE, FA_TARGETS, "fa"), (AR_SOURCE, AR_TARGETS, "ar")])
 def test_every_sentence_once_and_all_outputs(tmp_path, source, targets, lang, shared_dir):
-    summary = run([str(source)], tmp_path / "out", RunOptions(lang, "en"), targets=str(targets), progress=False)
+    summary = run([str(source)], tmp_path / "out", JobOptions(lang, "en"), targets=str(targets), progress=False)
     links = list(read_bitext(summary.outputs["jsonl"]))
     src_ids = sorted(i for link in links for i in link.src_ids)
     tgt_ids = sorted(j for link in links for j in link.tgt_ids)
@@ -60,7 +61,7 @@ def test_every_sentence_once_and_all_outputs(tmp_path, source, targets, lang, sh
 
 
 def test_source_text_kept_byte_for_byte(tmp_path):
-    summary = run([str(FA_SOURCE)], tmp_path / "out", RunOptions("fa", "en"), targets=str(FA_TARGETS),
+    summary = run([str(FA_SOURCE)], tmp_path / "out", JobOptions("fa", "en"), targets=str(FA_TARGETS),
                   progress=False)
     document = segment_document(next(read_documents([str(FA_SOURCE)], lang="fa")))
     for link in read_bitext(summary.outputs["jsonl"]):
@@ -68,7 +69,7 @@ def test_source_text_kept_byte_for_byte(tmp_path):
 
 
 def test_missing_target_without_model_is_reported_not_dropped(tmp_path, fa_inputs):
-    summary = run([str(fa_inputs)], tmp_path / "out", RunOptions("fa", "en"), targets=str(FA_TARGETS),
+    summary = run([str(fa_inputs)], tmp_path / "out", JobOptions("fa", "en"), targets=str(FA_TARGETS),
                   progress=False)
     by_doc = {result.job.source.doc_id: result for result in summary.results}
     lonely = by_doc["ministry-telegram-no-talks.txt"]
@@ -82,7 +83,7 @@ def test_missing_target_without_model_is_reported_not_dropped(tmp_path, fa_input
 
 def test_resume_skips_finished_documents_and_redoes_changed_ones(tmp_path, fa_inputs):
     out = tmp_path / "out"
-    options = RunOptions("fa", "en")
+    options = JobOptions("fa", "en")
     first = run([str(fa_inputs)], out, options, targets=str(FA_TARGETS), progress=False)
     combined = first.outputs["jsonl"].read_bytes()
     second = run([str(fa_inputs)], out, options, targets=str(FA_TARGETS), progress=False)
@@ -93,20 +94,20 @@ def test_resume_skips_finished_documents_and_redoes_changed_ones(tmp_path, fa_in
     third = run([str(fa_inputs)], out, options, targets=str(FA_TARGETS), progress=False)
     assert [r.reused for r in third.results] == [True, False]
     assert third.outputs["jsonl"].read_bytes() == combined
-    changed = run([str(fa_inputs)], out, RunOptions("fa", "en", max_link=3), targets=str(FA_TARGETS),
+    changed = run([str(fa_inputs)], out, JobOptions("fa", "en", max_link=3), targets=str(FA_TARGETS),
                   progress=False)
     assert not any(result.reused for result in changed.results)
 
 
 def test_parallel_jobs_give_the_same_output(tmp_path, fa_inputs):
-    one = run([str(fa_inputs)], tmp_path / "one", RunOptions("fa", "en"), targets=str(FA_TARGETS), progress=False)
-    two = run([str(fa_inputs)], tmp_path / "two", RunOptions("fa", "en"), targets=str(FA_TARGETS), jobs=2,
+    one = run([str(fa_inputs)], tmp_path / "one", JobOptions("fa", "en"), targets=str(FA_TARGETS), progress=False)
+    two = run([str(fa_inputs)], tmp_path / "two", JobOptions("fa", "en"), targets=str(FA_TARGETS), jobs=2,
               progress=False)
     assert one.outputs["jsonl"].read_bytes() == two.outputs["jsonl"].read_bytes()
 
 
 def test_with_a_model_and_no_targets_aligns_with_own_translation(tmp_path, test_models):
-    summary = run([str(FA_SOURCE)], tmp_path / "out", RunOptions("fa", "en", model=str(test_models["argos_fa_en"])),
+    summary = run([str(FA_SOURCE)], tmp_path / "out", JobOptions("fa", "en", model=str(test_models["argos_fa_en"])),
                   progress=False)
     links = list(read_bitext(summary.outputs["jsonl"]))
     assert summary.translation_model is not None
@@ -116,7 +117,7 @@ def test_with_a_model_and_no_targets_aligns_with_own_translation(tmp_path, test_
 
 
 def test_min_score_keeps_low_pairs_out_of_the_tmx_only(tmp_path):
-    summary = run([str(FA_SOURCE)], tmp_path / "out", RunOptions("fa", "en"), targets=str(FA_TARGETS),
+    summary = run([str(FA_SOURCE)], tmp_path / "out", JobOptions("fa", "en"), targets=str(FA_TARGETS),
                   min_score=0.99, progress=False)
     links = list(read_bitext(summary.outputs["jsonl"]))
     kept = [link for link in links if not link.is_unaligned and link.score >= 0.99]
@@ -148,5 +149,5 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path, args, message):
 
 def test_library_raises_aligner_error_for_unknown_model(tmp_path):
     with pytest.raises(AlignerError):
-        run([str(FA_SOURCE)], tmp_path / "out", RunOptions("fa", "en", model=str(tmp_path / "missing")),
+        run([str(FA_SOURCE)], tmp_path / "out", JobOptions("fa", "en", model=str(tmp_path / "missing")),
             progress=False)

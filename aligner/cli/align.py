@@ -1,4 +1,4 @@
-"""aligner align: a document and its translation in, sentence links (bitext JSONL) out."""
+"""aligner align: a document and its translation in, scored sentence links (bitext JSONL, TSV or Vecalign) out."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from typing import List, Optional, Tuple
 
 import click
 
+from ..bitext import write_bitext
 from ..errors import InputError
-from ..text.reading import Source, iter_lines, iter_sources, pair_sources, read_document
 from ..formats.atomic import open_output
+from ..formats.tsv import write_tsv
+from ..formats.vecalign import format_vecalign
+from ..pipeline.job import GivenLines, JobOptions, PairAligner, PairInput, read_side
+from ..text.reading import Source, iter_lines, iter_sources, pair_sources
 from .common import alignment_options, input_options
 
 FORMATS = ("jsonl", "tsv", "vecalign")
@@ -36,9 +40,10 @@ FORMATS = ("jsonl", "tsv", "vecalign")
 @click.option("--ignore-paragraphs", is_flag=True,
               help="Do not use paragraphs as hard boundaries even when both sides have the same number.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="jsonl", show_default=True,
-              help="jsonl: bitext records (texts, ids, cost, similarity) for `aligner package`. "
-                   "tsv: src_ids, tgt_ids, similarity, source text, target text. vecalign: "
-                   "[i,...]:[j,...]:cost lines (a blank line between document pairs).")
+              help="jsonl: bitext records (texts, sentence ids, alignment cost and similarity, quality "
+                   "scores) for `aligner package`/`filter`. tsv: the TSV of `aligner package --format tsv` "
+                   "(a header, one row per link, a column per score). vecalign: [i,...]:[j,...]:cost "
+                   "lines (a blank line between document pairs).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
 @alignment_options
@@ -60,10 +65,6 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
       aligner align a.fa a.en --src-lang fa --tgt-lang en --translation a.fa-en.mt --method mt
       aligner align a.fa a.en --min-similarity 0.5 --format tsv
     """
-    from ..align import AlignConfig
-    from ..align.documents import align_documents, mean_similarity, split_below
-    from ..formats.vecalign import format_vecalign
-    from ..bitext import write_bitext
     from . import warn
 
     pairs = pair_files_or_folders(src, tgt, include)
@@ -71,50 +72,36 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
     back_translations = _side_files(back_translation, pairs, 1, "--back-translation", include)
     if model and translation:
         raise click.UsageError("give --translation or --model, not both")
-    config = AlignConfig(method=method, max_link=max_link, concat_margin=concat_margin)
-    vectors = None
-    if method in ("auto", "embed"):
-        from ..embed import get_embedder
-
-        vectors = get_embedder(embedder)
-    translators = {}  # (src, tgt) -> translator: each model is loaded once, not once per document
+    options = JobOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
+                         concat_margin=concat_margin, min_similarity=min_similarity, embedder=embedder,
+                         encoding=encoding, presegmented=presegmented, paragraphs=not ignore_paragraphs)
+    aligner = PairAligner(options)
+    tsv_links = []  # one TSV table (a single header) for all pairs
     with open_output(output) as out:
         for k, (src_source, tgt_source) in enumerate(pairs):
-            src_doc = _load(src_source, src_lang, presegmented, encoding, "--src-lang")
-            tgt_doc = _load(tgt_source, tgt_lang, presegmented, encoding, "--tgt-lang")
-            src_mt = _read_lines(translations[k], len(src_doc.sentences), encoding) if translations else None
-            tgt_mt = _read_lines(back_translations[k], len(tgt_doc.sentences), encoding) if back_translations else None
-            if model:
-                from ..translate.translator import make_translator
-
-                langs = (src_doc.lang, tgt_doc.lang)
-                if langs not in translators:
-                    translators[langs] = make_translator(model, *langs)
-                src_mt = translators[langs].translate_list([s.text for s in src_doc.sentences])
-            links = align_documents(src_doc, tgt_doc, embedder=vectors, translations=src_mt,
-                                    back_translations=tgt_mt, config=config, paragraphs=not ignore_paragraphs)
-            similarity = mean_similarity(links)
-            if links and similarity < 0.3:
-                warn(f"{src_doc.doc_id} / {tgt_doc.doc_id}: mean link similarity {similarity:.2f}; "
-                     "these documents look comparable, not parallel (see --min-similarity)")
-            if min_similarity > 0:
-                links = split_below(links, min_similarity, src_doc, tgt_doc)
+            pair = PairInput(read_side(src_source, src_lang, options, "--src-lang"),
+                             read_side(tgt_source, tgt_lang, options, "--tgt-lang"),
+                             _given_lines(translations, k, encoding), _given_lines(back_translations, k, encoding))
+            result = aligner.align_pair(pair)
+            for message in result.warnings:
+                warn(message)
             if output_format == "jsonl":
-                write_bitext(links, out)
+                write_bitext(result.links, out)
             elif output_format == "tsv":
-                for link in links:
-                    out.write("\t".join([",".join(map(str, link.src_ids)), ",".join(map(str, link.tgt_ids)),
-                                         f"{link.similarity or 0.0:.4f}", _one_line(link.src), _one_line(link.tgt)]))
-                    out.write("\n")
+                tsv_links.extend(result.links)
             else:
                 if k:
-                    out.write("\n")
-                for line in format_vecalign((link.src_ids, link.tgt_ids, link.cost or 0.0) for link in links):
+                    out.write("\n")  # a blank line between document pairs
+                for line in format_vecalign((link.src_ids, link.tgt_ids, link.cost or 0.0) for link in result.links):
                     out.write(line + "\n")
+        if output_format == "tsv":
+            write_tsv(tsv_links, out)
 
 
-def _one_line(text: str) -> str:
-    return text.replace("\t", " ").replace("\n", " ")
+def _given_lines(sources: Optional[List[Source]], k: int, encoding: Optional[str]):
+    if sources is None:
+        return None
+    return GivenLines(sources[k].display_name, tuple(iter_lines(sources[k], encoding)))
 
 
 def pair_files_or_folders(src: str, tgt: str, include) -> List[Tuple[Source, Source]]:
@@ -146,30 +133,3 @@ def _side_files(path: Optional[str], pairs, side: int, option: str, include) -> 
             raise InputError(f"{path}: {option} folder has no {pair[side].doc_id}")
         files.append(found[pair[side].doc_id])
     return files
-
-
-def _read_lines(source: Source, expected: int, encoding: Optional[str]) -> List[str]:
-    lines = iter_lines(source, encoding)
-    if len(lines) != expected:
-        raise InputError(f"{source.display_name}: {len(lines)} lines, but the document has {expected} "
-                         "sentences (need one translation per sentence, in order)")
-    return lines
-
-
-def _load(source: Source, lang: str, presegmented: bool, encoding: Optional[str], option: str):
-    from ..align.documents import presegmented_document
-    from ..text.langid import check_language, identify
-    from ..segment.base import segment_document
-
-    if presegmented:
-        document = presegmented_document(source, lang, encoding)
-        if lang == "auto":
-            found = identify(document.text)[0]
-            document = presegmented_document(source, found if found != "und" else "auto", encoding)
-        else:
-            check_language(document, lang, option)
-        return document
-    document = read_document(source, encoding, lang)
-    if lang != "auto":
-        check_language(document, lang, option)
-    return segment_document(document)

@@ -47,16 +47,16 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/fa-en
       aligner run articles/ --from ar --to en --model ar-en -o out/ar-en --jobs 2
     """
-    from ..pipeline.local import RunOptions, run
+    from ..pipeline.job import JobOptions
+    from ..pipeline.local import run
     from . import warn
 
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to must differ", param_hint="--to")
-    options = RunOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
-                         concat_margin=concat_margin,
-                         min_similarity=min_similarity, segmenter=segmenter, embedder=embedder,
-                         encoding=encoding, include=tuple(include), beam_size=beam_size)
-    summary = run(inputs, Path(outdir), options, targets=targets, jobs=jobs, min_score=min_score,
+    options = JobOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
+                         concat_margin=concat_margin, min_similarity=min_similarity, segmenter=segmenter,
+                         embedder=embedder, encoding=encoding, beam_size=beam_size)
+    summary = run(inputs, Path(outdir), options, targets=targets, include=include, jobs=jobs, min_score=min_score,
                   notice=warn)
     _print_summary(summary)
 

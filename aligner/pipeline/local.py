@@ -1,8 +1,8 @@
-"""The main job: folders of articles in, a translation memory out.
+"""The local runner of the main job: folders of articles in, a translation memory out.
 
-For every source document: segment -> translate (installed model, when there is one) -> align
-(with its human translation from the targets folder, or with its own MT output when there is
-none) -> score -> write. Each finished document is stored atomically under OUTDIR/documents/
+Every source document is paired with its human translation from the targets folder (or with
+its own MT output when there is none) and goes through :mod:`aligner.pipeline.job`, in this
+process or in ``--jobs`` worker processes. Each finished document is stored atomically under OUTDIR/documents/
 with a manifest of what produced it, so a killed run started again skips finished documents;
 translations and embeddings are cached on disk, so the unfinished ones are cheap to redo too.
 The combined TMX, TSV, bitext JSONL and report.html are rebuilt from the per-document files, in
@@ -13,47 +13,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from tqdm import tqdm
 
-from .. import __version__
 from ..bitext import BitextLink, read_bitext, write_bitext
-from ..document import Document, Sentence
-from ..errors import ModelError
-from ..text.langid import check_language
-from ..text.normalise import normalise
-from ..text.reading import (DEFAULT_INCLUDE, Source, document_from_bytes, iter_sources, pair_sources, read_bytes,
-                      read_document)
-from ..segment.base import get_segmenter, segment_document
 from ..formats.atomic import atomic_write
+from ..text.reading import DEFAULT_INCLUDE, Source, iter_sources, pair_sources, read_bytes
+from .job import JobOptions, PairAligner, PairInput, read_side
 
 DOCUMENTS_DIR = "documents"
 OUTPUT_FILES = {"jsonl": "bitext.jsonl", "tsv": "aligned.tsv", "tmx": "aligned.tmx", "report": "report.html"}
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """Everything that decides a document's result (so a changed option redoes the document)."""
-
-    src_lang: str
-    tgt_lang: str
-    model: Optional[str] = None  # translation model spec; None = the installed model of the pair, if any
-    method: str = "auto"
-    max_link: int = 4
-    concat_margin: float = 0.05
-    min_similarity: float = 0.0
-    segmenter: str = "rules"
-    embedder: str = "e5-small"
-    encoding: Optional[str] = None
-    include: Tuple[str, ...] = DEFAULT_INCLUDE
-    beam_size: int = 4
-
-    def signature(self) -> str:
-        return json.dumps({"aligner": __version__, **asdict(self)}, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -90,20 +63,22 @@ def plan_jobs(inputs: Sequence[str], targets: Optional[str], include: Sequence[s
     return [DocumentJob(k, source, paired.get(source)) for k, source in enumerate(sources)], notes
 
 
-def inspect_inputs(job: DocumentJob, options: RunOptions, translator_id: Optional[str]) -> str:
-    """Check that the job's files decode and are in the expected languages (InputError if not) and
-    return the fingerprint that marks its result as reusable: options, model and input bytes."""
-    digest = hashlib.sha256(options.signature().encode())
-    digest.update((translator_id or "no-mt").encode())
-    for source, lang, option in ((job.source, options.src_lang, "--from"),
-                                 (job.target, options.tgt_lang, "--to")):
+def read_job(job: DocumentJob, options: JobOptions, translator_id: str) -> Tuple[PairInput, str]:
+    """Read and decode the job's files once (InputError when one does not decode or is in another
+    language) and return them with the fingerprint that marks the job's result as reusable:
+    the options, the translation model and the input bytes."""
+    digest = hashlib.sha256(options.signature().long.encode())
+    digest.update(translator_id.encode())
+    documents = []
+    for source, lang, option in ((job.source, options.src_lang, "--from"), (job.target, options.tgt_lang, "--to")):
         if source is None:
             digest.update(b"\0<mt>")
+            documents.append(None)
             continue
         data = read_bytes(source)
-        check_language(document_from_bytes(source, data, options.encoding, lang), lang, option)
         digest.update(b"\0" + data)
-    return digest.hexdigest()
+        documents.append(read_side(source, lang, options, option, data))
+    return PairInput(*documents), digest.hexdigest()
 
 
 def _document_paths(outdir: Path, job: DocumentJob) -> Tuple[Path, Path]:
@@ -111,116 +86,49 @@ def _document_paths(outdir: Path, job: DocumentJob) -> Tuple[Path, Path]:
     return base.with_name(base.name + ".jsonl"), base.with_name(base.name + ".done.json")
 
 
-def document_from_sentences(doc_id: str, texts: Sequence[str], lang: str) -> Document:
-    """A document whose sentences are given (one per line of its text), e.g. an MT output."""
-    document = Document(doc_id=doc_id, text="\n".join(texts), lang=lang)
-    position = 0
-    for index, text in enumerate(texts):
-        document.sentences.append(Sentence(doc_id, index, 0, position, position + len(text), text,
-                                           normalise(text, lang), lang))
-        position += len(text) + 1
-    return document
+_ALIGNER: Optional[PairAligner] = None
 
 
-class _Worker:
-    """The per-process state of a run: models are loaded once and reused for every document."""
-
-    def __init__(self, options: RunOptions):
-        from ..embed import get_embedder
-        from ..score.components import Scorer, default_components
-
-        self.options = options
-        self.translator = _make_translator(options)
-        # One embedder serves the aligner and the semantic-similarity score.
-        self.embedder = get_embedder(options.embedder)
-        translate = self.translator.translate_list if self.translator else None
-        model_id = self.translator.signature() if self.translator else "none"
-        self.scorer = Scorer(default_components(options.embedder, translate, model_id, embedder=self.embedder,
-                                                mt_pair=(options.src_lang, options.tgt_lang)))
-        self.align_embedder = self.embedder if options.method in ("auto", "embed") else None
-
-    def load(self, source: Source, lang: str) -> Document:
-        document = read_document(source, self.options.encoding, lang)
-        return segment_document(document, get_segmenter(self.options.segmenter, lang))
-
-    def process(self, job: DocumentJob) -> DocumentResult:
-        from ..align import AlignConfig
-        from ..align.documents import align_documents, split_below
-
-        options = self.options
-        notes: List[str] = []
-        src_doc = self.load(job.source, options.src_lang)
-        translations = None
-        if self.translator is not None and src_doc.sentences:
-            translations = self.translator.translate_list([s.text for s in src_doc.sentences])
-        if job.target is not None:
-            tgt_doc = self.load(job.target, options.tgt_lang)
-        elif translations is not None:
-            tgt_doc = document_from_sentences(f"{job.source.doc_id} (MT)", translations, options.tgt_lang)
-            notes.append(f"{job.source.doc_id}: no target document; aligned with its own machine translation")
-        else:
-            tgt_doc = Document(doc_id=f"{job.source.doc_id} (no target)", text="", lang=options.tgt_lang)
-            notes.append(f"{job.source.doc_id}: no target document and no translation model; "
-                         f"all {len(src_doc.sentences)} sentences reported unaligned")
-        config = AlignConfig(method=options.method, max_link=options.max_link,
-                             concat_margin=options.concat_margin)
-        links = align_documents(src_doc, tgt_doc, embedder=self.align_embedder, translations=translations, config=config)
-        if options.min_similarity > 0:
-            links = split_below(links, options.min_similarity, src_doc, tgt_doc)
-        links = list(self.scorer.score_links(links))
-        unaligned = sum(link.is_unaligned for link in links)
-        if unaligned and tgt_doc.sentences:
-            notes.append(f"{job.source.doc_id}: {unaligned} sentence(s) without a counterpart (1-0/0-1 links)")
-        return DocumentResult(job, links, notes)
+def _init_worker(options: JobOptions) -> None:
+    global _ALIGNER
+    _ALIGNER = PairAligner(options, use_installed_model=True)
 
 
-def _make_translator(options: RunOptions):
-    from ..translate.translator import make_translator
-
-    try:
-        return make_translator(options.model, options.src_lang, options.tgt_lang, beam_size=options.beam_size)
-    except ModelError:
-        if options.model is not None:
-            raise  # the user named a model: failing to load it is an error, not a fallback
-        return None
+def _process(aligner: PairAligner, job: DocumentJob, pair: PairInput) -> DocumentResult:
+    result = aligner.align_pair(pair)
+    return DocumentResult(job, result.links, result.notes + result.warnings)
 
 
-_WORKER: Optional[_Worker] = None
+def _process_in_worker(job: DocumentJob, pair: PairInput) -> DocumentResult:
+    return _process(_ALIGNER, job, pair)
 
 
-def _init_worker(options: RunOptions) -> None:
-    global _WORKER
-    _WORKER = _Worker(options)
-
-
-def _process_in_worker(job: DocumentJob) -> DocumentResult:
-    return _WORKER.process(job)
-
-
-def run(inputs: Sequence[str], outdir: Path, options: RunOptions, targets: Optional[str] = None,
-        jobs: int = 1, min_score: float = 0.0, progress: bool = True,
+def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optional[str] = None,
+        include: Sequence[str] = DEFAULT_INCLUDE, jobs: int = 1, min_score: float = 0.0, progress: bool = True,
         notice: Callable[[str], None] = lambda message: None) -> RunSummary:
-    """Run the whole pipeline; returns what was done. ``notice`` receives one-line remarks."""
+    """Run the main job over every input; returns what was done. ``notice`` receives one-line remarks."""
     outdir = Path(outdir)
-    job_list, notes = plan_jobs(inputs, targets, options.include)
-    worker = _Worker(options)
-    translator_id = worker.translator.signature() if worker.translator else None
+    job_list, notes = plan_jobs(inputs, targets, include)
+    aligner = PairAligner(options, use_installed_model=True)
+    translator = aligner.translator(options.src_lang, options.tgt_lang)
+    translator_id = str(translator.signature()) if translator is not None else "none"
     # Bad input (undecodable file, wrong language) stops the run here, before any document is done.
-    fingerprints = {job.index: inspect_inputs(job, options, translator_id) for job in job_list}
-    if worker.translator is None:
-        notice(f"no {options.src_lang}->{options.tgt_lang} translation model installed: aligning with "
-               f"embeddings only (`aligner models install {options.src_lang}-{options.tgt_lang}` adds the "
-               "translation step)")
     results: Dict[int, DocumentResult] = {}
-    pending: List[DocumentJob] = []
+    pending: List[Tuple[DocumentJob, PairInput, str]] = []
     for job in job_list:
-        reused = _load_finished(outdir, job, fingerprints[job.index])
+        pair, fingerprint = read_job(job, options, translator_id)
+        reused = _load_finished(outdir, job, fingerprint)
         if reused is not None:
             results[job.index] = reused
         else:
-            pending.append(job)
+            pending.append((job, pair, fingerprint))
+    if translator is None:
+        notice(f"no {options.src_lang}->{options.tgt_lang} translation model installed: aligning with "
+               f"embeddings only (`aligner models install {options.src_lang}-{options.tgt_lang}` adds the "
+               "translation step)")
     bar = tqdm(total=len(job_list), initial=len(results), desc="documents", unit="doc", disable=None if progress else True)
-    for result in _execute(pending, worker, options, jobs):
+    fingerprints = {job.index: fingerprint for job, _, fingerprint in pending}
+    for result in _execute(pending, aligner, options, jobs):
         _store_finished(outdir, result, fingerprints[result.job.index])
         results[result.job.index] = result
         bar.update(1)
@@ -229,20 +137,19 @@ def run(inputs: Sequence[str], outdir: Path, options: RunOptions, targets: Optio
     for result in ordered:
         notes.extend(result.notes)
     outputs = write_outputs(outdir, ordered, notes, min_score, options)
-    return RunSummary(outdir, ordered, outputs, notes, translator_id)
+    return RunSummary(outdir, ordered, outputs, notes, translator_id if translator is not None else None)
 
 
-def _execute(pending: List[DocumentJob], worker: _Worker, options: RunOptions, jobs: int) -> Iterator[DocumentResult]:
+def _execute(pending: List[Tuple[DocumentJob, PairInput, str]], aligner: PairAligner, options: JobOptions,
+             jobs: int) -> Iterator[DocumentResult]:
     if jobs <= 1 or len(pending) <= 1:
-        for job in pending:
-            yield worker.process(job)
+        for job, pair, _ in pending:
+            yield _process(aligner, job, pair)
         return
     # Each process loads its own models once (initializer); results come back in completion order
     # and are stored immediately, so a kill loses at most the documents in flight.
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
-        futures = [pool.submit(_process_in_worker, job) for job in pending]
-        from concurrent.futures import as_completed
-
+        futures = [pool.submit(_process_in_worker, job, pair) for job, pair, _ in pending]
         for future in as_completed(futures):
             yield future.result()
 
@@ -268,7 +175,7 @@ def _store_finished(outdir: Path, result: DocumentResult, fingerprint: str) -> N
 
 
 def write_outputs(outdir: Path, results: Sequence[DocumentResult], notes: List[str], min_score: float,
-                  options: RunOptions) -> Dict[str, Path]:
+                  options: JobOptions) -> Dict[str, Path]:
     """The combined bitext JSONL (everything), TSV (everything), TMX (aligned pairs at or above
     ``min_score``) and report.html."""
     from ..formats.report import write_report

@@ -16,10 +16,9 @@ from typing import Dict, Optional, Tuple
 
 import regex
 
-from ..document import Document
+from ..document import LANGUAGES, Document
 from ..errors import InputError
 
-SUPPORTED = ("fa", "ar", "en")
 
 _LETTER = regex.compile(r"\p{L}")
 _ARABIC_SCRIPT = regex.compile(r"\p{Arabic}")
@@ -83,17 +82,20 @@ def _persian_or_arabic(text: str) -> Tuple[str, float, float]:
     return ("fa", persian / total, total) if persian >= arabic else ("ar", arabic / total, total)
 
 
-@lru_cache(maxsize=1)
-def _py3langid():
+@lru_cache(maxsize=None)
+def _py3langid(languages: Optional[Tuple[str, ...]]):
+    """One py3langid identifier per language set, configured once (restricting a shared one on
+    every call would make each caller's result depend on the previous caller's set)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    if languages:
+        identifier.set_languages(list(languages))
+    return identifier
 
 
 def _py3langid_classify(text: str, restrict: Optional[Tuple[str, ...]]) -> Tuple[str, float]:
-    identifier = _py3langid()
-    identifier.set_languages(list(restrict) if restrict else None)
-    lang, prob = identifier.classify(text)
+    lang, prob = _py3langid(restrict).classify(text)
     return lang, float(prob)
 
 
@@ -142,7 +144,7 @@ def identify_document(document: Document) -> str:
     if not total:
         raise InputError(f"{document.doc_id}: no letters, cannot tell its language")
     lang = max(shares, key=shares.get)
-    if lang not in SUPPORTED:
+    if lang not in LANGUAGES:
         raise InputError(f"{document.doc_id}: looks like {lang!r}, not Persian, Arabic or English "
                          "(pass --lang to force a language)")
     minor = {code: n / total for code, n in shares.items() if code != lang and n / total >= MIXED_SHARE}
@@ -154,7 +156,7 @@ def identify_document(document: Document) -> str:
 def check_language(document: Document, expected: str, option: str = "--lang") -> None:
     """Reject a document whose text is confidently in another of fa/ar/en than ``expected``;
     ``option`` is the command-line option that said ``expected``, for the message."""
-    if expected not in SUPPORTED:
+    if expected not in LANGUAGES:
         return
     shares = paragraph_languages(document)
     total = sum(shares.values())
@@ -163,5 +165,5 @@ def check_language(document: Document, expected: str, option: str = "--lang") ->
     found = max(shares, key=shares.get)
     # Only a clash between two supported languages is an error: text in another language forced
     # to one of them is what identify_document's "pass --lang to force" asks for.
-    if found != expected and found in SUPPORTED and shares[found] / total >= 0.8:
+    if found != expected and found in LANGUAGES and shares[found] / total >= 0.8:
         raise InputError(f"{document.doc_id}: text is {found!r} but {option} says {expected!r}")

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, List, Optional, Sequence, Tuple
 
-from ..document import Document, Paragraph
+from ..document import Document, Paragraph, Sentence
 from ..errors import InputError
+from .normalise import normalise
 
 DEFAULT_INCLUDE = ("*.txt",)
 STDIN_NAME = "-"
@@ -214,6 +215,45 @@ def document_from_bytes(source: Source, data: bytes, encoding: Optional[str] = N
     path = str(source.path) if source.path is not None else None
     return Document(doc_id=source.doc_id, text=text, lang=lang, path=path,
                     paragraphs=split_paragraphs(text))
+
+
+def document_from_lines(doc_id: str, lines: Sequence[str], lang: str, path: Optional[str] = None,
+                        blank_line_is_paragraph_break: bool = True) -> Document:
+    """A document whose sentences are given one per line (its text is the lines joined by LF).
+
+    For pre-segmented files, a blank line separates paragraphs and holds no sentence; surrounding
+    whitespace is not part of a sentence. For machine translations (one line per source
+    sentence) pass ``blank_line_is_paragraph_break=False``: every line is a sentence, even an
+    empty one, so sentence k stays the translation of source sentence k.
+    """
+    document = Document(doc_id=doc_id, text="\n".join(lines), lang=lang, path=path)
+    paragraph, position, paragraph_start, blank = 0, 0, None, False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped and blank_line_is_paragraph_break:
+            blank = bool(document.sentences)
+        else:
+            if blank:
+                document.paragraphs.append(Paragraph(paragraph, paragraph_start, document.sentences[-1].end))
+                paragraph, paragraph_start, blank = paragraph + 1, None, False
+            start = position + (line.index(stripped) if stripped else 0)
+            if paragraph_start is None:
+                paragraph_start = start
+            document.sentences.append(Sentence(
+                doc_id=doc_id, index=len(document.sentences), paragraph=paragraph, start=start,
+                end=start + len(stripped), text=stripped, key=normalise(stripped, lang), lang=lang))
+        position += len(line) + 1
+    if document.sentences:
+        document.paragraphs.append(Paragraph(paragraph, paragraph_start, document.sentences[-1].end))
+    return document
+
+
+def read_presegmented(source: Source, lang: str, encoding: Optional[str] = None,
+                      stdin: Optional[BinaryIO] = None) -> Document:
+    """A pre-segmented file (one sentence per line, blank lines between paragraphs) as a Document."""
+    text = decode(read_bytes(source, stdin), source.display_name, encoding)
+    return document_from_lines(source.doc_id, LINE_BREAK.split(text), lang,
+                               str(source.path) if source.path is not None else None)
 
 
 def read_documents(inputs: Sequence[str], include: Sequence[str] = DEFAULT_INCLUDE,

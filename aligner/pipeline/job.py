@@ -1,0 +1,210 @@
+"""One document pair through every stage: read once -> segment -> translate -> align -> score.
+
+`aligner align`, `aligner run` (local processes) and the distributed runner all call the same
+two steps: :func:`read_side` decodes an input once and checks its language (cheap, done where
+the input is read, so bad input is found before any work), and :meth:`PairAligner.align_pair`
+does the rest with models that a :class:`PairAligner` loads once and reuses for every pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ..bitext import BitextLink
+from ..document import Document
+from ..errors import InputError, ModelError
+from ..signature import Signature
+from ..text.langid import check_language, identify, identify_document
+from ..text.reading import LINE_BREAK, Source, decode, document_from_bytes, document_from_lines, read_bytes
+
+# Below this mean link similarity a pair reads as comparable (same topic), not as a translation.
+COMPARABLE_SIMILARITY = 0.3
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """Everything that decides a pair's links, so a changed option redoes a finished pair."""
+
+    src_lang: str
+    tgt_lang: str
+    model: Optional[str] = None  # translation model spec; None: see PairAligner's use_installed_model
+    method: str = "auto"
+    max_link: int = 4
+    concat_margin: float = 0.05
+    min_similarity: float = 0.0
+    segmenter: str = "rules"
+    embedder: str = "e5-small"
+    encoding: Optional[str] = None
+    beam_size: int = 4
+    presegmented: bool = False  # inputs hold one sentence per line, blank lines between paragraphs
+    paragraphs: bool = True  # paragraphs are hard delimiters where both sides' paragraphs correspond
+
+    def signature(self) -> Signature:
+        return Signature.of("job", **asdict(self))
+
+
+@dataclass(frozen=True)
+class GivenLines:
+    """Lines supplied with a document, one per sentence (a machine translation made elsewhere)."""
+
+    name: str
+    lines: Tuple[str, ...]
+
+
+@dataclass
+class PairInput:
+    """A document pair, read and decoded; ``target`` None aligns the source with its own MT."""
+
+    source: Document
+    target: Optional[Document]
+    translations: Optional[GivenLines] = None  # MT of the source's sentences into the target language
+    back_translations: Optional[GivenLines] = None  # MT of the target's sentences into the source language
+
+
+@dataclass
+class PairResult:
+    links: List[BitextLink]
+    notes: List[str] = field(default_factory=list)  # remarks for the report
+    warnings: List[str] = field(default_factory=list)  # what the user should see at once
+
+
+def read_side(source: Source, lang: str, options: JobOptions, option: str,
+              data: Optional[bytes] = None) -> Document:
+    """Decode one input (``data``: its bytes, when the caller has read them already) into a
+    Document in ``lang`` ("auto": identified), checking that its text is in that language.
+    ``option`` names the command-line option that gave ``lang``, for the error message."""
+    if data is None:
+        data = read_bytes(source)
+    path = str(source.path) if source.path is not None else None
+    if not options.presegmented:
+        document = document_from_bytes(source, data, options.encoding, lang)
+    else:
+        lines = LINE_BREAK.split(decode(data, source.display_name, options.encoding))
+        if lang == "auto":
+            found = identify("\n".join(lines))[0]
+            lang = found if found != "und" else "auto"
+        document = document_from_lines(source.doc_id, lines, lang, path)
+    if lang != "auto":
+        check_language(document, lang, option)
+    return document
+
+
+class PairAligner:
+    """The per-process state of a job: models are loaded once and reused for every pair.
+
+    With ``use_installed_model`` (the main job), a pair without ``options.model`` is translated
+    with the installed model of its language pair when there is one; otherwise only a named
+    model translates.
+    """
+
+    def __init__(self, options: JobOptions, use_installed_model: bool = False):
+        from ..embed import get_embedder
+
+        self.options = options
+        self.use_installed_model = use_installed_model
+        # One embedder serves the aligner and the semantic-similarity score.
+        self.embedder = get_embedder(options.embedder)
+        self._segmenters: Dict[str, object] = {}
+        self._translators: Dict[Tuple[str, str], object] = {}
+        self._scorers: Dict[Tuple[str, str], object] = {}
+
+    def segmenter(self, lang: str):
+        from ..segment.base import get_segmenter
+
+        if lang not in self._segmenters:
+            self._segmenters[lang] = get_segmenter(self.options.segmenter, lang)
+        return self._segmenters[lang]
+
+    def translator(self, src_lang: str, tgt_lang: str):
+        """The translator of the pair, or None when there is no model to use."""
+        key = (src_lang, tgt_lang)
+        if key not in self._translators:
+            self._translators[key] = self._load_translator(src_lang, tgt_lang)
+        return self._translators[key]
+
+    def _load_translator(self, src_lang: str, tgt_lang: str):
+        from ..translate.translator import make_translator
+
+        options = self.options
+        if options.model is None and not self.use_installed_model:
+            return None
+        try:
+            return make_translator(options.model, src_lang, tgt_lang, beam_size=options.beam_size)
+        except ModelError:
+            if options.model is not None:
+                raise  # the user named a model: failing to load it is an error, not a fallback
+            return None
+
+    def scorer(self, src_lang: str, tgt_lang: str):
+        from ..score.components import Scorer, default_components
+
+        key = (src_lang, tgt_lang)
+        if key not in self._scorers:
+            translator = self.translator(src_lang, tgt_lang)
+            self._scorers[key] = Scorer(default_components(
+                self.options.embedder, translator.translate_list if translator else None,
+                translator.signature() if translator else "none", embedder=self.embedder, mt_pair=key))
+        return self._scorers[key]
+
+    def segment(self, document: Document) -> Document:
+        from ..segment.base import segment_document
+
+        if self.options.presegmented:
+            return document
+        if document.lang == "auto":
+            identify_document(document)
+        return segment_document(document, self.segmenter(document.lang))
+
+    def align_pair(self, pair: PairInput) -> PairResult:
+        """Segment, translate, align and score one pair; every sentence ends in exactly one link."""
+        from ..align import AlignConfig
+        from ..align.documents import align_documents, mean_similarity, split_below
+
+        options, result = self.options, PairResult([])
+        src_doc = self.segment(pair.source)
+        human = self.segment(pair.target) if pair.target is not None else None
+        translations = _given(pair.translations, src_doc)
+        translator = self.translator(src_doc.lang, human.lang if human else options.tgt_lang)
+        if translations is None and translator is not None and src_doc.sentences:
+            translations = translator.translate_list([s.text for s in src_doc.sentences])
+        tgt_doc = human if human is not None else self._machine_target(src_doc, translations, result.notes)
+        back_translations = _given(pair.back_translations, tgt_doc)
+        config = AlignConfig(method=options.method, max_link=options.max_link, concat_margin=options.concat_margin)
+        links = align_documents(src_doc, tgt_doc, embedder=self.embedder if options.method in ("auto", "embed") else None,
+                                translations=translations, back_translations=back_translations, config=config,
+                                paragraphs=options.paragraphs)
+        similarity = mean_similarity(links)
+        if pair.target is not None and any(not link.is_unaligned for link in links) \
+                and similarity < COMPARABLE_SIMILARITY:
+            result.warnings.append(f"{src_doc.doc_id} / {tgt_doc.doc_id}: mean link similarity {similarity:.2f}; "
+                                   "these documents look comparable, not parallel (see --min-similarity)")
+        if options.min_similarity > 0:
+            links = split_below(links, options.min_similarity, src_doc, tgt_doc)
+        result.links = list(self.scorer(src_doc.lang, tgt_doc.lang).score_links(links))
+        unaligned = sum(link.is_unaligned for link in result.links)
+        if unaligned and tgt_doc.sentences:
+            result.notes.append(f"{src_doc.doc_id}: {unaligned} sentence(s) without a counterpart (1-0/0-1 links)")
+        return result
+
+    def _machine_target(self, src_doc: Document, translations: Optional[Sequence[str]],
+                        notes: List[str]) -> Document:
+        """The target of a source without a human translation: its own machine translation, else
+        an empty document (every source sentence is then reported unaligned)."""
+        doc_id, tgt_lang = src_doc.doc_id, self.options.tgt_lang
+        if translations is not None:
+            notes.append(f"{doc_id}: no target document; aligned with its own machine translation")
+            return document_from_lines(f"{doc_id} (MT)", translations, tgt_lang, blank_line_is_paragraph_break=False)
+        notes.append(f"{doc_id}: no target document and no translation model; "
+                     f"all {len(src_doc.sentences)} sentences reported unaligned")
+        return Document(doc_id=f"{doc_id} (no target)", text="", lang=tgt_lang)
+
+
+def _given(lines: Optional[GivenLines], document: Document) -> Optional[List[str]]:
+    """Supplied translations of ``document``'s sentences, checked to be one per sentence."""
+    if lines is None:
+        return None
+    if len(lines.lines) != len(document.sentences):
+        raise InputError(f"{lines.name}: {len(lines.lines)} lines, but the document has {len(document.sentences)} "
+                         "sentences (need one translation per sentence, in order)")
+    return list(lines.lines)
