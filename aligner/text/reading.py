@@ -12,6 +12,7 @@ import codecs
 import fnmatch
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,7 @@ def iter_sources(inputs: Sequence[str], include: Sequence[str] = DEFAULT_INCLUDE
 
     Folders are walked in sorted order so that output order never depends on the file system.
     Document ids are paths relative to the folder given, so that two folders can be paired by id.
+    Only regular files are read: a named pipe or a device would block or never end.
     """
     if not inputs:
         raise InputError("no input given (pass files, folders, or - for stdin)")
@@ -59,24 +61,53 @@ def iter_sources(inputs: Sequence[str], include: Sequence[str] = DEFAULT_INCLUDE
             yield Source("stdin", None)
             continue
         path = Path(item)
-        if path.is_dir():
-            found = False
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or not any(fnmatch.fnmatch(name, pat) for pat in include):
-                        continue
-                    found = True
-                    file_path = Path(root) / name
-                    yield Source(file_path.relative_to(path).as_posix(), file_path)
-            if not found:
-                raise InputError(f"{path}: folder holds no file matching {', '.join(include)}")
-        elif path.exists():
-            if not path.is_file():
-                raise InputError(f"{path}: not a regular file")
-            yield Source(path.name, path)
+        kind = _file_kind(path)
+        if kind == "folder":
+            yield from _folder_sources(path, include)
+        elif kind == "file":
+            yield Source(display_id(path.name), path)
+        elif kind == "missing":
+            raise InputError(f"{display_id(str(path))}: no such file or folder")
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(f"{display_id(str(path))}: {kind}")
+
+
+def _folder_sources(folder: Path, include: Sequence[str]) -> Iterator[Source]:
+    found = False
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or not any(fnmatch.fnmatch(name, pat) for pat in include):
+                continue
+            file_path = Path(root) / name
+            kind = _file_kind(file_path)
+            if kind != "file":
+                raise InputError(f"{display_id(str(file_path))}: {kind}")
+            found = True
+            yield Source(display_id(file_path.relative_to(folder).as_posix()), file_path)
+    if not found:
+        raise InputError(f"{display_id(str(folder))}: folder holds no file matching {', '.join(include)}")
+
+
+def _file_kind(path: Path) -> str:
+    """'file', 'folder', 'missing', or why the path cannot be read as an input."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "not a regular file (a named pipe, socket or device); pass its content on stdin with -"
+
+
+def display_id(name: str) -> str:
+    """``name`` printable and writable as UTF-8: a file name that is not valid UTF-8 (its bytes
+    come back from the OS as surrogate escapes) is shown with \\x escapes for those bytes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _guess_legacy_encoding(data: bytes) -> str:
@@ -86,18 +117,27 @@ def _guess_legacy_encoding(data: bytes) -> str:
     return "it looks like Latin-1/Windows-1252; rerun with --encoding latin-1 if that is right"
 
 
+def check_encoding(encoding: str) -> None:
+    """InputError unless ``encoding`` names a codec that decodes bytes to text (not rot13, zlib, hex)."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise InputError(f"{encoding!r} is not a text encoding (use e.g. utf-8, cp1256, latin-1)")
+
+
 def decode(data: bytes, name: str, encoding: Optional[str] = None) -> str:
     """Decode bytes strictly; raise InputError naming ``name`` and the detected problem."""
     if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}") from None
+        check_encoding(encoding)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise InputError(f"{name}: not valid {encoding} (byte offset {exc.start}, line {line})") from None
+        except UnicodeError as exc:  # a codec that can decode nothing, such as 'undefined'
+            raise InputError(f"{name}: cannot decode with {encoding!r} ({exc})") from None
         text = text.lstrip("\ufeff")
     elif data.startswith(codecs.BOM_UTF8):
         text = _decode_utf8(data[len(codecs.BOM_UTF8):], name)

@@ -1,0 +1,69 @@
+"""Hostile inputs get one line on stderr and exit code 2 (or a documented success), never a
+traceback, a hang or a partial output file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from aligner.text.reading import display_id, iter_sources
+
+ENGLISH = "Hello world. This is a test of the reader.\n"
+
+
+def aligner(*args, cwd, timeout=120):
+    return subprocess.run([sys.executable, "-c", "from aligner.cli import main; main()", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.mark.parametrize("encoding, message", [
+    ("rot13", "not a text encoding"), ("zlib", "not a text encoding"), ("hex", "not a text encoding"),
+    ("undefined", "cannot decode with 'undefined'"), ("no-such-codec", "unknown encoding"),
+])
+def test_encodings_that_do_not_decode_text_are_refused(tmp_path, encoding, message):
+    (tmp_path / "a.txt").write_text(ENGLISH, encoding="utf-8")
+    assert_one_line_error(aligner("segment", "a.txt", "--encoding", encoding, cwd=tmp_path), message)
+
+
+@pytest.mark.parametrize("where", ["argument", "inside a folder"])
+def test_a_named_pipe_is_refused_not_read(tmp_path, where):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ENGLISH, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    target = "in/pipe.txt" if where == "argument" else "in"
+    # Reading the pipe would block forever (nobody writes to it): the timeout turns a hang into a failure.
+    result = aligner("segment", target, cwd=tmp_path, timeout=60)
+    assert_one_line_error(result, "pipe.txt", "not a regular file")
+    assert result.stdout == ""
+
+
+def test_a_file_name_too_long_for_the_file_system_is_an_input_error(tmp_path):
+    assert_one_line_error(aligner("segment", "n" * 300, cwd=tmp_path), "File name too long")
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"bad\xff.txt"), "w", encoding="utf-8") as handle:
+        handle.write(ENGLISH)
+    result = aligner("segment", "in", "--format", "jsonl", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"doc": "bad\\\\xff.txt"' in result.stdout
+    assert [source.doc_id for source in iter_sources([str(folder)])] == ["bad\\xff.txt"]
+
+
+def test_display_id_keeps_valid_names():
+    assert display_id("خبر.fa.txt") == "خبر.fa.txt"
