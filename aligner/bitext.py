@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Dict, Iterable, Iterator, Optional, Tuple
 
 from .errors import FormatError
+from .paths import file_kind
 
 
 @dataclass
@@ -73,6 +74,9 @@ def numbered_lines(path: Path) -> Iterator[Tuple[int, str]]:
     an unreadable file or a line that is not UTF-8 (binary, Latin-1) raises FormatError naming
     the file and the line.
     """
+    kind = file_kind(Path(path))
+    if kind not in ("file", "missing"):
+        raise FormatError(f"{path}: {'a folder, not a file' if kind == 'folder' else kind}")
     try:
         handle = open(path, encoding="utf-8", newline="")
     except OSError as exc:

@@ -8,6 +8,7 @@ gold alignments, standards) sits beside the repository (``../shared``); ALIGNER_
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Optional, Union
 
@@ -48,3 +49,21 @@ def shared_dir() -> Path:
     if not path.is_dir():
         raise AlignerError(f"shared data folder {path} not found (set {SHARED_ENV_VAR} to its location)")
     return path
+
+
+def file_kind(path: Path) -> str:
+    """'file', 'folder', 'missing', or in words why ``path`` cannot be read as an input.
+
+    Only regular files are inputs: reading a named pipe or a device would block or never end.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "not a regular file (a named pipe, socket or device); pass its content on stdin with -"

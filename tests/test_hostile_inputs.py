@@ -67,3 +67,25 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path):
 
 def test_display_id_keeps_valid_names():
     assert display_id("خبر.fa.txt") == "خبر.fa.txt"
+
+
+@pytest.mark.parametrize("line", ["[0,,1]:[0]", "[01]:[0]", "[0 1]:[0]", "[0]", "[a]:[0]"])
+def test_malformed_alignment_lines_are_format_errors(tmp_path, line):
+    (tmp_path / "gold").write_text("[0]:[0]\n", encoding="utf-8")
+    (tmp_path / "pred").write_text(line + "\n", encoding="utf-8")
+    assert_one_line_error(aligner("bench", "align", "--gold", "gold", "--pred", "pred", cwd=tmp_path),
+                          "pred:1: not a Vecalign alignment line")
+
+
+def test_gold_and_prediction_of_different_documents_are_refused(tmp_path):
+    (tmp_path / "gold").write_text("[0]:[0]\n[1]:[1]\n[2]:[2]\n", encoding="utf-8")
+    (tmp_path / "pred").write_text("[0]:[0]\n[1]:[1]\n", encoding="utf-8")
+    assert_one_line_error(aligner("bench", "align", "--gold", "gold", "--pred", "pred", cwd=tmp_path),
+                          "covers source sentences 0-1 but the gold gold covers 0-2")
+
+
+@pytest.mark.parametrize("command", [["bench", "align", "--gold", "pipe", "--pred", "pipe"],
+                                     ["package", "pipe", "--format", "tsv"]])
+def test_named_pipes_are_refused_by_file_readers(tmp_path, command):
+    os.mkfifo(tmp_path / "pipe")
+    assert_one_line_error(aligner(*command, cwd=tmp_path, timeout=60), "not a regular file")

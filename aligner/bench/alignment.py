@@ -128,6 +128,22 @@ class AlignmentBench:
         return "\n".join(lines)
 
 
+def covered_range(alignment: Alignment, side: int) -> str:
+    """The first and last sentence index that an alignment's links name on one side."""
+    ids = [i for link in alignment for i in link[side]]
+    return f"{min(ids)}-{max(ids)}" if ids else "none"
+
+
+def check_same_sentences(gold: Alignment, pred: Alignment, gold_path: Path, pred_path: Path) -> None:
+    """InputError unless gold and prediction cover the same sentence ranges on both sides: a
+    prediction of another document would otherwise get a meaningless, tiny F1."""
+    for side, name in ((0, "source"), (1, "target")):
+        gold_range, pred_range = covered_range(gold, side), covered_range(pred, side)
+        if gold_range != pred_range:
+            raise InputError(f"{pred_path}: covers {name} sentences {pred_range} but the gold {gold_path} covers "
+                             f"{gold_range}; are they alignments of the same document?")
+
+
 def bench_alignment(gold_paths: Sequence[Path], pred_paths: Sequence[Path]) -> AlignmentBench:
     """Score Vecalign-format predicted alignments against gold ones, file by file and overall."""
     if len(gold_paths) != len(pred_paths):
@@ -135,6 +151,8 @@ def bench_alignment(gold_paths: Sequence[Path], pred_paths: Sequence[Path]) -> A
                          "give them in matching order")
     golds = [read_vecalign_alignments(path) for path in gold_paths]
     preds = [read_vecalign_alignments(path) for path in pred_paths]
+    for gold_path, pred_path, gold, pred in zip(gold_paths, pred_paths, golds, preds):
+        check_same_sentences(gold, pred, gold_path, pred_path)
     files = [(str(g), str(p), score_alignment(gold, pred))
              for g, p, gold, pred in zip(gold_paths, pred_paths, golds, preds)]
     return AlignmentBench(files, score_alignment(golds, preds))

@@ -6,26 +6,24 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 from typing import Iterable, List, Sequence, Tuple
 
 from ..errors import FormatError
-from ..text.reading import decode
+from ..text.reading import decode, read_regular_file
 
 Alignment = List[Tuple[Tuple[int, ...], Tuple[int, ...]]]
 
-_LINE = re.compile(r"^\s*(\[[\d,\s]*\])\s*:\s*(\[[\d,\s]*\])\s*(?::\s*(\S+))?\s*$")
+# A side is a bracketed list of sentence indices: decimal integers without leading zeros.
+_SIDE = r"\[\s*((?:0|[1-9]\d*)(?:\s*,\s*(?:0|[1-9]\d*))*)?\s*\]"
+_LINE = re.compile(r"^\s*" + _SIDE + r"\s*:\s*" + _SIDE + r"\s*(?::\s*(\S+))?\s*$")
 
 
 def read_vecalign_alignments(path) -> Alignment:
     """Read a Vecalign-format alignment file: one ``[i, ...]:[j, ...]`` or ``[i]:[j]:cost`` per
     line (0-based indices, empty lists for 1-0/0-1). A malformed line raises FormatError."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    data = read_regular_file(Path(path))
     # Strict decoding names a binary, non-UTF-8 or empty file instead of failing later.
     text = decode(data, str(path))
     return parse_vecalign_alignments(text.splitlines(), name=str(path))
@@ -39,7 +37,7 @@ def parse_vecalign_alignments(lines: Iterable[str], name: str = "<alignment>") -
         match = _LINE.match(line)
         if not match:
             raise FormatError(f"{name}:{number}: not a Vecalign alignment line: {line.strip()[:60]!r}")
-        src, tgt = (tuple(int(i) for i in ast.literal_eval(part)) for part in match.group(1, 2))
+        src, tgt = (tuple(int(i) for i in part.split(",")) if part else () for part in match.group(1, 2))
         links.append((src, tgt))
     return links
 

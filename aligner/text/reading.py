@@ -12,7 +12,6 @@ import codecs
 import fnmatch
 import os
 import re
-import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import BinaryIO, Iterator, List, Optional, Sequence, Tuple
 
 from ..document import Document, Paragraph, Sentence
 from ..errors import InputError
+from ..paths import file_kind
 from .normalise import normalise
 
 DEFAULT_INCLUDE = ("*.txt",)
@@ -61,7 +61,7 @@ def iter_sources(inputs: Sequence[str], include: Sequence[str] = DEFAULT_INCLUDE
             yield Source("stdin", None)
             continue
         path = Path(item)
-        kind = _file_kind(path)
+        kind = file_kind(path)
         if kind == "folder":
             yield from _folder_sources(path, include)
         elif kind == "file":
@@ -80,28 +80,13 @@ def _folder_sources(folder: Path, include: Sequence[str]) -> Iterator[Source]:
             if name.startswith(".") or not any(fnmatch.fnmatch(name, pat) for pat in include):
                 continue
             file_path = Path(root) / name
-            kind = _file_kind(file_path)
+            kind = file_kind(file_path)
             if kind != "file":
                 raise InputError(f"{display_id(str(file_path))}: {kind}")
             found = True
             yield Source(display_id(file_path.relative_to(folder).as_posix()), file_path)
     if not found:
         raise InputError(f"{display_id(str(folder))}: folder holds no file matching {', '.join(include)}")
-
-
-def _file_kind(path: Path) -> str:
-    """'file', 'folder', 'missing', or why the path cannot be read as an input."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return "missing"
-    except OSError as exc:
-        return f"cannot read ({exc.strerror or exc})"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    if stat.S_ISREG(mode):
-        return "file"
-    return "not a regular file (a named pipe, socket or device); pass its content on stdin with -"
 
 
 def display_id(name: str) -> str:
@@ -173,10 +158,23 @@ def read_bytes(source: Source, stdin: Optional[BinaryIO] = None) -> bytes:
     if source.path is None:
         stream = stdin if stdin is not None else sys.stdin.buffer
         return stream.read()
+    return read_regular_file(source.path, source.display_name)
+
+
+def read_regular_file(path: Path, name: Optional[str] = None) -> bytes:
+    """The bytes of a regular file; InputError naming ``name`` (default: the path) otherwise."""
+    name = name or display_id(str(path))
+    kind = file_kind(path)
+    if kind == "missing":
+        raise InputError(f"{name}: cannot read (no such file)")
+    if kind == "folder":
+        raise InputError(f"{name}: a folder, not a file")
+    if kind != "file":
+        raise InputError(f"{name}: {kind}")
     try:
-        return source.path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{source.path}: cannot read ({exc.strerror or exc})") from None
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
 
 
 def split_paragraphs(text: str) -> List[Paragraph]:
