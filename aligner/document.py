@@ -10,7 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, List, Optional
 
+from .errors import InputError
+
+# The languages aligner segments, identifies and translates.
 LANGUAGES = ("fa", "ar", "en")
+# ISO 639-1: the codes a pre-segmented pair in another language, or a bitext written by another
+# tool, may carry.
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en
+eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv
+ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne
+ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss
+st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
 # Beyond fa/ar: a bitext written by another tool may carry other languages (the report shows them).
 ARABIC_SCRIPT_LANGUAGES = frozenset({"fa", "ar", "ur", "ps", "ckb", "ug", "sd"})
 RTL_LANGUAGES = ARABIC_SCRIPT_LANGUAGES | {"he", "yi", "dv"}
@@ -76,3 +88,16 @@ class Document:
             group.append(sentence)
         if group:
             yield group
+
+
+def check_language_code(code: str, option: str, any_language: bool = False) -> str:
+    """``code`` if it is 'auto' or one of LANGUAGES (with ``any_language``: any ISO 639-1 code);
+    otherwise an InputError naming ``option``."""
+    if code == "auto" or code in LANGUAGES:
+        return code
+    if any_language and code in ISO_639_1:
+        return code
+    if any_language:
+        raise InputError(f"{option} {code!r}: not an ISO 639-1 language code (such as fa, ar, en, de)")
+    raise InputError(f"{option} {code!r}: aligner segments and identifies fa, ar and en only "
+                     "(other ISO 639-1 codes work with pre-segmented input: --presegmented)")

@@ -89,3 +89,17 @@ def test_gold_and_prediction_of_different_documents_are_refused(tmp_path):
 def test_named_pipes_are_refused_by_file_readers(tmp_path, command):
     os.mkfifo(tmp_path / "pipe")
     assert_one_line_error(aligner(*command, cwd=tmp_path, timeout=60), "not a regular file")
+
+
+@pytest.mark.parametrize("lang, presegmented, message", [
+    ("xx", False, "segments and identifies fa, ar and en only"),
+    ("", False, "segments and identifies fa, ar and en only"),
+    ("../../etc", False, "segments and identifies fa, ar and en only"),
+    ("xx", True, "not an ISO 639-1 language code"),
+])
+def test_unknown_language_codes_are_refused_by_align(tmp_path, lang, presegmented, message):
+    (tmp_path / "a.txt").write_text(ENGLISH, encoding="utf-8")
+    flags = ["--presegmented"] if presegmented else []
+    result = aligner("align", "a.txt", "a.txt", "--src-lang", lang, "--tgt-lang", "en", "--method", "length", *flags,
+                     cwd=tmp_path)
+    assert_one_line_error(result, "--src-lang", message)

@@ -8,6 +8,7 @@ from typing import List, Optional, Tuple
 import click
 
 from ..bitext import write_bitext
+from ..document import check_language_code
 from ..errors import InputError
 from ..formats.atomic import open_output
 from ..formats.tsv import write_tsv
@@ -67,6 +68,8 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
     """
     from . import warn
 
+    check_language_code(src_lang, "--src-lang", any_language=presegmented)
+    check_language_code(tgt_lang, "--tgt-lang", any_language=presegmented)
     pairs = pair_files_or_folders(src, tgt, include)
     translations = _side_files(translation, pairs, 0, "--translation", include)
     back_translations = _side_files(back_translation, pairs, 1, "--back-translation", include)
