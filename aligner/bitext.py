@@ -76,7 +76,7 @@ def numbered_lines(path: Path) -> Iterator[Tuple[int, str]]:
     """
     kind = file_kind(Path(path))
     if kind not in ("file", "missing"):
-        raise FormatError(f"{path}: {'a folder, not a file' if kind == 'folder' else kind}")
+        raise FormatError(f"{path}: {'cannot read (a folder, not a file)' if kind == 'folder' else kind}")
     try:
         handle = open(path, encoding="utf-8", newline="")
     except OSError as exc:

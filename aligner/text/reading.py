@@ -168,7 +168,7 @@ def read_regular_file(path: Path, name: Optional[str] = None) -> bytes:
     if kind == "missing":
         raise InputError(f"{name}: cannot read (no such file)")
     if kind == "folder":
-        raise InputError(f"{name}: a folder, not a file")
+        raise InputError(f"{name}: cannot read (a folder, not a file)")
     if kind != "file":
         raise InputError(f"{name}: {kind}")
     try:
