@@ -1,8 +1,9 @@
-"""Errors that the command line reports as one line on stderr with exit code 2.
+"""Errors that the command line reports as one line on stderr with their exit code.
 
 Anything the user can cause (a bad file, a missing model, a wrong option) raises a subclass of
 AlignerError with a message that names the culprit; the CLI prints ``aligner: <message>`` and
-exits 2 instead of showing a traceback.
+exits 2 instead of showing a traceback. A batch that processed what it could but not every input
+exits 3 (:class:`SomeInputsFailed`).
 """
 
 
@@ -22,3 +23,9 @@ class ModelError(AlignerError):
 
 class FormatError(AlignerError):
     """A malformed bitext, TMX, TSV or alignment file; the message names file and line."""
+
+
+class SomeInputsFailed(AlignerError):
+    """A batch finished every input it could; the others were listed with their reasons."""
+
+    exit_code = 3

@@ -138,7 +138,8 @@ FAILING_WITH_OUTPUT = [
     "score bad.tmx -o result.jsonl",
     "filter bad.tsv -o result.jsonl",
     "align fa.txt empty.txt --src-lang fa --tgt-lang en -o result.jsonl",
-    "segment fa.txt binary.txt -o result.txt",
+    "segment fa.txt binary.txt --fail-fast -o result.txt",
+    "segment binary.txt empty.txt -o result.txt",
     "bench translate --hyp three.txt --ref two.txt -o result.txt",
 ]
 
@@ -148,6 +149,17 @@ def test_failed_command_leaves_no_output_file(workdir, args):
     result = aligner(args.split(), workdir)
     assert result.returncode == 2
     assert sorted(p.name for p in workdir.iterdir() if p.name.startswith(("result", ".result"))) == []
+
+
+def test_a_batch_keeps_going_past_bad_inputs_and_lists_them(workdir):
+    """Every input is checked first: the good ones are processed, all problems listed, exit 3."""
+    result = aligner(["segment", "binary.txt", "fa.txt", "empty.txt", "-o", "result.txt"], workdir)
+    assert result.returncode == 3
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[3].strip() for line in lines[:2]] == ["binary.txt", "empty.txt"]
+    assert all(line.startswith("aligner: warning: left out: ") for line in lines[:2])
+    assert lines[2] == "aligner: error: 2 of 3 input(s) could not be processed (listed above); the others were"
+    assert (workdir / "result.txt").read_text(encoding="utf-8").startswith("می‌خواهم")
 
 
 def test_output_into_missing_folder_is_created(workdir):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
 import click
 from tqdm import tqdm
 
 from ..document import LANGUAGES, Document
+from ..errors import AlignerError, SomeInputsFailed
 from ..text.langid import check_language, identify_document
-from ..text.reading import DEFAULT_INCLUDE, iter_sources, read_document
+from ..text.reading import DEFAULT_INCLUDE, Source, iter_sources, read_document
 
 LANGS = list(LANGUAGES)
 LANG_CHOICES = ["auto", *LANGS]
@@ -32,20 +33,73 @@ def load_documents(inputs: Sequence[str], lang: str, include: Sequence[str],
                    lang_option: str = "--lang") -> Iterator[Document]:
     """Read documents lazily, set or check their language (``lang_option`` names the option that
     gave it, for the message), and warn about mixed ones."""
-    from . import warn
-
     sources = list(iter_sources(inputs, include))
     for source in tqdm(sources, desc=progress, unit="doc", disable=None if len(sources) > 1 else True,
                        leave=False):
-        document = read_document(source, encoding, lang)
-        if lang == "auto":
-            identify_document(document)
-            if document.mixed_languages:
-                shares = ", ".join(f"{code} {share:.0%}" for code, share in document.mixed_languages.items())
-                warn(f"{document.doc_id}: mixed languages ({shares}); treated as {document.lang!r}")
-        else:
-            check_language(document, lang, lang_option)
-        yield document
+        yield read_checked(source, lang, encoding, lang_option)
+
+
+def read_checked(source: Source, lang: str, encoding: Optional[str], lang_option: str = "--lang") -> Document:
+    """Read one document and set (``lang`` auto) or check its language; warn when it mixes languages."""
+    from . import warn
+
+    document = read_document(source, encoding, lang)
+    if lang == "auto":
+        identify_document(document)
+        if document.mixed_languages:
+            shares = ", ".join(f"{code} {share:.0%}" for code, share in document.mixed_languages.items())
+            warn(f"{document.doc_id}: mixed languages ({shares}); treated as {document.lang!r}")
+    else:
+        check_language(document, lang, lang_option)
+    return document
+
+
+T = TypeVar("T")
+S = TypeVar("S")
+
+
+def fail_fast_option(func):
+    return click.option(
+        "--fail-fast", is_flag=True,
+        help="Stop at the first input that cannot be processed (exit code 2). Default: check every "
+             "input first, list all problems on stderr, process the others, and exit with code 3 "
+             "when some inputs were left out.")(func)
+
+
+def read_all(items: Sequence[S], read: Callable[[S], T], name: Callable[[S], str],
+             fail_fast: bool) -> Tuple[List[Tuple[S, T]], List[str]]:
+    """Read every input before any output is written, so problems come all together and nothing
+    is half-written on stdout. Returns the readable ones and one line per problem; with
+    ``fail_fast`` the first problem raises instead. When nothing is readable, the problems are
+    printed and the first one is raised (exit code 2)."""
+    from . import warn
+
+    readable, problems = [], []
+    for item in items:
+        try:
+            readable.append((item, read(item)))
+        except AlignerError as exc:
+            if fail_fast:
+                raise
+            problems.append(str(exc) if str(exc).startswith(name(item)) else f"{name(item)}: {exc}")
+    if problems and not readable:
+        for problem in problems[1:]:
+            warn(problem)
+        raise AlignerError(problems[0] + (f" (and {len(problems) - 1} more input(s) listed above)"
+                                          if len(problems) > 1 else ""))
+    return readable, problems
+
+
+def finish_batch(problems: Sequence[str], total: int) -> None:
+    """List the inputs that were left out, then exit 3 (after the outputs of the others are complete)."""
+    from . import warn
+
+    if not problems:
+        return
+    for problem in problems:
+        warn(f"left out: {problem}")
+    raise SomeInputsFailed(f"{len(problems)} of {total} input(s) could not be processed (listed above); "
+                           "the others were")
 
 
 def alignment_options(func):

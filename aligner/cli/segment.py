@@ -6,10 +6,12 @@ import json
 
 import click
 
-from ..segment.base import SEGMENTERS, get_segmenter, segment_document
-from ..formats.atomic import open_output
-from .common import LANG_CHOICES, input_options, load_documents
+from tqdm import tqdm
 
+from ..formats.atomic import open_output
+from ..segment.base import SEGMENTERS, get_segmenter, segment_document
+from ..text.reading import iter_sources
+from .common import LANG_CHOICES, fail_fast_option, finish_batch, input_options, read_all, read_checked
 
 
 @click.command()
@@ -26,8 +28,9 @@ from .common import LANG_CHOICES, input_options, load_documents
               help="Stanza resources folder for --segmenter stanza (never downloaded).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
+@fail_fast_option
 @input_options
-def segment(inputs, lang, output_format, segmenter, stanza_dir, output, include, encoding):
+def segment(inputs, lang, output_format, segmenter, stanza_dir, output, fail_fast, include, encoding):
     """Split documents into sentences.
 
     INPUT is a file, a folder (read recursively, see --include) or - for stdin. Line breaks are
@@ -41,9 +44,13 @@ def segment(inputs, lang, output_format, segmenter, stanza_dir, output, include,
       cat article.txt | aligner segment - --lang ar
     """
     options = {"resources_dir": stanza_dir} if segmenter == "stanza" else {}
+    sources = list(iter_sources(inputs, include))
+    documents, problems = read_all(sources, lambda source: read_checked(source, lang, encoding),
+                                   lambda source: source.display_name, fail_fast)
     with open_output(output) as out:
         first = True
-        for document in load_documents(inputs, lang, include, encoding, progress="segmenting"):
+        for _, document in tqdm(documents, desc="segmenting", unit="doc", leave=False,
+                                disable=None if len(documents) > 1 else True):
             segment_document(document, get_segmenter(segmenter, document.lang, **options))
             if output_format == "jsonl":
                 for sentence in document.sentences:
@@ -54,3 +61,4 @@ def segment(inputs, lang, output_format, segmenter, stanza_dir, output, include,
                     out.write("\n")
                 first = False
                 out.write("".join(s.text + "\n" for s in group))
+    finish_batch(problems, len(sources))
