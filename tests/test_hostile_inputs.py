@@ -103,3 +103,16 @@ def test_unknown_language_codes_are_refused_by_align(tmp_path, lang, presegmente
     result = aligner("align", "a.txt", "a.txt", "--src-lang", lang, "--tgt-lang", "en", "--method", "length", *flags,
                      cwd=tmp_path)
     assert_one_line_error(result, "--src-lang", message)
+
+
+def test_align_over_folders_keeps_going_past_a_bad_pair(tmp_path):
+    for side, text in (("src", ENGLISH), ("tgt", "Hello world. This is a test of the reader, again.\n")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "good.txt").write_text(text, encoding="utf-8")
+        (tmp_path / side / "bad.txt").write_bytes(b"\x00\x01binary" if side == "src" else text.encode())
+    result = aligner("align", "src", "tgt", "--src-lang", "en", "--tgt-lang", "en", "--method", "length",
+                     "-o", "out.jsonl", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert "left out: src/bad.txt: binary file" in result.stderr
+    records = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert records and all('"src_doc": "good.txt"' in record for record in records)

@@ -15,7 +15,7 @@ from ..formats.tsv import write_tsv
 from ..formats.vecalign import format_vecalign
 from ..pipeline.job import GivenLines, JobOptions, PairAligner, PairInput, read_side
 from ..text.reading import Source, iter_lines, iter_sources, pair_sources
-from .common import alignment_options, input_options
+from .common import alignment_options, fail_fast_option, finish_batch, input_options, read_all
 
 FORMATS = ("jsonl", "tsv", "vecalign")
 
@@ -48,9 +48,11 @@ FORMATS = ("jsonl", "tsv", "vecalign")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
 @alignment_options
+@fail_fast_option
 @input_options
 def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, model, embedder, max_link,
-          concat_margin, min_similarity, presegmented, ignore_paragraphs, output_format, output, include, encoding):
+          concat_margin, min_similarity, presegmented, ignore_paragraphs, output_format, output, fail_fast, include,
+          encoding):
     """Align a document with its translation into sentence links.
 
     SRC and TGT are two files, or two folders whose files are paired by name (the language code
@@ -79,12 +81,17 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
                          concat_margin=concat_margin, min_similarity=min_similarity, embedder=embedder,
                          encoding=encoding, presegmented=presegmented, paragraphs=not ignore_paragraphs)
     aligner = PairAligner(options)
+
+    def read_pair(k: int) -> PairInput:
+        src_source, tgt_source = pairs[k]
+        return PairInput(read_side(src_source, src_lang, options, "--src-lang"),
+                         read_side(tgt_source, tgt_lang, options, "--tgt-lang"),
+                         _given_lines(translations, k, encoding), _given_lines(back_translations, k, encoding))
+
+    readable, problems = read_all(range(len(pairs)), read_pair, lambda k: pairs[k][0].display_name, fail_fast)
     tsv_links = []  # one TSV table (a single header) for all pairs
     with open_output(output) as out:
-        for k, (src_source, tgt_source) in enumerate(pairs):
-            pair = PairInput(read_side(src_source, src_lang, options, "--src-lang"),
-                             read_side(tgt_source, tgt_lang, options, "--tgt-lang"),
-                             _given_lines(translations, k, encoding), _given_lines(back_translations, k, encoding))
+        for n, (_, pair) in enumerate(readable):
             result = aligner.align_pair(pair)
             for message in result.warnings:
                 warn(message)
@@ -93,12 +100,13 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
             elif output_format == "tsv":
                 tsv_links.extend(result.links)
             else:
-                if k:
+                if n:
                     out.write("\n")  # a blank line between document pairs
                 for line in format_vecalign((link.src_ids, link.tgt_ids, link.cost or 0.0) for link in result.links):
                     out.write(line + "\n")
         if output_format == "tsv":
             write_tsv(tsv_links, out)
+    finish_batch(problems, len(pairs))
 
 
 def _given_lines(sources: Optional[List[Source]], k: int, encoding: Optional[str]):
