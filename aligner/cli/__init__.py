@@ -8,7 +8,6 @@ ALIGNER_DEBUG=1 is set.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
@@ -16,30 +15,27 @@ import click
 
 from .. import __version__
 from ..errors import AlignerError
+from ..registry import Registry
 
-# name -> "module:attribute" of a click command
-COMMANDS = {
-    "segment": "aligner.cli.segment:segment",
-    "align": "aligner.cli.align:align",
-    "translate": "aligner.cli.translate:translate",
-    "models": "aligner.cli.models:models",
-    "bench": "aligner.cli.bench:bench",
-    "score": "aligner.cli.score:score_command",
-    "filter": "aligner.cli.filter:filter_command",
-    "package": "aligner.cli.package:package",
-    "run": "aligner.cli.run:run_command",
-}
+# Click commands as lazy entries: a command's module is imported only when it runs.
+COMMANDS: Registry[click.Command] = Registry("command")
+COMMANDS.add("segment", "aligner.cli.segment:segment")
+COMMANDS.add("align", "aligner.cli.align:align")
+COMMANDS.add("translate", "aligner.cli.translate:translate")
+COMMANDS.add("models", "aligner.cli.models:models")
+COMMANDS.add("bench", "aligner.cli.bench:bench")
+COMMANDS.add("score", "aligner.cli.score:score_command")
+COMMANDS.add("filter", "aligner.cli.filter:filter_command")
+COMMANDS.add("package", "aligner.cli.package:package")
+COMMANDS.add("run", "aligner.cli.run:run_command")
 
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx):
-        return sorted(COMMANDS)
+        return sorted(COMMANDS.names())
 
     def get_command(self, ctx, name):
-        if name not in COMMANDS:
-            return None
-        module, attribute = COMMANDS[name].split(":")
-        return getattr(importlib.import_module(module), attribute)
+        return COMMANDS.get(name) if name in COMMANDS else None
 
     def invoke(self, ctx):
         try:
