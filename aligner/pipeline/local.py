@@ -204,7 +204,7 @@ def run(inputs: Sequence[str], outdir: Path, options: RunOptions, targets: Optio
     outdir = Path(outdir)
     job_list, notes = plan_jobs(inputs, targets, options.include)
     worker = _Worker(options)
-    translator_id = worker.translator.signature() if worker.translator else None
+    translator_id = worker.translator.signature().long if worker.translator else None
     # Bad input (undecodable file, wrong language) stops the run here, before any document is done.
     fingerprints = {job.index: inspect_inputs(job, options, translator_id) for job in job_list}
     if worker.translator is None:
