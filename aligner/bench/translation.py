@@ -121,11 +121,8 @@ class TestData:
     __test__ = False
 
     spec: str  # e.g. "flores200:devtest"
-    src_lang: str
-    tgt_lang: str
     sources: List[str]
     references: List[str]
-    src_path: Path
     ref_path: Path
 
 
@@ -154,7 +151,7 @@ def load_testset(spec: str, src_lang: str, tgt_lang: str) -> TestData:
             raise InputError(f"{path}: test set file missing from the shared data folder")
     sources, references = read_segments(src_path), read_segments(ref_path)
     check_same_length([(str(ref_path), references), (str(src_path), sources)])
-    return TestData(f"{testset.name}:{split}", src_lang, tgt_lang, sources, references, src_path, ref_path)
+    return TestData(f"{testset.name}:{split}", sources, references, ref_path)
 
 
 # --------------------------------------------------------------------------------------------
