@@ -44,13 +44,12 @@ class TranslationModel:
     layout = "base"
     multilingual = False  # True: any pair among ``languages`` (NLLB, M2M100)
 
-    def __init__(self, path: Path, ct2_dir: Path, src_lang: Optional[str], tgt_lang: Optional[str],
-                 name: Optional[str] = None):
+    def __init__(self, path: Path, ct2_dir: Path, src_lang: Optional[str], tgt_lang: Optional[str]):
         self.path = path
         self.ct2_dir = ct2_dir
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
-        self.name = name or path.name
+        self.name = path.name
         if not (ct2_dir / "model.bin").is_file():
             raise ModelError(f"{ct2_dir}: no model.bin (not a CTranslate2 model folder)")
         self.config = _read_json(ct2_dir / "config.json") if (ct2_dir / "config.json").is_file() else {}

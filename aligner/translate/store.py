@@ -9,8 +9,9 @@ Installing is atomic: an archive is unpacked (translate.archives) into a hidden 
 inside the models folder, checked by loading it (layout, tokenizers and the CTranslate2 weights),
 and only then renamed into place.
 
-Nothing here reads the environment: the folders come in a ModelFolders value, which the command
-line builds from its options (``ModelFolders.default``), and the index URL is an argument.
+Only ``ModelFolders.default`` consults the environment (through paths.py); the command line
+calls it once with its --models-dir, and every other function here takes its folders and the
+index URL as arguments.
 """
 
 from __future__ import annotations

@@ -104,8 +104,7 @@ class Translator:
     def signature(self) -> Signature:
         """What decides the output text: model, pair and decoding options (not threads or batching)."""
         return Signature.of("translator", model=self.model.signature(), pair=f"{self.src_lang}>{self.tgt_lang}",
-                            **self.options,
-                            max_input_tokens=self.max_input_tokens, compute_type=self.compute_type)
+                            **self.options, max_input_tokens=self.max_input_tokens, compute_type=self.compute_type)
 
     @property
     def ctranslate2(self):
