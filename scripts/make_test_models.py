@@ -93,8 +93,9 @@ ARGOS_BASE = dict(kind="random", layers=6, d_model=512, heads=8, ffn=2048, vocab
                   logit_scale=4.0, eos_bias=0.0, eos_ramp=100.0, eos_midpoint=30)
 
 # Lookup models: content codes are rows of a Hadamard matrix (exactly orthogonal), so at most
-# CONTENT_DIMS - 1 source pieces; positions are random sign codes, enough for any test input
-# (max_input_tokens 256 plus language token and </s>) and max_decoding_length 256.
+# CONTENT_DIMS - 1 source pieces; positions are random sign codes, enough for any input the
+# Translator sends (max_input_tokens 256 plus language token and </s>) and max_decoding_length
+# 256; CTranslate2 refuses longer sequences ("No position encodings are defined ...").
 CONTENT_DIMS = 256
 POSITION_DIMS = 64
 POSITIONS = 320
@@ -252,8 +253,9 @@ def build_lookup_transformer(out_dir: Path, source_vocab: Sequence[str], target_
     """Save a CTranslate2 Transformer that translates piece by piece through a seeded dictionary.
 
     The encoder leaves each source position as its piece's code plus its position's code (its
-    layer is all zeros: CTranslate2 wants at least one). Decoding step t attends to source position t alone (position codes, ATTENTION_GAP) and
-    copies that piece's code; the output layer gives the piece's dictionary entry WINNER_LOGIT,
+    one layer is all zeros: CTranslate2 wants at least one). Decoding step t attends to source
+    position t alone (position codes, ATTENTION_GAP) and copies that piece's code; the output
+    layer gives the piece's dictionary entry WINNER_LOGIT,
     a second entry WINNER_LOGIT minus 3-6 nats (so scores differ between sentences), every
     other token 0. The source's </s> maps to </s>, so a translation has one piece per source
     piece. Everything else is zero: the previous target tokens play no part, and every
@@ -269,7 +271,7 @@ def build_lookup_transformer(out_dir: Path, source_vocab: Sequence[str], target_
     spec.config.add_source_eos = add_source_eos
     for name, value in spec.variables().items():
         if value is None:
-            shape = _weight_shape(name, dims, 8, len(source_vocab), len(target_vocab))
+            shape = _weight_shape(name, dims, 8, len(source_vocab), len(target_vocab))  # FFN width 8, unused
             node, attribute = _resolve(spec, name)
             setattr(node, attribute, np.full(shape, 1.0 if name.endswith("gamma") else 0.0, np.float32))
     rng = np.random.default_rng(seed)
@@ -280,13 +282,15 @@ def build_lookup_transformer(out_dir: Path, source_vocab: Sequence[str], target_
         side.position_encodings.encodings = np.zeros((POSITIONS, dims), np.float32)
         side.position_encodings.encodings[:, CONTENT_DIMS:] = positions
     spec.encoder.embeddings[0].weight[:, :CONTENT_DIMS] = codes
-    # Layer norms scale a code-plus-position vector (norm sqrt 2) by sqrt(dims / 2).
+    # Layer norms scale a code-plus-position vector (norm sqrt 2) by sqrt(dims / 2). The attention
+    # logit of step t on position j is then query_scale * norm * (p_t . p_j): the step's own
+    # position leads every other by at least ATTENTION_GAP.
     norm = np.sqrt(dims / 2)
     overlap = positions @ positions.T
     np.fill_diagonal(overlap, -1.0)
     attention = spec.decoder.layer[0].attention
-    attention.linear[0].weight[CONTENT_DIMS:, CONTENT_DIMS:] = (
-        np.eye(POSITION_DIMS) * ATTENTION_GAP / (norm * (1.0 - overlap.max())))
+    query_scale = ATTENTION_GAP / (norm * (1.0 - overlap.max()))
+    attention.linear[0].weight[CONTENT_DIMS:, CONTENT_DIMS:] = np.eye(POSITION_DIMS) * query_scale
     attention.linear[1].weight[CONTENT_DIMS:dims, CONTENT_DIMS:] = np.eye(POSITION_DIMS)  # keys: positions
     attention.linear[1].weight[dims:dims + CONTENT_DIMS, :CONTENT_DIMS] = np.eye(CONTENT_DIMS)  # values: codes
     attention.linear[2].weight[:CONTENT_DIMS, :CONTENT_DIMS] = np.eye(CONTENT_DIMS) / norm

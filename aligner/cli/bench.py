@@ -11,6 +11,7 @@ from ..bench import translation as benchlib
 from ..bench.alignment import bench_alignment
 from ..errors import InputError
 from ..formats.atomic import open_output
+from ..paths import shared_dir
 from .models import models_dir_option
 
 
@@ -123,7 +124,8 @@ def translate(hyp, ref, src, model, folders, hyp_out, testset, langpair, tgt_lan
         raise InputError("--model needs the source text: --src FILE or --testset NAME[:SPLIT]")
     inputs, sources, hypotheses, baseline_segments = {}, None, None, None
     if testset:
-        data = benchlib.load_testset(testset, *langpair)
+        chosen, split = benchlib.parse_testset(testset, *langpair)
+        data = benchlib.load_testset(chosen, split, *langpair, shared_dir())
         references, sources = data.references, data.sources
         inputs.update(testset=data.spec, langpair="-".join(langpair), ref=str(data.ref_path))
     else:
