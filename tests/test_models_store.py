@@ -14,19 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from model_fixtures import build_test_models
+from model_fixtures import test_models  # noqa: F401 (fixture)
 
 from aligner.cli import main
 from aligner.errors import ModelError
 from aligner.translate.archives import safe_extract
 from aligner.translate.layouts import detect_layout
 from aligner.translate.store import ModelFolders, fetch_index, install, load_model
-
-
-@pytest.fixture(scope="session")
-def test_models(tmp_path_factory):
-    return build_test_models(tmp_path_factory)
-
 
 
 def sha256(path: Path) -> str:

@@ -78,7 +78,6 @@ class TestSet:
     default_split: str
     langs: Tuple[str, ...]
     layout: str
-    description: str
     pairs: Tuple[str, ...] = ()
 
     def supports(self, src: str, tgt: str) -> bool:
@@ -103,12 +102,12 @@ class TestSet:
 
 TESTSETS: Dict[str, TestSet] = {
     testset.name: testset for testset in (
-        TestSet("flores200", "flores200", ("dev", "devtest"), "devtest", ("en", "fa", "ar"), "{split}.{lang}",
-                "FLORES-200 (Wikinews/Wikivoyage/Wikibooks), 997 dev / 1012 devtest, 3-way"),
-        TestSet("tico19", "tico19", ("dev", "test"), "test", ("en", "fa", "ar"), "{split}.{lang}",
-                "TICO-19 (COVID-19 domain), 971 dev / 2100 test, 3-way"),
+        # FLORES-200 (Wikinews/Wikivoyage/Wikibooks), 997 dev / 1012 devtest, 3-way
+        TestSet("flores200", "flores200", ("dev", "devtest"), "devtest", ("en", "fa", "ar"), "{split}.{lang}"),
+        # TICO-19 (COVID-19 domain), 971 dev / 2100 test, 3-way
+        TestSet("tico19", "tico19", ("dev", "test"), "test", ("en", "fa", "ar"), "{split}.{lang}"),
+        # Tatoeba-Challenge v2021-08-07 (short everyday sentences; Arabic includes dialects)
         TestSet("tatoeba", "tatoeba", ("test",), "test", ("en", "fa", "ar"), "{split}.{pair}.{lang}",
-                "Tatoeba-Challenge v2021-08-07 (short everyday sentences; Arabic includes dialects)",
                 pairs=("en-fa", "en-ar")),
     )
 }
