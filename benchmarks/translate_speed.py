@@ -164,6 +164,82 @@ def naive_worker(package_dir: str, documents: str, out: str, threads: int, batch
 
 # -- the benchmark ---------------------------------------------------------------------------------
 
+def run_worker(kind: str, package: Path, docs_file: Path, out: Path, threads: int, python=sys.executable,
+               env=None):
+    """One worker in its own process: (wall s, peak RSS MiB, translate s, translations flattened)."""
+    wall, rss = measure([python, __file__, "--worker", kind, str(package), str(docs_file), str(out),
+                         "--threads", str(threads)], env)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    return wall, rss, result["seconds"], [t for doc in result["translations"] for t in doc]
+
+
+def argos_env(work: Path, threads: int) -> dict:
+    """argostranslate's settings for the same decoding, with its folders under ``work``."""
+    home = work / "argos-home"
+    return {"XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_CONFIG_HOME": str(home / "config"), "ARGOS_DEVICE_TYPE": "cpu", "ARGOS_COMPUTE_TYPE": "int8",
+            "ARGOS_INTRA_THREADS": str(threads), "ARGOS_INTER_THREADS": "1",
+            "ARGOS_BEAM_SIZE": str(DECODING["beam_size"])}
+
+
+def speed_rows(work: Path, base: Path, articles: Path, threads: int, argos_python):
+    """name -> (wall s, peak RSS MiB, translate s or None, translations); the articles' sentences
+    as aligner segmented them; the installed package's folder."""
+    rows = {}
+    out = work / "aligner.jsonl"
+    wall, rss = run_aligner(work, base, articles, out, threads, work / "home")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    documents, ours = {}, {}
+    for record in records:
+        documents.setdefault(record["doc"], []).append(record["source"])
+        ours.setdefault(record["doc"], []).append(record["translation"])
+    order = sorted(documents)
+    docs_file = work / "documents.json"
+    docs_file.write_text(json.dumps([documents[d] for d in order], ensure_ascii=False), encoding="utf-8")
+    rows["aligner translate"] = (wall, rss, None, [t for d in order for t in ours[d]])
+    package_dir = work / "home" / "data" / "models" / "translate-fa_en-1_0"
+    rows["naive ctranslate2 loop"] = run_worker("naive", package_dir, docs_file, work / "naive.json", threads)
+    rows["one ct2 call, ct2 batching"] = run_worker("ct2-batched", package_dir, docs_file,
+                                                    work / "ct2-batched.json", threads)
+    if argos_python:
+        rows["argostranslate 1.11"] = run_worker("argos", base, docs_file, work / "argos.json", threads,
+                                                 argos_python, argos_env(work, threads))
+    return rows, [documents[d] for d in order], package_dir
+
+
+def print_speed_table(rows, articles, package_dir: Path, n_sentences: int, threads: int) -> None:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
+    ours, naive = rows["aligner translate"][3], rows["naive ctranslate2 loop"][3]
+    sources = [s for article in articles for s in article]
+    source_tokens = sum(len(sp.encode(s)) for s in sources)
+    print(f"\n{n_sentences} FLORES devtest fa sentences in {len(articles)} articles ({len(sources)} after "
+          f"segmentation), {source_tokens} source tokens; beam {DECODING['beam_size']}, length penalty "
+          f"{DECODING['length_penalty']}, max length {DECODING['max_decoding_length']}, int8, {threads} threads\n")
+    print(f"{'system':26} {'wall s':>8} {'translate s':>12} {'src tok/s':>10} {'tgt tok/s':>10} "
+          f"{'peak RSS MiB':>13} {'same as aligner':>16} {'same as naive':>14}")
+    for name, (wall, rss, seconds, translations) in rows.items():
+        target_tokens = sum(len(sp.encode(t)) for t in translations)
+        same = sum(a == b for a, b in zip(translations, ours)) / max(len(ours), 1)
+        same_naive = sum(a == b for a, b in zip(translations, naive)) / max(len(naive), 1)
+        print(f"{name:26} {wall:8.1f} {seconds if seconds else wall:12.1f} {source_tokens / wall:10.0f} "
+              f"{target_tokens / wall:10.0f} {rss:13.0f} {same:16.1%} {same_naive:14.1%}")
+    lengths = sorted(len(sp.encode(t)) for t in ours)
+    print(f"\noutput length (tokens): median {lengths[len(lengths) // 2]}, min {lengths[0]}, max {lengths[-1]}")
+
+
+def print_memory_table(work: Path, tiny: Path, scales, threads: int) -> None:
+    print(f"\nmemory as the input grows (tiny model, --window 1000, {threads} threads):")
+    print(f"{'data':>6} {'sentences':>10} {'wall s':>8} {'peak RSS MiB':>13}")
+    for scale in scales:
+        folder = work / f"articles-{scale}x"
+        count = write_articles(folder, scale)
+        wall, rss = run_aligner(work, tiny, folder, work / f"tiny-{scale}x.jsonl", threads, work / "home-tiny",
+                                ["--window", "1000", "--beam-size", "1"])
+        print(f"{scale:>5}x {count:10d} {wall:8.1f} {rss:13.0f}")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, default=Path("/tmp/aligner-translate-bench"))
@@ -179,79 +255,12 @@ def main(argv=None) -> None:
         else:
             naive_worker(*args.worker_args[:3], args.threads, batched=args.worker == "ct2-batched")
         return
-
-    work = args.work
-    base, tiny = build_models(work)
-    articles = work / "articles-1x"
+    base, tiny = build_models(args.work)
+    articles = args.work / "articles-1x"
     n_sentences = write_articles(articles)
-    threads = args.threads
-    rows = {}
-
-    out = work / "aligner.jsonl"
-    wall, rss = run_aligner(work, base, articles, out, threads, work / "home")
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    documents, ours = {}, {}
-    for record in records:
-        documents.setdefault(record["doc"], []).append(record["source"])
-        ours.setdefault(record["doc"], []).append(record["translation"])
-    order = sorted(documents)
-    docs_file = work / "documents.json"
-    docs_file.write_text(json.dumps([documents[d] for d in order], ensure_ascii=False), encoding="utf-8")
-    ours = [t for d in order for t in ours[d]]
-    sources = [s for d in order for s in documents[d]]
-    rows["aligner translate"] = (wall, rss, None, ours)
-
-    package_dir = work / "home" / "data" / "models" / "translate-fa_en-1_0"
-    naive_out = work / "naive.json"
-    wall, rss = measure([sys.executable, __file__, "--worker", "naive", str(package_dir), str(docs_file),
-                         str(naive_out), "--threads", str(threads)])
-    result = json.loads(naive_out.read_text(encoding="utf-8"))
-    rows["naive ctranslate2 loop"] = (wall, rss, result["seconds"], [t for doc in result["translations"] for t in doc])
-    batched_out = work / "ct2-batched.json"
-    wall, rss = measure([sys.executable, __file__, "--worker", "ct2-batched", str(package_dir), str(docs_file),
-                         str(batched_out), "--threads", str(threads)])
-    result = json.loads(batched_out.read_text(encoding="utf-8"))
-    rows["one ct2 call, ct2 batching"] = (wall, rss, result["seconds"], [t for doc in result["translations"] for t in doc])
-
-    if args.argos_python:
-        argos_out = work / "argos.json"
-        argos_home = work / "argos-home"
-        env = {"XDG_DATA_HOME": str(argos_home / "data"), "XDG_CACHE_HOME": str(argos_home / "cache"),
-               "XDG_CONFIG_HOME": str(argos_home / "config"), "ARGOS_DEVICE_TYPE": "cpu",
-               "ARGOS_COMPUTE_TYPE": "int8", "ARGOS_INTRA_THREADS": str(threads), "ARGOS_INTER_THREADS": "1",
-               "ARGOS_BEAM_SIZE": str(DECODING["beam_size"])}
-        wall, rss = measure([args.argos_python, __file__, "--worker", "argos", str(base), str(docs_file),
-                             str(argos_out), "--threads", str(threads)], env)
-        result = json.loads(argos_out.read_text(encoding="utf-8"))
-        rows["argostranslate 1.11"] = (wall, rss, result["seconds"], [t for doc in result["translations"] for t in doc])
-
-    import sentencepiece as spm
-
-    sp = spm.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
-    source_tokens = sum(len(sp.encode(s)) for s in sources)
-    print(f"\n{n_sentences} FLORES devtest fa sentences in {len(order)} articles ({len(sources)} after "
-          f"segmentation), {source_tokens} source tokens; beam {DECODING['beam_size']}, length penalty "
-          f"{DECODING['length_penalty']}, max length {DECODING['max_decoding_length']}, int8, {threads} threads\n")
-    print(f"{'system':26} {'wall s':>8} {'translate s':>12} {'src tok/s':>10} {'tgt tok/s':>10} "
-          f"{'peak RSS MiB':>13} {'same as aligner':>16} {'same as naive':>14}")
-    for name, (wall, rss, seconds, translations) in rows.items():
-        target_tokens = sum(len(sp.encode(t)) for t in translations)
-        same = sum(a == b for a, b in zip(translations, ours)) / max(len(ours), 1)
-        naive = rows["naive ctranslate2 loop"][3]
-        same_naive = sum(a == b for a, b in zip(translations, naive)) / max(len(naive), 1)
-        print(f"{name:26} {wall:8.1f} {seconds if seconds else wall:12.1f} {source_tokens / wall:10.0f} "
-              f"{target_tokens / wall:10.0f} {rss:13.0f} {same:16.1%} {same_naive:14.1%}")
-    lengths = sorted(len(sp.encode(t)) for t in ours)
-    print(f"\noutput length (tokens): median {lengths[len(lengths) // 2]}, min {lengths[0]}, max {lengths[-1]}")
-
-    print(f"\nmemory as the input grows (tiny model, --window 1000, {threads} threads):")
-    print(f"{'data':>6} {'sentences':>10} {'wall s':>8} {'peak RSS MiB':>13}")
-    for scale in (int(s) for s in args.scales.split(",")):
-        folder = work / f"articles-{scale}x"
-        count = write_articles(folder, scale)
-        wall, rss = run_aligner(work, tiny, folder, work / f"tiny-{scale}x.jsonl", threads, work / "home-tiny",
-                                ["--window", "1000", "--beam-size", "1"])
-        print(f"{scale:>5}x {count:10d} {wall:8.1f} {rss:13.0f}")
+    rows, segmented, package_dir = speed_rows(args.work, base, articles, args.threads, args.argos_python)
+    print_speed_table(rows, segmented, package_dir, n_sentences, args.threads)
+    print_memory_table(args.work, tiny, [int(s) for s in args.scales.split(",")], args.threads)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,24 @@
 #!/usr/bin/env python
-"""Build tiny random-weight translation models in the three layouts aligner loads.
+"""Build small translation models in every layout aligner loads.
 
 No real fa/ar<->en weights can be downloaded where the tests run, so this script builds models
-that are real CTranslate2 + SentencePiece models in every respect except their (seeded, random)
-weights: Argos packages (directory and .argosmodel zip), OPUS-MT/Marian directories
-(source.spm/target.spm) and NLLB-200/M2M100 directories (one SentencePiece model, language tokens
-in the vocabulary). Only ``ctranslate2.specs`` and ``sentencepiece`` are used, no torch.
+that are real CTranslate2 + SentencePiece models in every respect except their weights: Argos
+packages (directory and .argosmodel zip), OPUS-MT/Marian directories (source.spm/target.spm) and
+NLLB-200/M2M100 directories (one SentencePiece model, language tokens in the vocabulary). Only
+``ctranslate2.specs`` and ``sentencepiece`` are used, no torch.
 
-Random decoders tend to stop at once or never; ``eos_bias``, ``logit_scale`` and ``eos_ramp``
-(see build_transformer) make them stop after a realistic number of tokens instead of running to
-the maximum decoding length.
+Two kinds of weights:
 
-    python scripts/make_test_models.py OUT_DIR            # tiny models for tests
+* ``lookup`` (the tests' models, LOOKUP): a hand-set Transformer that translates piece by piece
+  through a fixed dictionary (see build_lookup_transformer). Every decoding step has one winner
+  several nats ahead of the runner-up, so the output is the same on any x86-64 CPU, for any
+  batch composition and compute type; random weights have near-tied logits, and which of two
+  near-tied tokens wins changes with the CPU's kernels and int8 rounding.
+* ``random`` (the speed benchmark's models, TINY and ARGOS_BASE): seeded random weights whose
+  ``eos_bias``, ``logit_scale`` and ``eos_ramp`` (see build_transformer) make them stop after a
+  realistic number of tokens instead of at once or never.
+
+    python scripts/make_test_models.py OUT_DIR            # the tests' lookup models
     python scripts/make_test_models.py OUT_DIR --argos-base --corpus dev.fa dev.en   # Argos-size
 """
 
@@ -72,15 +79,29 @@ CORPUS = {
 NLLB_CODES = {"en": "eng_Latn", "fa": "pes_Arab", "ar": "arb_Arab"}
 M2M_CODES = {"en": "__en__", "fa": "__fa__", "ar": "__ar__"}
 
-TINY = dict(layers=2, d_model=32, heads=2, ffn=64, vocab_size=200, eos_bias=6.0, logit_scale=3.0)
+# The tests' models: a dictionary lookup whose every step has a clear winner (see
+# build_lookup_transformer); SentencePiece vocabularies of about 200 pieces.
+LOOKUP = dict(kind="lookup", vocab_size=200)
+# A small random model, for the speed benchmark's memory runs.
+TINY = dict(kind="random", layers=2, d_model=32, heads=2, ffn=64, vocab_size=200, eos_bias=6.0, logit_scale=3.0)
 # Argos Translate's models are Transformer-base (OpenNMT-py): 6+6 layers, d_model 512, 8 heads,
 # FFN 2048, with a joint SentencePiece vocabulary (argos-train's default is 32,000 pieces; the
 # benchmark passes the size its corpus supports).
 # eos_ramp/eos_midpoint/logit_scale: a peaked output distribution whose </s> wins around step 30
 # (FLORES fa sentences average 36 source tokens), instead of stopping at once or never.
-ARGOS_BASE = dict(layers=6, d_model=512, heads=8, ffn=2048, vocab_size=32000, quantization="int8",
+ARGOS_BASE = dict(kind="random", layers=6, d_model=512, heads=8, ffn=2048, vocab_size=32000, quantization="int8",
                   logit_scale=4.0, eos_bias=0.0, eos_ramp=100.0, eos_midpoint=30)
 
+# Lookup models: content codes are rows of a Hadamard matrix (exactly orthogonal), so at most
+# CONTENT_DIMS - 1 source pieces; positions are random sign codes, enough for any input the
+# Translator sends (max_input_tokens 256 plus language token and </s>) and max_decoding_length
+# 256; CTranslate2 refuses longer sequences ("No position encodings are defined ...").
+CONTENT_DIMS = 256
+POSITION_DIMS = 64
+POSITIONS = 320
+WINNER_LOGIT = 24.0  # every other token but the runner-up sits at 0
+RUNNER_UP_GAP = (3.0, 6.0)  # nats between winner and runner-up, drawn per source piece
+ATTENTION_GAP = 30.0  # attention logits between the step's own source position and any other
 
 def train_sentencepiece(lines: Iterable[str], prefix: Path, vocab_size: int) -> Path:
     """Train a unigram SentencePiece model on ``lines``; returns the .model path."""
@@ -139,7 +160,7 @@ def build_transformer(out_dir: Path, source_vocab: Sequence[str], target_vocab: 
                       layers: int, d_model: int, heads: int, ffn: int, seed: int = 1,
                       eos_bias: float = 4.0, logit_scale: float = 1.0, eos_ramp: float = 0.0,
                       eos_midpoint: int = 30, decoder_start_token: str = "<s>",
-                      quantization: Optional[str] = None, **_ignored) -> Path:
+                      quantization: Optional[str] = None) -> Path:
     """Save a CTranslate2 Transformer with seeded random weights; returns ``out_dir``.
 
     A random decoder either stops at once or never (it falls into a loop), so ``eos_ramp`` makes
@@ -194,12 +215,115 @@ def build_transformer(out_dir: Path, source_vocab: Sequence[str], target_vocab: 
     return out_dir
 
 
+def _hadamard_codes(count: int, dims: int) -> np.ndarray:
+    """``count`` orthonormal, zero-mean sign vectors: rows 1.. of a Sylvester Hadamard matrix."""
+    if count > dims - 1:
+        raise ValueError(f"{count} source pieces: a lookup model holds at most {dims - 1}")
+    hadamard = np.ones((1, 1), np.float32)
+    while len(hadamard) < dims:
+        hadamard = np.block([[hadamard, hadamard], [hadamard, -hadamard]])
+    return hadamard[1:count + 1] / np.sqrt(dims)
+
+
+def _sign_codes(rng, count: int, dims: int) -> np.ndarray:
+    """``count`` random unit vectors with as many +1 as -1 entries (zero mean, like the codes)."""
+    signs = np.array([1.0, -1.0] * (dims // 2), np.float32) / np.sqrt(dims)
+    return np.stack([rng.permutation(signs) for _ in range(count)])
+
+
+def _dictionary(rng, source_vocab: Sequence[str], target_vocab: Sequence[str], non_output: Sequence[str]):
+    """(winner, runner-up, gap) target ids per source piece: </s> -> </s>, every other piece
+    (<unk> and language tokens too) -> two distinct ordinary target pieces."""
+    never = {"<unk>", "<s>", "</s>", *non_output}
+    ordinary = [i for i, piece in enumerate(target_vocab) if piece not in never]
+    eos = list(target_vocab).index("</s>")
+    entries = []
+    for piece in source_vocab:
+        if piece == "</s>":
+            entries.append((eos, None, None))
+            continue
+        winner, runner_up = rng.choice(ordinary, size=2, replace=False)
+        entries.append((int(winner), int(runner_up), float(rng.uniform(*RUNNER_UP_GAP))))
+    return entries
+
+
+def build_lookup_transformer(out_dir: Path, source_vocab: Sequence[str], target_vocab: Sequence[str], *,
+                             seed: int = 1, decoder_start_token: str = "<s>", add_source_eos: bool = False,
+                             non_output: Sequence[str] = ()) -> Path:
+    """Save a CTranslate2 Transformer that translates piece by piece through a seeded dictionary.
+
+    The encoder leaves each source position as its piece's code plus its position's code (its
+    one layer is all zeros: CTranslate2 wants at least one). Decoding step t attends to source
+    position t alone (position codes, ATTENTION_GAP) and copies that piece's code; the output
+    layer gives the piece's dictionary entry WINNER_LOGIT,
+    a second entry WINNER_LOGIT minus 3-6 nats (so scores differ between sentences), every
+    other token 0. The source's </s> maps to </s>, so a translation has one piece per source
+    piece. Everything else is zero: the previous target tokens play no part, and every
+    hypothesis of a beam search ends where the greedy one does.
+
+    ``add_source_eos`` makes CTranslate2 append the source's </s> (for layouts that do not).
+    """
+    from ctranslate2 import specs
+
+    dims = CONTENT_DIMS + POSITION_DIMS
+    spec = specs.TransformerSpec.from_config(1, 1)
+    spec.config.decoder_start_token = decoder_start_token
+    spec.config.add_source_eos = add_source_eos
+    for name, value in spec.variables().items():
+        if value is None:
+            shape = _weight_shape(name, dims, 8, len(source_vocab), len(target_vocab))  # FFN width 8, unused
+            node, attribute = _resolve(spec, name)
+            setattr(node, attribute, np.full(shape, 1.0 if name.endswith("gamma") else 0.0, np.float32))
+    rng = np.random.default_rng(seed)
+    codes = _hadamard_codes(len(source_vocab), CONTENT_DIMS)
+    positions = _sign_codes(rng, POSITIONS, POSITION_DIMS)
+    for side in (spec.encoder, spec.decoder):
+        side.scale_embeddings = False
+        side.position_encodings.encodings = np.zeros((POSITIONS, dims), np.float32)
+        side.position_encodings.encodings[:, CONTENT_DIMS:] = positions
+    spec.encoder.embeddings[0].weight[:, :CONTENT_DIMS] = codes
+    # Layer norms scale a code-plus-position vector (norm sqrt 2) by sqrt(dims / 2). The attention
+    # logit of step t on position j is then query_scale * norm * (p_t . p_j): the step's own
+    # position leads every other by at least ATTENTION_GAP.
+    norm = np.sqrt(dims / 2)
+    overlap = positions @ positions.T
+    np.fill_diagonal(overlap, -1.0)
+    attention = spec.decoder.layer[0].attention
+    query_scale = ATTENTION_GAP / (norm * (1.0 - overlap.max()))
+    attention.linear[0].weight[CONTENT_DIMS:, CONTENT_DIMS:] = np.eye(POSITION_DIMS) * query_scale
+    attention.linear[1].weight[CONTENT_DIMS:dims, CONTENT_DIMS:] = np.eye(POSITION_DIMS)  # keys: positions
+    attention.linear[1].weight[dims:dims + CONTENT_DIMS, :CONTENT_DIMS] = np.eye(CONTENT_DIMS)  # values: codes
+    attention.linear[2].weight[:CONTENT_DIMS, :CONTENT_DIMS] = np.eye(CONTENT_DIMS) / norm
+    projection = spec.decoder.projection.weight
+    for code, (winner, runner_up, gap) in zip(codes, _dictionary(rng, source_vocab, target_vocab, non_output)):
+        projection[winner, :CONTENT_DIMS] += code * WINNER_LOGIT / norm
+        if runner_up is not None:
+            projection[runner_up, :CONTENT_DIMS] += code * (WINNER_LOGIT - gap) / norm
+    spec.register_source_vocabulary(list(source_vocab))
+    spec.register_target_vocabulary(list(target_vocab))
+    spec.validate()
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    spec.save(str(out_dir))
+    return out_dir
+
+
+def build_model(out_dir: Path, source_vocab: Sequence[str], target_vocab: Sequence[str], size: dict,
+                **options) -> Path:
+    """A lookup or random model as ``size["kind"]`` says, with the rest of ``size`` (but the
+    SentencePiece vocabulary size) as its options."""
+    kind, settings = size["kind"], {key: value for key, value in size.items() if key not in ("kind", "vocab_size")}
+    build = {"lookup": build_lookup_transformer, "random": build_transformer}[kind]
+    return build(out_dir, source_vocab, target_vocab, **settings, **options)
+
+
 def _corpus(langs: Sequence[str], corpus: Optional[Dict[str, List[str]]]) -> List[str]:
     source = corpus or CORPUS
     return [line for lang in langs for line in source[lang]]
 
 
-def make_argos(out_dir: Path, src: str, tgt: str, size: dict = TINY, corpus=None, seed: int = 1,
+def make_argos(out_dir: Path, src: str, tgt: str, size: dict = LOOKUP, corpus=None, seed: int = 1,
                zip_package: bool = True, package_version: str = "1.0") -> Path:
     """An Argos Translate package: folder, plus ``<name>.argosmodel`` beside it when zip_package.
 
@@ -213,12 +337,15 @@ def make_argos(out_dir: Path, src: str, tgt: str, size: dict = TINY, corpus=None
     sp_model = train_sentencepiece(_corpus([src, tgt], corpus), package / "sentencepiece",
                                    size["vocab_size"])
     vocab = sentencepiece_vocabulary(sp_model)
-    build_transformer(package / "model", vocab, vocab, seed=seed, **size)
+    # A lookup model stops on the </s> closing its source; Argos tokenisation adds none, so the
+    # model asks CTranslate2 to append it.
+    source_eos = {"add_source_eos": True} if size["kind"] == "lookup" else {}
+    build_model(package / "model", vocab, vocab, size, seed=seed, **source_eos)
     metadata = {"package_version": package_version, "argos_version": "1.0", "from_code": src,
                 "from_name": src, "to_code": tgt, "to_name": tgt, "type": "translate",
                 "target_prefix": ""}
     (package / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-    (package / "README.md").write_text(f"Random-weight test model {src}->{tgt}.\n", encoding="utf-8")
+    (package / "README.md").write_text(f"Test model {src}->{tgt} ({size['kind']} weights).\n", encoding="utf-8")
     if not zip_package:
         return package
     archive = out_dir / f"{name}.argosmodel"
@@ -234,35 +361,36 @@ def zip_folder(folder: Path, archive: Path) -> Path:
     return archive
 
 
-def make_marian(out_dir: Path, src: str, tgt: str, size: dict = TINY, corpus=None, seed: int = 2) -> Path:
+def make_marian(out_dir: Path, src: str, tgt: str, size: dict = LOOKUP, corpus=None, seed: int = 2) -> Path:
     """An OPUS-MT model converted to CTranslate2: separate source.spm / target.spm."""
     folder = out_dir / f"opus-mt-{src}-{tgt}"
     work = out_dir / f".spm-{src}-{tgt}"
     source_spm = train_sentencepiece(_corpus([src], corpus), work / "source", size["vocab_size"])
     target_spm = train_sentencepiece(_corpus([tgt], corpus), work / "target", size["vocab_size"])
-    build_transformer(folder, sentencepiece_vocabulary(source_spm), sentencepiece_vocabulary(target_spm),
-                      seed=seed, **size)
+    build_model(folder, sentencepiece_vocabulary(source_spm), sentencepiece_vocabulary(target_spm), size,
+                seed=seed)
     shutil.move(str(source_spm), folder / "source.spm")
     shutil.move(str(target_spm), folder / "target.spm")
     shutil.rmtree(work)
     return folder
 
 
-def make_multilingual(out_dir: Path, kind: str = "nllb", size: dict = TINY, corpus=None, seed: int = 3) -> Path:
-    """An NLLB-200 (kind='nllb') or M2M100 (kind='m2m') style model over en, fa and ar."""
-    codes = NLLB_CODES if kind == "nllb" else M2M_CODES
-    folder = out_dir / f"{kind}-test"
-    work = out_dir / f".spm-{kind}"
+def make_multilingual(out_dir: Path, family: str = "nllb", size: dict = LOOKUP, corpus=None,
+                      seed: int = 3) -> Path:
+    """An NLLB-200 (family='nllb') or M2M100 (family='m2m') style model over en, fa and ar."""
+    codes = NLLB_CODES if family == "nllb" else M2M_CODES
+    folder = out_dir / f"{family}-test"
+    work = out_dir / f".spm-{family}"
     sp_model = train_sentencepiece(_corpus(list(codes), corpus), work / "sentencepiece", size["vocab_size"])
     vocab = sentencepiece_vocabulary(sp_model) + list(codes.values())
     # Both families start decoding with </s> followed by the target-language token.
-    build_transformer(folder, vocab, vocab, seed=seed, decoder_start_token="</s>", **size)
+    build_model(folder, vocab, vocab, size, seed=seed, decoder_start_token="</s>", non_output=list(codes.values()))
     shutil.move(str(sp_model), folder / "sentencepiece.bpe.model")
     shutil.rmtree(work)
     return folder
 
 
-def make_all(out_dir: Path, size: dict = TINY) -> Dict[str, Path]:
+def make_all(out_dir: Path, size: dict = LOOKUP) -> Dict[str, Path]:
     """Every layout the tests load; keys name them."""
     out_dir.mkdir(parents=True, exist_ok=True)
     return {
@@ -290,10 +418,12 @@ def main(argv=None) -> None:
     parser.add_argument("--corpus", nargs="+", default=None, metavar="FILE.LANG",
                         help="Text files to train SentencePiece on; the extension is the language.")
     parser.add_argument("--vocab-size", type=int, default=None)
-    parser.add_argument("--eos-bias", type=float, default=None)
+    parser.add_argument("--eos-bias", type=float, default=None, help="With --argos-base: the </s> logit bias.")
     args = parser.parse_args(argv)
+    if args.eos_bias is not None and not args.argos_base:
+        parser.error("--eos-bias goes with --argos-base (lookup models stop on the source's </s>)")
     corpus = _read_corpus(args.corpus) if args.corpus else None
-    size = dict(ARGOS_BASE if args.argos_base else TINY)
+    size = dict(ARGOS_BASE if args.argos_base else LOOKUP)
     if args.vocab_size:
         size["vocab_size"] = args.vocab_size
     if args.eos_bias is not None:

@@ -1,4 +1,8 @@
-"""Tiny random-weight models in every layout, built once per test session (imported by tests)."""
+"""The tests' translation models in every layout, built once per test session (imported by tests).
+
+They are lookup models (scripts/make_test_models.py): real CTranslate2 + SentencePiece models
+whose hand-set weights translate piece by piece and decide every token by a clear margin.
+"""
 
 from __future__ import annotations
 
@@ -18,22 +22,16 @@ def _builder():
 
 
 make_test_models = _builder()
-
-
-_built = {}
-
-
-def build_test_models(tmp_path_factory) -> dict:
-    """name -> path: argos_fa_en / argos_en_ar (.argosmodel), marian_fa_en, nllb, m2m (folders).
-
-    Built once per session, whichever test module asks first.
-    """
-    if not _built:
-        _built.update(make_test_models.make_all(tmp_path_factory.mktemp("test-models")))
-    return _built
+_built: dict = {}
 
 
 @pytest.fixture(scope="session")
 def test_models(tmp_path_factory):
-    """The models of build_test_models, as a fixture that test modules import."""
-    return build_test_models(tmp_path_factory)
+    """name -> path: argos_fa_en / argos_en_ar (.argosmodel), marian_fa_en, nllb, m2m (folders).
+
+    Each module that imports this fixture gets its own session fixture, so the models are kept
+    here and built once per session, whichever module asks first.
+    """
+    if not _built:
+        _built.update(make_test_models.make_all(tmp_path_factory.mktemp("test-models")))
+    return _built

@@ -198,7 +198,7 @@ class _TableEmbedder(Embedder):
     model_id = "table"
 
     def __init__(self, table):
-        super().__init__(use_cache=False)
+        super().__init__()  # no cache
         self.table, self.encoded = table, []
 
     @property

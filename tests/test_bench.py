@@ -189,7 +189,7 @@ def test_intl_splits_arabic_punctuation_that_13a_keeps():
     ("tatoeba:test", "en", "ar", 10305, "tatoeba/test.en-ar.ar"),
 ])
 def test_testsets_from_shared_data(shared_dir, spec, src, tgt, count, ref_file):
-    data = bench.load_testset(spec, src, tgt)
+    data = bench.load_testset(*bench.parse_testset(spec, src, tgt), src, tgt, shared_dir)
     assert len(data.sources) == len(data.references) == count
     assert data.ref_path == shared_dir / "data" / ref_file
     assert data.references[0] == (shared_dir / "data" / ref_file).read_text(encoding="utf-8").split("\n")[0].rstrip()
@@ -201,9 +201,9 @@ def test_testsets_from_shared_data(shared_dir, spec, src, tgt, count, ref_file):
     ("tatoeba", "fa", "ar", "test set 'tatoeba' has no fa-ar pair (pairs: en-fa, en-ar, fa-en, ar-en)"),
     ("tico19", "en", "de", "test set 'tico19' has no en-de pair"),
 ])
-def test_testset_errors(shared_dir, spec, src, tgt, message):
+def test_testset_errors(spec, src, tgt, message):
     with pytest.raises(InputError, match=re.escape(message)):
-        bench.load_testset(spec, src, tgt)
+        bench.parse_testset(spec, src, tgt)
 
 
 def test_testset_reference_as_hypothesis_scores_perfectly(shared_dir):

@@ -14,18 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from model_fixtures import build_test_models
+from model_fixtures import test_models  # noqa: F401 (fixture)
 
 from aligner.cli import main
 from aligner.errors import ModelError
-from aligner.translate.store import fetch_index, install, safe_extract
-from aligner.translate.layouts import detect_layout, load_model
-
-
-@pytest.fixture(scope="session")
-def test_models(tmp_path_factory):
-    return build_test_models(tmp_path_factory)
-
+from aligner.translate.archives import safe_extract
+from aligner.translate.layouts import detect_layout
+from aligner.translate.store import ModelFolders, fetch_index, install, load_model
 
 
 def sha256(path: Path) -> str:
@@ -122,7 +117,8 @@ def test_install_list_info_remove(served, tmp_path, test_models, how):
     listed = models_cli("list", "--models-dir", str(models_dir))
     assert listed.stdout == "translate-fa_en-1_0\targos\tfa->en\n"
     info = models_cli("info", "fa-en", "--models-dir", str(models_dir))
-    assert "layout\targos" in info.stdout and "model_id\targos:translate-fa_en-1_0:" in info.stdout
+    assert "layout\targos" in info.stdout
+    assert "signature\tmodel|layout:argos|folder:translate-fa_en-1_0|pair:fa-en|fingerprint:" in info.stdout
     again = models_cli("install", source, "--models-dir", str(models_dir), "--index-url", served["index"])
     assert_one_line_error(again, "already installed.*--force")
     forced = models_cli("install", source, "--force", "--models-dir", str(models_dir), "--index-url", served["index"])
@@ -140,7 +136,7 @@ def test_install_list_info_remove(served, tmp_path, test_models, how):
 def test_install_converted_model_folders(test_models, tmp_path, name):
     model = install(str(test_models[name]), str(tmp_path / "models"), progress=False)
     assert model.layout == detect_layout(test_models[name])
-    assert load_model(model.name, tmp_path / "models").signature() == model.signature()
+    assert load_model(model.name, ModelFolders.default(tmp_path / "models")).signature() == model.signature()
 
 
 @pytest.mark.parametrize("source, pattern", [
@@ -185,7 +181,7 @@ def test_available_lists_translate_packages(served):
 
 
 def test_unpacked_archive_used_in_place_and_safe_extract(served, tmp_path):
-    model = load_model(served["good"])
+    model = load_model(served["good"], ModelFolders.default())
     assert model.layout == "argos" and model.src_lang == "fa"
     with pytest.raises(ModelError, match="unsafe path"):
         safe_extract(served["root"] / "escape.argosmodel", tmp_path)

@@ -9,7 +9,7 @@ therefore gets ``intl`` (Unicode punctuation and symbols split off) or, when its
 model is present, FLORES-200 spBLEU. 13a is refused for those targets.
 
 Named test sets (FLORES-200, TICO-19, Tatoeba) are read from the shared data folder, never
-downloaded.
+downloaded; the caller (the command line, through paths.shared_dir) says where it is.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ..document import ARABIC_SCRIPT_LANGUAGES
 from ..errors import InputError, ModelError
 from ..text.reading import Source, decode, read_bytes
-from ..paths import shared_dir
 
 # ISO 639-1/3 codes of languages written in Arabic script (targets for which 13a is wrong): the
 # document model's list plus the ISO 639-3 codes test sets use.
@@ -79,7 +78,6 @@ class TestSet:
     default_split: str
     langs: Tuple[str, ...]
     layout: str
-    description: str
     pairs: Tuple[str, ...] = ()
 
     def supports(self, src: str, tgt: str) -> bool:
@@ -96,19 +94,20 @@ class TestSet:
     def available_pairs(self) -> List[str]:
         return [f"{s}-{t}" for s in self.langs for t in self.langs if self.supports(s, t)]
 
-    def path(self, split: str, lang: str, src: str, tgt: str) -> Path:
+    def path(self, shared: Path, split: str, lang: str, src: str, tgt: str) -> Path:
+        """The file of ``lang`` in the shared data folder ``shared``."""
         name = self.layout.format(split=split, lang=lang, pair=self._pair(src, tgt) or "")
-        return shared_dir() / "data" / self.folder / name
+        return shared / "data" / self.folder / name
 
 
 TESTSETS: Dict[str, TestSet] = {
     testset.name: testset for testset in (
-        TestSet("flores200", "flores200", ("dev", "devtest"), "devtest", ("en", "fa", "ar"), "{split}.{lang}",
-                "FLORES-200 (Wikinews/Wikivoyage/Wikibooks), 997 dev / 1012 devtest, 3-way"),
-        TestSet("tico19", "tico19", ("dev", "test"), "test", ("en", "fa", "ar"), "{split}.{lang}",
-                "TICO-19 (COVID-19 domain), 971 dev / 2100 test, 3-way"),
+        # FLORES-200 (Wikinews/Wikivoyage/Wikibooks), 997 dev / 1012 devtest, 3-way
+        TestSet("flores200", "flores200", ("dev", "devtest"), "devtest", ("en", "fa", "ar"), "{split}.{lang}"),
+        # TICO-19 (COVID-19 domain), 971 dev / 2100 test, 3-way
+        TestSet("tico19", "tico19", ("dev", "test"), "test", ("en", "fa", "ar"), "{split}.{lang}"),
+        # Tatoeba-Challenge v2021-08-07 (short everyday sentences; Arabic includes dialects)
         TestSet("tatoeba", "tatoeba", ("test",), "test", ("en", "fa", "ar"), "{split}.{pair}.{lang}",
-                "Tatoeba-Challenge v2021-08-07 (short everyday sentences; Arabic includes dialects)",
                 pairs=("en-fa", "en-ar")),
     )
 }
@@ -121,16 +120,14 @@ class TestData:
     __test__ = False
 
     spec: str  # e.g. "flores200:devtest"
-    src_lang: str
-    tgt_lang: str
     sources: List[str]
     references: List[str]
-    src_path: Path
     ref_path: Path
 
 
-def parse_testset(spec: str) -> Tuple[TestSet, str]:
-    """'flores200:devtest' -> (TestSet, 'devtest'); the split defaults to the set's test split."""
+def parse_testset(spec: str, src_lang: str, tgt_lang: str) -> Tuple[TestSet, str]:
+    """'flores200:devtest' -> (TestSet, 'devtest') for one translation direction; the split
+    defaults to the set's test split. InputError for an unknown set or split, or a missing pair."""
     name, _, split = spec.partition(":")
     if name not in TESTSETS:
         raise InputError(f"unknown test set {name!r} (known: {', '.join(sorted(TESTSETS))})")
@@ -138,23 +135,22 @@ def parse_testset(spec: str) -> Tuple[TestSet, str]:
     split = split or testset.default_split
     if split not in testset.splits:
         raise InputError(f"test set {name!r} has no split {split!r} (splits: {', '.join(testset.splits)})")
-    return testset, split
-
-
-def load_testset(spec: str, src_lang: str, tgt_lang: str) -> TestData:
-    """Read a named test set from the shared folder for one translation direction."""
-    testset, split = parse_testset(spec)
     if not testset.supports(src_lang, tgt_lang):
         raise InputError(f"test set {testset.name!r} has no {src_lang}-{tgt_lang} pair "
                          f"(pairs: {', '.join(testset.available_pairs())})")
-    src_path = testset.path(split, src_lang, src_lang, tgt_lang)
-    ref_path = testset.path(split, tgt_lang, src_lang, tgt_lang)
+    return testset, split
+
+
+def load_testset(testset: TestSet, split: str, src_lang: str, tgt_lang: str, shared: Path) -> TestData:
+    """Read a test set (as parse_testset gives it) from the shared data folder ``shared``."""
+    src_path = testset.path(shared, split, src_lang, src_lang, tgt_lang)
+    ref_path = testset.path(shared, split, tgt_lang, src_lang, tgt_lang)
     for path in (src_path, ref_path):
         if not path.is_file():
             raise InputError(f"{path}: test set file missing from the shared data folder")
     sources, references = read_segments(src_path), read_segments(ref_path)
     check_same_length([(str(ref_path), references), (str(src_path), sources)])
-    return TestData(f"{testset.name}:{split}", src_lang, tgt_lang, sources, references, src_path, ref_path)
+    return TestData(f"{testset.name}:{split}", sources, references, ref_path)
 
 
 # --------------------------------------------------------------------------------------------

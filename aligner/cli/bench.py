@@ -11,6 +11,8 @@ from ..bench import translation as benchlib
 from ..bench.alignment import bench_alignment
 from ..errors import InputError
 from ..formats.atomic import open_output
+from ..paths import shared_dir
+from .models import models_dir_option
 
 
 @click.group()
@@ -45,12 +47,12 @@ def _parse_langpair(ctx, param, value):
     return src, tgt
 
 
-def _translate(sources, model, langpair, models_dir, inputs):
-    """Translate the sources with --model; the model's signature goes into the report."""
+def _translate(sources, model, langpair, folders, inputs):
+    """Translate the sources with --model; the translator's signature goes into the report."""
     from ..translate.translator import make_translator
 
-    translator = make_translator(model, *langpair, models_dir=models_dir, progress=True)
-    inputs["model"] = translator.signature()
+    translator = make_translator(model, *langpair, folders=folders, progress=True)
+    inputs["model"] = translator.signature().long
     # A line the model returns with a line break inside would shift every later line.
     return [" ".join(text.split("\n")) for text in translator.translate_list(sources)]
 
@@ -66,8 +68,7 @@ def _translate(sources, model, langpair, models_dir, inputs):
 @click.option("--model", metavar="NAME|PATH",
               help="Translate the source (--src, or the test set's) with this model instead of reading --hyp: "
                    "an installed model name, a pair name such as en-fa, a model folder or an .argosmodel file.")
-@click.option("--models-dir", type=click.Path(file_okay=False), default=None, envvar="ALIGNER_MODELS_DIR",
-              help="Where installed models are (default: aligner's data folder; env ALIGNER_MODELS_DIR).")
+@models_dir_option
 @click.option("--hyp-out", type=click.Path(dir_okay=False), metavar="FILE",
               help="With --model: also write the translations here (e.g. to reuse as --baseline later).")
 @click.option("-t", "--testset", metavar="NAME[:SPLIT]",
@@ -96,7 +97,7 @@ def _translate(sources, model, langpair, models_dir, inputs):
               help="Decimals in text output (JSON always has full precision).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
-def translate(hyp, ref, src, model, models_dir, hyp_out, testset, langpair, tgt_lang, tokenize, metrics, baseline,
+def translate(hyp, ref, src, model, folders, hyp_out, testset, langpair, tgt_lang, tokenize, metrics, baseline,
               paired_bs_n, as_json, width, output):
     """Score a translation with sacrebleu: BLEU, chrF, chrF++, TER.
 
@@ -123,7 +124,8 @@ def translate(hyp, ref, src, model, models_dir, hyp_out, testset, langpair, tgt_
         raise InputError("--model needs the source text: --src FILE or --testset NAME[:SPLIT]")
     inputs, sources, hypotheses, baseline_segments = {}, None, None, None
     if testset:
-        data = benchlib.load_testset(testset, *langpair)
+        chosen, split = benchlib.parse_testset(testset, *langpair)
+        data = benchlib.load_testset(chosen, split, *langpair, shared_dir())
         references, sources = data.references, data.sources
         inputs.update(testset=data.spec, langpair="-".join(langpair), ref=str(data.ref_path))
     else:
@@ -144,7 +146,7 @@ def translate(hyp, ref, src, model, models_dir, hyp_out, testset, langpair, tgt_
         inputs["baseline"] = baseline
     benchlib.check_same_length(named)
     if model:
-        hypotheses = _translate(sources, model, langpair, models_dir, inputs)
+        hypotheses = _translate(sources, model, langpair, folders, inputs)
         if hyp_out:
             with open_output(hyp_out) as out:
                 out.write("".join(line + "\n" for line in hypotheses))

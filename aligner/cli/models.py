@@ -6,20 +6,30 @@ import click
 
 from ..translate.store import (
     DEFAULT_INDEX_URL,
-    INDEX_ENV_VAR,
+    ModelFolders,
     fetch_index,
     install,
+    load_model,
     remove,
+    scan_models_dir,
 )
-from ..translate.layouts import load_model, scan_models_dir
-from ..paths import models_dir as default_models_dir
 
-_models_dir_option = click.option(
-    "--models-dir", type=click.Path(file_okay=False), default=None, envvar="ALIGNER_MODELS_DIR",
-    help="Folder of installed models. Default: the per-user data folder (or $ALIGNER_MODELS_DIR).")
+INDEX_ENV_VAR = "ALIGNER_MODEL_INDEX"
+
+
+def _model_folders(ctx, param, value) -> ModelFolders:
+    """--models-dir (or $ALIGNER_MODELS_DIR, read by click) resolved once, here at the edge."""
+    return ModelFolders.default(value)
+
+
+# For every command that finds models: passes ``folders``, a ModelFolders.
+models_dir_option = click.option(
+    "--models-dir", "folders", type=click.Path(file_okay=False), default=None, envvar="ALIGNER_MODELS_DIR",
+    callback=_model_folders, metavar="DIR",
+    help="Folder of installed models. Default: $ALIGNER_MODELS_DIR, else the per-user data folder.")
 _index_option = click.option(
-    "--index-url", default=None, metavar="URL",
-    help=f"Package index in Argos Translate's index.json format. Default: ${INDEX_ENV_VAR} or {DEFAULT_INDEX_URL}")
+    "--index-url", default=DEFAULT_INDEX_URL, metavar="URL", envvar=INDEX_ENV_VAR,
+    help=f"Package index in Argos Translate's index.json format (or ${INDEX_ENV_VAR}). Default: {DEFAULT_INDEX_URL}")
 
 
 @click.group()
@@ -38,13 +48,13 @@ def models():
 
 
 @models.command("list")
-@_models_dir_option
-def list_command(models_dir):
+@models_dir_option
+def list_command(folders):
     """Installed models: name, layout, language pair ('broken' and the reason for a folder that
     does not load)."""
-    installed = scan_models_dir(models_dir)
+    installed = scan_models_dir(folders.installed)
     if not installed:
-        click.echo(f"no models installed in {default_models_dir(models_dir)}", err=True)
+        click.echo(f"no models installed in {folders.installed}", err=True)
     for name, model in installed:
         if isinstance(model, Exception):
             click.echo(f"{name}\tbroken\t{model}")
@@ -63,35 +73,35 @@ def available(index_url):
 @models.command("install")
 @click.argument("source")
 @click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
-@_models_dir_option
+@models_dir_option
 @_index_option
-def install_command(source, force, models_dir, index_url):
+def install_command(source, force, folders, index_url):
     """Install SOURCE: an .argosmodel/zip file, a model folder, an http(s) URL, or a pair name
     ('fa-en') or package code looked up in the index. The model is unpacked and loaded in a
     temporary folder first, so a broken download never replaces a working model."""
-    model = install(source, models_dir, index_url, force=force)
+    model = install(source, folders.installed, index_url, force=force)
     click.echo(f"installed {model.name} ({model.layout}, {model.pair_label}) in {model.path.parent}")
 
 
 @models.command("remove")
 @click.argument("name")
-@_models_dir_option
-def remove_command(name, models_dir):
+@models_dir_option
+def remove_command(name, folders):
     """Delete the installed model NAME (as `aligner models list` shows it)."""
-    remove(name, models_dir)
+    remove(name, folders.installed)
     click.echo(f"removed {name}")
 
 
 @models.command()
 @click.argument("model")
-@_models_dir_option
-def info(model, models_dir):
+@models_dir_option
+def info(model, folders):
     """Layout, languages, files and signature of MODEL (installed name, pair, folder or archive)."""
-    loaded = load_model(model, models_dir)
+    loaded = load_model(model, folders)
     click.echo(f"name\t{loaded.name}")
     click.echo(f"layout\t{loaded.layout}")
     click.echo(f"languages\t{loaded.pair_label}")
     click.echo(f"path\t{loaded.path}")
     if loaded.stanza_dir:
         click.echo(f"stanza\t{loaded.stanza_dir}")
-    click.echo(f"model_id\t{loaded.model_id}")
+    click.echo(f"signature\t{loaded.signature().long}")

@@ -18,7 +18,7 @@ from ..segment.base import SEGMENTERS, get_segmenter, segment_document
 from ..translate.translator import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
 from ..formats.atomic import open_output
 from .common import LANGS, input_options, load_documents
-
+from .models import models_dir_option
 
 
 def iter_presegmented(inputs, include, encoding) -> Iterator[Document]:
@@ -102,12 +102,11 @@ def _stream_lines(source, encoding: Optional[str]):
                    "model's stanza/ folder.")
 @click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Stanza resources folder for --segmenter stanza.")
-@click.option("--models-dir", type=click.Path(file_okay=False), default=None, envvar="ALIGNER_MODELS_DIR",
-              help="Folder of installed models (default: the per-user data folder).")
+@models_dir_option
 @input_options
 def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_format, output, source_out,
               beam_size, length_penalty, max_decoding_length, device, compute_type, threads,
-              max_batch_tokens, max_input_tokens, window, no_cache, segmenter, stanza_dir, models_dir,
+              max_batch_tokens, max_input_tokens, window, no_cache, segmenter, stanza_dir, folders,
               include, encoding):
     """Translate documents sentence by sentence with a local CTranslate2 model.
 
@@ -127,7 +126,7 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to are the same language", param_hint="--to")
     translator = make_translator(
-        model, src_lang, tgt_lang, pivot, models_dir=models_dir,
+        model, src_lang, tgt_lang, pivot, folders=folders,
         beam_size=beam_size, length_penalty=length_penalty, max_decoding_length=max_decoding_length,
         device=device, compute_type=compute_type, threads=threads, max_batch_tokens=max_batch_tokens,
         max_input_tokens=max_input_tokens, window=window, cache=not no_cache, progress=True)

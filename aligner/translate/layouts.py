@@ -9,8 +9,10 @@ Three families of CTranslate2 models are what users actually have for fa/ar<->en
 * ``nllb`` / ``m2m`` NLLB-200 and M2M100 converted to CTranslate2: one SentencePiece model, a
   source-language token in front of the source, the target-language token as target prefix.
 
-Each layout is a TranslationModel subclass registered in LAYOUTS with a ``detect`` test; the
-Translator (aligner.translate) only ever calls encode / target_prefix / decode.
+Each layout is a TranslationModel subclass registered in LAYOUTS with a ``detect`` test. What
+the Translator (translate.translator) needs from a model: its languages (``check_pair``), its
+tokenisation (``encode`` / ``target_prefix`` / ``decode``), its weights (``load_ctranslate2``)
+and its ``signature``. Finding a model by name, pair or archive is the store's (translate.store).
 """
 
 from __future__ import annotations
@@ -18,19 +20,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zipfile
 from functools import cached_property
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple, Type, Union
+from typing import Dict, List, Optional, Sequence, Type
 
 from ..errors import ModelError
-from ..paths import models_dir as default_models_dir
+from ..registry import Registry
+from ..signature import Signature
 
 NLLB_CODES = {"fa": "pes_Arab", "ar": "arb_Arab", "en": "eng_Latn"}
 M2M_CODES = {"fa": "__fa__", "ar": "__ar__", "en": "__en__"}
 VOCABULARY_FILES = ("shared_vocabulary.json", "shared_vocabulary.txt",
                     "source_vocabulary.json", "source_vocabulary.txt")
-PAIR_NAME = re.compile(r"^([a-z]{2,3})[-_]([a-z]{2,3})$")
 
 
 class TranslationModel:
@@ -43,13 +44,12 @@ class TranslationModel:
     layout = "base"
     multilingual = False  # True: any pair among ``languages`` (NLLB, M2M100)
 
-    def __init__(self, path: Path, ct2_dir: Path, src_lang: Optional[str], tgt_lang: Optional[str],
-                 name: Optional[str] = None):
+    def __init__(self, path: Path, ct2_dir: Path, src_lang: Optional[str], tgt_lang: Optional[str]):
         self.path = path
         self.ct2_dir = ct2_dir
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
-        self.name = name or path.name
+        self.name = path.name
         if not (ct2_dir / "model.bin").is_file():
             raise ModelError(f"{ct2_dir}: no model.bin (not a CTranslate2 model folder)")
         self.config = _read_json(ct2_dir / "config.json") if (ct2_dir / "config.json").is_file() else {}
@@ -114,13 +114,10 @@ class TranslationModel:
             digest.update(handle.read())
         return digest.hexdigest()[:16]
 
-    @property
-    def model_id(self) -> str:
-        return f"{self.layout}:{self.name}:{self.fingerprint}"
-
-    def signature(self) -> str:
+    def signature(self) -> Signature:
+        """The model's identity: layout, folder name, languages and content fingerprint."""
         pair = f"{self.src_lang}-{self.tgt_lang}" if not self.multilingual else "+".join(self.languages)
-        return f"model:{self.layout}|{self.name}|{pair}|{self.fingerprint}"
+        return Signature.of("model", layout=self.layout, folder=self.name, pair=pair, fingerprint=self.fingerprint)
 
     @property
     def stanza_dir(self) -> Optional[Path]:
@@ -137,7 +134,7 @@ class TranslationModel:
             raise ModelError(f"{self.ct2_dir}: cannot load the CTranslate2 model ({_first_line(exc)})") from None
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name} {self.signature()}>"
+        return f"<{type(self).__name__} {self.signature().long}>"
 
 
 def _first_line(exc: Exception) -> str:
@@ -171,15 +168,6 @@ class _SentencePiece:
         return self.processor.decode_pieces(list(tokens))
 
 
-LAYOUTS: Dict[str, Type[TranslationModel]] = {}
-
-
-def register(cls: Type[TranslationModel]) -> Type[TranslationModel]:
-    LAYOUTS[cls.layout] = cls
-    return cls
-
-
-@register
 class ArgosModel(TranslationModel):
     layout = "argos"
 
@@ -190,8 +178,6 @@ class ArgosModel(TranslationModel):
         if (path / "bpe.model").is_file() and not (path / "sentencepiece.model").is_file():
             raise ModelError(f"{path}: Argos packages with a BPE tokenizer (bpe.model) are not supported")
         super().__init__(path, path / "model", metadata["from_code"], metadata["to_code"])
-        self.metadata = metadata
-        self.package_version = str(metadata.get("package_version", ""))
         self._prefix = metadata.get("target_prefix") or ""
         self.sp = _SentencePiece(path / "sentencepiece.model")
 
@@ -216,7 +202,6 @@ class ArgosModel(TranslationModel):
         return folder if folder.is_dir() else None
 
 
-@register
 class MarianModel(TranslationModel):
     layout = "marian"
 
@@ -286,13 +271,11 @@ class _MultilingualModel(TranslationModel):
         return self.sp.decode(tokens)
 
 
-@register
 class NllbModel(_MultilingualModel):
     layout = "nllb"
     codes = NLLB_CODES
 
 
-@register
 class M2M100Model(_MultilingualModel):
     layout = "m2m"
     codes = M2M_CODES
@@ -309,6 +292,13 @@ def _vocabulary_tokens(path: Path) -> frozenset:
     return frozenset()
 
 
+# Detection order: the first layout whose ``detect`` accepts a folder is the folder's layout (a
+# vocabulary with both NLLB and M2M100 language tokens is read as NLLB).
+LAYOUTS: Registry[Type[TranslationModel]] = Registry("model layout")
+for _layout in (ArgosModel, MarianModel, NllbModel, M2M100Model):
+    LAYOUTS.add(_layout.layout, _layout)
+
+
 def detect_layout(path: Path) -> str:
     """The layout name of the model folder ``path``; ModelError for anything unrecognised."""
     if not path.is_dir():
@@ -321,72 +311,4 @@ def detect_layout(path: Path) -> str:
 
 
 def open_model_folder(path: Path) -> TranslationModel:
-    return LAYOUTS[detect_layout(path)](path)
-
-
-def package_root(folder: Path) -> Path:
-    """The model folder inside an unpacked archive: the folder itself or its single subfolder."""
-    entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
-    if len(entries) == 1 and entries[0].is_dir():
-        return entries[0]
-    return folder
-
-
-def scan_models_dir(models_dir: Optional[Path] = None) -> List[Tuple[str, Union[TranslationModel, ModelError]]]:
-    """(folder name, model) for every installed folder, or (name, error) for one that fails to load."""
-    root = default_models_dir(models_dir)
-    found: List[Tuple[str, Union[TranslationModel, ModelError]]] = []
-    if root.is_dir():
-        for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            try:
-                found.append((folder.name, open_model_folder(folder)))
-            except ModelError as exc:
-                found.append((folder.name, exc))
-    return found
-
-
-def installed_models(models_dir: Optional[Path] = None) -> List[TranslationModel]:
-    """Every loadable installed model, sorted by name (`aligner models list` shows broken ones)."""
-    return [m for _, m in scan_models_dir(models_dir) if isinstance(m, TranslationModel)]
-
-
-def find_installed(src_lang: str, tgt_lang: str, models_dir: Optional[Path] = None) -> Optional[TranslationModel]:
-    """The installed model for a pair: a dedicated bilingual model first, else a multilingual one."""
-    candidates = [m for m in installed_models(models_dir) if m.supports(src_lang, tgt_lang)
-                  and (m.multilingual or m.src_lang is not None)]
-    candidates.sort(key=lambda m: (m.multilingual, m.name))
-    return candidates[0] if candidates else None
-
-
-def load_model(spec, models_dir: Optional[Path] = None) -> TranslationModel:
-    """A model from a folder, an .argosmodel/zip file, an installed name, or a pair name ('fa-en').
-
-    A TranslationModel passes through unchanged, so library callers may hand either.
-    """
-    if isinstance(spec, TranslationModel):
-        return spec
-    path = Path(spec)
-    if path.is_dir():
-        return open_model_folder(path)
-    if path.is_file():
-        if not zipfile.is_zipfile(path):
-            raise ModelError(f"{path}: not a model folder or an .argosmodel/zip archive (corrupt or truncated?)")
-        from .store import unpack_cached
-
-        folder = unpack_cached(path)
-        try:
-            return open_model_folder(folder)
-        except ModelError as exc:
-            # Name the archive the user gave, not its unpacked copy in the cache.
-            raise ModelError(str(exc).replace(str(folder), str(path))) from None
-    root = default_models_dir(models_dir)
-    if (root / str(spec)).is_dir():
-        return open_model_folder(root / str(spec))
-    pair = PAIR_NAME.match(str(spec))
-    if pair:
-        model = find_installed(pair.group(1), pair.group(2), root)
-        if model is not None:
-            return model
-        raise ModelError(f"no installed model for {pair.group(1)}->{pair.group(2)} in {root} "
-                         f"(see `aligner models available` and `aligner models install {spec}`)")
-    raise ModelError(f"{spec}: no such model file, folder, or installed model in {root}")
+    return LAYOUTS.get(detect_layout(path))(path)

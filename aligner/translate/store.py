@@ -1,13 +1,17 @@
-"""Installed translation models: install from a file, a folder, a URL or a package index; remove.
+"""The model store: installed models (list, find, install, remove) and loading a model from a
+folder, an archive, an installed name or a language pair.
 
 The package index is Argos Translate's index.json format: a JSON list of packages with
 ``from_code``, ``to_code``, ``package_version``, ``links`` (download URLs) and optionally
 ``code``, ``type`` and ``sha256`` (verified when present; Argos's public index has none).
 
-Installing is atomic: an archive is unpacked into a hidden temporary folder inside the models
-folder, checked by loading it (layout, tokenizers and the CTranslate2 weights), and only then
-renamed into place. Archives with absolute paths, ``..`` components or links are rejected
-before anything is written.
+Installing is atomic: an archive is unpacked (translate.archives) into a hidden temporary folder
+inside the models folder, checked by loading it (layout, tokenizers and the CTranslate2 weights),
+and only then renamed into place.
+
+Only ``ModelFolders.default`` consults the environment (through paths.py); the command line
+calls it once with its --models-dir, and every other function here takes its folders and the
+index URL as arguments.
 """
 
 from __future__ import annotations
@@ -15,37 +19,39 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
-import stat
 import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-import zlib
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import List, Optional, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple, Union
 
 from tqdm import tqdm
 
 from ..errors import ModelError
-from .layouts import (
-    PAIR_NAME,
-    TranslationModel,
-    open_model_folder,
-    package_root,
-)
-from ..paths import cache_dir
-from ..paths import models_dir as default_models_dir
+from ..paths import cache_dir, models_dir
+from .archives import CHUNK, unpack_cached, unpack_package
+from .layouts import TranslationModel, open_model_folder
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
-INDEX_ENV_VAR = "ALIGNER_MODEL_INDEX"
 TIMEOUT_S = 30
-CHUNK = 1 << 20
+PAIR_NAME = re.compile(r"^([a-z]{2,3})[-_]([a-z]{2,3})$")
 
 
-def index_url(override: Optional[str] = None) -> str:
-    return override or os.environ.get(INDEX_ENV_VAR) or DEFAULT_INDEX_URL
+@dataclass(frozen=True)
+class ModelFolders:
+    """Where installed models live, and where archives used in place are unpacked."""
+
+    installed: Path
+    unpacked: Path
+
+    @classmethod
+    def default(cls, installed: Optional[Union[str, Path]] = None) -> "ModelFolders":
+        """``installed`` (--models-dir) or the per-user models folder; the unpack cache of paths.py."""
+        return cls(models_dir(installed), cache_dir() / "unpacked")
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,6 @@ class IndexEntry:
     version: str
     links: Sequence[str]
     sha256: Optional[str] = None
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def pair(self) -> str:
@@ -69,9 +74,8 @@ def _version_key(version: str):
     return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
 
 
-def fetch_index(url: Optional[str] = None) -> List[IndexEntry]:
-    """The translate packages listed by the index at ``url`` (default: the public Argos index)."""
-    url = index_url(url)
+def fetch_index(url: str = DEFAULT_INDEX_URL) -> List[IndexEntry]:
+    """The translate packages listed by the index at ``url``."""
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
             data = json.loads(response.read().decode("utf-8"))
@@ -93,7 +97,7 @@ def fetch_index(url: Optional[str] = None) -> List[IndexEntry]:
             code=item.get("code") or f"translate-{item['from_code']}_{item['to_code']}",
             from_code=item["from_code"], to_code=item["to_code"],
             version=str(item.get("package_version", "")), links=list(item["links"]),
-            sha256=item.get("sha256"), raw=item))
+            sha256=item.get("sha256")))
     return entries
 
 
@@ -130,71 +134,15 @@ def download(url: str, dest: Path, sha256: Optional[str] = None, progress: bool 
     return dest
 
 
-def safe_extract(archive: Path, dest: Path) -> None:
-    """Unzip ``archive`` into ``dest`` after checking every member's name and type."""
-    try:
-        with zipfile.ZipFile(archive) as zipped:
-            members = zipped.infolist()
-            for member in members:
-                name = PurePosixPath(member.filename.replace("\\", "/"))
-                if name.is_absolute() or ".." in name.parts or (name.parts and ":" in name.parts[0]):
-                    raise ModelError(f"{archive}: unsafe path {member.filename!r} in archive")
-                if stat.S_ISLNK(member.external_attr >> 16):
-                    raise ModelError(f"{archive}: link {member.filename!r} in archive")
-            zipped.extractall(dest)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ModelError(f"{archive}: corrupt archive ({exc})") from None
-    except OSError as exc:
-        raise ModelError(f"{archive}: cannot unpack ({exc.strerror or exc})") from None
-
-
-def _validate(folder: Path) -> TranslationModel:
-    """Load the model fully (tokenizers and weights) so a broken one is never installed."""
-    model = open_model_folder(folder)
-    model.load_ctranslate2(device="cpu", compute_type="default", threads=1)
-    return model
-
-
-def unpack_cached(archive: Path) -> Path:
-    """An .argosmodel used in place (not installed): unpacked once into the cache, keyed by content."""
-    digest = hashlib.sha1()
-    with open(archive, "rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    target = cache_dir() / "unpacked" / digest.hexdigest()[:16]
-    if not target.is_dir():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".unpack-", dir=target.parent))
-        try:
-            safe_extract(archive, work)
-            os.replace(work, target)
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-    return package_root(target)
-
-
-def install(source: str, models_dir: Optional[str] = None, index: Optional[str] = None,
+def install(source: str, models_dir: Union[str, Path], index_url: str = DEFAULT_INDEX_URL,
             force: bool = False, progress: bool = True) -> TranslationModel:
-    """Install from a local archive or folder, an http(s) URL, or a name in the package index."""
-    root = default_models_dir(models_dir)
+    """Install into ``models_dir`` from a local archive or folder, an http(s) URL, or a name in
+    the package index at ``index_url``."""
+    root = Path(models_dir)
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
     try:
-        path = Path(source)
-        if path.is_dir():
-            unpacked = work / "unpacked" / path.resolve().name
-            shutil.copytree(path, unpacked)
-        elif path.is_file():
-            unpacked = _unpack(path, work)
-        elif source.startswith(("http://", "https://", "file://")):
-            unpacked = _unpack(download(source, work / _file_name(source), progress=progress), work)
-        elif os.sep in source or source.endswith((".argosmodel", ".zip")):
-            raise ModelError(f"{source}: no such file or folder")
-        else:
-            url = index_url(index)
-            entry = find_in_index(source, fetch_index(url), url)
-            unpacked = _unpack(_download_entry(entry, work, progress), work)
+        unpacked = _fetch_package(source, work, index_url, progress)
         try:
             _validate(unpacked)
         except ModelError as exc:
@@ -204,12 +152,35 @@ def install(source: str, models_dir: Optional[str] = None, index: Optional[str] 
         if target.exists():
             if not force:
                 raise ModelError(f"{target.name}: already installed in {root} (use --force to replace it)")
-            old = work / "replaced"
-            os.replace(target, old)
+            os.replace(target, work / "replaced")
         os.replace(unpacked, target)
         return open_model_folder(target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _fetch_package(source: str, work: Path, index_url: str, progress: bool) -> Path:
+    """The model folder of ``source``, copied or unpacked under ``work``."""
+    path = Path(source)
+    if path.is_dir():
+        unpacked = work / "unpacked" / path.resolve().name
+        shutil.copytree(path, unpacked)
+        return unpacked
+    if path.is_file():
+        return unpack_package(path, work)
+    if source.startswith(("http://", "https://", "file://")):
+        return unpack_package(download(source, work / _file_name(source), progress=progress), work)
+    if os.sep in source or source.endswith((".argosmodel", ".zip")):
+        raise ModelError(f"{source}: no such file or folder")
+    entry = find_in_index(source, fetch_index(index_url), index_url)
+    return unpack_package(_download_entry(entry, work, progress), work)
+
+
+def _validate(folder: Path) -> TranslationModel:
+    """Load the model fully (tokenizers and weights) so a broken one is never installed."""
+    model = open_model_folder(folder)
+    model.load_ctranslate2(device="cpu", compute_type="default", threads=1)
+    return model
 
 
 def _file_name(url: str) -> str:
@@ -227,22 +198,9 @@ def _download_entry(entry: IndexEntry, work: Path, progress: bool) -> Path:
     raise ModelError(f"{entry.code}: every download link failed: {'; '.join(errors)}")
 
 
-def _unpack(archive: Path, work: Path) -> Path:
-    if not zipfile.is_zipfile(archive):
-        raise ModelError(f"{archive.name}: corrupt or truncated archive (an .argosmodel must be a zip file)")
-    unpacked = work / "unpacked"
-    unpacked.mkdir()
-    safe_extract(archive, unpacked)
-    root = package_root(unpacked)
-    if root == unpacked:  # files at the archive's top level: name the model after the archive
-        named = work / archive.stem
-        os.replace(unpacked, named)
-        return named
-    return root
-
-
-def remove(name: str, models_dir: Optional[str] = None) -> Path:
-    root = default_models_dir(models_dir)
+def remove(name: str, models_dir: Union[str, Path]) -> Path:
+    """Delete the installed model ``name`` from ``models_dir``; returns its former path."""
+    root = Path(models_dir)
     target = root / name
     if not name or name.startswith(".") or "/" in name or not target.is_dir():
         raise ModelError(f"{name}: not installed in {root} (see `aligner models list`)")
@@ -250,3 +208,56 @@ def remove(name: str, models_dir: Optional[str] = None) -> Path:
     os.replace(target, trash / name)  # atomic disappearance, then the slow delete
     shutil.rmtree(trash, ignore_errors=True)
     return target
+
+
+def scan_models_dir(models_dir: Path) -> List[Tuple[str, Union[TranslationModel, ModelError]]]:
+    """(folder name, model) for every installed folder, or (name, error) for one that fails to load."""
+    found: List[Tuple[str, Union[TranslationModel, ModelError]]] = []
+    if models_dir.is_dir():
+        for folder in sorted(p for p in models_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            try:
+                found.append((folder.name, open_model_folder(folder)))
+            except ModelError as exc:
+                found.append((folder.name, exc))
+    return found
+
+
+def find_installed(src_lang: str, tgt_lang: str, models_dir: Path) -> Optional[TranslationModel]:
+    """The installed model for a pair: a dedicated bilingual model first, else a multilingual one.
+    Folders that fail to load are passed over (`aligner models list` shows them)."""
+    candidates = [m for _, m in scan_models_dir(models_dir) if isinstance(m, TranslationModel)
+                  and m.supports(src_lang, tgt_lang) and (m.multilingual or m.src_lang is not None)]
+    candidates.sort(key=lambda m: (m.multilingual, m.name))
+    return candidates[0] if candidates else None
+
+
+def load_model(spec: Union[TranslationModel, str, Path], folders: ModelFolders) -> TranslationModel:
+    """A model from a folder, an .argosmodel/zip file, an installed name, or a pair name ('fa-en').
+
+    A TranslationModel passes through unchanged, so library callers may hand either.
+    """
+    if isinstance(spec, TranslationModel):
+        return spec
+    path = Path(spec)
+    if path.is_dir():
+        return open_model_folder(path)
+    if path.is_file():
+        if not zipfile.is_zipfile(path):
+            raise ModelError(f"{path}: not a model folder or an .argosmodel/zip archive (corrupt or truncated?)")
+        folder = unpack_cached(path, folders.unpacked)
+        try:
+            return open_model_folder(folder)
+        except ModelError as exc:
+            # Name the archive the user gave, not its unpacked copy in the cache.
+            raise ModelError(str(exc).replace(str(folder), str(path))) from None
+    root = folders.installed
+    if (root / str(spec)).is_dir():
+        return open_model_folder(root / str(spec))
+    pair = PAIR_NAME.match(str(spec))
+    if pair:
+        model = find_installed(pair.group(1), pair.group(2), root)
+        if model is not None:
+            return model
+        raise ModelError(f"no installed model for {pair.group(1)}->{pair.group(2)} in {root} "
+                         f"(see `aligner models available` and `aligner models install {spec}`)")
+    raise ModelError(f"{spec}: no such model file, folder, or installed model in {root}")

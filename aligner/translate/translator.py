@@ -1,10 +1,9 @@
 """Sentence translation with CTranslate2: streaming, length-sorted token batches, a resumable cache.
 
-    from .translator import load_model, Translator, translate_sentences
-    model = load_model("fa-en")                      # installed pair, folder or .argosmodel
-    for t in Translator(model).translate(["..."]):   # streams Translation(text, score) in order
+    translator = make_translator("fa-en", "fa", "en")   # installed pair, name, folder or .argosmodel
+    for t in translator.translate(["..."]):             # streams Translation(text, score) in order
         print(t.text)
-    translate_sentences(["..."], "fa-en", "fa", "en")   # -> list[str], for the later stages
+    translator.translate_list(["..."])                  # -> list[str], what the later stages call
 
 How it is fast: sentences are read in windows of a few thousand (memory stays flat however large
 the input); inside a window each distinct text is translated once, in batches of similar length
@@ -26,11 +25,13 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Un
 import regex
 from tqdm import tqdm
 
+from ..cache import KeyedCache
 from ..document import Document, Sentence
 from ..errors import AlignerError, ModelError
-from ..cache import KeyedCache
-from .layouts import TranslationModel, find_installed, load_model
 from ..paths import cache_dir
+from ..signature import Signature
+from .layouts import TranslationModel
+from .store import ModelFolders, find_installed, load_model
 
 DEVICES = ("auto", "cpu", "cuda")
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16",
@@ -67,15 +68,16 @@ class Translator:
 
     Options mirror ctranslate2.Translator.translate_batch where they exist; ``max_batch_tokens``
     bounds the padded source tokens of a batch, ``window`` how many sentences are held at once.
+    ``cache`` is the SQLite file of the translation cache (None: no cache).
     """
 
-    def __init__(self, model: Union[TranslationModel, str, Path], src_lang: Optional[str] = None,
+    def __init__(self, model: TranslationModel, src_lang: Optional[str] = None,
                  tgt_lang: Optional[str] = None, *, beam_size: int = 4, length_penalty: float = 1.0,
                  max_decoding_length: int = 256, replace_unknowns: bool = True, device: str = "auto",
                  compute_type: str = "default", threads: int = 0, max_batch_tokens: int = 1024,
-                 max_input_tokens: int = 256, window: int = 8192, cache: Union[bool, Path] = True,
-                 models_dir: Optional[Path] = None, progress: bool = False):
-        self.model = load_model(model, models_dir)
+                 max_input_tokens: int = 256, window: int = 8192, cache: Optional[Path] = None,
+                 progress: bool = False):
+        self.model = model
         self.src_lang = src_lang or self.model.src_lang
         self.tgt_lang = tgt_lang or self.model.tgt_lang
         if not self.src_lang or not self.tgt_lang:
@@ -95,17 +97,14 @@ class Translator:
         self.max_input_tokens = max_input_tokens
         self.window = window
         self.progress = progress
-        if cache is True:
-            cache = cache_dir() / "translations.sqlite"
-        self.cache = TranslationCache(Path(cache)) if cache else None
+        self.cache = TranslationCache(Path(cache)) if cache is not None else None
         self._ct2 = None
-        self.stats = {"sentences": 0, "translated": 0, "cached": 0, "source_tokens": 0, "target_tokens": 0}
+        self.stats = {"translated": 0, "cached": 0, "target_tokens": 0}
 
-    def signature(self) -> str:
+    def signature(self) -> Signature:
         """What decides the output text: model, pair and decoding options (not threads or batching)."""
-        options = "|".join(f"{k}={v}" for k, v in sorted(self.options.items()))
-        return (f"{self.model.signature()}|{self.src_lang}>{self.tgt_lang}|{options}"
-                f"|max_input_tokens={self.max_input_tokens}|compute={self.compute_type}")
+        return Signature.of("translator", model=self.model.signature(), pair=f"{self.src_lang}>{self.tgt_lang}",
+                            **self.options, max_input_tokens=self.max_input_tokens, compute_type=self.compute_type)
 
     @property
     def ctranslate2(self):
@@ -124,7 +123,6 @@ class Translator:
                 if not window:
                     return
                 done = self._translate_window(window, bar)
-                self.stats["sentences"] += len(window)
                 yield from (done[text] for text in window)
 
     def translate_list(self, sentences: Sequence[str]) -> List[str]:
@@ -134,7 +132,7 @@ class Translator:
     def _translate_window(self, window: List[str], bar) -> Dict[str, Translation]:
         multiplicity = Counter(window)
         unique = list(multiplicity)
-        signature = self.signature()
+        signature = self.signature().long
         done = self.cache.get_many(signature, unique) if self.cache is not None else {}
         self.stats["cached"] += len(done)
         for text in unique:
@@ -192,7 +190,6 @@ class Translator:
         out = []
         for source, result in zip(sources, results):
             tokens = result.hypotheses[0]
-            self.stats["source_tokens"] += len(source)
             self.stats["target_tokens"] += len(tokens)
             out.append((self.model.decode(tokens, self.tgt_lang), result.scores[0]))
         return out
@@ -239,8 +236,8 @@ class PivotTranslator:
         self.first, self.second = first, second
         self.src_lang, self.tgt_lang = first.src_lang, second.tgt_lang
 
-    def signature(self) -> str:
-        return f"pivot[{self.first.signature()} ; {self.second.signature()}]"
+    def signature(self) -> Signature:
+        return Signature.of("pivot", first=self.first.signature(), second=self.second.signature())
 
     @property
     def stats(self) -> dict:
@@ -263,19 +260,27 @@ class PivotTranslator:
 
 
 def make_translator(model, src_lang: str, tgt_lang: str, pivot: Optional[str] = None,
-                    models_dir: Optional[Path] = None, **options) -> Union[Translator, PivotTranslator]:
-    """A Translator for src->tgt: ``model`` (path/name/TranslationModel) or the installed one.
+                    folders: Optional[ModelFolders] = None, cache: Union[bool, Path] = True,
+                    **options) -> Union[Translator, PivotTranslator]:
+    """A Translator for src->tgt: ``model`` (path/name/pair/TranslationModel) or the installed one.
 
     With ``pivot`` (e.g. 'en') and no direct model, chains src->pivot and pivot->tgt models.
+    The defaults are resolved here, at the library's entry point, with paths.py: ``folders``
+    None is ModelFolders.default(); ``cache`` True is the per-user translation cache, False none,
+    a path that file. ``options`` go to Translator.
     """
+    folders = folders or ModelFolders.default()
+    if cache is True:
+        cache = cache_dir() / "translations.sqlite"
+    options["cache"] = cache or None
     if model is not None:
-        return Translator(model, src_lang, tgt_lang, models_dir=models_dir, **options)
-    direct = find_installed(src_lang, tgt_lang, models_dir)
+        return Translator(load_model(model, folders), src_lang, tgt_lang, **options)
+    direct = find_installed(src_lang, tgt_lang, folders.installed)
     if direct is not None:
         return Translator(direct, src_lang, tgt_lang, **options)
     if pivot and pivot not in (src_lang, tgt_lang):
-        first = find_installed(src_lang, pivot, models_dir)
-        second = find_installed(pivot, tgt_lang, models_dir)
+        first = find_installed(src_lang, pivot, folders.installed)
+        second = find_installed(pivot, tgt_lang, folders.installed)
         missing = [f"{a}->{b}" for (a, b), m in (((src_lang, pivot), first), ((pivot, tgt_lang), second)) if m is None]
         if missing:
             raise ModelError(f"no installed model for {src_lang}->{tgt_lang}, nor for the pivot step "
@@ -284,16 +289,6 @@ def make_translator(model, src_lang: str, tgt_lang: str, pivot: Optional[str] = 
                                Translator(second, pivot, tgt_lang, **options))
     hint = "" if pivot else "; --pivot en chains two models"
     raise ModelError(f"no installed model for {src_lang}->{tgt_lang} (see `aligner models available`{hint})")
-
-
-def translate_sentences(texts: Sequence[str], model, src_lang: str, tgt_lang: str,
-                        pivot: Optional[str] = None, **options) -> List[str]:
-    """One translation per text, in order: the call the alignment stages use.
-
-    ``model`` is a folder, an .argosmodel file, an installed name, a pair name, a
-    TranslationModel, or None for the installed model of the pair.
-    """
-    return make_translator(model, src_lang, tgt_lang, pivot, **options).translate_list(texts)
 
 
 def translate_documents(documents: Iterable[Document], translator) -> Iterator[Tuple[Sentence, Translation]]:
