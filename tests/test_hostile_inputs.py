@@ -116,3 +116,27 @@ def test_align_over_folders_keeps_going_past_a_bad_pair(tmp_path):
     assert "left out: src/bad.txt: binary file" in result.stderr
     records = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     assert records and all('"src_doc": "good.txt"' in record for record in records)
+
+
+def test_long_texts_are_embedded_from_bounded_pieces():
+    from aligner.embed import COUNTED_CHARS, MAX_PIECES, WINDOW_TOKENS, window_pieces
+
+    counted = []
+
+    def count_tokens(text):  # about one token per four characters, like English for e5's tokenizer
+        counted.append(len(text))
+        return len(text) // 4 + 3
+
+    assert window_pieces("short sentence.", count_tokens) == ["short sentence."]
+    sentence = "word " * 300  # 1500 characters, 378 tokens: fits the window whole
+    assert window_pieces(sentence, count_tokens) == [sentence]
+    long_text = "word " * 700  # 878 tokens: two pieces cover all of it
+    pieces = window_pieces(long_text, count_tokens)
+    assert len(pieces) == 2 and "".join(pieces) == long_text
+    counted.clear()
+    huge = "word " * 2_000_000  # a 10 MB line: a few pieces, and no counting of the whole text
+    pieces = window_pieces(huge, count_tokens)
+    assert len(pieces) == MAX_PIECES and all(count_tokens(piece) <= WINDOW_TOKENS for piece in pieces)
+    assert max(counted) <= COUNTED_CHARS
+    unbroken = "a" * 1_000_000  # one 1 MB word: cut anyway
+    assert all(count_tokens(piece) <= WINDOW_TOKENS for piece in window_pieces(unbroken, count_tokens))
