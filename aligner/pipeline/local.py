@@ -127,7 +127,7 @@ class _Worker:
 
     def __init__(self, options: RunOptions):
         from ..embed import get_embedder
-        from ..score.components import Scorer, default_components
+        from ..score import Scorer, default_components
 
         self.options = options
         self.translator = _make_translator(options)
