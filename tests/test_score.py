@@ -90,18 +90,24 @@ def test_length_ratio_prefers_plausible_lengths():
     assert good > 0.5 > truncated
 
 
-def test_link_prior_and_mt_without_a_model():
+def test_link_type_plausibility_and_mt_without_a_model():
     assert LinkTypePlausibility().score([link("a", "b"), link("a", "b", src_ids=(0, 1))]) == [1.0, 0.85]
     # without a model: the aligner's stored MT score where it ran with one, else nothing
     assert MTAgreement().score([link("a", "b"), link("a", "b", scores={"align_mt": 0.625})]) == [None, 0.625]
 
 
 def test_mt_agreement_is_chrf_of_the_translation():
-    component = MTAgreement(lambda texts: ["I want to buy books." for _ in texts], translator="fake")
+    def translate(texts):
+        return ["I want to buy books." for _ in texts]
+
+    component = MTAgreement(translate, translator="fake")
     same, other = component.score([link("x", "I want to buy books."), link("x", "Completely unrelated words.")])
     assert same == pytest.approx(1.0) and other < 0.3
     assert component.signature() == Signature.of("mt", metric="chrF", translator="fake")
     assert component.signature().long.startswith("mt|metric:chrF|translator:fake|")
+    model = Signature.of("translator", model="opus-mt-fa-en")
+    nested = MTAgreement(translate, translator=model).signature()
+    assert nested.get("translator") == model and "|translator:[translator|model:opus-mt-fa-en|" in nested.long
 
 
 @pytest.mark.parametrize("scores, expected", [
