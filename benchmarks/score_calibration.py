@@ -18,7 +18,7 @@ Missing component values (language of a line without letters) count as 1 (no evi
 
 --fit prints the semantic calibration (logistic regression of the e5-small cosine, true vs
 shuffled/truncated FLORES dev pairs) and the length model (median and 1.4826 x MAD of the log
-character ratio of true FLORES dev pairs) that aligner/score.py holds.
+character ratio of true FLORES dev pairs) that aligner/score/components.py holds.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aligner.bitext import BitextLink  # noqa: E402
-from aligner.score.components import COMPONENT_NAMES, Scorer, SemanticSimilarity, log_length_ratio  # noqa: E402
+from aligner.score import COMPONENTS, Scorer, SemanticSimilarity  # noqa: E402
+from aligner.score.components import log_length_ratio  # noqa: E402
 from aligner.paths import shared_dir  # noqa: E402
 
 PAIRS = ("fa", "ar")
@@ -126,7 +127,7 @@ def evaluate(name: str, lang: str, limit: int, seed: int, scorer: Scorer) -> Dic
     positive_mask = labels_array == "true"
     row: Dict[str, object] = {"set": name, "pair": f"{lang}-en", "true": int(positive_mask.sum()),
                               "corrupted": int((~positive_mask).sum())}
-    for component in COMPONENT_NAMES + ["score"]:
+    for component in COMPONENTS.names() + ["score"]:
         values = np.array([link.score if component == "score" else link.scores.get(component, 1.0)
                            for link in links], dtype=float)
         measurable = component == "score" or any(component in link.scores for link in links)
@@ -146,7 +147,7 @@ def evaluate(name: str, lang: str, limit: int, seed: int, scorer: Scorer) -> Dic
 def print_table(rows: List[Dict[str, object]]) -> None:
     short = {"semantic": "sem", "length": "len", "numbers": "num", "punctuation": "punct",
              "lang_src": "lid-s", "lang_tgt": "lid-t", "mt": "mt", "link": "link", "score": "COMB"}
-    columns = ["set", "pair", "true", "corrupted"] + COMPONENT_NAMES + ["score", "P@95R"]
+    columns = ["set", "pair", "true", "corrupted"] + COMPONENTS.names() + ["score", "P@95R"]
     header = [short.get(c, c) for c in columns]
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
@@ -226,7 +227,7 @@ def main() -> None:
         for name in names:
             rows.append(evaluate(name, lang, args.limit, args.seed, scorer))
             print(f"  {name} {lang}-en done ({time.time() - started:.0f}s)", file=sys.stderr)
-    print(f"Scorer signature: {scorer.signature}\n")
+    print(f"Scorer signature: {scorer.signature().long}\n")
     print_table(rows)
     print("\nmt: not measurable here (no fa/ar->en MT weights on this machine); the combination skips it.")
 

@@ -125,7 +125,7 @@ def test_score_rescores_a_tmx_from_another_tool(tmp_path):
     assert result.exit_code == 0, result.output
     good, copy = read_bitext(out)
     assert good.score > 0.5 and copy.score == 0.0  # the copy is not in English
-    assert good.provenance["score"].startswith("score:1|semantic:e5-small")
+    assert good.provenance["score"].startswith("score|semantic:[semantic|embedder:e5-small|")
     assert {"semantic", "length", "numbers", "punctuation", "lang_src", "lang_tgt", "link"} <= set(good.scores)
 
 
@@ -162,7 +162,23 @@ def test_score_with_a_translation_model_fills_mt(tmp_path, bitext, test_models):
     links = list(read_bitext(out))
     aligned = [link for link in links if not link.is_unaligned]
     assert all(0.0 <= link.scores["mt"] <= 1.0 for link in aligned)
-    assert aligned[0].provenance["score"].split("|mt:chrF+")[1].split("|")[0] != "none"
+    translator = re.search(r"\|mt:\[mt\|metric:chrF\|translator:([^|\]]*)", aligned[0].provenance["score"])
+    assert translator and translator.group(1) not in ("", "none")
+
+
+def test_the_bitext_file_library_reads_and_writes_every_format_from_python(tmp_path, bitext):
+    from aligner.formats.bitext_files import format_of, output_format, read_links, write_links
+
+    assert [format_of(name) for name in ("a.TMX", "b.tsv", "c.tab", "d.jsonl", "e.txt")] == \
+        ["tmx", "tsv", "tsv", "jsonl", "jsonl"]
+    assert output_format("x.tmx") == "tmx" and output_format(None) == "jsonl" and output_format("-", "tsv") == "tsv"
+    assert output_format("x.jsonl", allowed=["tmx", "tsv"], default="tmx") == "tmx"
+    summaries = {kind: write_links(read_links([bitext]), tmp_path / f"out.{kind}", kind)
+                 for kind in ("jsonl", "tmx", "tsv")}
+    assert summaries == {"jsonl": "6 links", "tsv": "6 rows",
+                         "tmx": "5 translation units; 1 unaligned (1-0/0-1) links are not TM units, left out"}
+    assert list(read_links([tmp_path / "out.jsonl", tmp_path / "out.tsv"])) == LINKS * 2
+    assert [link.src for link in read_links([tmp_path / "out.tmx"])] == [link.src for link in LINKS[:5]]
 
 
 def test_model_needs_the_pair(bitext):

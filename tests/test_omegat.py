@@ -88,7 +88,7 @@ def scored_links():
     """Both languages, scored by every component but semantic similarity: embedding these long
     news sentences takes longer than the whole OmegaT run, and the import does not depend on
     which scores the units carry (tests/test_score.py covers the semantic component)."""
-    from aligner.score.components import Scorer, default_components
+    from aligner.score import Scorer, default_components
 
     scorer = Scorer([component for component in default_components() if component.name != "semantic"])
     links = {lang: gold_links(lang) for lang in ("fa", "ar")}

@@ -11,7 +11,7 @@ from typing import List
 import pytest
 
 from aligner.bitext import BitextLink
-from aligner.score.components import LengthRatio, NumberAgreement, length_z
+from aligner.score import LengthRatio, NumberAgreement, length_z
 from aligner.formats.report import histogram_svg, render_report, suspicion, text_dir, write_report
 
 

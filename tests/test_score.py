@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from aligner.bitext import BitextLink
-from aligner.score.components import (COMPONENT_NAMES, DEFAULT_WEIGHTS, FLOOR, ExactDuplicates, FilterReport, KeepAligned,
-                           LanguageIdentity, LengthRatio, LinkTypePrior, MinComponent, MinScore, MTAgreement,
-                           NearDuplicates, NumberAgreement, PunctuationAgreement, Scorer, SemanticSimilarity,
-                           apply_filters, combine, default_components, length_z, numbers)
+from aligner.score import (COMBINATION_WEIGHTS, COMPONENTS, FLOOR, ExactDuplicates, FilterReport, KeepAligned,
+                           LengthRatio, LinkTypePlausibility, MinComponent, MinScore, MTAgreement, NearDuplicates,
+                           NumberAgreement, PunctuationAgreement, Scorer, SemanticSimilarity, SourceLanguageIdentity,
+                           TargetLanguageIdentity, acceptance_filters, apply_filters, combine, default_components,
+                           length_z, numbers)
+from aligner.signature import Signature
 
 
 def link(src, tgt, src_lang="fa", tgt_lang="en", src_ids=(0,), tgt_ids=(0,), **extra):
@@ -64,7 +66,8 @@ def test_punctuation_agreement(src, tgt, expected):
     ("src", "۱۲۳", "123", None),
 ])
 def test_language_identity(side, src, tgt, expected):
-    assert LanguageIdentity(side).score([link(src, tgt)]) == [expected]
+    component = {"src": SourceLanguageIdentity, "tgt": TargetLanguageIdentity}[side]()
+    assert component.score([link(src, tgt)]) == [expected]
 
 
 @pytest.mark.parametrize("src_lang, tgt_lang, src, tgt", [
@@ -87,17 +90,24 @@ def test_length_ratio_prefers_plausible_lengths():
     assert good > 0.5 > truncated
 
 
-def test_link_prior_and_mt_without_a_model():
-    assert LinkTypePrior().score([link("a", "b"), link("a", "b", src_ids=(0, 1))]) == [1.0, 0.85]
+def test_link_type_plausibility_and_mt_without_a_model():
+    assert LinkTypePlausibility().score([link("a", "b"), link("a", "b", src_ids=(0, 1))]) == [1.0, 0.85]
     # without a model: the aligner's stored MT score where it ran with one, else nothing
     assert MTAgreement().score([link("a", "b"), link("a", "b", scores={"align_mt": 0.625})]) == [None, 0.625]
 
 
 def test_mt_agreement_is_chrf_of_the_translation():
-    component = MTAgreement(lambda texts: ["I want to buy books." for _ in texts], model_id="fake")
+    def translate(texts):
+        return ["I want to buy books." for _ in texts]
+
+    component = MTAgreement(translate, translator="fake")
     same, other = component.score([link("x", "I want to buy books."), link("x", "Completely unrelated words.")])
     assert same == pytest.approx(1.0) and other < 0.3
-    assert component.signature == "mt:chrF+fake"
+    assert component.signature() == Signature.of("mt", metric="chrF", translator="fake")
+    assert component.signature().long.startswith("mt|metric:chrF|translator:fake|")
+    model = Signature.of("translator", model="opus-mt-fa-en")
+    nested = MTAgreement(translate, translator=model).signature()
+    assert nested.get("translator") == model and "|translator:[translator|model:opus-mt-fa-en|" in nested.long
 
 
 @pytest.mark.parametrize("scores, expected", [
@@ -135,11 +145,13 @@ def test_scorer_fills_every_component_and_a_signature():
     scorer = fake_scorer()
     scorer.score_batch(links)
     aligned, orphan = links
-    assert set(aligned.scores) == set(COMPONENT_NAMES) - {"mt"}
+    assert set(aligned.scores) == set(COMPONENTS.names()) - {"mt"}
     assert 0.0 <= aligned.score <= 1.0
-    assert aligned.provenance["score"] == scorer.signature
-    assert scorer.signature.startswith("score:1|semantic:e5-small")
-    assert "combine:lang_src*lang_tgt*geomean(" in scorer.signature
+    signature = scorer.signature()
+    assert aligned.provenance["score"] == signature.long
+    assert signature.long.startswith("score|semantic:[semantic|embedder:e5-small|")
+    assert signature.get("combination").get("gates") == "lang_src*lang_tgt"
+    assert "|combination:[geomean|gates:lang_src*lang_tgt|weights:" in signature.long
     assert (orphan.score, orphan.scores) == (0.0, {"link": 0.0})
 
 
@@ -159,8 +171,15 @@ def test_scoring_streams_in_order():
     assert all(item.score is not None for item in links)
 
 
+def test_components_are_registered_by_name_in_the_scorers_order():
+    names = ["semantic", "length", "numbers", "punctuation", "lang_src", "lang_tgt", "mt", "link"]
+    assert COMPONENTS.names() == names
+    assert [component.name for component in default_components()] == names
+    assert [component.name for component in Scorer().components] == names
+
+
 def test_weights_cover_every_non_gate_component():
-    assert set(DEFAULT_WEIGHTS) == set(COMPONENT_NAMES) - {"lang_src", "lang_tgt"}
+    assert set(COMBINATION_WEIGHTS) == set(COMPONENTS.names()) - {"lang_src", "lang_tgt"}
 
 
 def test_filters_are_separate_from_scores_and_report_every_rejection():
@@ -179,6 +198,13 @@ def test_filters_are_separate_from_scores_and_report_every_rejection():
     assert report.kept + sum(report.rejected.values()) == len(links)
     assert report.rejected == {"unaligned (1-0/0-1)": 1, "score < 0.5": 1, "numbers < 0.9": 1, "near duplicate": 2}
     assert "kept 1" in report.summary()
+
+
+def test_acceptance_filters_decide_thresholds_before_duplicates():
+    filters = acceptance_filters(0.5, [("numbers", 0.9)], "exact")
+    assert [f.reason for f in filters] == ["unaligned (1-0/0-1)", "score < 0.5", "numbers < 0.9", "exact duplicate"]
+    assert [f.reason for f in acceptance_filters(dedup=None, drop_unaligned=False)] == []
+    assert isinstance(acceptance_filters()[-1], NearDuplicates)
 
 
 @pytest.mark.parametrize("filter_class, kept", [(ExactDuplicates, 2), (NearDuplicates, 1)])

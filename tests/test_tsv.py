@@ -125,8 +125,8 @@ def test_scores_without_a_column_travel_in_other_scores(tmp_path):
 
 
 def test_default_columns_are_the_scorers_components(tmp_path):
-    from aligner.score.components import COMPONENT_NAMES
+    from aligner.score import COMPONENTS
 
     round_trip(tmp_path, [make_link("", "orphan", src_ids=(), scores={"link": 0.0})])
     header = (tmp_path / "pairs.tsv").read_text(encoding="utf-8").splitlines()[0].split("\t")
-    assert [name[len("score_"):] for name in header if name.startswith("score_")] == COMPONENT_NAMES
+    assert [name[len("score_"):] for name in header if name.startswith("score_")] == COMPONENTS.names()

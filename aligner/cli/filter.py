@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import click
 
-from ..score.components import (COMPONENT_NAMES, ExactDuplicates, Filter, FilterReport, KeepAligned, MinComponent,
-                     MinScore, NearDuplicates, apply_filters)
-from .package import language_options, output_format, output_options, read_links, scored, write_links
+from ..formats.bitext_files import output_format, read_links, write_links
+from ..score import COMPONENTS, DUPLICATE_FILTERS, FilterReport, acceptance_filters, apply_filters, score_missing
+from . import warn
+from .bitext_options import language_options, output_options
+
+NO_DEDUP = "none"
 
 
-def component_thresholds(values: Sequence[str]) -> List[Filter]:
-    filters: List[Filter] = []
+def component_minimums(values: Sequence[str]) -> List[Tuple[str, float]]:
+    """(component, threshold) of each --min COMPONENT=NUMBER."""
+    minimums = []
     for value in values:
         name, sep, number = value.partition("=")
         try:
             threshold = float(number)
         except ValueError:
             threshold = None
-        if not sep or name not in COMPONENT_NAMES or threshold is None:
+        if not sep or name not in COMPONENTS or threshold is None:
             raise click.BadParameter(f"{value!r} is not COMPONENT=NUMBER with COMPONENT one of "
-                                     f"{', '.join(COMPONENT_NAMES)}", param_hint="--min")
-        filters.append(MinComponent(name, threshold))
-    return filters
+                                     f"{', '.join(COMPONENTS.names())}", param_hint="--min")
+        minimums.append((name, threshold))
+    return minimums
 
 
 @click.command(name="filter")
@@ -33,8 +37,9 @@ def component_thresholds(values: Sequence[str]) -> List[Filter]:
               help="Drop pairs whose combined score is below this.")
 @click.option("--min", "component_mins", multiple=True, metavar="COMPONENT=X",
               help="Drop pairs whose component COMPONENT is below X (repeatable), e.g. --min numbers=0.9. "
-                   f"Components: {', '.join(COMPONENT_NAMES)}.")
-@click.option("--dedup", type=click.Choice(["none", "exact", "near"]), default="near", show_default=True,
+                   f"Components: {', '.join(COMPONENTS.names())}.")
+@click.option("--dedup", type=click.Choice([NO_DEDUP] + DUPLICATE_FILTERS.names()), default="near",
+              show_default=True,
               help="exact: drop a pair whose source and target equal an earlier pair's. near: also when "
                    "they differ only in case, punctuation, spacing, digit script, letter variants "
                    "(ي/ی, ك/ک), diacritics or ZWNJ. The first occurrence is kept.")
@@ -54,16 +59,9 @@ def filter_command(inputs, output, kind, min_score, component_mins, dedup, drop_
       aligner filter memory.tmx --min-score 0.6 --min numbers=1 -o clean.tmx
       aligner filter a.tsv b.tsv --dedup exact --format tsv > merged.tsv
     """
-    filters: List[Filter] = [KeepAligned()] if drop_unaligned else []
-    if min_score is not None:
-        filters.append(MinScore(min_score))
-    filters.extend(component_thresholds(component_mins))
-    # Duplicates last: a pair rejected by a threshold must not hide a later copy that passes.
-    if dedup == "exact":
-        filters.append(ExactDuplicates())
-    elif dedup == "near":
-        filters.append(NearDuplicates())
+    filters = acceptance_filters(min_score, component_minimums(component_mins),
+                                 None if dedup == NO_DEDUP else dedup, drop_unaligned)
     report = FilterReport()
-    links = apply_filters(scored(read_links(inputs, src_lang, tgt_lang)), filters, report)
-    summary = write_links(links, output, output_format(output, kind))
+    links = apply_filters(score_missing(read_links(inputs, src_lang, tgt_lang)), filters, report)
+    summary = write_links(links, output, output_format(output, kind), warn=warn)
     click.echo(f"aligner: {report.summary()}; wrote {summary}", err=True)

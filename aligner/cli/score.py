@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..score.components import Scorer, default_components
-from .package import language_options, output_format, output_options, read_links, write_links
+from ..formats.bitext_files import output_format, read_links, write_links
+from ..score import Scorer, default_components
+from . import warn
+from .bitext_options import language_options, output_options
 
 
 @click.command(name="score")
@@ -35,15 +37,15 @@ def score_command(inputs, output, kind, embedder, model, src_lang, tgt_lang):
       aligner score pairs.tsv --src-lang fa --tgt-lang en --format tsv -o pairs.scored.tsv
       aligner score news.bitext.jsonl --model fa-en --src-lang fa --tgt-lang en -o scored.jsonl
     """
-    translate, model_id = None, "none"
+    translate, translator_signature = None, "none"
     if model is not None:
         if not (src_lang and tgt_lang):
             raise click.UsageError("--model needs --src-lang and --tgt-lang (the pair it translates)")
         from ..translate.translator import make_translator
 
         translator = make_translator(model, src_lang, tgt_lang)
-        translate, model_id = translator.translate_list, translator.signature()
-    scorer = Scorer(default_components(embedder, translate, model_id, mt_pair=(src_lang, tgt_lang)))
+        translate, translator_signature = translator.translate_list, translator.signature()
+    scorer = Scorer(default_components(embedder, translate, translator_signature, mt_pair=(src_lang, tgt_lang)))
     links = scorer.score_links(read_links(inputs, src_lang, tgt_lang))
-    summary = write_links(links, output, output_format(output, kind))
+    summary = write_links(links, output, output_format(output, kind), warn=warn)
     click.echo(f"aligner: scored and wrote {summary}", err=True)

@@ -1,2 +1,3 @@
 """Files out (and back in): atomic writes (:mod:`.atomic`), TMX 1.4b (:mod:`.tmx`), TSV
-(:mod:`.tsv`), Vecalign alignments (:mod:`.vecalign`) and report.html (:mod:`.report`)."""
+(:mod:`.tsv`), any of bitext JSONL/TMX/TSV by extension (:mod:`.bitext_files`), Vecalign
+alignments (:mod:`.vecalign`) and report.html (:mod:`.report`)."""

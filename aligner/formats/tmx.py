@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
@@ -197,12 +197,6 @@ def seg_text(seg) -> str:
     return "".join(parts)
 
 
-@dataclass
-class TmxHeader:
-    srclang: str = ""  # primary language, or "*all*"
-    attributes: Dict[str, str] = field(default_factory=dict)
-
-
 def _lang_of(element) -> str:
     return element.get(XML_LANG) or element.get("lang") or ""
 
@@ -218,7 +212,7 @@ def read_tmx(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
     from lxml import etree
 
     path = Path(path)
-    header = TmxHeader()
+    header_srclang = ""  # primary language, or "*all*"
     try:
         context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
                                   no_network=True, huge_tree=True, load_dtd=False, recover=False)
@@ -227,13 +221,12 @@ def read_tmx(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
             name = _local(element.tag)
             if event == "start":
                 if name == "header":
-                    header.attributes = {k: v for k, v in element.attrib.items()}
-                    header.srclang = primary_language(element.get("srclang") or "")
+                    header_srclang = primary_language(element.get("srclang") or "")
                 continue
             if name != "tu":
                 continue
             number += 1
-            yield from _unit_links(path, element, number, header, src_lang, tgt_lang)
+            yield from _unit_links(path, element, number, header_srclang, src_lang, tgt_lang)
             element.clear()
             parent = element.getparent()
             while parent is not None and element.getprevious() is not None:
@@ -245,7 +238,7 @@ def read_tmx(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
         raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def _unit_links(path: Path, tu, number: int, header: TmxHeader, src_lang: Optional[str],
+def _unit_links(path: Path, tu, number: int, header_srclang: str, src_lang: Optional[str],
                 tgt_lang: Optional[str]) -> Iterator[BitextLink]:
     variants = []
     for tuv in tu:
@@ -258,7 +251,7 @@ def _unit_links(path: Path, tu, number: int, header: TmxHeader, src_lang: Option
         variants.append((lang, seg_text(seg)))
     if len(variants) < 2:
         raise FormatError(f"{path}:{tu.sourceline}: <tu> with fewer than two languages")
-    srclang = primary_language(tu.get("srclang") or "") or header.srclang
+    srclang = primary_language(tu.get("srclang") or "") or header_srclang
     if srclang in ("", "*all*"):
         srclang = src_lang or variants[0][0]
     source = next((v for v in variants if v[0] == srclang), None)

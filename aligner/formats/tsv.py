@@ -21,7 +21,7 @@ from typing import IO, Dict, Iterable, Iterator, List, Optional, Sequence
 
 from ..bitext import BitextLink, numbered_lines
 from ..errors import FormatError
-from ..score.components import COMPONENT_NAMES
+from ..score.components import COMPONENTS
 
 SCORE_PREFIX = "score_"
 LEADING = ["src", "tgt", "score"]
@@ -94,7 +94,7 @@ class TsvWriter:
 def write_tsv(links: Iterable[BitextLink], handle: IO[str],
               score_names: Optional[Sequence[str]] = None) -> int:
     """Stream links as TSV; the score columns are the Scorer's components unless given."""
-    writer = TsvWriter(handle, COMPONENT_NAMES if score_names is None else score_names)
+    writer = TsvWriter(handle, COMPONENTS.names() if score_names is None else score_names)
     for link in links:
         writer.write(link)
     return writer.rows

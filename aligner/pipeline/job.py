@@ -137,7 +137,7 @@ class PairAligner:
             return None
 
     def scorer(self, src_lang: str, tgt_lang: str):
-        from ..score.components import Scorer, default_components
+        from ..score import Scorer, default_components
 
         key = (src_lang, tgt_lang)
         if key not in self._scorers:
