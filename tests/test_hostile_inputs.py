@@ -140,3 +140,15 @@ def test_long_texts_are_embedded_from_bounded_pieces():
     assert max(counted) <= COUNTED_CHARS
     unbroken = "a" * 1_000_000  # one 1 MB word: cut anyway
     assert all(count_tokens(piece) <= WINDOW_TOKENS for piece in window_pieces(unbroken, count_tokens))
+
+
+def test_output_to_a_device_writes_through_it_instead_of_replacing_it(tmp_path):
+    from aligner.formats.atomic import atomic_write
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    with atomic_write(fifo) as handle:
+        handle.write("through the pipe\n")
+    assert reader.communicate(timeout=30)[0] == "through the pipe\n"
+    assert not fifo.is_file() and fifo.exists()  # still a named pipe, not a file renamed over it

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Iterator, Optional, Union
 
 from ..errors import AlignerError
+from ..paths import file_kind
 
 PathLike = Union[str, os.PathLike]
 
@@ -21,8 +22,18 @@ PathLike = Union[str, os.PathLike]
 @contextlib.contextmanager
 def atomic_write(path: PathLike, mode: str = "w", encoding: Optional[str] = "utf-8",
                  newline: Optional[str] = "\n") -> Iterator[IO]:
-    """Open a temporary file next to ``path``; on success rename it to ``path``."""
+    """Open a temporary file next to ``path``; on success rename it to ``path``.
+
+    A ``path`` that is a device or a named pipe (``-o /dev/null``) is written directly: renaming
+    a file over it would replace the device for every program on the machine.
+    """
     target = Path(path)
+    binary = "b" in mode
+    text_options = {} if binary else {"encoding": encoding, "newline": newline}
+    if file_kind(target) not in ("file", "missing", "folder"):
+        with open(target, mode, **text_options) as handle:
+            yield handle
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -32,9 +43,8 @@ def atomic_write(path: PathLike, mode: str = "w", encoding: Optional[str] = "utf
         os.chmod(tmp_name, 0o666 & ~umask)
     except OSError as exc:
         raise AlignerError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    binary = "b" in mode
     try:
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as handle:
+        with os.fdopen(fd, mode, **text_options) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
