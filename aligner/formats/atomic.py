@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
 from typing import IO, Iterator, Optional, Union
 
 from ..errors import AlignerError
-from ..paths import file_kind
 
 PathLike = Union[str, os.PathLike]
 
@@ -30,7 +30,7 @@ def atomic_write(path: PathLike, mode: str = "w", encoding: Optional[str] = "utf
     target = Path(path)
     binary = "b" in mode
     text_options = {} if binary else {"encoding": encoding, "newline": newline}
-    if file_kind(target) not in ("file", "missing", "folder"):
+    if _is_device_or_pipe(target):
         with open(target, mode, **text_options) as handle:
             yield handle
         return
@@ -53,6 +53,14 @@ def atomic_write(path: PathLike, mode: str = "w", encoding: Optional[str] = "utf
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+
+
+def _is_device_or_pipe(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode)
 
 
 @contextlib.contextmanager
