@@ -211,13 +211,18 @@ class Translator:
             if fits(clause):
                 pieces.append(clause)
                 continue
+            # No SentencePiece piece is longer than 16 characters, so a first try of this many
+            # characters bounds every encoding; later cuts start from the last one that fitted,
+            # so a 1 MB word costs linear time.
+            cut_guess = 16 * self.max_input_tokens
             for word in _SPACE.split(clause):
                 while word and not fits(word):  # a "word" longer than the limit: cut it by characters
-                    cut = max(1, len(word) // 2)
+                    cut = max(1, min(len(word) // 2, cut_guess))
                     while cut > 1 and not fits(word[:cut]):
                         cut //= 2
                     pieces.append(word[:cut])
                     word = word[cut:]
+                    cut_guess = 2 * cut
                 if word:
                     pieces.append(word)
         packed: List[str] = []
