@@ -13,7 +13,8 @@ from aligner.bitext import read_bitext
 from aligner.cli import main
 from aligner.errors import AlignerError
 from aligner.pipeline.job import JobOptions
-from aligner.pipeline.local import run
+from aligner.pipeline.documents import document_paths
+from aligner.pipeline.driver import run
 from aligner.segment.base import segment_document
 from aligner.text.reading import read_documents
 
@@ -74,9 +75,11 @@ def test_missing_target_without_model_is_reported_not_dropped(tmp_path, fa_input
     by_doc = {result.job.source.doc_id: result for result in summary.results}
     lonely = by_doc["ministry-telegram-no-talks.txt"]
     assert lonely.job.target is None
-    assert all(link.is_unaligned for link in lonely.links)
-    assert sum(len(link.src_ids) for link in lonely.links) == sentence_count(
-        fa_inputs / "ministry-telegram-no-talks.txt", "fa")
+    lonely_links = list(read_bitext(document_paths(summary.outdir, lonely.job)[0]))
+    assert all(link.is_unaligned for link in lonely_links)
+    expected = sentence_count(fa_inputs / "ministry-telegram-no-talks.txt", "fa")
+    assert sum(len(link.src_ids) for link in lonely_links) == expected == lonely.counts.src_unaligned
+    assert lonely.counts.aligned == 0
     assert any("ministry-telegram-no-talks.txt" in note for note in summary.notes)
     assert "ministry-telegram-no-talks.txt" in summary.outputs["report"].read_text(encoding="utf-8")
 

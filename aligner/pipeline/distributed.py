@@ -1,0 +1,125 @@
+"""The Ray backend of `aligner run`: pending pairs on a pool of Ray actors.
+
+Each actor (:class:`PairWorker`) loads its models once and runs the per-pair function that
+every backend runs; it reads the pair's files and writes the pair's result under OUTDIR, so
+inputs and OUTDIR must be on a file system that every node sees under the same path. The
+driver sends paths and gets back counts, one pair in flight per actor.
+
+A worker process that dies (killed, out of memory, node lost) is restarted by Ray, and the
+pair it was aligning is run again on it (``max_task_retries``): only that pair's work is lost.
+A pair that kills its worker every time is reported as failed once the retries are spent.
+
+Ray is an optional dependency (``pip install -e ".[ray]"``), imported only when this backend
+is used; without it the run stops with one line that says how to install it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+from ..errors import AlignerError
+from .documents import DocumentOutcome, WorkItem, process_document
+from .job import JobOptions, PairAligner
+
+INSTALL_HINT = 'the ray backend needs Ray: pip install -e ".[ray]" (or pip install "ray[default]>=2.9")'
+CPUS_PER_WORKER = 1
+# Runs of a pair interrupted by its worker's death beyond the first; more means the pair itself
+# kills the worker (a crash, memory), and it is reported as failed.
+WORKER_DEATH_RETRIES = 2
+
+
+def import_ray():
+    try:
+        import ray
+    except ImportError:
+        raise AlignerError(INSTALL_HINT) from None
+    return ray
+
+
+class PairWorker:
+    """One Ray actor: the models of a process, and the per-pair function."""
+
+    def __init__(self, options: JobOptions, outdir: str, threads: int):
+        self.outdir = Path(outdir)
+        self.aligner = PairAligner(options, use_installed_model=True, threads=threads)
+
+    def process(self, item: WorkItem) -> DocumentOutcome:
+        return process_document(self.aligner, item, self.outdir)
+
+
+class RayBackend:
+    """Connects to the cluster at ``address`` (else $RAY_ADDRESS, else a local Ray started for
+    the run, stopped at the end) unless this process is connected already, and starts
+    ``workers`` actors (default: one per CPU of the cluster)."""
+
+    def __init__(self, options: JobOptions, outdir: Path, workers: Optional[int], address: Optional[str] = None):
+        self.ray = import_ray()
+        self.options = options
+        self.outdir = Path(outdir).resolve()  # workers may start in another folder, or on another node
+        self.workers = workers
+        self.address = address or os.environ.get("RAY_ADDRESS") or "local"
+        self._started_ray = False
+        self._actors: List = []
+
+    def __enter__(self) -> "RayBackend":
+        ray = self.ray
+        if not ray.is_initialized():
+            try:
+                # A local instance is for this run only: no dashboard to serve.
+                ray.init(address=self.address, logging_level=logging.WARNING,
+                         **({"include_dashboard": False} if self.address == "local" else {}))
+            except (ConnectionError, ValueError, RuntimeError) as exc:
+                raise AlignerError(f"cannot start or reach Ray at {self.address}: {' '.join(str(exc).split())}") from None
+            self._started_ray = True
+        count = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1) // CPUS_PER_WORKER))
+        actor_class = ray.remote(num_cpus=CPUS_PER_WORKER, max_restarts=-1,
+                                 max_task_retries=WORKER_DEATH_RETRIES)(PairWorker)
+        self._actors = [actor_class.remote(self.options, str(self.outdir), CPUS_PER_WORKER) for _ in range(count)]
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for actor in self._actors:
+            self.ray.kill(actor)
+        self._actors = []
+        if self._started_ray:
+            self.ray.shutdown()
+
+    def process(self, items: Sequence[WorkItem]) -> Iterator[DocumentOutcome]:
+        """One pair in flight per actor; an actor takes the next pair as soon as it is free. An
+        actor that could not start (its models did not load) leaves the pool and its pair goes
+        back in the queue; with no actor left the run stops with the reason."""
+        ray = self.ray
+        waiting = list(reversed(items))
+        idle = list(self._actors)
+        in_flight: Dict[object, Tuple[object, WorkItem]] = {}
+        while waiting or in_flight:
+            while idle and waiting:
+                actor, item = idle.pop(), waiting.pop()
+                in_flight[actor.process.remote(item)] = (actor, item)
+            [ready], _ = ray.wait(list(in_flight), num_returns=1)
+            actor, item = in_flight.pop(ready)
+            try:
+                outcome = ray.get(ready)
+            except ray.exceptions.RayActorError as exc:
+                if not exc.actor_init_failed:
+                    outcome = DocumentOutcome(item.job, failure=f"its Ray worker died {WORKER_DEATH_RETRIES + 1} "
+                                                                f"times while aligning it ({_last_line(exc)})")
+                else:
+                    self._actors.remove(actor)
+                    if not self._actors:
+                        raise AlignerError(f"no Ray worker could start: {_last_line(exc)}") from None
+                    waiting.append(item)
+                    continue
+            except ray.exceptions.RayError as exc:
+                outcome = DocumentOutcome(item.job, failure=_last_line(exc))
+            idle.append(actor)
+            yield outcome
+
+
+def _last_line(exc: Exception) -> str:
+    """The gist of a Ray error, whose message carries the remote traceback: its last line."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[-1] if lines else type(exc).__name__
