@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -173,9 +174,24 @@ def test_the_main_job_on_a_local_ray_started_for_the_run(ray_module, tmp_path):
     shutil.copytree(FA_TARGETS, corpus / "en")
     env = {key: value for key, value in os.environ.items() if key != "RAY_ADDRESS"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
-    result = subprocess.run(ray_command(corpus, tmp_path / "ray"), capture_output=True, text=True,
-                            timeout=WAIT_SECONDS, env=env)
+    # Relative paths, as in the README: the workers do not share the driver's current folder.
+    result = subprocess.run(ray_command(Path("corpus"), Path("ray")), capture_output=True, text=True,
+                            timeout=WAIT_SECONDS, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     run([str(corpus / "fa")], tmp_path / "local", JobOptions("fa", "en"), targets=str(corpus / "en"),
         progress=False)
     assert comparable(tmp_path / "ray") == comparable(tmp_path / "local")
+
+
+def test_an_unreachable_cluster_is_one_line_exit_2(ray_module, tmp_path):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # a port of ours that nothing listens on
+    address = f"127.0.0.1:{closed.getsockname()[1]}"
+    command = [shutil.which("aligner") or "aligner", "run", str(CORPORA / "fa"), "--from", "fa", "--to", "en",
+               "-o", str(tmp_path / "out"), "--backend", "ray", "--ray-address", address]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=WAIT_SECONDS)
+    closed.close()
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == \
+        f"aligner: error: cannot reach the Ray cluster at {address} (Connection refused)"
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()

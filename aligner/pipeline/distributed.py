@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+from dataclasses import replace
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..errors import AlignerError
+from ..text.reading import Source
 from .documents import DocumentOutcome, WorkItem, process_document
 from .job import JobOptions, PairAligner
 
@@ -29,6 +32,7 @@ CPUS_PER_WORKER = 1
 # Runs of a pair interrupted by its worker's death beyond the first; more means the pair itself
 # kills the worker (a crash, memory), and it is reported as failed.
 WORKER_DEATH_RETRIES = 2
+CONNECT_TIMEOUT_S = 10
 
 
 def import_ray():
@@ -67,6 +71,7 @@ class RayBackend:
     def __enter__(self) -> "RayBackend":
         ray = self.ray
         if not ray.is_initialized():
+            _check_reachable(self.address)
             try:
                 # A local instance is for this run only: no dashboard to serve.
                 ray.init(address=self.address, logging_level=logging.WARNING,
@@ -98,7 +103,7 @@ class RayBackend:
         while waiting or in_flight:
             while idle and waiting:
                 actor, item = idle.pop(), waiting.pop()
-                in_flight[actor.process.remote(item)] = (actor, item)
+                in_flight[actor.process.remote(_absolute(item))] = (actor, item)
             [ready], _ = ray.wait(list(in_flight), num_returns=1)
             actor, item = in_flight.pop(ready)
             try:
@@ -117,6 +122,25 @@ class RayBackend:
                 outcome = DocumentOutcome(item.job, failure=_last_line(exc))
             idle.append(actor)
             yield outcome
+
+
+def _check_reachable(address: str) -> None:
+    """A HOST:PORT that nothing answers on fails at once: Ray itself would retry for minutes."""
+    host, colon, port = address.rpartition(":")
+    if not colon or not port.isdigit() or "/" in host:
+        return  # "local", "auto", a ray:// client address: Ray's own checks are quick
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise AlignerError(f"cannot reach the Ray cluster at {address} ({exc.strerror or exc})") from None
+
+
+def _absolute(item: WorkItem) -> WorkItem:
+    """The item with absolute input paths: a worker's current folder is not the driver's."""
+    def absolute(source: Optional[Source]) -> Optional[Source]:
+        return replace(source, path=Path(os.path.abspath(source.path))) if source and source.path else source
+
+    return replace(item, job=replace(item.job, source=absolute(item.job.source), target=absolute(item.job.target)))
 
 
 def _last_line(exc: Exception) -> str:

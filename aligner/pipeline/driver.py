@@ -29,8 +29,8 @@ from .documents import DocumentJob, DocumentOutcome, WorkItem, load_finished, pl
 from .job import JobOptions, load_translator, translator_signature
 from .outputs import write_failures, write_outputs
 
-# A backend is a context manager ``Backend(options, outdir, workers, address)`` whose
-# ``process(items)`` yields one DocumentOutcome per WorkItem, in any order.
+# A backend is made as ``Backend(options, outdir, workers, address)`` (cheaply: entering it
+# starts the workers) and ``process(items)`` yields one DocumentOutcome per WorkItem, in any order.
 BACKENDS: Registry = Registry("run backend")
 BACKENDS.add("local", "aligner.pipeline.local:LocalBackend")
 BACKENDS.add("ray", "aligner.pipeline.distributed:RayBackend")
@@ -59,7 +59,8 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
     remarks; ``jobs`` is the number of workers (None: the backend's default); ``address`` is the
     Ray cluster's (``backend="ray"``)."""
     outdir = Path(outdir)
-    backend_class = BACKENDS.get(backend)
+    # Made first: a backend that cannot run here (Ray not installed) says so before any work.
+    workers = BACKENDS.get(backend)(options, outdir, jobs, address)
     job_list, notes = plan_jobs(inputs, targets, include)
     translator = load_translator(options, options.src_lang, options.tgt_lang, use_installed_model=True)
     finished, pending = _check_inputs(job_list, outdir, options, translator_signature(translator))
@@ -68,7 +69,7 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
                f"embeddings only (`aligner models install {options.src_lang}-{options.tgt_lang}` adds the "
                "translation step)")
     if pending:
-        with backend_class(options, outdir, jobs, address) as workers:
+        with workers:
             finished.update(_execute(workers, pending, len(job_list), progress, notice))
     ordered = [finished[job.index] for job in job_list]
     failed = [outcome for outcome in ordered if outcome.failure is not None]
