@@ -6,11 +6,11 @@ fa-en lines of both hold 5,080). Each configuration is a fresh `aligner run` pro
 empty aligner home (cold caches: every configuration encodes every sentence) on a local Ray
 started for the run:
 
-    local --jobs 1, local --jobs 2, ray --jobs 1, ray --jobs 2
+    local --jobs 1 (default threads), local --jobs 1, local --jobs 2, ray --jobs 1, ray --jobs 2
 
-and reports wall time, pairs per minute, the peak memory of the driver, of the largest worker
+(all but the first with one thread per worker, as Ray gives each actor one CPU), and reports wall time, pairs per minute, the peak memory of the driver, of the largest worker
 and of Ray's own processes (GCS, raylet, idle workers; sampled from /proc every 0.2 s), and the
-per-pair overhead of Ray against the local run with as many workers (its wall-time difference
+per-pair overhead of Ray against the local run with as many workers and threads (its wall-time difference
 divided by the pairs, Ray's start-up included), and the CPU seconds per pair of all the run's
 processes and of Ray's own: on a machine shared with other work, CPU time is the steadier
 measure of cost. The combined outputs of all configurations are checked to be
@@ -30,11 +30,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [("flores200", "dev"), ("flores200", "devtest"), ("tico19", "dev"), ("tico19", "test")]
-CONFIGS = [("local", 1), ("local", 2), ("ray", 1), ("ray", 2)]
+# (backend, jobs, threads per worker): Ray gives each actor one CPU and so one thread (it sets
+# OMP_NUM_THREADS); the local runs get the same, so that the difference is Ray's. The first row
+# is `aligner run` as it runs by default here (its encoder uses every core).
+CONFIGS = [("local", 1, None), ("local", 1, 1), ("local", 2, 1), ("ray", 1, 1), ("ray", 2, 1)]
 SAMPLE_SECONDS = 0.2
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -123,11 +126,14 @@ def measure(command: List[str], env: Dict[str, str], backend: str) -> Dict[str, 
             "other_cpu": sum(seconds for is_worker, seconds in cpu.values() if not is_worker)}
 
 
-def run_config(corpus: Path, work: Path, backend: str, jobs: int) -> Dict[str, float]:
-    home = work / f"home-{backend}-{jobs}"  # empty caches: each configuration encodes everything
-    outdir = work / f"out-{backend}-{jobs}"
+def run_config(corpus: Path, work: Path, backend: str, jobs: int, threads: Optional[int]) -> Dict[str, float]:
+    name = f"{backend}-{jobs}-{threads or 'all'}"
+    home = work / f"home-{name}"  # empty caches: each configuration encodes everything
+    outdir = work / f"out-{name}"
     env = {key: value for key, value in os.environ.items() if key != "RAY_ADDRESS"}
     env.update(ALIGNER_HOME=str(home), PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
+    if threads:
+        env["OMP_NUM_THREADS"] = str(threads)
     command = [shutil.which("aligner") or "aligner", "run", str(corpus / "fa"), "--targets", str(corpus / "en"),
                "--from", "fa", "--to", "en", "-o", str(outdir), "--backend", backend, "--jobs", str(jobs)]
     result = measure(command, env, backend)
@@ -144,22 +150,23 @@ def main() -> None:
         work = Path(tmp)
         corpus = build_corpus(work / "corpus", args.pairs, args.lines)
         results = {}
-        for backend, jobs in CONFIGS:
-            results[(backend, jobs)] = run_config(corpus, work, backend, jobs)
-            print(f"  {backend} --jobs {jobs}: {results[(backend, jobs)]['wall']:.0f} s", file=sys.stderr)
+        for config in CONFIGS:
+            results[config] = run_config(corpus, work, *config)
+            print(f"  {config}: {results[config]['wall']:.0f} s", file=sys.stderr)
     identical = len({result.pop("output") for result in results.values()}) == 1
     print(f"{args.pairs} fa-en article pairs of {args.lines} lines, cold caches, {os.cpu_count()} CPUs\n")
     print("| run | wall s | pairs/min | CPU s/pair | of which Ray's processes | driver peak MB | worker peak MB "
           "| Ray processes MB | Ray overhead s/pair: wall | CPU |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for (backend, jobs), result in results.items():
+    for (backend, jobs, threads), result in results.items():
         total = (result["worker_cpu"] + result["other_cpu"]) / args.pairs
-        local = results[("local", jobs)]
+        local = results[("local", jobs, threads)]
         overhead = " | " if backend == "local" else \
             f"{(result['wall'] - local['wall']) / args.pairs:+.2f} | " \
             f"{total - (local['worker_cpu'] + local['other_cpu']) / args.pairs:+.2f}"
         infrastructure = f"{result['other_cpu'] / args.pairs:.2f}" if backend == "ray" else "-"
-        print(f"| {backend} --jobs {jobs} | {result['wall']:.0f} | {args.pairs / result['wall'] * 60:.1f} | "
+        label = f"{backend} --jobs {jobs}, {f'{threads} thread' if threads else 'all threads'} per worker"
+        print(f"| {label} | {result['wall']:.0f} | {args.pairs / result['wall'] * 60:.1f} | "
               f"{total:.2f} | {infrastructure} | {result['driver']:.0f} | {result['worker'] or result['driver']:.0f} | "
               f"{result['ray'] if backend == 'ray' else 0:.0f} | {overhead} |")
     print(f"\ncombined outputs identical across runs: {'yes' if identical else 'NO'}")

@@ -10,8 +10,8 @@ import shutil
 import signal
 import socket
 import subprocess
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -120,25 +120,21 @@ def test_two_node_cluster_gives_the_local_outputs(cluster, tmp_path, shared_dir)
     assert_every_pair_once(tmp_path / "ray", corpus)
 
 
-def test_a_killed_worker_loses_only_its_pair(cluster, ray_module, tmp_path, shared_dir):
+def test_a_killed_worker_loses_only_its_pair(cluster, tmp_path, shared_dir):
     from ray.util.state import list_actors
 
     corpus = flores_corpus(tmp_path / "corpus", shared_dir, first=10, count=8)
     outdir = tmp_path / "out"
-    finished = {}
-    driver = threading.Thread(target=lambda: finished.update(summary=run(
-        [str(corpus / "fa")], outdir, JobOptions("fa", "en"), targets=str(corpus / "en"), jobs=2, progress=False,
-        backend="ray")))
-    driver.start()
-    wait_for(lambda: done_markers(outdir) >= 1, "a first finished pair")
-    workers = list_actors(filters=[("class_name", "=", "PairWorker"), ("state", "=", "ALIVE")], detail=True)
-    victim = workers[0]
-    os.kill(victim.pid, signal.SIGKILL)
-    killed_mid_run = done_markers(outdir) < 8
-    driver.join(WAIT_SECONDS)
-    assert not driver.is_alive()
+    with ThreadPoolExecutor(max_workers=1) as driver:
+        running = driver.submit(run, [str(corpus / "fa")], outdir, JobOptions("fa", "en"), targets=str(corpus / "en"),
+                                jobs=2, progress=False, backend="ray")
+        wait_for(lambda: done_markers(outdir) >= 1 or running.done(), "a first finished pair")
+        workers = list_actors(filters=[("class_name", "=", "PairWorker"), ("state", "=", "ALIVE")], detail=True)
+        victim = workers[0]
+        os.kill(victim.pid, signal.SIGKILL)
+        killed_mid_run = done_markers(outdir) < 8
+        summary = running.result(timeout=WAIT_SECONDS)
     assert killed_mid_run
-    summary = finished["summary"]
     assert not summary.failed and not any(outcome.reused for outcome in summary.results)
     assert_every_pair_once(outdir, corpus)
     restarted = list_actors(filters=[("actor_id", "=", victim.actor_id)], detail=True)[0]

@@ -97,23 +97,33 @@ def plan_jobs(inputs: Sequence[str], targets: Optional[str], include: Sequence[s
     return [DocumentJob(k, source, paired.get(source)) for k, source in enumerate(sources)], notes
 
 
-def read_job(job: DocumentJob, options: JobOptions, translator_id: str,
-             stdin_data: Optional[bytes] = None) -> Tuple[PairInput, str]:
-    """Read and decode the job's files once (InputError when one does not decode or is in another
-    language) and return them with the fingerprint that marks the job's result as reusable:
-    the options, the translation model and the input bytes."""
+def input_bytes(job: DocumentJob, stdin_data: Optional[bytes] = None) -> List[Optional[bytes]]:
+    """The bytes of the job's source and target (None: no target)."""
+    return [None if source is None else stdin_data if source.path is None and stdin_data is not None
+            else read_bytes(source) for source in (job.source, job.target)]
+
+
+def fingerprint(options: JobOptions, translator_id: str, data: Sequence[Optional[bytes]]) -> str:
+    """What marks a job's result as reusable: the options, the translation model and the inputs."""
     digest = hashlib.sha256(options.signature().long.encode())
     digest.update(translator_id.encode())
-    documents = []
-    for source, lang, option in ((job.source, options.src_lang, "--from"), (job.target, options.tgt_lang, "--to")):
-        if source is None:
-            digest.update(b"\0<mt>")
-            documents.append(None)
-            continue
-        data = stdin_data if source.path is None and stdin_data is not None else read_bytes(source)
-        digest.update(b"\0" + data)
-        documents.append(read_side(source, lang, options, option, data))
-    return PairInput(*documents), digest.hexdigest()
+    for side in data:
+        digest.update(b"\0<mt>" if side is None else b"\0" + side)
+    return digest.hexdigest()
+
+
+def read_pair(job: DocumentJob, options: JobOptions, data: Sequence[Optional[bytes]]) -> PairInput:
+    """Decode the job's files (InputError when one does not decode or is in another language)."""
+    sides = ((job.source, options.src_lang, "--from"), (job.target, options.tgt_lang, "--to"))
+    return PairInput(*[None if source is None else read_side(source, lang, options, option, side_data)
+                       for (source, lang, option), side_data in zip(sides, data)])
+
+
+def read_job(job: DocumentJob, options: JobOptions, translator_id: str,
+             stdin_data: Optional[bytes] = None) -> Tuple[PairInput, str]:
+    """Read the job's files once: the decoded pair and its fingerprint."""
+    data = input_bytes(job, stdin_data)
+    return read_pair(job, options, data), fingerprint(options, translator_id, data)
 
 
 def document_paths(outdir: Path, job: DocumentJob) -> Tuple[Path, Path]:

@@ -25,7 +25,8 @@ from tqdm import tqdm
 
 from ..registry import Registry
 from ..text.reading import DEFAULT_INCLUDE, read_bytes
-from .documents import DocumentJob, DocumentOutcome, WorkItem, load_finished, plan_jobs, read_job
+from .documents import (DocumentJob, DocumentOutcome, WorkItem, fingerprint, input_bytes, load_finished,
+                        plan_jobs, read_pair)
 from .job import JobOptions, load_translator, translator_signature
 from .outputs import write_failures, write_outputs
 
@@ -91,11 +92,12 @@ def _check_inputs(job_list: Sequence[DocumentJob], outdir: Path, options: JobOpt
     pending: List[WorkItem] = []
     for job in job_list:
         stdin_data = read_bytes(job.source) if job.source.path is None else None
-        _, fingerprint = read_job(job, options, translator_id, stdin_data)
-        reused = load_finished(outdir, job, fingerprint)
+        data = input_bytes(job, stdin_data)
+        reused = load_finished(outdir, job, fingerprint(options, translator_id, data))
         if reused is not None:
             finished[job.index] = reused
         else:
+            read_pair(job, options, data)
             pending.append(WorkItem(job, stdin_data))
     return finished, pending
 
