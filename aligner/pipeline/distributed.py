@@ -50,6 +50,9 @@ class PairWorker:
         self.outdir = Path(outdir)
         self.aligner = PairAligner(options, use_installed_model=True, threads=threads)
 
+    def ready(self) -> None:
+        """Returns once the constructor has run: the actor's models are loaded."""
+
     def process(self, item: WorkItem) -> DocumentOutcome:
         return process_document(self.aligner, item, self.outdir)
 
@@ -66,7 +69,8 @@ class RayBackend:
         self.workers = workers
         self.address = address or os.environ.get("RAY_ADDRESS") or "local"
         self._started_ray = False
-        self._actors: List = []
+        self._starting: Dict[object, object] = {}  # ready() reference -> actor not started yet
+        self._idle: List = []  # started actors without a pair
 
     def __enter__(self) -> "RayBackend":
         ray = self.ray
@@ -82,46 +86,54 @@ class RayBackend:
         count = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1) // CPUS_PER_WORKER))
         actor_class = ray.remote(num_cpus=CPUS_PER_WORKER, max_restarts=-1,
                                  max_task_retries=WORKER_DEATH_RETRIES)(PairWorker)
-        self._actors = [actor_class.remote(self.options, str(self.outdir), CPUS_PER_WORKER) for _ in range(count)]
+        actors = [actor_class.remote(self.options, str(self.outdir), CPUS_PER_WORKER) for _ in range(count)]
+        # An actor gets pairs once it has started: one that Ray cannot place (more --jobs than
+        # the cluster has CPUs) then only waits, holding no pair back.
+        self._starting = {actor.ready.remote(): actor for actor in actors}
         return self
 
     def __exit__(self, *exc_info) -> None:
-        for actor in self._actors:
+        for actor in [*self._starting.values(), *self._idle]:
             self.ray.kill(actor)
-        self._actors = []
+        self._starting, self._idle = {}, []
         if self._started_ray:
             self.ray.shutdown()
 
     def process(self, items: Sequence[WorkItem]) -> Iterator[DocumentOutcome]:
-        """One pair in flight per actor; an actor takes the next pair as soon as it is free. An
-        actor that could not start (its models did not load) leaves the pool and its pair goes
-        back in the queue; with no actor left the run stops with the reason."""
+        """One pair in flight per actor; an actor takes the next pair as soon as it is free."""
         ray = self.ray
         waiting = list(reversed(items))
-        idle = list(self._actors)
         in_flight: Dict[object, Tuple[object, WorkItem]] = {}
         while waiting or in_flight:
-            while idle and waiting:
-                actor, item = idle.pop(), waiting.pop()
+            while self._idle and waiting:
+                actor, item = self._idle.pop(), waiting.pop()
                 in_flight[actor.process.remote(_absolute(item))] = (actor, item)
-            [ready], _ = ray.wait(list(in_flight), num_returns=1)
+            [ready], _ = ray.wait([*in_flight, *self._starting], num_returns=1)
+            if ready in self._starting:
+                self._started(ready, busy=len(in_flight))
+                continue
             actor, item = in_flight.pop(ready)
             try:
                 outcome = ray.get(ready)
             except ray.exceptions.RayActorError as exc:
-                if not exc.actor_init_failed:
-                    outcome = DocumentOutcome(item.job, failure=f"its Ray worker died {WORKER_DEATH_RETRIES + 1} "
-                                                                f"times while aligning it ({_last_line(exc)})")
-                else:
-                    self._actors.remove(actor)
-                    if not self._actors:
-                        raise AlignerError(f"no Ray worker could start: {_last_line(exc)}") from None
-                    waiting.append(item)
-                    continue
+                outcome = DocumentOutcome(item.job, failure=f"its Ray worker died {WORKER_DEATH_RETRIES + 1} times "
+                                                            f"while aligning it ({_last_line(exc)})")
             except ray.exceptions.RayError as exc:
                 outcome = DocumentOutcome(item.job, failure=_last_line(exc))
-            idle.append(actor)
+            self._idle.append(actor)
             yield outcome
+
+    def _started(self, ready, busy: int) -> None:
+        """An actor has started (it joins the pool) or could not (its models did not load: it is
+        dropped, and with no actor left the run stops with the reason)."""
+        actor = self._starting.pop(ready)
+        try:
+            self.ray.get(ready)
+        except self.ray.exceptions.RayError as exc:
+            if not (self._starting or self._idle or busy):
+                raise AlignerError(f"no Ray worker could start: {_last_line(exc)}") from None
+            return
+        self._idle.append(actor)
 
 
 def _check_reachable(address: str) -> None:
