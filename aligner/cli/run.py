@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..pipeline import BACKENDS
 from .common import LANGS, alignment_options, input_options
 
 
@@ -30,7 +31,7 @@ from .common import LANGS, alignment_options, input_options
               help="Documents aligned in parallel, each worker loading its own models: processes with "
                    "--backend local (default 1), Ray actors with --backend ray (default: one per CPU of the "
                    "cluster).")
-@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+@click.option("--backend", type=click.Choice(BACKENDS.names()), default="local", show_default=True,
               help="Where the documents are aligned: local processes, or a Ray cluster (pip install -e "
                    "\".[ray]\"), whose nodes must all see the inputs and OUTDIR under the same paths "
                    "(docs/scaling.md).")

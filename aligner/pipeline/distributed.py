@@ -77,8 +77,9 @@ class RayBackend:
         if not ray.is_initialized():
             _check_reachable(self.address)
             try:
-                # A local instance is for this run only: no dashboard to serve.
-                ray.init(address=self.address, logging_level=logging.WARNING,
+                # A local instance is for this run only: no dashboard to serve. Ray's own remarks on
+                # starting up (INFO, WARNING) would bury the run's progress and warnings.
+                ray.init(address=self.address, logging_level=logging.ERROR,
                          **({"include_dashboard": False} if self.address == "local" else {}))
             except (ConnectionError, ValueError, RuntimeError) as exc:
                 raise AlignerError(f"cannot start or reach Ray at {self.address}: {' '.join(str(exc).split())}") from None

@@ -23,18 +23,12 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from tqdm import tqdm
 
-from ..registry import Registry
 from ..text.reading import DEFAULT_INCLUDE, read_bytes
+from . import BACKENDS
 from .documents import (DocumentJob, DocumentOutcome, WorkItem, fingerprint, input_bytes, load_finished,
                         plan_jobs, read_pair)
 from .job import JobOptions, load_translator, translator_signature
 from .outputs import write_failures, write_outputs
-
-# A backend is made as ``Backend(options, outdir, workers, address)`` (cheaply: entering it
-# starts the workers) and ``process(items)`` yields one DocumentOutcome per WorkItem, in any order.
-BACKENDS: Registry = Registry("run backend")
-BACKENDS.add("local", "aligner.pipeline.local:LocalBackend")
-BACKENDS.add("ray", "aligner.pipeline.distributed:RayBackend")
 
 ATTEMPTS = 2  # a failing pair is tried this many times before it is reported
 
