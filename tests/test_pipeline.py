@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,8 @@ from aligner.bitext import read_bitext
 from aligner.cli import main
 from aligner.errors import AlignerError
 from aligner.pipeline.job import JobOptions
-from aligner.pipeline.local import run
+from aligner.pipeline.documents import document_paths
+from aligner.pipeline.driver import run
 from aligner.segment.base import segment_document
 from aligner.text.reading import read_documents
 
@@ -74,9 +77,11 @@ def test_missing_target_without_model_is_reported_not_dropped(tmp_path, fa_input
     by_doc = {result.job.source.doc_id: result for result in summary.results}
     lonely = by_doc["ministry-telegram-no-talks.txt"]
     assert lonely.job.target is None
-    assert all(link.is_unaligned for link in lonely.links)
-    assert sum(len(link.src_ids) for link in lonely.links) == sentence_count(
-        fa_inputs / "ministry-telegram-no-talks.txt", "fa")
+    lonely_links = list(read_bitext(document_paths(summary.outdir, lonely.job)[0]))
+    assert all(link.is_unaligned for link in lonely_links)
+    expected = sentence_count(fa_inputs / "ministry-telegram-no-talks.txt", "fa")
+    assert sum(len(link.src_ids) for link in lonely_links) == expected == lonely.counts.src_unaligned
+    assert lonely.counts.aligned == 0
     assert any("ministry-telegram-no-talks.txt" in note for note in summary.notes)
     assert "ministry-telegram-no-talks.txt" in summary.outputs["report"].read_text(encoding="utf-8")
 
@@ -151,3 +156,52 @@ def test_library_raises_aligner_error_for_unknown_model(tmp_path):
     with pytest.raises(AlignerError):
         run([str(FA_SOURCE)], tmp_path / "out", JobOptions("fa", "en", model=str(tmp_path / "missing")),
             progress=False)
+
+
+def test_a_failing_pair_is_tried_again_then_reported_and_the_others_finish(tmp_path, fa_inputs, monkeypatch):
+    from aligner.pipeline.job import PairAligner
+
+    real_align_pair = PairAligner.align_pair
+    tries = []
+
+    def align_pair(self, pair):
+        if pair.source.doc_id.startswith("police"):
+            tries.append(pair.source.doc_id)
+            raise RuntimeError("simulated crash\nin two lines")
+        return real_align_pair(self, pair)
+
+    monkeypatch.setattr(PairAligner, "align_pair", align_pair)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(fa_inputs), "--targets", str(FA_TARGETS), "--from", "fa",
+                                       "--to", "en", "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert tries == ["police-telegram-cooperation.txt"] * 2
+    assert (out / "failed.tsv").read_text(encoding="utf-8").splitlines() == [
+        "source\ttarget\tattempts\treason",
+        "police-telegram-cooperation.txt\tpolice-telegram-cooperation.txt\t2\tRuntimeError: simulated crash in two lines"]
+    assert {link.src_doc for link in read_bitext(out / "bitext.jsonl")} == {"ministry-telegram-no-talks.txt"}
+    assert "failed after 2 attempts" in (out / "report.html").read_text(encoding="utf-8")
+    assert re.search(r"^police-telegram-cooperation.txt\s.*\sfailed$", result.stdout, flags=re.MULTILINE)
+    assert "police-telegram-cooperation.txt: failed (will try again)" in result.stderr
+    assert "1 document pair(s) failed" in result.stderr
+    # Started again once the cause is gone, the run redoes the failed pair only and clears the list.
+    monkeypatch.setattr(PairAligner, "align_pair", real_align_pair)
+    summary = run([str(fa_inputs)], out, JobOptions("fa", "en"), targets=str(FA_TARGETS), progress=False)
+    assert [outcome.reused for outcome in summary.results] == [True, False] and not summary.failed
+    assert not (out / "failed.tsv").exists()
+
+
+def test_ray_backend_without_ray_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
+    result = CliRunner().invoke(main, ["run", str(FA_SOURCE), "--targets", str(FA_TARGETS), "--from", "fa", "--to",
+                                       "en", "-o", str(tmp_path / "out"), "--backend", "ray"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        'aligner: error: the ray backend needs Ray: pip install -e ".[ray]" (or pip install "ray[default]>=2.9")']
+
+
+def test_ray_address_needs_the_ray_backend(tmp_path):
+    result = CliRunner().invoke(main, ["run", str(FA_SOURCE), "--from", "fa", "--to", "en", "-o",
+                                       str(tmp_path / "out"), "--ray-address", "127.0.0.1:6379"])
+    assert result.exit_code == 2
+    assert "--ray-address" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from ..pipeline import BACKENDS
 from .common import LANGS, alignment_options, input_options
 
 
@@ -25,8 +27,17 @@ from .common import LANGS, alignment_options, input_options
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Pairs scoring below this are left out of aligned.tmx (they stay in the TSV and JSONL, so "
                    "`aligner filter` can apply another threshold later).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Documents processed in parallel (each process loads its own models).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 4096), default=None,
+              help="Documents aligned in parallel, each worker loading its own models: processes with "
+                   "--backend local (default 1), Ray actors with --backend ray (default: one per CPU of the "
+                   "cluster).")
+@click.option("--backend", type=click.Choice(BACKENDS.names()), default="local", show_default=True,
+              help="Where the documents are aligned: local processes, or a Ray cluster (pip install -e "
+                   "\".[ray]\"), whose nodes must all see the inputs and OUTDIR under the same paths "
+                   "(docs/scaling.md).")
+@click.option("--ray-address", default=None, metavar="ADDRESS",
+              help="Ray cluster to run on (--backend ray). Default: $RAY_ADDRESS, else a local Ray started "
+                   "for the run.")
 @click.option("--segmenter", type=click.Choice(["rules", "stanza"]), default="rules", show_default=True,
               help="Sentence segmenter (see `aligner segment --help`); stanza loads its models from "
                    "$ALIGNER_STANZA_DIR.")
@@ -34,46 +45,53 @@ from .common import LANGS, alignment_options, input_options
 @alignment_options
 @input_options
 def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_link, concat_margin, min_similarity,
-                min_score, jobs, segmenter, embedder, beam_size, include, encoding):
+                min_score, jobs, backend, ray_address, segmenter, embedder, beam_size, include, encoding):
     """Segment, translate, align, score and package a batch of articles.
 
     INPUT is a file or a folder of source-language articles. Started again with the same
     options after an interruption, it skips the documents already finished and reuses cached
     translations and embeddings. Every sentence ends up in the bitext: those without a
-    counterpart are listed as unaligned in report.html, never dropped.
+    counterpart are listed as unaligned in report.html, never dropped. A document pair that
+    fails is tried again once, then left out and listed in OUTDIR/failed.tsv; the run goes on
+    and exits with code 1 (2: bad input or options, nothing done).
 
     \b
     Examples:
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/fa-en
       aligner run articles/ --from ar --to en --model ar-en -o out/ar-en --jobs 2
+      aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/ray --backend ray
     """
+    from ..pipeline.driver import run
     from ..pipeline.job import JobOptions
-    from ..pipeline.local import run
+    from ..pipeline.outputs import FAILED_FILE
     from . import warn
 
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to must differ", param_hint="--to")
+    if ray_address is not None and backend != "ray":
+        raise click.BadParameter("needs --backend ray", param_hint="--ray-address")
     options = JobOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
                          concat_margin=concat_margin, min_similarity=min_similarity, segmenter=segmenter,
                          embedder=embedder, encoding=encoding, beam_size=beam_size)
     summary = run(inputs, Path(outdir), options, targets=targets, include=include, jobs=jobs, min_score=min_score,
-                  notice=warn)
+                  notice=warn, backend=backend, address=ray_address)
     _print_summary(summary)
+    if summary.failed:
+        warn(f"{len(summary.failed)} document pair(s) failed and are left out of the outputs; see "
+             f"{summary.outdir / FAILED_FILE}")
+        sys.exit(1)
 
 
 def _print_summary(summary) -> None:
     rows = []
-    for result in summary.results:
-        links = result.links
-        aligned = [link for link in links if not link.is_unaligned]
-        scores = [link.score for link in aligned if link.score is not None]
-        target = result.job.target.doc_id if result.job.target else "(machine translation)" \
+    for outcome in summary.results:
+        counts = outcome.counts
+        target = outcome.job.target.doc_id if outcome.job.target else "(machine translation)" \
             if summary.translation_model else "(none)"
-        rows.append((result.job.source.doc_id, target, str(len(aligned)),
-                     str(sum(len(link.src_ids) for link in links if not link.tgt_ids)),
-                     str(sum(len(link.tgt_ids) for link in links if not link.src_ids)),
-                     f"{sum(scores) / len(scores):.2f}" if scores else "-",
-                     "reused" if result.reused else "done"))
+        status = "failed" if outcome.failure is not None else "reused" if outcome.reused else "done"
+        mean = counts.mean_score
+        rows.append((outcome.job.source.doc_id, target, str(counts.aligned), str(counts.src_unaligned),
+                     str(counts.tgt_unaligned), f"{mean:.2f}" if mean is not None else "-", status))
     header = ("document", "target", "pairs", "src unaligned", "tgt unaligned", "mean score", "status")
     widths = [max(len(row[k]) for row in rows + [header]) for k in range(len(header))]
     for row in [header] + rows:

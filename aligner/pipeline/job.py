@@ -90,6 +90,28 @@ def read_side(source: Source, lang: str, options: JobOptions, option: str,
     return document
 
 
+def load_translator(options: JobOptions, src_lang: str, tgt_lang: str, use_installed_model: bool,
+                    threads: int = 0):
+    """The translator of ``options`` for the pair, or None when there is no model to use (see
+    :class:`PairAligner`). Loading reads the model's description only; CTranslate2 loads the
+    weights on the first translation, so a driver can call this for the model's signature."""
+    from ..translate.translator import make_translator
+
+    if options.model is None and not use_installed_model:
+        return None
+    try:
+        return make_translator(options.model, src_lang, tgt_lang, beam_size=options.beam_size, threads=threads)
+    except ModelError:
+        if options.model is not None:
+            raise  # the user named a model: failing to load it is an error, not a fallback
+        return None
+
+
+def translator_signature(translator) -> str:
+    """What identifies a translator's output in a fingerprint ("none" without one)."""
+    return str(translator.signature()) if translator is not None else "none"
+
+
 class PairAligner:
     """The per-process state of a job: models are loaded once and reused for every pair.
 
@@ -98,11 +120,12 @@ class PairAligner:
     model translates.
     """
 
-    def __init__(self, options: JobOptions, use_installed_model: bool = False):
+    def __init__(self, options: JobOptions, use_installed_model: bool = False, threads: int = 0):
         from ..embed import get_embedder
 
         self.options = options
         self.use_installed_model = use_installed_model
+        self.threads = threads  # translator threads; 0: as many as the machine has (a Ray actor passes its CPUs)
         # One embedder serves the aligner and the semantic-similarity score.
         self.embedder = get_embedder(options.embedder)
         self._segmenters: Dict[str, object] = {}
@@ -120,21 +143,9 @@ class PairAligner:
         """The translator of the pair, or None when there is no model to use."""
         key = (src_lang, tgt_lang)
         if key not in self._translators:
-            self._translators[key] = self._load_translator(src_lang, tgt_lang)
+            self._translators[key] = load_translator(self.options, src_lang, tgt_lang, self.use_installed_model,
+                                                     self.threads)
         return self._translators[key]
-
-    def _load_translator(self, src_lang: str, tgt_lang: str):
-        from ..translate.translator import make_translator
-
-        options = self.options
-        if options.model is None and not self.use_installed_model:
-            return None
-        try:
-            return make_translator(options.model, src_lang, tgt_lang, beam_size=options.beam_size)
-        except ModelError:
-            if options.model is not None:
-                raise  # the user named a model: failing to load it is an error, not a fallback
-            return None
 
     def scorer(self, src_lang: str, tgt_lang: str):
         from ..score import Scorer, default_components

@@ -1,0 +1,121 @@
+"""The driver of the main job: folders of articles in, a translation memory out.
+
+Every source document is paired with its human translation from the targets folder (or with
+its own MT output when there is none). The driver plans the pairs, reads and checks every
+input once (bad input stops the run before any work, with exit code 2), skips the documents
+an earlier run finished with the same fingerprint, hands the others to a backend, and merges
+the per-document files into the combined outputs in input order.
+
+Only the execution of pending pairs differs between backends (:data:`BACKENDS`): ``local``
+runs them in this process or in ``--jobs`` processes, ``ray`` on a pool of Ray actors. Either
+way each worker loads its models once and runs :func:`.documents.process_document` per pair,
+which stores the pair's result under OUTDIR/documents/ itself; the driver keeps counts and
+notes only. A pair that fails is tried again once, after the others, and then reported
+(stderr, failed.tsv, report.html) while the rest of the run goes on.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from tqdm import tqdm
+
+from ..text.reading import DEFAULT_INCLUDE, read_bytes
+from . import BACKENDS
+from .documents import (DocumentJob, DocumentOutcome, WorkItem, fingerprint, input_bytes, load_finished,
+                        plan_jobs, read_pair)
+from .job import JobOptions, load_translator, translator_signature
+from .outputs import write_failures, write_outputs
+
+ATTEMPTS = 2  # a failing pair is tried this many times before it is reported
+
+
+@dataclass
+class RunSummary:
+    outdir: Path
+    results: List[DocumentOutcome]  # every document, in input order
+    outputs: Dict[str, Path]
+    notes: List[str]
+    translation_model: Optional[str]
+
+    @property
+    def failed(self) -> List[DocumentOutcome]:
+        return [outcome for outcome in self.results if outcome.failure is not None]
+
+
+def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optional[str] = None,
+        include: Sequence[str] = DEFAULT_INCLUDE, jobs: Optional[int] = None, min_score: float = 0.0,
+        progress: bool = True, notice: Callable[[str], None] = lambda message: None, backend: str = "local",
+        address: Optional[str] = None) -> RunSummary:
+    """Run the main job over every input; returns what was done. ``notice`` receives one-line
+    remarks; ``jobs`` is the number of workers (None: the backend's default); ``address`` is the
+    Ray cluster's (``backend="ray"``)."""
+    outdir = Path(outdir)
+    # Made first: a backend that cannot run here (Ray not installed) says so before any work.
+    workers = BACKENDS.get(backend)(options, outdir, jobs, address)
+    job_list, notes = plan_jobs(inputs, targets, include)
+    translator = load_translator(options, options.src_lang, options.tgt_lang, use_installed_model=True)
+    finished, pending = _check_inputs(job_list, outdir, options, translator_signature(translator))
+    if translator is None:
+        notice(f"no {options.src_lang}->{options.tgt_lang} translation model installed: aligning with "
+               f"embeddings only (`aligner models install {options.src_lang}-{options.tgt_lang}` adds the "
+               "translation step)")
+    if pending:
+        with workers:
+            finished.update(_execute(workers, pending, len(job_list), progress, notice))
+    ordered = [finished[job.index] for job in job_list]
+    failed = [outcome for outcome in ordered if outcome.failure is not None]
+    write_failures(outdir, failed, ATTEMPTS)
+    for outcome in ordered:
+        notes.extend(outcome.notes)
+        if outcome.failure is not None:
+            notes.append(f"{outcome.job.source.doc_id}: failed after {ATTEMPTS} attempts, left out: {outcome.failure}")
+    outputs = write_outputs(outdir, ordered, notes, min_score, options)
+    model = translator_signature(translator) if translator is not None else None
+    return RunSummary(outdir, ordered, outputs, notes, model)
+
+
+def _check_inputs(job_list: Sequence[DocumentJob], outdir: Path, options: JobOptions,
+                  translator_id: str) -> Tuple[Dict[int, DocumentOutcome], List[WorkItem]]:
+    """Read every input once: finished documents (same fingerprint) are reused, the others are
+    checked (decoding, language) and become work; their texts are not kept, workers read them."""
+    finished: Dict[int, DocumentOutcome] = {}
+    pending: List[WorkItem] = []
+    for job in job_list:
+        stdin_data = read_bytes(job.source) if job.source.path is None else None
+        data = input_bytes(job, stdin_data)
+        reused = load_finished(outdir, job, fingerprint(options, translator_id, data))
+        if reused is not None:
+            finished[job.index] = reused
+        else:
+            read_pair(job, options, data)
+            pending.append(WorkItem(job, stdin_data))
+    return finished, pending
+
+
+def _execute(workers, pending: List[WorkItem], total: int, progress: bool,
+             notice: Callable[[str], None]) -> Dict[int, DocumentOutcome]:
+    """Every pending pair through the backend, failures tried again after the others."""
+    done: Dict[int, DocumentOutcome] = {}
+    tty = sys.stderr.isatty()
+    # On a terminal the bar redraws itself; in a log (a cluster job) it writes a line now and then.
+    with tqdm(total=total, initial=total - len(pending), desc="documents", unit="doc", disable=not progress,
+              mininterval=0.1 if tty else 30, file=sys.stderr) as bar:
+        for attempt in range(1, ATTEMPTS + 1):
+            failed = set()
+            for outcome in workers.process(pending):
+                if outcome.failure is None or attempt == ATTEMPTS:
+                    done[outcome.job.index] = outcome
+                    bar.update(1)
+                else:
+                    failed.add(outcome.job.index)
+                if outcome.failure is not None:
+                    verdict = "will try again" if attempt < ATTEMPTS else "left out"
+                    notice(f"{outcome.job.source.doc_id}: failed ({verdict}): {outcome.failure}")
+            pending = [item for item in pending if item.job.index in failed]
+            if not pending:
+                break
+    return done
