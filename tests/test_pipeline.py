@@ -174,7 +174,7 @@ def test_a_failing_pair_is_tried_again_then_reported_and_the_others_finish(tmp_p
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["run", str(fa_inputs), "--targets", str(FA_TARGETS), "--from", "fa",
                                        "--to", "en", "-o", str(out)])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     assert tries == ["police-telegram-cooperation.txt"] * 2
     assert (out / "failed.tsv").read_text(encoding="utf-8").splitlines() == [
         "source\ttarget\tattempts\treason",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from ..errors import SomeInputsFailed
 from ..pipeline import BACKENDS
 from .common import LANGS, alignment_options, input_options
 
@@ -53,7 +53,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     translations and embeddings. Every sentence ends up in the bitext: those without a
     counterpart are listed as unaligned in report.html, never dropped. A document pair that
     fails is tried again once, then left out and listed in OUTDIR/failed.tsv; the run goes on
-    and exits with code 1 (2: bad input or options, nothing done).
+    and exits with code 3 (2: bad input or options, nothing done).
 
     \b
     Examples:
@@ -77,9 +77,8 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
                   notice=warn, backend=backend, address=ray_address)
     _print_summary(summary)
     if summary.failed:
-        warn(f"{len(summary.failed)} document pair(s) failed and are left out of the outputs; see "
-             f"{summary.outdir / FAILED_FILE}")
-        sys.exit(1)
+        raise SomeInputsFailed(f"{len(summary.failed)} document pair(s) failed and are left out of the outputs; "
+                               f"see {summary.outdir / FAILED_FILE}")
 
 
 def _print_summary(summary) -> None:
