@@ -91,5 +91,11 @@ def main():
       package   write a TMX 1.4b translation memory or a TSV table for CAT tools
       models    install, list and remove translation models
       bench     score translations (sacrebleu) and alignments (strict/lax P/R/F1)
+
     Run `aligner COMMAND --help` for each command's options and examples.
+
+    \b
+    Examples:
+      aligner models install fa-en    # a fa->en model from Argos Translate's package index
+      aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/fa-en
     """

@@ -62,11 +62,15 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
 
     \b
     Examples:
-      aligner align article.fa.txt article.en.txt --src-lang fa --tgt-lang en
-      aligner align fa/ en/ --src-lang fa --tgt-lang en -o bitext.jsonl
-      aligner align a.de b.fr --src-lang de --tgt-lang fr --presegmented --format vecalign
-      aligner align a.fa a.en --src-lang fa --tgt-lang en --translation a.fa-en.mt --method mt
-      aligner align a.fa a.en --min-similarity 0.5 --format tsv
+      aligner align corpora/fa/police-telegram-cooperation.txt corpora/parallel/fa-en/en/police-telegram-cooperation.txt --src-lang fa --tgt-lang en -o police.bitext.jsonl
+      # two folders, files paired by name
+      aligner align corpora/ar corpora/parallel/ar-en/en --src-lang ar --tgt-lang en --min-similarity 0.5 --format tsv -o ar-en.tsv
+      # sentences split already; Vecalign links for `aligner bench align`
+      aligner align corpora/parallel/fa-en/police-telegram-cooperation.fa.sents corpora/parallel/fa-en/police-telegram-cooperation.en.sents --presegmented --src-lang fa --tgt-lang en --format vecalign -o police.pred
+      # through a machine translation of the source (from `aligner translate --presegmented`)
+      aligner align corpora/parallel/fa-en/police-telegram-cooperation.fa.sents corpora/parallel/fa-en/police-telegram-cooperation.en.sents --presegmented --src-lang fa --tgt-lang en --translation police.fa-en.mt --method mt --format vecalign -o police.mt.pred
+      # sentence lengths and anchors only: fast, no encoder
+      aligner align corpora/parallel/ar-en/durov-case-paris-prosecutor.ar.sents corpora/parallel/ar-en/durov-case-paris-prosecutor.en.sents --presegmented --src-lang ar --tgt-lang en --method length --format vecalign -o durov.length.pred
     """
     from . import warn
 

@@ -21,8 +21,8 @@ def bench():
 
     \b
     Examples:
-      aligner bench translate --hyp out.fa --testset flores200:devtest -l en-fa
-      aligner bench align --gold doc.gold --pred doc.pred
+      aligner bench translate --hyp flores-devtest.fa-en.hyp --testset flores200:devtest -l fa-en
+      aligner bench align --gold corpora/parallel/fa-en/police-telegram-cooperation.gold --pred police.pred
     """
 
 
@@ -105,12 +105,20 @@ def translate(hyp, ref, src, model, folders, hyp_out, testset, langpair, tgt_lan
     command line on the same files and options. For Persian and Arabic targets BLEU uses the
     intl tokenizer (Arabic punctuation split off), never 13a.
 
+    --src, --ref and --hyp hold one segment per line (the sample articles are line-parallel
+    with their translations in corpora/parallel). Test sets are read from the shared data
+    folder (../shared, or $ALIGNER_SHARED).
+
     \b
     Examples:
-      aligner bench translate --hyp out.fa --ref ref.fa --tgt-lang fa
-      aligner bench translate --hyp out.fa --testset flores200:devtest -l en-fa --json
-      aligner bench translate --model en-fa --testset flores200:dev -l en-fa --hyp-out dev.fa
-      aligner bench translate --hyp new.ar --baseline old.ar --ref ref.ar --tgt-lang ar
+      # translate an article with the installed fa-en model, score it, keep the translation
+      aligner bench translate --model fa-en -l fa-en --src corpora/fa/police-telegram-cooperation.txt --ref corpora/parallel/fa-en/en/police-telegram-cooperation.txt --hyp-out police.argos.en
+      # score another system's translation (NLLB's, from `aligner translate --presegmented`)
+      aligner bench translate --hyp police.nllb.en --ref corpora/parallel/fa-en/en/police-telegram-cooperation.txt --tgt-lang en --json -o police.nllb.json
+      # is it better than the first? (paired bootstrap resampling)
+      aligner bench translate --hyp police.nllb.en --baseline police.argos.en --ref corpora/parallel/fa-en/en/police-telegram-cooperation.txt --tgt-lang en
+      # score a system's output for FLORES-200 devtest.fa (one line per sentence)
+      aligner bench translate --hyp flores-devtest.fa-en.hyp --testset flores200:devtest -l fa-en
     """
     if bool(hyp) == bool(model):
         raise InputError("give exactly one of --hyp FILE (a system's output) or --model NAME (translate now)")
@@ -182,8 +190,9 @@ def align(gold, pred, as_json, width, output):
 
     \b
     Examples:
-      aligner bench align --gold test0.gold --pred test0.pred
-      aligner bench align --gold a.gold --gold b.gold --pred a.pred --pred b.pred --json
+      aligner bench align --gold corpora/parallel/fa-en/police-telegram-cooperation.gold --pred police.pred
+      aligner bench align --gold corpora/parallel/fa-en/police-telegram-cooperation.gold --pred police.mt.pred
+      aligner bench align --gold corpora/parallel/fa-en/police-telegram-cooperation.gold --gold corpora/parallel/ar-en/durov-case-paris-prosecutor.gold --pred police.pred --pred durov.length.pred --json -o align-scores.json
     """
     result = bench_alignment([Path(g) for g in gold], [Path(p) for p in pred])
     with open_output(output) as out:

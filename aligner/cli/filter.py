@@ -55,9 +55,9 @@ def filter_command(inputs, output, kind, min_score, component_mins, dedup, drop_
 
     \b
     Examples:
-      aligner filter news.bitext.jsonl --min-score 0.5 -o news.filtered.jsonl
-      aligner filter memory.tmx --min-score 0.6 --min numbers=1 -o clean.tmx
-      aligner filter a.tsv b.tsv --dedup exact --format tsv > merged.tsv
+      aligner filter police.scored.jsonl --min-score 0.5 -o police.filtered.jsonl
+      aligner filter out/fa-en/aligned.tmx --min-score 0.6 --min numbers=1 -o fa-en.clean.tmx
+      aligner filter out/fa-en/bitext.jsonl police.bitext.jsonl --format tsv > fa-en.merged.tsv   # duplicates once
     """
     filters = acceptance_filters(min_score, component_minimums(component_mins),
                                  None if dedup == NO_DEDUP else dedup, drop_unaligned)

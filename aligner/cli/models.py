@@ -36,14 +36,15 @@ _index_option = click.option(
 def models():
     """Manage translation models (Argos packages, OPUS-MT/Marian, NLLB-200/M2M100 in CTranslate2 form).
 
+    Models are installed from Argos Translate's package index (online), from a downloaded
+    .argosmodel file or a model folder (offline), or from an http(s) URL of a package.
+
     \b
     Examples:
-      aligner models install ./translate-fa_en-1_9.argosmodel
-      aligner models install fa-en                  # newest fa->en package of the index
-      aligner models install https://example.org/translate-ar_en-1_0.argosmodel
-      aligner models install ~/opus-mt-fa-en-ct2    # a converted OPUS-MT or NLLB folder
+      aligner models available                  # what the index offers
+      aligner models install fa-en              # newest fa->en package of the index
+      aligner models install ./translate-en_ar-1_0.argosmodel   # offline, a downloaded package
       aligner models list
-      aligner models remove translate-fa_en-1_9
     """
 
 
@@ -51,7 +52,12 @@ def models():
 @models_dir_option
 def list_command(folders):
     """Installed models: name, layout, language pair ('broken' and the reason for a folder that
-    does not load)."""
+    does not load).
+
+    \b
+    Examples:
+      aligner models list
+    """
     installed = scan_models_dir(folders.installed)
     if not installed:
         click.echo(f"no models installed in {folders.installed}", err=True)
@@ -65,7 +71,13 @@ def list_command(folders):
 @models.command()
 @_index_option
 def available(index_url):
-    """Packages the index offers: pair, version, package code."""
+    """Packages the index offers: pair, version, package code.
+
+    \b
+    Examples:
+      aligner models available
+      aligner models available | grep -w fa-en      # the fa->en versions
+    """
     for entry in sorted(fetch_index(index_url), key=lambda e: (e.pair, e.version)):
         click.echo(f"{entry.pair}\t{entry.version}\t{entry.code}")
 
@@ -78,7 +90,17 @@ def available(index_url):
 def install_command(source, force, folders, index_url):
     """Install SOURCE: an .argosmodel/zip file, a model folder, an http(s) URL, or a pair name
     ('fa-en') or package code looked up in the index. The model is unpacked and loaded in a
-    temporary folder first, so a broken download never replaces a working model."""
+    temporary folder first, so a broken download never replaces a working model.
+
+    Offline, install a package file downloaded elsewhere (the index lists each package's
+    link) or a folder converted with CTranslate2's ct2-transformers-converter.
+
+    \b
+    Examples:
+      aligner models install fa-en                  # newest fa->en package of the index
+      aligner models install ./translate-en_ar-1_0.argosmodel   # a downloaded package file
+      aligner models install ./opus-mt-ar-en        # a converted OPUS-MT (or NLLB) folder
+    """
     model = install(source, folders.installed, index_url, force=force)
     click.echo(f"installed {model.name} ({model.layout}, {model.pair_label}) in {model.path.parent}")
 
@@ -87,7 +109,12 @@ def install_command(source, force, folders, index_url):
 @click.argument("name")
 @models_dir_option
 def remove_command(name, folders):
-    """Delete the installed model NAME (as `aligner models list` shows it)."""
+    """Delete the installed model NAME (as `aligner models list` shows it).
+
+    \b
+    Examples:
+      aligner models remove translate-en_ar-1_0
+    """
     remove(name, folders.installed)
     click.echo(f"removed {name}")
 
@@ -96,7 +123,13 @@ def remove_command(name, folders):
 @click.argument("model")
 @models_dir_option
 def info(model, folders):
-    """Layout, languages, files and signature of MODEL (installed name, pair, folder or archive)."""
+    """Layout, languages, path and signature of MODEL (installed name, pair, folder or archive).
+
+    \b
+    Examples:
+      aligner models info fa-en                     # the model fa->en translations use
+      aligner models info ./nllb-200-distilled-600M-ct2   # a converted NLLB-200 folder, not installed
+    """
     loaded = load_model(model, folders)
     click.echo(f"name\t{loaded.name}")
     click.echo(f"layout\t{loaded.layout}")

@@ -48,9 +48,9 @@ def package(inputs, output_kind, output, min_score, lang_tags, src_lang, tgt_lan
 
     \b
     Examples:
-      aligner package news.bitext.jsonl --format tmx -o news.fa-en.tmx
-      aligner package *.bitext.jsonl --format tsv --min-score 0.5 -o pairs.tsv
-      aligner package news.bitext.jsonl --lang-tag en=en-US --lang-tag fa=fa-IR -o news.tmx
+      aligner package police.bitext.jsonl -o police.tmx
+      aligner package out/fa-en/bitext.jsonl --format tsv --min-score 0.5 -o fa-en.tsv
+      aligner package police.filtered.jsonl --lang-tag fa=fa-IR --lang-tag en=en-GB -o police.fa-IR.tmx
     """
     tags = parse_lang_tags(lang_tags)
     links = score_missing(read_links(inputs, src_lang, tgt_lang))

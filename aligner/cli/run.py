@@ -58,7 +58,8 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     \b
     Examples:
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/fa-en
-      aligner run articles/ --from ar --to en --model ar-en -o out/ar-en --jobs 2
+      aligner run corpora/ar --targets corpora/parallel/ar-en/en --from ar --to en --min-score 0.5 -o out/ar-en
+      aligner run corpora/fa/police-telegram-cooperation.txt --from fa --to en -o out/police-mt   # no --targets: aligned with its MT
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/ray --backend ray
     """
     from ..pipeline.driver import run

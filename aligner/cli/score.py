@@ -32,10 +32,10 @@ def score_command(inputs, output, kind, embedder, model, src_lang, tgt_lang):
 
     \b
     Examples:
-      aligner score news.bitext.jsonl -o news.scored.jsonl
-      aligner score old-memory.tmx -o old-memory.scored.tmx
-      aligner score pairs.tsv --src-lang fa --tgt-lang en --format tsv -o pairs.scored.tsv
-      aligner score news.bitext.jsonl --model fa-en --src-lang fa --tgt-lang en -o scored.jsonl
+      aligner score police.bitext.jsonl -o police.scored.jsonl
+      aligner score police.bitext.jsonl --model fa-en --src-lang fa --tgt-lang en -o police.mt-scored.jsonl
+      aligner score out/fa-en/aligned.tmx -o fa-en.rescored.tmx       # any TMX, e.g. from another tool
+      aligner score ar-en.tsv --format tsv -o ar-en.scored.tsv
     """
     translate, translator_signature = None, "none"
     if model is not None:

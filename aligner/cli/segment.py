@@ -39,9 +39,9 @@ def segment(inputs, lang, output_format, segmenter, stanza_dir, output, fail_fas
 
     \b
     Examples:
-      aligner segment corpora/fa-en/police-telegram.fa.txt
-      aligner segment corpora/ --format jsonl -o sentences.jsonl
-      cat article.txt | aligner segment - --lang ar
+      aligner segment corpora/fa/police-telegram-cooperation.txt
+      aligner segment corpora/fa corpora/en --format jsonl -o sentences.jsonl
+      cat corpora/ar/durov-case-paris-prosecutor.txt | aligner segment - --lang ar
     """
     options = {"resources_dir": stanza_dir} if segmenter == "stanza" else {}
     sources = list(iter_sources(inputs, include))

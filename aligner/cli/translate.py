@@ -115,13 +115,18 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
     batches; identical sentences are translated once and every translation is cached, so an
     interrupted run picks up where it stopped.
 
+    Without --model, the installed model for --from/--to is used (see `aligner models`).
+
     \b
     Examples:
-      aligner models install ./translate-fa_en-1_9.argosmodel
-      aligner translate corpora/fa/ --from fa --to en -o fa.en.txt --source-out fa.txt
-      aligner translate news.ar.txt --from ar --to en --format jsonl -o news.jsonl
-      aligner translate lines.fa --presegmented --from fa --to ar --pivot en
-      aligner translate big.fa --from fa --to en --model ~/nllb-200-distilled-600M-ct2 --beam-size 2
+      aligner translate corpora/fa --from fa --to en -o fa.en.txt --source-out fa.txt
+      aligner translate corpora/ar --from ar --to en --format jsonl -o ar.en.jsonl
+      # one sentence per line in and out (what `aligner align --translation` reads)
+      aligner translate corpora/parallel/fa-en/police-telegram-cooperation.fa.sents --presegmented --from fa --to en -o police.fa-en.mt
+      # no fa->ar model installed: through English (fa->en, then en->ar)
+      aligner translate corpora/parallel/fa-en/police-telegram-cooperation.fa.sents --presegmented --from fa --to ar --pivot en -o police.fa-ar.mt
+      # a model folder, not installed (NLLB-200 for CTranslate2); one translation per line, for bench
+      aligner translate corpora/fa/police-telegram-cooperation.txt --presegmented --from fa --to en --model ./nllb-200-distilled-600M-ct2 --beam-size 2 -o police.nllb.en
     """
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to are the same language", param_hint="--to")
