@@ -13,7 +13,7 @@ from lxml import etree
 
 from aligner.bitext import read_bitext
 from aligner.cli import main
-from aligner.errors import AlignerError
+from aligner.errors import AlignerError, InputError
 from aligner.pipeline.job import JobOptions
 from aligner.pipeline.documents import document_paths
 from aligner.pipeline.driver import run
@@ -205,3 +205,16 @@ def test_ray_address_needs_the_ray_backend(tmp_path):
                                        str(tmp_path / "out"), "--ray-address", "127.0.0.1:6379"])
     assert result.exit_code == 2
     assert "--ray-address" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_translate_output_feeds_align_translation(tmp_path):
+    """`aligner translate` separates paragraphs with blank lines; `align --translation` takes them."""
+    from aligner.pipeline.job import GivenLines, _given
+    from aligner.text.reading import document_from_lines
+
+    document = document_from_lines("d", ["One.", "Two.", "", "Three."], "en")
+    given = GivenLines("mt.txt", ("Un.", "Deux.", "", "Trois."))
+    assert _given(given, document) == ["Un.", "Deux.", "Trois."]
+    assert _given(GivenLines("mt.txt", ("Un.", "", "Trois.")), document) == ["Un.", "", "Trois."]
+    with pytest.raises(InputError, match="mt.txt: 2 non-blank lines, but the document has 3 sentences"):
+        _given(GivenLines("mt.txt", ("Un.", "Deux.")), document)

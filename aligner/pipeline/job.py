@@ -212,10 +212,15 @@ class PairAligner:
 
 
 def _given(lines: Optional[GivenLines], document: Document) -> Optional[List[str]]:
-    """Supplied translations of ``document``'s sentences, checked to be one per sentence."""
+    """Supplied translations of ``document``'s sentences, checked to be one per sentence. Blank
+    lines between paragraphs (as `aligner translate` writes them) are skipped when the other
+    lines are exactly one per sentence."""
     if lines is None:
         return None
-    if len(lines.lines) != len(document.sentences):
-        raise InputError(f"{lines.name}: {len(lines.lines)} lines, but the document has {len(document.sentences)} "
-                         "sentences (need one translation per sentence, in order)")
-    return list(lines.lines)
+    if len(lines.lines) == len(document.sentences):
+        return list(lines.lines)
+    non_blank = [line for line in lines.lines if line.strip()]
+    if len(non_blank) == len(document.sentences):
+        return non_blank
+    raise InputError(f"{lines.name}: {len(non_blank)} non-blank lines, but the document has {len(document.sentences)} "
+                     "sentences (need one translation per sentence, in order)")
