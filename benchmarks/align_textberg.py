@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import List, Optional
 
-from aligner.align import AlignConfig, Weights, align_sentences
+from aligner.align import EMBEDDING_METHODS, AlignConfig, Weights, align_sentences
+from aligner.align.weights import LANGUAGE_WEIGHTS, TEXTBERG_WEIGHTS
 from aligner.bench.alignment import score_alignment
 from aligner.formats.vecalign import read_vecalign_alignments
-from aligner.align.core import DEFAULT_WEIGHTS, LANGUAGE_WEIGHTS
 from aligner.embed import get_embedder
 from aligner.paths import shared_dir
 
@@ -108,7 +108,7 @@ def run(docs: List[TextBergDoc], method: str, src_mt: bool, tgt_mt: bool, embedd
     config = AlignConfig(method=method, weights=weights, max_link=max_link, concat_margin=concat_margin)
     predictions = []
     for doc in docs:
-        links = align_sentences(doc.de, doc.fr, "de", "fr", embedder=embedder if method in ("embed", "auto") else None,
+        links = align_sentences(doc.de, doc.fr, "de", "fr", embedder=embedder if method in EMBEDDING_METHODS else None,
                                 translations=doc.mt_de_to_fr if src_mt else None,
                                 back_translations=doc.mt_fr_to_de if tgt_mt else None, config=config)
         predictions.append([(link.src_ids, link.tgt_ids) for link in links])
@@ -149,7 +149,7 @@ def tune(variant: str, embedder, rounds: int = 3, max_link: int = MAX_LINK, obje
         f1 = run(textberg_dev, method, src_mt, tgt_mt, embedder, trial, max_link)["strict_f1"]
         return f1 if objective == "textberg" else (f1 + news_f1(trial)) / 2
 
-    weights = start or DEFAULT_WEIGHTS[method]
+    weights = start or TEXTBERG_WEIGHTS[method]
     fixed = {"embed": "embed", "auto": "mt", "mt": "mt", "length": "length"}[method]
     unused = {"mt": {"embed"}, "length": {"embed", "mt"}, "embed": {"mt"}, "auto": set()}[method]
     names = [n for n in ("embed", "mt", "anchors", "length", "prior", "skip_letters") if n != fixed and n not in unused]
@@ -183,7 +183,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     embedder = get_embedder(args.embedder)
     if args.tune:
-        # News-only tuning refines the fa/ar weight set; the others refine DEFAULT_WEIGHTS.
+        # News-only tuning refines the fa/ar weight set; the others refine TEXTBERG_WEIGHTS.
         method = VARIANTS[args.tune][0]
         start = LANGUAGE_WEIGHTS["fa"].get(method) if args.objective == "news" else None
         weights = tune(args.tune, embedder, objective=args.objective, start=start)

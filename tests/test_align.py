@@ -250,15 +250,16 @@ def test_band_scores_equal_links_summed_from_their_sentences(monkeypatch, whole_
     """Every cell of a band's score table is the link of its row, column and type: the cosine
     of the summed sentence vectors and the hub computed here directly, from the 2-D prefix sums
     of small documents or from the band's own dot products in long ones."""
-    from aligner.align import core
+    from aligner.align import link_scores
+    from aligner.align.weights import Weights
 
     if not whole_matrix:
-        monkeypatch.setattr(core, "FULL_CELLS", 0)
+        monkeypatch.setattr(link_scores, "FULL_CELLS", 0)
     src_vectors, tgt_vectors, gold = _synthetic(40, seed=2)
     n, m = len(src_vectors), len(tgt_vectors)
     lengths = np.arange(n) % 7 + 20.0, np.arange(m) % 5 + 22.0
-    weights = core.Weights(embed=1.0, length=0.1, many=0.0, many22=0.0)
-    scorer = core.LinkScorer(weights, *lengths, src_vectors, tgt_vectors)
+    weights = Weights(embed=1.0, length=0.1, many=0.0, many22=0.0)
+    scorer = link_scores.LinkScorer(weights, *lengths, src_vectors, tgt_vectors)
     assert (scorer.prefix is not None) == whole_matrix
     types = search.link_types(4)
     lo, hi = search.band_around([(s[0], s[-1] + 1, t[0], t[-1] + 1) for s, t in gold if s and t], n, m, 3)
@@ -284,7 +285,9 @@ def test_band_scores_equal_links_summed_from_their_sentences(monkeypatch, whole_
 def test_pass_3_recomputes_exactly_the_links_it_encoded():
     """Pass 3 patches the band's table where both blocks of a link were encoded: the table
     must equal one in which every link is scored with the concatenations from the start."""
-    from aligner.align import core
+    from aligner.align.blocks import ConcatenationVectors
+    from aligner.align.link_scores import LinkScorer
+    from aligner.align.weights import Weights
 
     src_vectors, tgt_vectors, gold = _synthetic(60, seed=5)
     # _TableEmbedder's dimension, for the concatenations it encodes
@@ -292,14 +295,14 @@ def test_pass_3_recomputes_exactly_the_links_it_encoded():
                                 for v in (src_vectors, tgt_vectors))
     n, m = len(src_vectors), len(tgt_vectors)
     src, tgt = [f"s{i}" for i in range(n)], [f"t{j}" for j in range(m)]
-    scorer = core.LinkScorer(core.Weights(), np.full(n, 30.0), np.full(m, 30.0), src_vectors, tgt_vectors)
+    scorer = LinkScorer(Weights(), np.full(n, 30.0), np.full(m, 30.0), src_vectors, tgt_vectors)
     types = search.link_types(4)
     lo, hi = search.band_around([(s[0], s[-1] + 1, t[0], t[-1] + 1) for s, t in gold if s and t], n, m, 3)
     band = scorer.band_scores(lo, hi, types)
     src_blocks = [(s, s + 2) for s in range(0, n - 2, 3)] + [(5, 8)]
     tgt_blocks = [(t, t + 2) for t in range(1, m - 2, 4)]
-    scorer.concat = core.ConcatenationVectors(src, tgt, src_vectors, tgt_vectors, src_blocks, tgt_blocks,
-                                              _TableEmbedder({}), scorer.means)
+    scorer.concat = ConcatenationVectors(src, tgt, src_vectors, tgt_vectors, src_blocks, tgt_blocks,
+                                         _TableEmbedder({}), scorer.means)
     before = {key: table.copy() for key, table in band.tables.items()}
     band.rescore_concatenations()
     fresh = scorer.band_scores(lo, hi, types)
@@ -346,7 +349,7 @@ def test_anchor_tokens_match_across_scripts(src, tgt, src_lang, tgt_lang, expect
 
 
 def test_anchor_matches_of_a_merged_block_never_exceed_the_smaller_side():
-    from aligner.align.core import AnchorMatch
+    from aligner.align.blocks import AnchorMatch
 
     src, tgt = signals.document_anchors(['«الف»', '«ب»'], ['"A"', '"B"', "C"], "fa", "en")
     anchors = AnchorMatch(src, tgt, np.zeros(2, int), np.full(2, 3))
@@ -462,7 +465,7 @@ def test_cli_aligns_presegmented_files_to_jsonl(tmp_path):
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [[r["src_ids"], r["tgt_ids"]] for r in records] == [list(map(list, link)) for link in EXPECTED]
     assert records[1]["src"] == "It was cold. Snow fell all night."
-    assert records[1]["provenance"]["aligner"].startswith("method:mt|")
+    assert records[1]["provenance"]["aligner"].startswith("aligner|method:mt|")
 
 
 @pytest.mark.parametrize("margin", ["0", "0.1"])
@@ -474,7 +477,7 @@ def test_cli_concat_margin_reaches_the_aligner(tmp_path, margin):
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]
     assert [r["src_ids"] for r in records] == [[0], [1, 2], [3]]
-    assert f"|concat:{margin}|" in records[0]["provenance"]["aligner"]
+    assert f"|concat_margin:{margin}|" in records[0]["provenance"]["aligner"]
 
 
 @pytest.mark.parametrize("fmt, first_line", [("vecalign", "[0]:[0]:"), ("tsv", "src\ttgt\tscore\t")])
@@ -554,11 +557,13 @@ def test_one_sentence_paragraphs_are_normalised_against_the_whole_document(share
     assert "|weights:fa|" in links[0].provenance["aligner"]
 
 
-@pytest.mark.parametrize("size, weights", [(24, "fa"), (12, "default")])
-def test_short_documents_keep_the_default_weights(size, weights):
-    from aligner.align.core import AlignConfig as Config, signature, short_document
+@pytest.mark.parametrize("size, weights", [(24, "fa"), (12, "textberg")])
+def test_short_documents_keep_the_textberg_weights(size, weights):
+    from aligner.align.calibration import short_document
+    from aligner.align.core import AlignConfig as Config, signature
 
-    assert f"|weights:{weights}|" in signature(Config(), "embed", "e5", "fa", "en", short_document(size, size + 3))
+    aligned_by = signature(Config(), "embed", "e5", "fa", "en", short_document(size, size + 3))
+    assert f"|weights:{weights}|" in aligned_by.long
 
 
 def test_min_similarity_turns_weak_links_into_unaligned_ones():
@@ -575,3 +580,22 @@ def test_min_similarity_turns_weak_links_into_unaligned_ones():
     assert sorted(j for link in kept for j in link.tgt_ids) == list(range(len(TGT)))
     assert all(link.is_unaligned or link.similarity >= threshold for link in kept)
     assert sum(link.is_unaligned for link in kept) > sum(link.is_unaligned for link in links)
+
+
+def test_provenance_names_the_segmenter_and_the_translation_model():
+    from aligner.align.documents import align_documents
+    from aligner.signature import Signature
+
+    segmenter = Signature("segmenter", (("name", "rules"), ("language", "en")))
+    src, tgt = _document("en", [SRC]), _document("de", [TGT])
+    links = align_documents(src, tgt, translations=MT, config=AlignConfig(method="mt"),
+                            segmenter=segmenter, translator="opus-mt-en-de")
+    aligned_by = links[0].provenance["aligner"]
+    assert aligned_by.startswith("aligner|method:mt|max_link:4|band:8|weights:textberg|")
+    assert f"|segmenter:[{segmenter.long}]|translator:opus-mt-en-de|" in aligned_by
+    assert all(link.provenance["aligner"] == aligned_by for link in links)
+    # A method that does not read the translations does not name their model.
+    lengths_only = align_documents(src, tgt, translations=MT, config=AlignConfig(method="length"),
+                                   segmenter=segmenter, translator="opus-mt-en-de")
+    assert "translator" not in lengths_only[0].provenance["aligner"]
+    assert f"|segmenter:[{segmenter.long}]|" in lengths_only[0].provenance["aligner"]

@@ -15,9 +15,11 @@ import numpy as np
 
 from ..bitext import BitextLink
 from ..document import Document, Sentence
+from ..signature import Value
 from ..text.normalise import normalise
 from ..text.reading import Source, decode, read_bytes
-from .core import AlignConfig, AlignedLink, align_sentences, resolve_method, short_document, signature
+from .calibration import short_document
+from .core import EMBEDDING_METHODS, AlignConfig, AlignedLink, align_sentences, resolve_method, signature
 
 
 def presegmented_document(source: Source, lang: str, encoding: Optional[str] = None) -> Document:
@@ -63,13 +65,19 @@ def paragraph_segments(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> List
 def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
                     translations: Optional[Sequence[str]] = None,
                     back_translations: Optional[Sequence[str]] = None,
-                    config: Optional[AlignConfig] = None, paragraphs: bool = True) -> List[BitextLink]:
-    """Align two segmented documents; every sentence of each appears in exactly one link."""
+                    config: Optional[AlignConfig] = None, paragraphs: bool = True, *,
+                    segmenter: Value = None, translator: Value = None) -> List[BitextLink]:
+    """Align two segmented documents; every sentence of each appears in exactly one link.
+
+    ``segmenter`` and ``translator`` are the caller's signatures (str or Signature) of what
+    split the documents into sentences and what made ``translations``; the links' provenance
+    records them with the aligner's own settings (see core.signature).
+    """
     config = config or AlignConfig()
     src, tgt = src_doc.sentences, tgt_doc.sentences
     method = resolve_method(config.method, embedder is not None, translations is not None)
     src_vectors = tgt_vectors = None
-    if method in ("embed", "auto") and src and tgt:
+    if method in EMBEDDING_METHODS and src and tgt:
         vectors = embedder.encode([s.text for s in src] + [t.text for t in tgt])
         src_vectors, tgt_vectors = vectors[:len(src)], vectors[len(src):]
     pieces = paragraph_segments(src, tgt) if paragraphs else [(range(len(src)), range(len(tgt)))]
@@ -89,19 +97,24 @@ def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
             link.src_ids = tuple(src_range.start + i for i in link.src_ids)
             link.tgt_ids = tuple(tgt_range.start + j for j in link.tgt_ids)
             links.append(link)
-    provenance = {"aligner": signature(config, method, getattr(embedder, "model_id", None), src_doc.lang, tgt_doc.lang,
-                                       short_document(len(src), len(tgt)))}
+    aligner_signature = signature(config, method, getattr(embedder, "model_id", None), src_doc.lang, tgt_doc.lang,
+                                  short_document(len(src), len(tgt)), segmenter=segmenter, translator=translator)
+    provenance = {"aligner": aligner_signature.long}
     return [to_bitext(link, src_doc, tgt_doc, provenance) for link in links]
 
 
 def to_bitext(link: AlignedLink, src_doc: Document, tgt_doc: Document, provenance: dict) -> BitextLink:
+    """The record of an aligned link. BitextLink's names are a file format (JSONL keys, TMX
+    properties, TSV columns) that later stages read, so the link's values are stored under
+    them here and only here: the search cost as ``cost``, the similarity as ``similarity``, and
+    each signal value as ``scores["align_<signal>"]`` beside the scorer's quality scores."""
     return BitextLink(
         src_doc=src_doc.doc_id, tgt_doc=tgt_doc.doc_id, src_lang=src_doc.lang, tgt_lang=tgt_doc.lang,
         src_ids=link.src_ids, tgt_ids=link.tgt_ids,
         src=" ".join(src_doc.sentences[i].text for i in link.src_ids),
         tgt=" ".join(tgt_doc.sentences[j].text for j in link.tgt_ids),
-        cost=link.cost, similarity=link.similarity,
-        scores={f"align_{name}": value for name, value in link.scores.items()},
+        cost=link.search_cost, similarity=link.similarity,
+        scores={f"align_{name}": value for name, value in link.signal_values.items()},
         provenance=dict(provenance))
 
 

@@ -104,8 +104,12 @@ def finish_batch(problems: Sequence[str], total: int) -> None:
 
 def alignment_options(func):
     """--method, --embedder, --max-link, --concat-margin, --min-similarity: the aligner's knobs, for align and run."""
+    # Imported here, not at the top: the commands that only read documents need not load the
+    # aligner (and numpy) to build their options.
+    from ..align import METHODS
+
     options = [
-        click.option("--method", type=click.Choice(["auto", "embed", "mt", "length"]), default="auto",
+        click.option("--method", type=click.Choice(METHODS), default="auto",
                      show_default=True,
                      help="auto: embeddings, plus MT chrF when translations exist (--translation, --model, "
                           "or the installed model in `run`). embed: multilingual embeddings (+ length, "
