@@ -47,8 +47,8 @@ class Signature:
     version: str = __version__
 
     @classmethod
-    def of(cls, name: str, **fields: Value) -> "Signature":
-        """A signature whose fields keep the keyword order given."""
+    def of(cls, name: str, /, **fields: Value) -> "Signature":
+        """A signature whose fields keep the keyword order given (a field may be called name too)."""
         return cls(name, tuple(fields.items()))
 
     def get(self, key: str) -> Value:

@@ -504,7 +504,7 @@ def test_cli_pairs_folders_by_name_and_segments_raw_text(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--translation", "{mt_short}"], "1 non-blank lines, but the document has 6 sentences"),
+    (["--translation", "{mt_short}"], "1 lines, but the document has 6 sentences"),
     (["--method", "mt"], "needs translations"),
 ])
 def test_cli_reports_user_errors_in_one_line(tmp_path, args, message):

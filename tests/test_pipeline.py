@@ -7,6 +7,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import json
+
 import pytest
 from click.testing import CliRunner
 from lxml import etree
@@ -216,5 +218,21 @@ def test_translate_output_feeds_align_translation(tmp_path):
     given = GivenLines("mt.txt", ("Un.", "Deux.", "", "Trois."))
     assert _given(given, document) == ["Un.", "Deux.", "Trois."]
     assert _given(GivenLines("mt.txt", ("Un.", "", "Trois.")), document) == ["Un.", "", "Trois."]
-    with pytest.raises(InputError, match="mt.txt: 2 non-blank lines, but the document has 3 sentences"):
+    with pytest.raises(InputError, match="mt.txt: 2 lines, but the document has 3 sentences"):
         _given(GivenLines("mt.txt", ("Un.", "Deux.")), document)
+
+
+def test_alignment_provenance_names_the_segmenter_and_the_translations(tmp_path):
+    fa = tmp_path / "news.fa.txt"
+    fa.write_text("این یک خبر است. دومین جمله هم هست.\n", encoding="utf-8")
+    en = tmp_path / "news.en.txt"
+    en.write_text("This is a news item. There is a second sentence too.\n", encoding="utf-8")
+    mt = tmp_path / "news.mt"
+    mt.write_text("This is news.\nThe second sentence is there.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["align", str(fa), str(en), "--src-lang", "fa", "--tgt-lang", "en",
+                                       "--translation", str(mt), "--method", "mt", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    provenance = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["provenance"]["aligner"]
+    assert "segmenter:[segmenter|name:rules|language:fa|" in provenance
+    assert f"translator:[given|file:{mt}|" in provenance

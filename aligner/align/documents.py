@@ -16,33 +16,8 @@ import numpy as np
 from ..bitext import BitextLink
 from ..document import Document, Sentence
 from ..signature import Value
-from ..text.normalise import normalise
-from ..text.reading import Source, decode, read_bytes
 from .calibration import short_document
 from .core import EMBEDDING_METHODS, AlignConfig, AlignedLink, align_sentences, resolve_method, signature
-
-
-def presegmented_document(source: Source, lang: str, encoding: Optional[str] = None) -> Document:
-    """A document read one sentence per line; blank lines separate paragraphs."""
-    text = decode(read_bytes(source), source.display_name, encoding)
-    document = Document(doc_id=source.doc_id, text=text, lang=lang,
-                        path=str(source.path) if source.path else None)
-    paragraph, pos, blank = 0, 0, False
-    for line in text.splitlines(keepends=True):
-        content = line.rstrip("\r\n")
-        stripped = content.strip()
-        if not stripped:
-            blank = bool(document.sentences)
-        else:
-            if blank:
-                paragraph += 1
-                blank = False
-            start = pos + content.index(stripped)
-            document.sentences.append(Sentence(
-                doc_id=document.doc_id, index=len(document.sentences), paragraph=paragraph, start=start,
-                end=start + len(stripped), text=stripped, key=normalise(stripped, lang), lang=lang))
-        pos += len(line)
-    return document
 
 
 def paragraph_segments(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> List[Tuple[range, range]]:

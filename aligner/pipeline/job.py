@@ -167,9 +167,14 @@ class PairAligner:
             identify_document(document)
         return segment_document(document, self.segmenter(document.lang))
 
+    def _segmenter_signature(self, lang: str) -> Signature:
+        if self.options.presegmented:
+            return Signature.of("segmenter", name="presegmented")
+        return self.segmenter(lang).signature()
+
     def align_pair(self, pair: PairInput) -> PairResult:
         """Segment, translate, align and score one pair; every sentence ends in exactly one link."""
-        from ..align import AlignConfig
+        from ..align import EMBEDDING_METHODS, AlignConfig
         from ..align.documents import align_documents, mean_similarity, split_below
 
         options, result = self.options, PairResult([])
@@ -177,14 +182,18 @@ class PairAligner:
         human = self.segment(pair.target) if pair.target is not None else None
         translations = _given(pair.translations, src_doc)
         translator = self.translator(src_doc.lang, human.lang if human else options.tgt_lang)
+        # What made the translations, for the provenance: the given file, or the model.
+        translations_by = Signature.of("given", file=pair.translations.name) if translations is not None else None
         if translations is None and translator is not None and src_doc.sentences:
             translations = translator.translate_list([s.text for s in src_doc.sentences])
+            translations_by = translator.signature()
         tgt_doc = human if human is not None else self._machine_target(src_doc, translations, result.notes)
         back_translations = _given(pair.back_translations, tgt_doc)
         config = AlignConfig(method=options.method, max_link=options.max_link, concat_margin=options.concat_margin)
-        links = align_documents(src_doc, tgt_doc, embedder=self.embedder if options.method in ("auto", "embed") else None,
+        links = align_documents(src_doc, tgt_doc, embedder=self.embedder if options.method in EMBEDDING_METHODS else None,
                                 translations=translations, back_translations=back_translations, config=config,
-                                paragraphs=options.paragraphs)
+                                paragraphs=options.paragraphs, segmenter=self._segmenter_signature(src_doc.lang),
+                                translator=translations_by)
         similarity = mean_similarity(links)
         if pair.target is not None and any(not link.is_unaligned for link in links) \
                 and similarity < COMPARABLE_SIMILARITY:
@@ -222,5 +231,6 @@ def _given(lines: Optional[GivenLines], document: Document) -> Optional[List[str
     non_blank = [line for line in lines.lines if line.strip()]
     if len(non_blank) == len(document.sentences):
         return non_blank
-    raise InputError(f"{lines.name}: {len(non_blank)} non-blank lines, but the document has {len(document.sentences)} "
+    counted = "lines" if len(non_blank) == len(lines.lines) else "non-blank lines"
+    raise InputError(f"{lines.name}: {len(non_blank)} {counted}, but the document has {len(document.sentences)} "
                      "sentences (need one translation per sentence, in order)")
