@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
 from pathlib import Path
-
-import json
 
 import pytest
 from click.testing import CliRunner
