@@ -281,10 +281,11 @@ def _link_from_props(path: Path, tu, number: int, source: Tuple[str, str], targe
     tgt_doc = props.get("x-tgt-doc", path.name)
     src_ids = _parse_ids(props["x-src-ids"]) if "x-src-ids" in props else (number - 1,)
     tgt_ids = _parse_ids(props["x-tgt-ids"]) if "x-tgt-ids" in props else (number - 1,)
-    return BitextLink(
+    # from_dict checks every field as for bitext JSONL (ids, finite numbers).
+    return BitextLink.from_dict(dict(
         src_doc=src_doc, tgt_doc=tgt_doc, src_lang=source[0], tgt_lang=target[0],
-        src_ids=src_ids, tgt_ids=tgt_ids, src=source[1], tgt=target[1],
+        src_ids=list(src_ids), tgt_ids=list(tgt_ids), src=source[1], tgt=target[1],
         cost=float(props["x-cost"]) if "x-cost" in props else None,
         similarity=float(props["x-similarity"]) if "x-similarity" in props else None,
         scores=scores, score=float(props[PROP_SCORE]) if PROP_SCORE in props else None,
-        provenance=provenance)
+        provenance=provenance))

@@ -104,6 +104,19 @@ def _optional_float(cell: str) -> Optional[float]:
     return float(cell) if cell else None
 
 
+def _json_object(name: str, cell: str) -> dict:
+    """An object cell (``other_scores``, ``provenance``); ValueError for anything else."""
+    if not cell:
+        return {}
+    try:
+        value = json.loads(cell)
+    except RecursionError:
+        raise ValueError(f"{name!r} is JSON nested too deeply") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{name!r} must be a JSON object")
+    return value
+
+
 def read_tsv(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str] = None
              ) -> Iterator[BitextLink]:
     """Stream links from a TSV with a header row; only ``src`` and ``tgt`` columns are required,
@@ -136,22 +149,20 @@ def _link_from_cells(path: Path, number: int, cells: List[str], index: Dict[str,
     def cell(name: str, default: str = "") -> str:
         return cells[index[name]] if name in index else default
 
-    src_ids = tuple(int(i) for i in cell("src_ids").split())
-    tgt_ids = tuple(int(i) for i in cell("tgt_ids").split())
+    src_ids = [int(i) for i in cell("src_ids").split()]
+    tgt_ids = [int(i) for i in cell("tgt_ids").split()]
     if "src_ids" not in index:  # a plain two-column file: each line is a 1-1 pair
-        src_ids = tgt_ids = (number - 2,)
+        src_ids = tgt_ids = [number - 2]
     languages = (cell("src_lang") or src_lang, cell("tgt_lang") or tgt_lang)
     if not all(languages):
         raise ValueError("no src_lang/tgt_lang column or value; give the languages")
-    provenance = cell("provenance")
     scores = {name: float(cells[i]) for i, name in score_columns if cells[i]}
-    other = cell("other_scores")
-    if other:
-        scores.update({name: float(value) for name, value in json.loads(other).items()})
-    return BitextLink(
-        src_doc=cell("src_doc", path.name), tgt_doc=cell("tgt_doc", path.name),
-        src_lang=languages[0], tgt_lang=languages[1], src_ids=src_ids, tgt_ids=tgt_ids,
-        src=cell("src"), tgt=cell("tgt"), cost=_optional_float(cell("cost")),
-        similarity=_optional_float(cell("similarity")),
-        scores=scores, score=_optional_float(cell("score")),
-        provenance=json.loads(provenance) if provenance else {})
+    scores.update(_json_object("other_scores", cell("other_scores")))
+    # from_dict checks every field as for bitext JSONL (finite numbers, no lone surrogates).
+    return BitextLink.from_dict({
+        "src_doc": cell("src_doc", path.name), "tgt_doc": cell("tgt_doc", path.name),
+        "src_lang": languages[0], "tgt_lang": languages[1], "src_ids": src_ids, "tgt_ids": tgt_ids,
+        "src": cell("src"), "tgt": cell("tgt"), "cost": _optional_float(cell("cost")),
+        "similarity": _optional_float(cell("similarity")),
+        "scores": scores, "score": _optional_float(cell("score")),
+        "provenance": _json_object("provenance", cell("provenance"))})
