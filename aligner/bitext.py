@@ -156,6 +156,8 @@ def numbered_lines(path: Path) -> Iterator[Tuple[int, str]]:
             except UnicodeDecodeError:
                 raise FormatError(f"{path}: not UTF-8 text at line {number + 1} "
                                   "(a binary or legacy-encoded file?)") from None
+            except OSError as exc:  # a failing disk or network share, mid-file
+                raise FormatError(f"{path}: cannot read line {number + 1} ({exc.strerror or exc})") from None
             if not line:
                 return
             number += 1

@@ -188,12 +188,24 @@ def _local(tag) -> str:
 
 def seg_text(seg) -> str:
     """The text of a ``<seg>``: character data and ``<hi>`` text, without the native codes that
-    ``<bpt>/<ept>/<ph>/<it>/<ut>`` carry (those are formatting, not words)."""
+    ``<bpt>/<ept>/<ph>/<it>/<ut>`` carry (those are formatting, not words).
+
+    Walked with an explicit stack, not recursion: ``<hi>`` nested thousands deep is still text.
+    """
     parts = [seg.text or ""]
-    for child in seg:
-        if _local(child.tag) == "hi":
-            parts.append(seg_text(child))
-        parts.append(child.tail or "")
+    # (children not yet visited, tail to add once they are) for every open <hi>, and the <seg>.
+    open_elements = [(iter(seg), "")]
+    while open_elements:
+        children, closing_tail = open_elements[-1]
+        child = next(children, None)
+        if child is None:
+            open_elements.pop()
+            parts.append(closing_tail)
+        elif _local(child.tag) == "hi":
+            parts.append(child.text or "")
+            open_elements.append((iter(child), child.tail or ""))
+        else:
+            parts.append(child.tail or "")
     return "".join(parts)
 
 
