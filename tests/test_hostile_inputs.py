@@ -152,3 +152,194 @@ def test_output_to_a_device_writes_through_it_instead_of_replacing_it(tmp_path):
         handle.write("through the pipe\n")
     assert reader.communicate(timeout=30)[0] == "through the pipe\n"
     assert not fifo.is_file() and fifo.exists()  # still a named pipe, not a file renamed over it
+
+
+# --- Bitext records of the wrong shape: validated on read, one line naming file:line ---
+
+GOOD_RECORD = {"src_doc": "a.txt", "tgt_doc": "b.txt", "src_lang": "en", "tgt_lang": "fa", "src_ids": [0],
+               "tgt_ids": [0], "src": "Hello world.", "tgt": "سلام دنیا.", "cost": 0.1, "similarity": 0.9,
+               "scores": {"length": 0.5}, "score": 0.5, "provenance": {}}
+WRONG_FIELDS = [
+    ({"src": 123}, "'src' must be a string"), ({"src": None}, "'src' must be a string"),
+    ({"src": ["a"]}, "'src' must be a string"), ({"score": "high"}, "'score' must be a finite number"),
+    ({"scores": [1, 2]}, "'scores' must be an object"), ({"cost": "cheap"}, "'cost' must be a finite number"),
+    ({"src": "\ud800"}, "lone surrogate U+D800"), ({"src_ids": "0 1"}, "'src_ids' must be an array"),
+    ({"tgt_ids": [True]}, "'tgt_ids' must be an array"), ({"scores": {"length": "x"}}, "'scores.length'"),
+    ({"provenance": [1]}, "'provenance' must be an object"), ({"src_lang": 5}, "'src_lang' must be a string"),
+]
+
+
+def write_records(path, *records):
+    import json
+
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, message", WRONG_FIELDS)
+@pytest.mark.parametrize("command", [["package", "--format", "tsv"], ["filter", "--dedup", "none", "--keep-unaligned"]])
+def test_bitext_fields_of_the_wrong_type_are_format_errors_with_file_and_line(tmp_path, change, message, command):
+    write_records(tmp_path / "in.jsonl", GOOD_RECORD, dict(GOOD_RECORD, **change))
+    result = aligner(*command, "in.jsonl", "-o", "out.tsv", cwd=tmp_path)
+    assert_one_line_error(result, "in.jsonl:2: not a bitext record", message)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no output, no .part file
+
+
+# Short ids: pytest puts the test id in the environment of the subprocesses, and 200 KB is too much.
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"src": ' * 5000 + "1" + "}" * 5000],
+                         ids=["arrays", "objects"])
+def test_deeply_nested_json_is_a_format_error(tmp_path, text):
+    (tmp_path / "in.jsonl").write_text(text + "\n", encoding="utf-8")
+    assert_one_line_error(aligner("package", "in.jsonl", "--format", "tsv", cwd=tmp_path),
+                          "in.jsonl:1: not a bitext record (JSON nested too deeply)")
+
+
+def test_bitext_records_are_checked_by_from_dict():
+    from aligner.bitext import BitextLink
+
+    link = BitextLink.from_dict(dict(GOOD_RECORD, link="1-1"))
+    assert link.src_ids == (0,) and link.scores == {"length": 0.5}
+    assert BitextLink.from_dict(link.to_json() and __import__("json").loads(link.to_json())) == link
+    for change, message in WRONG_FIELDS + [({"score": float("nan")}, "not nan"), ({"extra": 1}, "unknown field"),
+                                           ({"src_ids": [-1]}, "'src_ids'")]:
+        with pytest.raises(ValueError, match=__import__("re").escape(message)):
+            BitextLink.from_dict(dict(GOOD_RECORD, **change))
+    with pytest.raises(ValueError, match="missing field 'tgt'"):
+        BitextLink.from_dict({k: v for k, v in GOOD_RECORD.items() if k != "tgt"})
+
+
+@pytest.mark.parametrize("row, message", [
+    ("a\tb\thigh\t", "'score' must be a finite number"), ("a\tb\tnan\t", "'score' must be a finite number"),
+    ("a\tb\t0.5\t[1]", "'other_scores' must be a JSON object"),
+    ("a\tb\t0.5\t" + "[" * 100_000, "nested too deeply"),
+    ("a\tb\t0.5\t{\"x\": \"y\"}", "'scores.x' must be a finite number"),
+], ids=["word", "nan", "array", "deep", "string-score"])
+def test_tsv_cells_of_the_wrong_type_are_format_errors(tmp_path, row, message):
+    (tmp_path / "in.tsv").write_text("src\ttgt\tscore\tother_scores\n" + row + "\n", encoding="utf-8")
+    result = aligner("package", "in.tsv", "--src-lang", "en", "--tgt-lang", "fa", "--format", "tsv", cwd=tmp_path)
+    assert_one_line_error(result, "in.tsv:2:", message)
+
+
+# --- TMX: deep markup, huge segments ---
+
+TMX_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en" datatype="plaintext" '
+            'segtype="sentence" adminlang="en" creationtool="t" creationtoolversion="1" o-tmf="t"/><body>\n')
+
+
+def tmx_with(src_seg, tgt_seg="سلام"):
+    return (TMX_HEAD + f'<tu><tuv xml:lang="en"><seg>{src_seg}</seg></tuv>'
+            f'<tuv xml:lang="fa"><seg>{tgt_seg}</seg></tuv></tu>\n</body></tmx>\n')
+
+
+def test_a_segment_with_hi_nested_1500_deep_is_read_without_recursion(tmp_path):
+    (tmp_path / "deep.tmx").write_text(tmx_with("a <hi>" * 1500 + "deep" + "</hi> b" * 1500), encoding="utf-8")
+    result = aligner("package", "deep.tmx", "--format", "tsv", "-o", "out.tsv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    row = (tmp_path / "out.tsv").read_text(encoding="utf-8").splitlines()[1].split("\t")
+    assert row[0] == "a " * 1500 + "deep" + " b" * 1500 and row[1] == "سلام"
+
+
+def test_seg_text_keeps_hi_text_and_tails_but_not_native_codes():
+    from lxml import etree
+
+    from aligner.formats.tmx import seg_text
+
+    seg = etree.fromstring('<seg>A <hi>b <hi>c</hi> d</hi> e<bpt i="1">&lt;b&gt;</bpt>f<ept i="1">&lt;/b&gt;</ept>.</seg>')
+    assert seg_text(seg) == "A b c d ef."
+
+
+def test_a_tmx_with_a_10_mb_segment_is_packaged_in_bounded_time(tmp_path):
+    (tmp_path / "big.tmx").write_text(tmx_with("Hello world, a long sentence. " * 340_000), encoding="utf-8")
+    result = aligner("package", "big.tmx", "--format", "tsv", "-o", "out.tsv", cwd=tmp_path, timeout=240)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out.tsv").stat().st_size > 10_000_000
+
+
+# --- Full disk and failing reads ---
+
+def limited_file_size(limit_bytes):
+    """preexec_fn: writes past ``limit_bytes`` fail with EFBIG, as on a full disk (no root needed)."""
+    import resource
+    import signal
+
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+    return apply
+
+
+# RLIMIT_FSIZE stands in for a full disk without root; segment is tested on a real full disk below
+# (py3langid unpacks its model into a temporary file, which the limit would stop first).
+@pytest.mark.parametrize("command", [["package", "big.jsonl", "--format", "tmx", "-o", "out/big.tmx"],
+                                     ["package", "big.jsonl", "--format", "tsv", "-o", "out/big.tsv"],
+                                     ["filter", "big.jsonl", "-o", "out/big.jsonl"]])
+def test_a_full_disk_is_a_one_line_error_and_leaves_no_file(tmp_path, command):
+    (tmp_path / "big.txt").write_text("Hello world. This is a test.\n" * 3000, encoding="utf-8")
+    write_records(tmp_path / "big.jsonl", *[dict(GOOD_RECORD, src_ids=[i], tgt_ids=[i], src=f"Hello {i}.")
+                                            for i in range(2000)])
+    (tmp_path / "out").mkdir()
+    result = subprocess.run([sys.executable, "-c", "from aligner.cli import main; main()", *command], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+                            preexec_fn=limited_file_size(20_000))
+    assert_one_line_error(result, "out/big", "cannot write (File too large)")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_atomic_write_turns_a_full_disk_into_a_user_error_and_removes_its_temp_file(tmp_path, monkeypatch):
+    import errno
+
+    from aligner.errors import AlignerError
+    from aligner.formats import atomic
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", no_space)
+    with pytest.raises(AlignerError, match="out.txt: cannot write \\(No space left on device\\)"):
+        with atomic.atomic_write(tmp_path / "out.txt") as handle:
+            handle.write("text\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_error_mid_file_names_the_file_and_line(tmp_path, monkeypatch):
+    import builtins
+    import errno
+
+    from aligner import bitext
+    from aligner.errors import FormatError
+
+    write_records(tmp_path / "in.jsonl", GOOD_RECORD, GOOD_RECORD, GOOD_RECORD)
+
+    class FailingOnLineTwo:
+        def __init__(self, handle):
+            self.handle, self.lines = handle, 0
+
+        def readline(self):
+            self.lines += 1
+            if self.lines == 2:
+                raise OSError(errno.EIO, "Input/output error")
+            return self.handle.readline()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+    monkeypatch.setattr(bitext, "open", lambda *a, **k: FailingOnLineTwo(builtins.open(*a, **k)), raising=False)
+    with pytest.raises(FormatError, match="in.jsonl: cannot read line 2 \\(Input/output error\\)"):
+        list(bitext.read_bitext(tmp_path / "in.jsonl"))
+
+
+def test_segment_onto_a_full_tmpfs_is_a_one_line_error_and_leaves_no_file(tmp_path):
+    full = tmp_path / "full"
+    full.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(full)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        (tmp_path / "big.txt").write_text("Hello world. This is a test.\n" * 3000, encoding="utf-8")
+        result = aligner("segment", "big.txt", "-o", "full/big.txt", cwd=tmp_path)
+        assert_one_line_error(result, "full/big.txt: cannot write (No space left on device)")
+        assert list(full.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(full)], check=True)

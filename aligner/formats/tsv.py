@@ -100,8 +100,13 @@ def write_tsv(links: Iterable[BitextLink], handle: IO[str],
     return writer.rows
 
 
-def _optional_float(cell: str) -> Optional[float]:
-    return float(cell) if cell else None
+def _optional_float(cell: str, name: str = "number") -> Optional[float]:
+    if not cell:
+        return None
+    try:
+        return float(cell)
+    except ValueError:
+        raise ValueError(f"{name!r} must be a finite number, not {cell[:40]!r}") from None
 
 
 def _json_object(name: str, cell: str) -> dict:
@@ -156,13 +161,13 @@ def _link_from_cells(path: Path, number: int, cells: List[str], index: Dict[str,
     languages = (cell("src_lang") or src_lang, cell("tgt_lang") or tgt_lang)
     if not all(languages):
         raise ValueError("no src_lang/tgt_lang column or value; give the languages")
-    scores = {name: float(cells[i]) for i, name in score_columns if cells[i]}
+    scores = {name: _optional_float(cells[i], SCORE_PREFIX + name) for i, name in score_columns if cells[i]}
     scores.update(_json_object("other_scores", cell("other_scores")))
     # from_dict checks every field as for bitext JSONL (finite numbers, no lone surrogates).
     return BitextLink.from_dict({
         "src_doc": cell("src_doc", path.name), "tgt_doc": cell("tgt_doc", path.name),
         "src_lang": languages[0], "tgt_lang": languages[1], "src_ids": src_ids, "tgt_ids": tgt_ids,
-        "src": cell("src"), "tgt": cell("tgt"), "cost": _optional_float(cell("cost")),
-        "similarity": _optional_float(cell("similarity")),
-        "scores": scores, "score": _optional_float(cell("score")),
+        "src": cell("src"), "tgt": cell("tgt"), "cost": _optional_float(cell("cost"), "cost"),
+        "similarity": _optional_float(cell("similarity"), "similarity"),
+        "scores": scores, "score": _optional_float(cell("score"), "score"),
         "provenance": _json_object("provenance", cell("provenance"))})
