@@ -343,3 +343,106 @@ def test_segment_onto_a_full_tmpfs_is_a_one_line_error_and_leaves_no_file(tmp_pa
         assert list(full.iterdir()) == []
     finally:
         subprocess.run(["umount", str(full)], check=True)
+
+
+# --- Models: hostile archives, folders, indexes and servers ---
+
+def zip_with_header_fields(path, flag_bits=0, method=None):
+    """A one-member zip whose local and central headers claim ``flag_bits`` / compression ``method``."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zipped:
+        zipped.writestr("model/metadata.json", '{"from_code": "en", "to_code": "fa"}')
+    data = bytearray(path.read_bytes())
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    data[local + 6] |= flag_bits
+    data[central + 8] |= flag_bits
+    if method is not None:
+        data[local + 8:local + 10] = data[central + 10:central + 12] = struct.pack("<H", method)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("header, message", [({"flag_bits": 1}, "is encrypted"),
+                                             ({"method": 99}, "uses compression method 99")])
+@pytest.mark.parametrize("command", [["models", "install", "m.argosmodel", "--models-dir", "models"],
+                                     ["models", "info", "m.argosmodel"]])
+def test_model_archives_that_zipfile_cannot_unpack_are_model_errors(tmp_path, header, message, command):
+    zip_with_header_fields(tmp_path / "m.argosmodel", **header)
+    env_home = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", "from aligner.cli import main; main()", *command], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+                            env={**os.environ, **env_home})
+    assert_one_line_error(result, "m.argosmodel", message)
+    assert not (tmp_path / "models").exists() or list((tmp_path / "models").iterdir()) == []
+
+
+def test_a_model_folder_with_a_link_loop_is_refused(tmp_path):
+    (tmp_path / "model").mkdir()
+    os.symlink("b", tmp_path / "model" / "a")
+    os.symlink("a", tmp_path / "model" / "b")
+    result = aligner("models", "install", "model", "--models-dir", "models", cwd=tmp_path)
+    assert_one_line_error(result, "model: cannot copy the model folder", "Too many levels of symbolic links")
+    assert list((tmp_path / "models").iterdir()) == []
+
+
+def test_an_unusable_models_folder_is_a_model_error(tmp_path):
+    zip_with_header_fields(tmp_path / "m.argosmodel")
+    (tmp_path / "file").write_text("not a folder\n", encoding="utf-8")
+    result = aligner("models", "install", "m.argosmodel", "--models-dir", "file/models", cwd=tmp_path)
+    assert_one_line_error(result, "file/models: cannot write to the models folder")
+
+
+@pytest.mark.parametrize("index, message", [
+    ('[{"from_code": "en", "to_code": "fa", "links": "http://127.0.0.1:1/x.argosmodel"}]',
+     "package 1: 'links' must be a list of URLs"),
+    ('[{"from_code": "en", "to_code": 7, "links": ["http://127.0.0.1:1/x"]}]', "'to_code' must be a string"),
+    ("[" * 100_000, "not a package index"),
+], ids=["links-string", "code-number", "deep"])
+def test_a_malformed_package_index_is_a_model_error(tmp_path, index, message):
+    (tmp_path / "index.json").write_text(index, encoding="utf-8")
+    result = aligner("models", "available", "--index-url", (tmp_path / "index.json").as_uri(), cwd=tmp_path)
+    assert_one_line_error(result, "index.json", message)
+
+
+@pytest.mark.parametrize("command", [["models", "available"], ["models", "install", "fa-en", "--models-dir", "m"]])
+def test_an_index_url_that_is_not_a_url_is_a_model_error(tmp_path, command):
+    result = aligner(*command, "--index-url", "notaurl", cwd=tmp_path)
+    assert_one_line_error(result, "notaurl: cannot fetch the package index (not a URL")
+
+
+def test_a_download_that_trickles_forever_ends_at_its_deadline(tmp_path):
+    import http.server
+    import threading
+    import time
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            try:
+                for _ in range(120):  # one byte every half second: never a per-read timeout
+                    self.wfile.write(b"P")
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except OSError:
+                pass  # the client gave up
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/x.argosmodel"
+        started = time.monotonic()
+        result = aligner("models", "install", url, "--models-dir", "models", "--download-timeout", "2",
+                         cwd=tmp_path, timeout=60)
+        assert time.monotonic() - started < 30
+        assert_one_line_error(result, "x.argosmodel: download took longer than 2 s")
+        assert list((tmp_path / "models").iterdir()) == []
+    finally:
+        server.shutdown()
+        server.server_close()
