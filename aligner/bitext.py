@@ -133,6 +133,18 @@ def write_bitext(links: Iterable[BitextLink], handle: IO[str]) -> int:
     return count
 
 
+def open_data_file(path: Path, mode: str = "r", **options) -> IO:
+    """``path`` opened for reading if it is a regular file (a named pipe would block forever);
+    FormatError naming the file otherwise."""
+    kind = file_kind(Path(path))
+    if kind not in ("file", "missing"):
+        raise FormatError(f"{path}: {'cannot read (a folder, not a file)' if kind == 'folder' else kind}")
+    try:
+        return open(path, mode, **options)
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
 def numbered_lines(path: Path) -> Iterator[Tuple[int, str]]:
     """(line number from 1, line without its terminator) of a UTF-8 data file, streamed.
 
@@ -140,14 +152,7 @@ def numbered_lines(path: Path) -> Iterator[Tuple[int, str]]:
     an unreadable file or a line that is not UTF-8 (binary, Latin-1) raises FormatError naming
     the file and the line.
     """
-    kind = file_kind(Path(path))
-    if kind not in ("file", "missing"):
-        raise FormatError(f"{path}: {'cannot read (a folder, not a file)' if kind == 'folder' else kind}")
-    try:
-        handle = open(path, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    with handle:
+    with open_data_file(path, encoding="utf-8", newline="") as handle:
         number = 0
         while True:
             # Decoding happens while reading the line, so a binary or Latin-1 file fails here.

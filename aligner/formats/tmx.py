@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
 from .. import __version__
-from ..bitext import BitextLink
+from ..bitext import BitextLink, open_data_file
 from ..errors import FormatError
+from ..text.reading import display_id
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -225,8 +226,12 @@ def read_tmx(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
 
     path = Path(path)
     header_srclang = ""  # primary language, or "*all*"
+    handle = None
     try:
-        context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+        # lxml is given only the file's read method: it encodes a file name (or a handle's name)
+        # as UTF-8 for its base URL, which fails for a name that is not UTF-8.
+        handle = open_data_file(path, "rb")
+        context = etree.iterparse(_ReadOnly(handle.read), events=("start", "end"), resolve_entities=False,
                                   no_network=True, huge_tree=True, load_dtd=False, recover=False)
         number = 0
         for event, element in context:
@@ -248,6 +253,16 @@ def read_tmx(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
         raise FormatError(f"{path}:{line}: not well-formed TMX ({exc.msg})") from None
     except OSError as exc:
         raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+class _ReadOnly:
+    """A file-like object with nothing but ``read``."""
+
+    def __init__(self, read: Callable[[int], bytes]):
+        self.read = read
 
 
 def _unit_links(path: Path, tu, number: int, header_srclang: str, src_lang: Optional[str],
@@ -289,8 +304,8 @@ def _link_from_props(path: Path, tu, number: int, source: Tuple[str, str], targe
                   if kind.startswith(PROP_PROVENANCE_PREFIX)}
     # Units from other tools have no document or sentence ids: the file and the unit's position
     # stand in, so every unit is still a 1-1 link that can be scored and written out again.
-    src_doc = props.get("x-src-doc", path.name)
-    tgt_doc = props.get("x-tgt-doc", path.name)
+    src_doc = props.get("x-src-doc", display_id(path.name))
+    tgt_doc = props.get("x-tgt-doc", display_id(path.name))
     src_ids = _parse_ids(props["x-src-ids"]) if "x-src-ids" in props else (number - 1,)
     tgt_ids = _parse_ids(props["x-tgt-ids"]) if "x-tgt-ids" in props else (number - 1,)
     # from_dict checks every field as for bitext JSONL (ids, finite numbers).

@@ -22,6 +22,7 @@ from typing import IO, Dict, Iterable, Iterator, List, Optional, Sequence
 from ..bitext import BitextLink, numbered_lines
 from ..errors import FormatError
 from ..score.components import COMPONENTS
+from ..text.reading import display_id
 
 SCORE_PREFIX = "score_"
 LEADING = ["src", "tgt", "score"]
@@ -165,7 +166,7 @@ def _link_from_cells(path: Path, number: int, cells: List[str], index: Dict[str,
     scores.update(_json_object("other_scores", cell("other_scores")))
     # from_dict checks every field as for bitext JSONL (finite numbers, no lone surrogates).
     return BitextLink.from_dict({
-        "src_doc": cell("src_doc", path.name), "tgt_doc": cell("tgt_doc", path.name),
+        "src_doc": cell("src_doc", display_id(path.name)), "tgt_doc": cell("tgt_doc", display_id(path.name)),
         "src_lang": languages[0], "tgt_lang": languages[1], "src_ids": src_ids, "tgt_ids": tgt_ids,
         "src": cell("src"), "tgt": cell("tgt"), "cost": _optional_float(cell("cost"), "cost"),
         "similarity": _optional_float(cell("similarity"), "similarity"),
