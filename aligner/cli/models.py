@@ -6,6 +6,7 @@ import click
 
 from ..translate.store import (
     DEFAULT_INDEX_URL,
+    DOWNLOAD_DEADLINE_S,
     ModelFolders,
     fetch_index,
     install,
@@ -85,9 +86,12 @@ def available(index_url):
 @models.command("install")
 @click.argument("source")
 @click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
+@click.option("--download-timeout", type=click.FloatRange(min=0, min_open=True), default=DOWNLOAD_DEADLINE_S,
+              show_default=True, metavar="SECONDS",
+              help="Give up a download that has not finished after this long (a stalled or trickling server).")
 @models_dir_option
 @_index_option
-def install_command(source, force, folders, index_url):
+def install_command(source, force, download_timeout, folders, index_url):
     """Install SOURCE: an .argosmodel/zip file, a model folder, an http(s) URL, or a pair name
     ('fa-en') or package code looked up in the index. The model is unpacked and loaded in a
     temporary folder first, so a broken download never replaces a working model.
@@ -101,7 +105,7 @@ def install_command(source, force, folders, index_url):
       aligner models install ./translate-en_ar-1_0.argosmodel   # a downloaded package file
       aligner models install ./opus-mt-ar-en        # a converted OPUS-MT (or NLLB) folder
     """
-    model = install(source, folders.installed, index_url, force=force)
+    model = install(source, folders.installed, index_url, force=force, deadline_s=download_timeout)
     click.echo(f"installed {model.name} ({model.layout}, {model.pair_label}) in {model.path.parent}")
 
 

@@ -7,6 +7,7 @@ one is expected; the rename is atomic on POSIX and Windows (os.replace).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -17,6 +18,14 @@ from typing import IO, Iterator, Optional, Union
 from ..errors import AlignerError
 
 PathLike = Union[str, os.PathLike]
+
+# Errors of the output's file system (full disk, quota, size limit, read-only, I/O failure): an
+# OSError with one of these numbers while the caller writes is a user-facing "cannot write".
+WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
+
+
+def cannot_write(target: Path, exc: OSError) -> AlignerError:
+    return AlignerError(f"{target}: cannot write ({exc.strerror or exc})")
 
 
 @contextlib.contextmanager
@@ -42,16 +51,21 @@ def atomic_write(path: PathLike, mode: str = "w", encoding: Optional[str] = "utf
         os.umask(umask)
         os.chmod(tmp_name, 0o666 & ~umask)
     except OSError as exc:
-        raise AlignerError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        raise cannot_write(target, exc) from None
+    finishing = False  # past the caller's writes: flush, fsync, close and rename
     try:
         with os.fdopen(fd, mode, **text_options) as handle:
             yield handle
+            finishing = True
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
+        # A full disk fails a write, the flush of what is buffered, or the close that flushes it.
+        if isinstance(exc, OSError) and (finishing or exc.errno in WRITE_ERRNOS):
+            raise cannot_write(target, exc) from None
         raise
 
 

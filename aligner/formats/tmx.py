@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
 from .. import __version__
-from ..bitext import BitextLink
+from ..bitext import BitextLink, open_data_file
 from ..errors import FormatError
+from ..text.reading import display_id
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -188,12 +189,24 @@ def _local(tag) -> str:
 
 def seg_text(seg) -> str:
     """The text of a ``<seg>``: character data and ``<hi>`` text, without the native codes that
-    ``<bpt>/<ept>/<ph>/<it>/<ut>`` carry (those are formatting, not words)."""
+    ``<bpt>/<ept>/<ph>/<it>/<ut>`` carry (those are formatting, not words).
+
+    Walked with an explicit stack, not recursion: ``<hi>`` nested thousands deep is still text.
+    """
     parts = [seg.text or ""]
-    for child in seg:
-        if _local(child.tag) == "hi":
-            parts.append(seg_text(child))
-        parts.append(child.tail or "")
+    # (children not yet visited, tail to add once they are) for every open <hi>, and the <seg>.
+    open_elements = [(iter(seg), "")]
+    while open_elements:
+        children, closing_tail = open_elements[-1]
+        child = next(children, None)
+        if child is None:
+            open_elements.pop()
+            parts.append(closing_tail)
+        elif _local(child.tag) == "hi":
+            parts.append(child.text or "")
+            open_elements.append((iter(child), child.tail or ""))
+        else:
+            parts.append(child.tail or "")
     return "".join(parts)
 
 
@@ -213,8 +226,12 @@ def read_tmx(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
 
     path = Path(path)
     header_srclang = ""  # primary language, or "*all*"
+    handle = None
     try:
-        context = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+        # lxml is given only the file's read method: it encodes a file name (or a handle's name)
+        # as UTF-8 for its base URL, which fails for a name that is not UTF-8.
+        handle = open_data_file(path, "rb")
+        context = etree.iterparse(_ReadOnly(handle.read), events=("start", "end"), resolve_entities=False,
                                   no_network=True, huge_tree=True, load_dtd=False, recover=False)
         number = 0
         for event, element in context:
@@ -236,6 +253,16 @@ def read_tmx(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
         raise FormatError(f"{path}:{line}: not well-formed TMX ({exc.msg})") from None
     except OSError as exc:
         raise FormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+class _ReadOnly:
+    """A file-like object with nothing but ``read``."""
+
+    def __init__(self, read: Callable[[int], bytes]):
+        self.read = read
 
 
 def _unit_links(path: Path, tu, number: int, header_srclang: str, src_lang: Optional[str],
@@ -277,14 +304,15 @@ def _link_from_props(path: Path, tu, number: int, source: Tuple[str, str], targe
                   if kind.startswith(PROP_PROVENANCE_PREFIX)}
     # Units from other tools have no document or sentence ids: the file and the unit's position
     # stand in, so every unit is still a 1-1 link that can be scored and written out again.
-    src_doc = props.get("x-src-doc", path.name)
-    tgt_doc = props.get("x-tgt-doc", path.name)
+    src_doc = props.get("x-src-doc", display_id(path.name))
+    tgt_doc = props.get("x-tgt-doc", display_id(path.name))
     src_ids = _parse_ids(props["x-src-ids"]) if "x-src-ids" in props else (number - 1,)
     tgt_ids = _parse_ids(props["x-tgt-ids"]) if "x-tgt-ids" in props else (number - 1,)
-    return BitextLink(
+    # from_dict checks every field as for bitext JSONL (ids, finite numbers).
+    return BitextLink.from_dict(dict(
         src_doc=src_doc, tgt_doc=tgt_doc, src_lang=source[0], tgt_lang=target[0],
-        src_ids=src_ids, tgt_ids=tgt_ids, src=source[1], tgt=target[1],
+        src_ids=list(src_ids), tgt_ids=list(tgt_ids), src=source[1], tgt=target[1],
         cost=float(props["x-cost"]) if "x-cost" in props else None,
         similarity=float(props["x-similarity"]) if "x-similarity" in props else None,
         scores=scores, score=float(props[PROP_SCORE]) if PROP_SCORE in props else None,
-        provenance=provenance)
+        provenance=provenance))

@@ -22,6 +22,7 @@ from typing import IO, Dict, Iterable, Iterator, List, Optional, Sequence
 from ..bitext import BitextLink, numbered_lines
 from ..errors import FormatError
 from ..score.components import COMPONENTS
+from ..text.reading import display_id
 
 SCORE_PREFIX = "score_"
 LEADING = ["src", "tgt", "score"]
@@ -100,8 +101,26 @@ def write_tsv(links: Iterable[BitextLink], handle: IO[str],
     return writer.rows
 
 
-def _optional_float(cell: str) -> Optional[float]:
-    return float(cell) if cell else None
+def _optional_float(cell: str, name: str = "number") -> Optional[float]:
+    if not cell:
+        return None
+    try:
+        return float(cell)
+    except ValueError:
+        raise ValueError(f"{name!r} must be a finite number, not {cell[:40]!r}") from None
+
+
+def _json_object(name: str, cell: str) -> dict:
+    """An object cell (``other_scores``, ``provenance``); ValueError for anything else."""
+    if not cell:
+        return {}
+    try:
+        value = json.loads(cell)
+    except RecursionError:
+        raise ValueError(f"{name!r} is JSON nested too deeply") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{name!r} must be a JSON object")
+    return value
 
 
 def read_tsv(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str] = None
@@ -136,22 +155,20 @@ def _link_from_cells(path: Path, number: int, cells: List[str], index: Dict[str,
     def cell(name: str, default: str = "") -> str:
         return cells[index[name]] if name in index else default
 
-    src_ids = tuple(int(i) for i in cell("src_ids").split())
-    tgt_ids = tuple(int(i) for i in cell("tgt_ids").split())
+    src_ids = [int(i) for i in cell("src_ids").split()]
+    tgt_ids = [int(i) for i in cell("tgt_ids").split()]
     if "src_ids" not in index:  # a plain two-column file: each line is a 1-1 pair
-        src_ids = tgt_ids = (number - 2,)
+        src_ids = tgt_ids = [number - 2]
     languages = (cell("src_lang") or src_lang, cell("tgt_lang") or tgt_lang)
     if not all(languages):
         raise ValueError("no src_lang/tgt_lang column or value; give the languages")
-    provenance = cell("provenance")
-    scores = {name: float(cells[i]) for i, name in score_columns if cells[i]}
-    other = cell("other_scores")
-    if other:
-        scores.update({name: float(value) for name, value in json.loads(other).items()})
-    return BitextLink(
-        src_doc=cell("src_doc", path.name), tgt_doc=cell("tgt_doc", path.name),
-        src_lang=languages[0], tgt_lang=languages[1], src_ids=src_ids, tgt_ids=tgt_ids,
-        src=cell("src"), tgt=cell("tgt"), cost=_optional_float(cell("cost")),
-        similarity=_optional_float(cell("similarity")),
-        scores=scores, score=_optional_float(cell("score")),
-        provenance=json.loads(provenance) if provenance else {})
+    scores = {name: _optional_float(cells[i], SCORE_PREFIX + name) for i, name in score_columns if cells[i]}
+    scores.update(_json_object("other_scores", cell("other_scores")))
+    # from_dict checks every field as for bitext JSONL (finite numbers, no lone surrogates).
+    return BitextLink.from_dict({
+        "src_doc": cell("src_doc", display_id(path.name)), "tgt_doc": cell("tgt_doc", display_id(path.name)),
+        "src_lang": languages[0], "tgt_lang": languages[1], "src_ids": src_ids, "tgt_ids": tgt_ids,
+        "src": cell("src"), "tgt": cell("tgt"), "cost": _optional_float(cell("cost"), "cost"),
+        "similarity": _optional_float(cell("similarity"), "similarity"),
+        "scores": scores, "score": _optional_float(cell("score"), "score"),
+        "provenance": _json_object("provenance", cell("provenance"))})

@@ -19,6 +19,10 @@ from pathlib import Path, PurePosixPath
 from ..errors import ModelError
 
 CHUNK = 1 << 20  # bytes read at a time when hashing or downloading
+# Compression methods Python's zipfile unpacks; any other (PPMd, Deflate64, ...) is refused by name.
+SUPPORTED_COMPRESSION = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
+                         zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
+ENCRYPTED_FLAG = 0x1
 
 
 def safe_extract(archive: Path, dest: Path) -> None:
@@ -32,11 +36,21 @@ def safe_extract(archive: Path, dest: Path) -> None:
                     raise ModelError(f"{archive}: unsafe path {member.filename!r} in archive")
                 if stat.S_ISLNK(member.external_attr >> 16):
                     raise ModelError(f"{archive}: link {member.filename!r} in archive")
+                _check_unpackable(archive, member)
             zipped.extractall(dest)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
         raise ModelError(f"{archive}: corrupt archive ({exc})") from None
     except OSError as exc:
         raise ModelError(f"{archive}: cannot unpack ({exc.strerror or exc})") from None
+
+
+def _check_unpackable(archive: Path, member: zipfile.ZipInfo) -> None:
+    """Refuse an encrypted member or one compressed with a method zipfile cannot undo."""
+    if member.flag_bits & ENCRYPTED_FLAG:
+        raise ModelError(f"{archive}: {member.filename!r} is encrypted (model archives must not be)")
+    if member.compress_type not in SUPPORTED_COMPRESSION:
+        raise ModelError(f"{archive}: {member.filename!r} uses compression method {member.compress_type}, "
+                         f"not one of {', '.join(SUPPORTED_COMPRESSION.values())}")
 
 
 def package_root(folder: Path) -> Path:

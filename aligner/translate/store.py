@@ -22,12 +22,13 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from tqdm import tqdm
 
@@ -37,7 +38,12 @@ from .archives import CHUNK, unpack_cached, unpack_package
 from .layouts import TranslationModel, open_model_folder
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
-TIMEOUT_S = 30
+TIMEOUT_S = 30  # longest wait for a connection or for the next bytes of a response
+# Longest a whole download may take (`aligner models install --download-timeout`): a server that
+# trickles a byte at a time never trips the per-read timeout, so this deadline ends it.
+DOWNLOAD_DEADLINE_S = 3600
+INDEX_DEADLINE_S = 120  # the same for the package index, a small JSON file
+URL_SCHEMES = ("http://", "https://", "file://")
 PAIR_NAME = re.compile(r"^([a-z]{2,3})[-_]([a-z]{2,3})$")
 
 
@@ -74,31 +80,74 @@ def _version_key(version: str):
     return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
 
 
-def fetch_index(url: str = DEFAULT_INDEX_URL) -> List[IndexEntry]:
+def _open_url(url: str, deadline_s: float):
+    """The response for ``url`` (http, https or file); ValueError for anything that is not a URL."""
+    if not url.lower().startswith(URL_SCHEMES):
+        raise ValueError(f"not a URL ({', '.join(URL_SCHEMES)})")
+    return urllib.request.urlopen(url, timeout=min(TIMEOUT_S, deadline_s))
+
+
+def _read_response(url: str, response, deadline_s: float, consume: Callable[[bytes], None]) -> None:
+    """Pass the body of ``response`` to ``consume`` piece by piece; ModelError past the deadline.
+    read1 returns whatever has arrived, so the deadline is checked at least every TIMEOUT_S."""
+    deadline = time.monotonic() + deadline_s
+    while True:
+        chunk = response.read1(CHUNK)
+        if not chunk:
+            return
+        consume(chunk)
+        if time.monotonic() > deadline:
+            raise ModelError(f"{url}: download took longer than {deadline_s:g} s, abandoned "
+                             "(a stalled or very slow server; see --download-timeout)")
+
+
+def fetch_index(url: str = DEFAULT_INDEX_URL, deadline_s: float = INDEX_DEADLINE_S) -> List[IndexEntry]:
     """The translate packages listed by the index at ``url``."""
+    body = bytearray()
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
-            data = json.loads(response.read().decode("utf-8"))
+        with _open_url(url, deadline_s) as response:
+            _read_response(url, response, deadline_s, body.extend)
+        data = json.loads(body.decode("utf-8"))
     except urllib.error.HTTPError as exc:
         raise ModelError(f"{url}: package index unavailable (HTTP {exc.code})") from None
     except (urllib.error.URLError, OSError) as exc:
         raise ModelError(f"{url}: cannot reach the package index ({getattr(exc, 'reason', exc)})") from None
+    except RecursionError:
+        raise ModelError(f"{url}: not a package index (JSON nested too deeply)") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ModelError(f"{url}: not a package index (invalid JSON)") from None
+    except ValueError as exc:
+        raise ModelError(f"{url}: cannot fetch the package index ({exc})") from None
     if not isinstance(data, list):
         raise ModelError(f"{url}: not a package index (expected a JSON list of packages)")
     entries = []
-    for item in data:
+    for number, item in enumerate(data, 1):
         if not isinstance(item, dict) or item.get("type", "translate") != "translate":
             continue
         if not (item.get("from_code") and item.get("to_code") and item.get("links")):
             continue
-        entries.append(IndexEntry(
-            code=item.get("code") or f"translate-{item['from_code']}_{item['to_code']}",
-            from_code=item["from_code"], to_code=item["to_code"],
-            version=str(item.get("package_version", "")), links=list(item["links"]),
-            sha256=item.get("sha256")))
+        try:
+            entries.append(_index_entry(item))
+        except ValueError as exc:
+            raise ModelError(f"{url}: not a package index (package {number}: {exc})") from None
     return entries
+
+
+def _index_entry(item: dict) -> IndexEntry:
+    """One package of the index, its fields checked (ValueError names the wrong one)."""
+    def text(name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"{name!r} must be a string")
+        return value
+
+    links = item["links"]
+    if not isinstance(links, list) or not all(isinstance(link, str) for link in links):
+        raise ValueError("'links' must be a list of URLs")
+    from_code, to_code = text("from_code", item["from_code"]), text("to_code", item["to_code"])
+    sha256 = item.get("sha256")
+    return IndexEntry(code=text("code", item.get("code") or f"translate-{from_code}_{to_code}"),
+                      from_code=from_code, to_code=to_code, version=str(item.get("package_version", "")),
+                      links=links, sha256=None if sha256 is None else text("sha256", sha256))
 
 
 def find_in_index(name: str, entries: Sequence[IndexEntry], url: str) -> IndexEntry:
@@ -110,39 +159,42 @@ def find_in_index(name: str, entries: Sequence[IndexEntry], url: str) -> IndexEn
     return max(matches, key=lambda e: _version_key(e.version))
 
 
-def download(url: str, dest: Path, sha256: Optional[str] = None, progress: bool = True) -> Path:
-    """Stream ``url`` to ``dest``; verifies ``sha256`` when given. ModelError on any failure."""
+def download(url: str, dest: Path, sha256: Optional[str] = None, progress: bool = True,
+             deadline_s: float = DOWNLOAD_DEADLINE_S) -> Path:
+    """Stream ``url`` to ``dest`` within ``deadline_s`` seconds; verifies ``sha256`` when given.
+    ModelError on any failure."""
     digest = hashlib.sha256()
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response, open(dest, "wb") as out:
+        with _open_url(url, deadline_s) as response, open(dest, "wb") as out:
             total = int(response.headers.get("Content-Length") or 0) or None
             with tqdm(total=total, unit="B", unit_scale=True, desc="downloading", leave=False,
                       disable=None if progress else True) as bar:
-                while True:
-                    chunk = response.read(CHUNK)
-                    if not chunk:
-                        break
+                def consume(chunk: bytes) -> None:
                     out.write(chunk)
                     digest.update(chunk)
                     bar.update(len(chunk))
+
+                _read_response(url, response, deadline_s, consume)
     except urllib.error.HTTPError as exc:
         raise ModelError(f"{url}: download failed (HTTP {exc.code})") from None
     except (urllib.error.URLError, OSError) as exc:
         raise ModelError(f"{url}: download failed ({getattr(exc, 'reason', exc)})") from None
+    except ValueError as exc:  # not a URL, a bad Content-Length
+        raise ModelError(f"{url}: download failed ({exc})") from None
     if sha256 and digest.hexdigest().lower() != sha256.lower():
         raise ModelError(f"{url}: checksum mismatch (sha256 {digest.hexdigest()}, index says {sha256})")
     return dest
 
 
 def install(source: str, models_dir: Union[str, Path], index_url: str = DEFAULT_INDEX_URL,
-            force: bool = False, progress: bool = True) -> TranslationModel:
+            force: bool = False, progress: bool = True,
+            deadline_s: float = DOWNLOAD_DEADLINE_S) -> TranslationModel:
     """Install into ``models_dir`` from a local archive or folder, an http(s) URL, or a name in
-    the package index at ``index_url``."""
+    the package index at ``index_url``; a download taking over ``deadline_s`` seconds fails."""
     root = Path(models_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
+    work = _work_folder(root, ".install-")
     try:
-        unpacked = _fetch_package(source, work, index_url, progress)
+        unpacked = _fetch_package(source, work, index_url, progress, deadline_s)
         try:
             _validate(unpacked)
         except ModelError as exc:
@@ -155,25 +207,49 @@ def install(source: str, models_dir: Union[str, Path], index_url: str = DEFAULT_
             os.replace(target, work / "replaced")
         os.replace(unpacked, target)
         return open_model_folder(target)
+    except OSError as exc:  # a full disk while unpacking or a models folder that changed under us
+        raise ModelError(f"{root}: cannot install into the models folder ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _fetch_package(source: str, work: Path, index_url: str, progress: bool) -> Path:
+def _work_folder(root: Path, prefix: str) -> Path:
+    """A new hidden temporary folder inside the models folder ``root`` (created if need be)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=root))
+    except OSError as exc:
+        raise ModelError(f"{root}: cannot write to the models folder ({exc.strerror or exc})") from None
+
+
+def _copy_model_folder(folder: Path, work: Path) -> Path:
+    """A copy of the model folder under ``work``; links are followed, so a loop is an error."""
+    copy = work / "unpacked" / folder.resolve().name
+    try:
+        shutil.copytree(folder, copy)
+    except shutil.Error as exc:
+        failures = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+        reason = failures[0][2] if failures and len(failures[0]) == 3 else str(exc)
+        raise ModelError(f"{folder}: cannot copy the model folder ({reason})") from None
+    except (OSError, RuntimeError) as exc:
+        raise ModelError(f"{folder}: cannot copy the model folder ({getattr(exc, 'strerror', None) or exc})") from None
+    return copy
+
+
+def _fetch_package(source: str, work: Path, index_url: str, progress: bool, deadline_s: float) -> Path:
     """The model folder of ``source``, copied or unpacked under ``work``."""
     path = Path(source)
     if path.is_dir():
-        unpacked = work / "unpacked" / path.resolve().name
-        shutil.copytree(path, unpacked)
-        return unpacked
+        return _copy_model_folder(path, work)
     if path.is_file():
         return unpack_package(path, work)
-    if source.startswith(("http://", "https://", "file://")):
-        return unpack_package(download(source, work / _file_name(source), progress=progress), work)
+    if source.lower().startswith(URL_SCHEMES):
+        return unpack_package(download(source, work / _file_name(source), progress=progress,
+                                       deadline_s=deadline_s), work)
     if os.sep in source or source.endswith((".argosmodel", ".zip")):
         raise ModelError(f"{source}: no such file or folder")
     entry = find_in_index(source, fetch_index(index_url), index_url)
-    return unpack_package(_download_entry(entry, work, progress), work)
+    return unpack_package(_download_entry(entry, work, progress, deadline_s), work)
 
 
 def _validate(folder: Path) -> TranslationModel:
@@ -188,11 +264,11 @@ def _file_name(url: str) -> str:
     return name or "package.argosmodel"
 
 
-def _download_entry(entry: IndexEntry, work: Path, progress: bool) -> Path:
+def _download_entry(entry: IndexEntry, work: Path, progress: bool, deadline_s: float) -> Path:
     errors = []
     for link in entry.links:
         try:
-            return download(link, work / _file_name(link), entry.sha256, progress)
+            return download(link, work / _file_name(link), entry.sha256, progress, deadline_s)
         except ModelError as exc:
             errors.append(str(exc))
     raise ModelError(f"{entry.code}: every download link failed: {'; '.join(errors)}")
@@ -204,8 +280,12 @@ def remove(name: str, models_dir: Union[str, Path]) -> Path:
     target = root / name
     if not name or name.startswith(".") or "/" in name or not target.is_dir():
         raise ModelError(f"{name}: not installed in {root} (see `aligner models list`)")
-    trash = Path(tempfile.mkdtemp(prefix=".remove-", dir=root))
-    os.replace(target, trash / name)  # atomic disappearance, then the slow delete
+    trash = _work_folder(root, ".remove-")
+    try:
+        os.replace(target, trash / name)  # atomic disappearance, then the slow delete
+    except OSError as exc:
+        shutil.rmtree(trash, ignore_errors=True)
+        raise ModelError(f"{target}: cannot remove ({exc.strerror or exc})") from None
     shutil.rmtree(trash, ignore_errors=True)
     return target
 
