@@ -58,6 +58,14 @@ T = TypeVar("T")
 S = TypeVar("S")
 
 
+def quiet_option(func):
+    """--quiet, for every long command; its progress goes through aligner.progress.Progress."""
+    return click.option(
+        "-q", "--quiet", is_flag=True,
+        help="No progress on stderr (by default: a bar on a terminal, else a status line every "
+             "10 s, or $ALIGNER_PROGRESS_INTERVAL). Warnings and errors are still shown.")(func)
+
+
 def fail_fast_option(func):
     return click.option(
         "--fail-fast", is_flag=True,
