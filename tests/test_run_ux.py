@@ -236,3 +236,8 @@ def test_run_finds_the_translation_model_in_models_dir(tmp_path, test_models):  
     assert found.exit_code == 0, found.output
     assert "translation model installed" not in found.stderr
     assert "(machine translation)" in found.stdout
+
+
+def test_help_lists_the_exit_codes():
+    text = " ".join(CliRunner().invoke(main, ["--help"]).output.split())
+    assert "Exit codes: 0 done; 2 bad input or usage" in text and "3 a batch" in text and "130 interrupted" in text

@@ -30,11 +30,11 @@ def input_options(func):
 
 def load_documents(inputs: Sequence[str], lang: str, include: Sequence[str],
                    encoding: Optional[str], progress: str = "reading",
-                   lang_option: str = "--lang") -> Iterator[Document]:
+                   lang_option: str = "--lang", quiet: bool = False) -> Iterator[Document]:
     """Read documents lazily, set or check their language (``lang_option`` names the option that
-    gave it, for the message), and warn about mixed ones."""
+    gave it, for the message), and warn about mixed ones. ``quiet``: no bar even on a terminal."""
     sources = list(iter_sources(inputs, include))
-    for source in tqdm(sources, desc=progress, unit="doc", disable=None if len(sources) > 1 else True,
+    for source in tqdm(sources, desc=progress, unit="doc", disable=None if len(sources) > 1 and not quiet else True,
                        leave=False):
         yield read_checked(source, lang, encoding, lang_option)
 

@@ -141,7 +141,7 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
             options["resources_dir"] = stanza_dir or (str(first.model.stanza_dir) if first.model.stanza_dir else None)
         backend = get_segmenter(segmenter, src_lang, **options)
         documents = (segment_document(d, backend) for d in load_documents(inputs, src_lang, include, encoding,
-                                                                          lang_option="--from"))
+                                                                          lang_option="--from", quiet=quiet))
     started = time.perf_counter()
     with Progress("translating", "sent", quiet=quiet) as progress:
         count = _write_translations(translate_documents(documents, translator), output, source_out,
