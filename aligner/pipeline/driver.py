@@ -64,14 +64,16 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
     fingerprints: Dict[int, str] = {}
     try:
         finished, pending = _check_inputs(job_list, outdir, options, translator_id, fingerprints)
-        record_configuration(outdir, options, translator_id)
         if translator is None:
             notice(f"no {options.src_lang}->{options.tgt_lang} translation model installed: aligning with "
                    f"embeddings only (`aligner models install {options.src_lang}-{options.tgt_lang}` adds the "
                    "translation step)")
         if pending:
-            with workers:
+            with workers:  # a backend that cannot start (an unreachable cluster) leaves OUTDIR untouched
+                record_configuration(outdir, options, translator_id)
                 _execute(workers, pending, finished, len(job_list), progress, notice)
+        else:
+            record_configuration(outdir, options, translator_id)
         ordered = [finished[job.index] for job in job_list]
         outputs = _merge(outdir, ordered, notes, min_score, options)
     except KeyboardInterrupt:
