@@ -3,7 +3,7 @@
 Anything the user can cause (a bad file, a missing model, a wrong option) raises a subclass of
 AlignerError with a message that names the culprit; the CLI prints ``aligner: <message>`` and
 exits 2 instead of showing a traceback. A batch that processed what it could but not every input
-exits 3 (:class:`SomeInputsFailed`).
+exits 3 (:class:`SomeInputsFailed`); an interrupted one 130 (:class:`Interrupted`).
 """
 
 
@@ -29,3 +29,13 @@ class SomeInputsFailed(AlignerError):
     """A batch finished every input it could; the others were listed with their reasons."""
 
     exit_code = 3
+
+
+class Interrupted(AlignerError):
+    """Ctrl-C (SIGINT) or SIGTERM stopped the command; what was finished is kept."""
+
+    exit_code = 130
+
+
+class OutputInUse(AlignerError):
+    """An output folder holds the results of another configuration (``--force`` replaces them)."""

@@ -43,6 +43,12 @@ def models_dir(override: Optional[Union[str, Path]] = None) -> Path:
     return Path(chosen) if chosen else data_dir() / "models"
 
 
+def find_shared_dir() -> Optional[Path]:
+    """The shared (development) data folder when there is one, else None."""
+    path = Path(os.environ.get(SHARED_ENV_VAR) or REPO_ROOT.parent / "shared")
+    return path if path.is_dir() else None
+
+
 def shared_dir() -> Path:
     """The shared data folder; raise AlignerError when it is not there."""
     path = Path(os.environ.get(SHARED_ENV_VAR) or REPO_ROOT.parent / "shared")

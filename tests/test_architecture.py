@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "aligner"
 # Stages from the bottom up: a module may import its own stage and the ones below it.
 STAGES = [
     {"aligner", "aligner.errors", "aligner.paths", "aligner.registry", "aligner.signature", "aligner.logistic",
+     "aligner.progress",
      "aligner.document",
      "aligner.bitext", "aligner.cache"},
     {"aligner.text"},

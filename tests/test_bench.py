@@ -261,3 +261,53 @@ def test_cli_errors_are_one_line(files, tmp_path, args, message):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("aligner: error: ")
     assert message.format(**names) in lines[0]
+
+
+@pytest.fixture
+def local_flores(tmp_path):
+    """A user's own copy of a FLORES-200 split: devtest.en and devtest.fa, line-aligned."""
+    from conftest import CORPORA
+
+    folder = tmp_path / "flores200"
+    folder.mkdir()
+    for lang, path in (("fa", CORPORA / "fa" / "police-telegram-cooperation.txt"),
+                       ("en", CORPORA / "parallel" / "fa-en" / "en" / "police-telegram-cooperation.txt")):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:5]
+        (folder / f"devtest.{lang}").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_testset_from_a_local_copy_needs_no_shared_folder(local_flores, monkeypatch):
+    monkeypatch.setenv("ALIGNER_SHARED", str(local_flores / "missing"))
+    result = CliRunner().invoke(main, ["bench", "translate", "--hyp", str(local_flores / "devtest.fa"), "--testset",
+                                       "flores200", "-l", "en-fa", "--testset-dir", str(local_flores.parent),
+                                       "-m", "chrf", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["scores"][0]["score"] == pytest.approx(100)
+    assert report["ref"] == str(local_flores / "devtest.fa")
+
+
+def test_testset_without_a_copy_says_in_one_line_how_to_get_one(local_flores, monkeypatch):
+    monkeypatch.setenv("ALIGNER_SHARED", str(local_flores / "missing"))
+    result = CliRunner().invoke(main, ["bench", "translate", "--hyp", str(local_flores / "devtest.fa"),
+                                       "--testset", "flores200", "-l", "en-fa"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "aligner: error: test set 'flores200' is not bundled and sacrebleu cannot download it (its test sets are "
+        "WMT, IWSLT and the like): get a copy and pass --testset-dir DIR holding devtest.en and devtest.fa"]
+    wrong = CliRunner().invoke(main, ["bench", "translate", "--hyp", str(local_flores / "devtest.fa"), "--testset",
+                                      "flores200:dev", "-l", "en-fa", "--testset-dir", str(local_flores)])
+    assert wrong.exit_code == 2 and "dev.en and dev.fa" in wrong.stderr
+
+
+def test_references_in_another_language_than_the_target_are_warned_about(local_flores):
+    english = str(local_flores / "devtest.en")
+    result = CliRunner().invoke(main, ["bench", "translate", "--hyp", english, "--ref", english, "--tgt-lang", "fa",
+                                       "-m", "chrf"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().splitlines() == [
+        "aligner: warning: the references look like 'en' text, not --tgt-lang 'fa': scores against them mean little"]
+    same = CliRunner().invoke(main, ["bench", "translate", "--hyp", english, "--ref", english, "--tgt-lang", "en",
+                                     "-m", "chrf"])
+    assert "warning" not in same.stderr

@@ -14,7 +14,7 @@ from lxml import etree
 
 from aligner.bitext import read_bitext
 from aligner.cli import main
-from aligner.errors import AlignerError, InputError
+from aligner.errors import AlignerError, InputError, OutputInUse
 from aligner.pipeline.job import JobOptions
 from aligner.pipeline.documents import document_paths
 from aligner.pipeline.driver import run
@@ -100,8 +100,11 @@ def test_resume_skips_finished_documents_and_redoes_changed_ones(tmp_path, fa_in
     third = run([str(fa_inputs)], out, options, targets=str(FA_TARGETS), progress=False)
     assert [r.reused for r in third.results] == [True, False]
     assert third.outputs["jsonl"].read_bytes() == combined
+    # Other options: the folder is refused unless forced, and then every document is redone.
+    with pytest.raises(OutputInUse, match="--force"):
+        run([str(fa_inputs)], out, JobOptions("fa", "en", max_link=3), targets=str(FA_TARGETS), progress=False)
     changed = run([str(fa_inputs)], out, JobOptions("fa", "en", max_link=3), targets=str(FA_TARGETS),
-                  progress=False)
+                  progress=False, force=True)
     assert not any(result.reused for result in changed.results)
 
 
@@ -138,7 +141,7 @@ def test_cli_main_job_prints_summary(tmp_path, fa_inputs):
     assert "police-telegram-cooperation.txt" in result.stdout
     assert "aligner models install fa-en" in result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "aligned.tmx", "aligned.tsv", "bitext.jsonl", "documents", "report.html"]
+        "aligned.tmx", "aligned.tsv", "bitext.jsonl", "documents", "report.html", "run.json"]
 
 
 @pytest.mark.parametrize("args, message", [

@@ -63,7 +63,7 @@ def check_same_length(named: Sequence[Tuple[str, Sequence[str]]]) -> int:
 
 @dataclass(frozen=True)
 class TestSet:
-    """A parallel test set in shared/data/<folder>.
+    """A parallel test set, read from a local copy (--testset-dir) or shared/data/<folder>.
 
     ``layout`` names the file of one language: ``{split}.{lang}`` for multi-way sets (any pair of
     ``langs``), ``{split}.{pair}.{lang}`` for sets stored per pair, where ``pair`` is one of
@@ -94,10 +94,6 @@ class TestSet:
     def available_pairs(self) -> List[str]:
         return [f"{s}-{t}" for s in self.langs for t in self.langs if self.supports(s, t)]
 
-    def path(self, shared: Path, split: str, lang: str, src: str, tgt: str) -> Path:
-        """The file of ``lang`` in the shared data folder ``shared``."""
-        name = self.layout.format(split=split, lang=lang, pair=self._pair(src, tgt) or "")
-        return shared / "data" / self.folder / name
 
 
 TESTSETS: Dict[str, TestSet] = {
@@ -141,16 +137,30 @@ def parse_testset(spec: str, src_lang: str, tgt_lang: str) -> Tuple[TestSet, str
     return testset, split
 
 
-def load_testset(testset: TestSet, split: str, src_lang: str, tgt_lang: str, shared: Path) -> TestData:
-    """Read a test set (as parse_testset gives it) from the shared data folder ``shared``."""
-    src_path = testset.path(shared, split, src_lang, src_lang, tgt_lang)
-    ref_path = testset.path(shared, split, tgt_lang, src_lang, tgt_lang)
-    for path in (src_path, ref_path):
-        if not path.is_file():
-            raise InputError(f"{path}: test set file missing from the shared data folder")
+def load_testset(testset: TestSet, split: str, src_lang: str, tgt_lang: str, folder: Path) -> TestData:
+    """Read a test set (as parse_testset gives it) from ``folder``: a local copy holding its files
+    as ``layout`` names them (devtest.en, devtest.fa ...), directly or in a subfolder named after
+    the set, or a data folder holding data/<set>/."""
+    candidates = [folder, folder / testset.folder, folder / "data" / testset.folder]
+    names = [testset.layout.format(split=split, lang=lang, pair=testset._pair(src_lang, tgt_lang) or "")
+             for lang in (src_lang, tgt_lang)]
+    base = next((place for place in candidates if all((place / name).is_file() for name in names)), None)
+    if base is None:
+        raise InputError(f"{folder}: no {testset.name}:{split} files {' and '.join(names)} there "
+                         f"(nor in {testset.folder}/ or data/{testset.folder}/ under it)")
+    src_path, ref_path = base / names[0], base / names[1]
     sources, references = read_segments(src_path), read_segments(ref_path)
     check_same_length([(str(ref_path), references), (str(src_path), sources)])
     return TestData(f"{testset.name}:{split}", sources, references, ref_path)
+
+
+def testset_unavailable(testset: TestSet, split: str, src_lang: str, tgt_lang: str) -> InputError:
+    """The error for a named test set with no local copy: sacrebleu's downloads do not include
+    FLORES-200, TICO-19 or Tatoeba, so the user has to fetch it and pass --testset-dir."""
+    names = " and ".join(testset.layout.format(split=split, lang=lang, pair=testset._pair(src_lang, tgt_lang) or "")
+                         for lang in (src_lang, tgt_lang))
+    return InputError(f"test set {testset.name!r} is not bundled and sacrebleu cannot download it (its test sets "
+                      f"are WMT, IWSLT and the like): get a copy and pass --testset-dir DIR holding {names}")
 
 
 # --------------------------------------------------------------------------------------------

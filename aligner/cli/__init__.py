@@ -2,19 +2,22 @@
 
 Commands are registered by name in COMMANDS and imported only when used, so ``aligner --help``
 stays fast and a command's heavy dependencies (ctranslate2, stanza) load only for that command.
-Every AlignerError becomes one line on stderr and exit code 2; nothing prints a traceback unless
-ALIGNER_DEBUG=1 is set.
+Every AlignerError becomes one line on stderr and its exit code (2 by default); nothing prints a
+traceback unless ALIGNER_DEBUG=1 is set. SIGTERM (``timeout``, a cluster's scheduler) is handled
+like Ctrl-C: it raises KeyboardInterrupt, so atomic outputs remove their temporary files, and the
+command exits 130 with one line.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import click
 
 from .. import __version__
-from ..errors import AlignerError
+from ..errors import AlignerError, Interrupted
 from ..registry import Registry
 
 # Click commands as lazy entries: a command's module is imported only when it runs.
@@ -30,7 +33,35 @@ COMMANDS.add("package", "aligner.cli.package:package")
 COMMANDS.add("run", "aligner.cli.run:run_command")
 
 
+INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def ignore_interrupts() -> None:
+    """From here on Ctrl-C and SIGTERM change nothing: the work is done (a command calls this
+    before its success summary) or its one-line report is being written."""
+    for signum in INTERRUPT_SIGNALS:
+        try:
+            signal.signal(signum, signal.SIG_IGN)
+        except ValueError:  # not the main thread: signals are not ours to handle
+            return
+
+
 class LazyGroup(click.Group):
+    def main(self, *args, **kwargs):
+        try:
+            previous = {signum: signal.signal(signum, _raise_interrupt) for signum in INTERRUPT_SIGNALS}
+        except ValueError:  # not the main thread (an embedding program): leave signals alone
+            previous = {}
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
     def list_commands(self, ctx):
         return sorted(COMMANDS.names())
 
@@ -42,6 +73,8 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except AlignerError as exc:
             fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", Interrupted.exit_code)
         except BrokenPipeError:
             # Output piped into `head` and the like: not an error.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -56,8 +89,6 @@ class LazyGroup(click.Group):
             fail(" ".join(exc.format_message().split()) + hint, exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            fail("interrupted", 130)
         except Exception as exc:
             if os.environ.get("ALIGNER_DEBUG"):
                 raise
@@ -65,6 +96,8 @@ class LazyGroup(click.Group):
 
 
 def fail(message: str, code: int = 2):
+    if code == Interrupted.exit_code:
+        ignore_interrupts()  # a second Ctrl-C must not cut the report short
     click.echo(f"aligner: error: {message}", err=True)
     sys.exit(code)
 
@@ -93,6 +126,11 @@ def main():
       bench     score translations (sacrebleu) and alignments (strict/lax P/R/F1)
 
     Run `aligner COMMAND --help` for each command's options and examples.
+
+    \b
+    Exit codes: 0 done; 2 bad input or usage (one line on stderr, nothing done);
+    3 a batch that processed what it could but left some inputs out (listed on stderr);
+    130 interrupted (Ctrl-C or SIGTERM; `aligner run` says how to resume).
 
     \b
     Examples:

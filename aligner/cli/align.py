@@ -13,9 +13,10 @@ from ..errors import InputError
 from ..formats.atomic import open_output
 from ..formats.tsv import write_tsv
 from ..formats.vecalign import format_vecalign
+from ..progress import Progress
 from ..pipeline.job import GivenLines, JobOptions, PairAligner, PairInput, read_side
 from ..text.reading import Source, iter_lines, iter_sources, pair_sources
-from .common import alignment_options, fail_fast_option, finish_batch, input_options, read_all
+from .common import alignment_options, fail_fast_option, finish_batch, input_options, quiet_option, read_all
 
 FORMATS = ("jsonl", "tsv", "vecalign")
 
@@ -50,9 +51,10 @@ FORMATS = ("jsonl", "tsv", "vecalign")
 @alignment_options
 @fail_fast_option
 @input_options
+@quiet_option
 def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, model, embedder, max_link,
           concat_margin, min_similarity, presegmented, ignore_paragraphs, output_format, output, fail_fast, include,
-          encoding):
+          encoding, quiet):
     """Align a document with its translation into sentence links.
 
     SRC and TGT are two files, or two folders whose files are paired by name (the language code
@@ -94,9 +96,10 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
 
     readable, problems = read_all(range(len(pairs)), read_pair, lambda k: pairs[k][0].display_name, fail_fast)
     tsv_links = []  # one TSV table (a single header) for all pairs
-    with open_output(output) as out:
+    with open_output(output) as out, Progress("aligning", "doc", total=len(readable), quiet=quiet) as progress:
         for n, (_, pair) in enumerate(readable):
             result = aligner.align_pair(pair)
+            progress.update(1, pairs=sum(not link.is_unaligned for link in result.links))
             for message in result.warnings:
                 warn(message)
             if output_format == "jsonl":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Optional
 
 import click
 
@@ -11,7 +12,7 @@ from ..bench import translation as benchlib
 from ..bench.alignment import bench_alignment
 from ..errors import InputError
 from ..formats.atomic import open_output
-from ..paths import shared_dir
+from ..paths import find_shared_dir
 from .models import models_dir_option
 
 
@@ -36,6 +37,40 @@ def _tgt_lang(tgt_lang, langpair, references):
 
     lang, _ = identify("\n".join(references[:200]))
     return None if lang == "und" else lang
+
+
+def _testset_folder(testset_dir: Optional[str], testset, split: str, langpair) -> Path:
+    """--testset-dir, else the development data folder when there is one, else the one-line
+    error that says how to get the set."""
+    if testset_dir:
+        return Path(testset_dir)
+    shared = find_shared_dir()
+    if shared is not None:
+        return shared
+    raise benchlib.testset_unavailable(testset, split, *langpair)
+
+
+def _load_references(ref, testset, testset_dir, langpair, inputs):
+    """(references, sources or None) from --ref or --testset, their names noted in ``inputs``."""
+    if not testset:
+        inputs["ref"] = ref
+        return benchlib.read_segments(Path(ref)), None
+    chosen, split = benchlib.parse_testset(testset, *langpair)
+    data = benchlib.load_testset(chosen, split, *langpair, _testset_folder(testset_dir, chosen, split, langpair))
+    inputs.update(testset=data.spec, langpair="-".join(langpair), ref=str(data.ref_path))
+    return data.references, data.sources
+
+
+def _warn_if_other_language(references, lang: Optional[str], option: str) -> None:
+    """One warning when a sample of the references is clearly in another language than ``lang``."""
+    from ..text.langid import identify
+    from . import warn
+
+    if not lang or not references:
+        return
+    found, _ = identify("\n".join(references[:200]))
+    if found not in ("und", lang):
+        warn(f"the references look like {found!r} text, not {option} {lang!r}: scores against them mean little")
 
 
 def _parse_langpair(ctx, param, value):
@@ -72,9 +107,13 @@ def _translate(sources, model, langpair, folders, inputs):
 @click.option("--hyp-out", type=click.Path(dir_okay=False), metavar="FILE",
               help="With --model: also write the translations here (e.g. to reuse as --baseline later).")
 @click.option("-t", "--testset", metavar="NAME[:SPLIT]",
-              help="Score against a named test set from the shared data folder instead of --ref: "
+              help="Score against a named test set instead of --ref: "
                    + "; ".join(f"{t.name} ({'|'.join(t.splits)}, default {t.default_split})"
-                               for t in benchlib.TESTSETS.values()) + ". Needs --langpair.")
+                               for t in benchlib.TESTSETS.values()) + ". Needs --langpair and a local copy "
+                   "(--testset-dir): sacrebleu cannot download these sets.")
+@click.option("--testset-dir", type=click.Path(exists=True, file_okay=False), default=None, metavar="DIR",
+              help="Folder of the --testset files, named SPLIT.LANG (devtest.en, devtest.fa; Tatoeba: "
+                   "test.en-fa.en), directly or in a subfolder named after the set.")
 @click.option("-l", "--langpair", callback=_parse_langpair, metavar="SRC-TGT",
               help="Translation direction, e.g. en-fa; picks the test set's files, --model's direction and "
                    "the target language.")
@@ -97,7 +136,7 @@ def _translate(sources, model, langpair, folders, inputs):
               help="Decimals in text output (JSON always has full precision).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
-def translate(hyp, ref, src, model, folders, hyp_out, testset, langpair, tgt_lang, tokenize, metrics, baseline,
+def translate(hyp, ref, src, model, folders, hyp_out, testset, testset_dir, langpair, tgt_lang, tokenize, metrics, baseline,
               paired_bs_n, as_json, width, output):
     """Score a translation with sacrebleu: BLEU, chrF, chrF++, TER.
 
@@ -130,15 +169,8 @@ def translate(hyp, ref, src, model, folders, hyp_out, testset, langpair, tgt_lan
         raise InputError(f"{'--testset' if testset else '--model'} needs --langpair SRC-TGT (e.g. -l en-fa)")
     if model and not (src or testset):
         raise InputError("--model needs the source text: --src FILE or --testset NAME[:SPLIT]")
-    inputs, sources, hypotheses, baseline_segments = {}, None, None, None
-    if testset:
-        chosen, split = benchlib.parse_testset(testset, *langpair)
-        data = benchlib.load_testset(chosen, split, *langpair, shared_dir())
-        references, sources = data.references, data.sources
-        inputs.update(testset=data.spec, langpair="-".join(langpair), ref=str(data.ref_path))
-    else:
-        references = benchlib.read_segments(Path(ref))
-        inputs["ref"] = ref
+    inputs, hypotheses, baseline_segments = {}, None, None
+    references, sources = _load_references(ref, testset, testset_dir, langpair, inputs)
     named = [(inputs["ref"], references)]
     if src:
         sources = benchlib.read_segments(Path(src))
@@ -160,6 +192,7 @@ def translate(hyp, ref, src, model, folders, hyp_out, testset, langpair, tgt_lan
                 out.write("".join(line + "\n" for line in hypotheses))
             inputs["hyp"] = hyp_out
     lang = _tgt_lang(tgt_lang, langpair, references)
+    _warn_if_other_language(references, tgt_lang or (langpair and langpair[1]), "--tgt-lang" if tgt_lang else "--langpair")
     result = benchlib.bench_translation(hypotheses, references, lang, inputs, tokenize, metrics,
                                         baseline_segments, paired_bs_n)
     with open_output(output) as out:

@@ -30,11 +30,11 @@ def input_options(func):
 
 def load_documents(inputs: Sequence[str], lang: str, include: Sequence[str],
                    encoding: Optional[str], progress: str = "reading",
-                   lang_option: str = "--lang") -> Iterator[Document]:
+                   lang_option: str = "--lang", quiet: bool = False) -> Iterator[Document]:
     """Read documents lazily, set or check their language (``lang_option`` names the option that
-    gave it, for the message), and warn about mixed ones."""
+    gave it, for the message), and warn about mixed ones. ``quiet``: no bar even on a terminal."""
     sources = list(iter_sources(inputs, include))
-    for source in tqdm(sources, desc=progress, unit="doc", disable=None if len(sources) > 1 else True,
+    for source in tqdm(sources, desc=progress, unit="doc", disable=None if len(sources) > 1 and not quiet else True,
                        leave=False):
         yield read_checked(source, lang, encoding, lang_option)
 
@@ -56,6 +56,14 @@ def read_checked(source: Source, lang: str, encoding: Optional[str], lang_option
 
 T = TypeVar("T")
 S = TypeVar("S")
+
+
+def quiet_option(func):
+    """--quiet, for every long command; its progress goes through aligner.progress.Progress."""
+    return click.option(
+        "-q", "--quiet", is_flag=True,
+        help="No progress on stderr (by default: a bar on a terminal, else a status line every "
+             "10 s, or $ALIGNER_PROGRESS_INTERVAL). Warnings and errors are still shown.")(func)
 
 
 def fail_fast_option(func):

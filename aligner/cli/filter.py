@@ -7,9 +7,11 @@ from typing import List, Sequence, Tuple
 import click
 
 from ..formats.bitext_files import output_format, read_links, write_links
+from ..progress import Progress
 from ..score import COMPONENTS, DUPLICATE_FILTERS, FilterReport, acceptance_filters, apply_filters, score_missing
 from . import warn
 from .bitext_options import language_options, output_options
+from .common import quiet_option
 
 NO_DEDUP = "none"
 
@@ -46,7 +48,9 @@ def component_minimums(values: Sequence[str]) -> List[Tuple[str, float]]:
 @click.option("--drop-unaligned/--keep-unaligned", default=True, show_default=True,
               help="Drop 1-0/0-1 links (sentences without a counterpart).")
 @language_options
-def filter_command(inputs, output, kind, min_score, component_mins, dedup, drop_unaligned, src_lang, tgt_lang):
+@quiet_option
+def filter_command(inputs, output, kind, min_score, component_mins, dedup, drop_unaligned, src_lang, tgt_lang,
+                   quiet):
     """Filter scored pairs by score and remove duplicates.
 
     INPUT is bitext JSONL, TMX or TSV (by extension); pairs without a score are scored first.
@@ -62,6 +66,7 @@ def filter_command(inputs, output, kind, min_score, component_mins, dedup, drop_
     filters = acceptance_filters(min_score, component_minimums(component_mins),
                                  None if dedup == NO_DEDUP else dedup, drop_unaligned)
     report = FilterReport()
-    links = apply_filters(score_missing(read_links(inputs, src_lang, tgt_lang)), filters, report)
-    summary = write_links(links, output, output_format(output, kind), warn=warn)
+    with Progress("filtering", "pair", quiet=quiet) as progress:
+        pairs = progress.track(score_missing(read_links(inputs, src_lang, tgt_lang)))
+        summary = write_links(apply_filters(pairs, filters, report), output, output_format(output, kind), warn=warn)
     click.echo(f"aligner: {report.summary()}; wrote {summary}", err=True)

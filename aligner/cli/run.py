@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 import click
 
-from ..errors import SomeInputsFailed
+from ..errors import Interrupted, SomeInputsFailed
 from ..pipeline import BACKENDS
-from .common import LANGS, alignment_options, input_options
+from .common import LANGS, alignment_options, input_options, quiet_option
+from .models import models_dir_option
 
 
 @click.command("run")
@@ -42,10 +45,16 @@ from .common import LANGS, alignment_options, input_options
               help="Sentence segmenter (see `aligner segment --help`); stanza loads its models from "
                    "$ALIGNER_STANZA_DIR.")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Translation beam size.")
+@click.option("--force", is_flag=True,
+              help="Replace the outputs in OUTDIR of a run with other options or another model (without it, "
+                   "such a folder is refused; a folder of the same configuration is resumed).")
 @alignment_options
+@models_dir_option
 @input_options
+@quiet_option
 def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_link, concat_margin, min_similarity,
-                min_score, jobs, backend, ray_address, segmenter, embedder, beam_size, include, encoding):
+                min_score, jobs, backend, ray_address, segmenter, embedder, beam_size, force, folders, include,
+                encoding, quiet):
     """Segment, translate, align, score and package a batch of articles.
 
     INPUT is a file or a folder of source-language articles. Started again with the same
@@ -53,7 +62,10 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     translations and embeddings. Every sentence ends up in the bitext: those without a
     counterpart are listed as unaligned in report.html, never dropped. A document pair that
     fails is tried again once, then left out and listed in OUTDIR/failed.tsv; the run goes on
-    and exits with code 3 (2: bad input or options, nothing done).
+    and exits with code 3 (2: bad input or options, nothing done). Interrupted (Ctrl-C or
+    SIGTERM), it keeps the finished documents, prints the command that resumes and exits 130.
+    An OUTDIR inside an input folder is never read as input; an OUTDIR written with other
+    options or another model is refused unless --force.
 
     \b
     Examples:
@@ -65,7 +77,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     from ..pipeline.driver import run
     from ..pipeline.job import JobOptions
     from ..pipeline.outputs import FAILED_FILE
-    from . import warn
+    from . import ignore_interrupts, warn
 
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to must differ", param_hint="--to")
@@ -73,13 +85,24 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
         raise click.BadParameter("needs --backend ray", param_hint="--ray-address")
     options = JobOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
                          concat_margin=concat_margin, min_similarity=min_similarity, segmenter=segmenter,
-                         embedder=embedder, encoding=encoding, beam_size=beam_size)
-    summary = run(inputs, Path(outdir), options, targets=targets, include=include, jobs=jobs, min_score=min_score,
-                  notice=warn, backend=backend, address=ray_address)
+                         embedder=embedder, encoding=encoding, beam_size=beam_size,
+                         models_dir=str(folders.installed))
+    try:
+        summary = run(inputs, Path(outdir), options, targets=targets, include=include, jobs=jobs,
+                      min_score=min_score, progress=not quiet, notice=warn, backend=backend, address=ray_address,
+                      force=force)
+    except Interrupted as exc:
+        raise Interrupted(f"{exc}; resume with: {resume_command()}") from None
+    ignore_interrupts()  # the outputs are complete: an interrupt now must not turn success into 130
     _print_summary(summary)
     if summary.failed:
         raise SomeInputsFailed(f"{len(summary.failed)} document pair(s) failed and are left out of the outputs; "
                                f"see {summary.outdir / FAILED_FILE}")
+
+
+def resume_command() -> str:
+    """The command line that started this run: given again, it skips the finished documents."""
+    return shlex.join(["aligner", *sys.argv[1:]])
 
 
 def _print_summary(summary) -> None:

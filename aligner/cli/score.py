@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from ..formats.bitext_files import output_format, read_links, write_links
+from ..progress import Progress
 from ..score import Scorer, default_components
 from . import warn
 from .bitext_options import language_options, output_options
+from .common import quiet_option
 
 
 @click.command(name="score")
@@ -22,7 +24,8 @@ from .bitext_options import language_options, output_options
                    "for the MT agreement component: chrF between its translation of the source and the "
                    "target, for pairs in --src-lang -> --tgt-lang. Without it, mt is the aligner's stored "
                    "MT score where there is one.")
-def score_command(inputs, output, kind, embedder, model, src_lang, tgt_lang):
+@quiet_option
+def score_command(inputs, output, kind, embedder, model, src_lang, tgt_lang, quiet):
     """Compute every quality score of every pair, replacing stored scores.
 
     Each pair gets its components (semantic, length, numbers, punctuation, lang_src, lang_tgt,
@@ -46,6 +49,7 @@ def score_command(inputs, output, kind, embedder, model, src_lang, tgt_lang):
         translator = make_translator(model, src_lang, tgt_lang)
         translate, translator_signature = translator.translate_list, translator.signature()
     scorer = Scorer(default_components(embedder, translate, translator_signature, mt_pair=(src_lang, tgt_lang)))
-    links = scorer.score_links(read_links(inputs, src_lang, tgt_lang))
-    summary = write_links(links, output, output_format(output, kind), warn=warn)
+    with Progress("scoring", "pair", quiet=quiet) as progress:
+        links = progress.track(scorer.score_links(read_links(inputs, src_lang, tgt_lang)))
+        summary = write_links(links, output, output_format(output, kind), warn=warn)
     click.echo(f"aligner: scored and wrote {summary}", err=True)

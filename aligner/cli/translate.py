@@ -17,7 +17,8 @@ from ..text.reading import iter_sources
 from ..segment.base import SEGMENTERS, get_segmenter, segment_document
 from ..translate.translator import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
 from ..formats.atomic import open_output
-from .common import LANGS, input_options, load_documents
+from ..progress import Progress
+from .common import LANGS, input_options, load_documents, quiet_option
 from .models import models_dir_option
 
 
@@ -104,10 +105,11 @@ def _stream_lines(source, encoding: Optional[str]):
               help="Stanza resources folder for --segmenter stanza.")
 @models_dir_option
 @input_options
+@quiet_option
 def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_format, output, source_out,
               beam_size, length_penalty, max_decoding_length, device, compute_type, threads,
               max_batch_tokens, max_input_tokens, window, no_cache, segmenter, stanza_dir, folders,
-              include, encoding):
+              include, encoding, quiet):
     """Translate documents sentence by sentence with a local CTranslate2 model.
 
     INPUT is a file, a folder (read recursively, see --include) or - for stdin. Every input is
@@ -134,7 +136,7 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
         model, src_lang, tgt_lang, pivot, folders=folders,
         beam_size=beam_size, length_penalty=length_penalty, max_decoding_length=max_decoding_length,
         device=device, compute_type=compute_type, threads=threads, max_batch_tokens=max_batch_tokens,
-        max_input_tokens=max_input_tokens, window=window, cache=not no_cache, progress=True)
+        max_input_tokens=max_input_tokens, window=window, cache=not no_cache, progress=False)
     if presegmented:
         documents = iter_presegmented(inputs, include, encoding)
     else:
@@ -144,14 +146,27 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
             options["resources_dir"] = stanza_dir or (str(first.model.stanza_dir) if first.model.stanza_dir else None)
         backend = get_segmenter(segmenter, src_lang, **options)
         documents = (segment_document(d, backend) for d in load_documents(inputs, src_lang, include, encoding,
-                                                                          lang_option="--from"))
+                                                                          lang_option="--from", quiet=quiet))
     started = time.perf_counter()
+    with Progress("translating", "sent", quiet=quiet) as progress:
+        count = _write_translations(translate_documents(documents, translator), output, source_out,
+                                    output_format, presegmented, progress)
+    if sys.stderr.isatty() and not quiet:
+        stats = translator.stats
+        elapsed = time.perf_counter() - started
+        click.echo(f"aligner: translated {count} sentences in {elapsed:.1f}s ({stats['cached']} from cache, "
+                   f"{stats['target_tokens'] / max(elapsed, 1e-9):.0f} target tokens/s)", err=True)
+
+
+def _write_translations(pairs, output, source_out, output_format: str, presegmented: bool, progress) -> int:
+    """Write (sentence, translation) pairs as txt or JSONL; returns how many sentences there were."""
     count = 0
     with open_output(output) as out, \
             (open_output(source_out) if source_out else contextlib.nullcontext()) as src_out:
         previous = None  # (doc, paragraph) of the last line written, for blank separator lines
-        for sentence, translation in translate_documents(documents, translator):
+        for sentence, translation in pairs:
             count += 1
+            progress.update(1)
             if output_format == "jsonl":
                 if sentence.text:
                     out.write(json.dumps({
@@ -165,9 +180,4 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
             out.write(separator + translation.text + "\n")
             if src_out is not None:
                 src_out.write(separator + sentence.text + "\n")
-    if sys.stderr.isatty():
-        stats = translator.stats
-        elapsed = time.perf_counter() - started
-        click.echo(f"aligner: translated {count} sentences in {elapsed:.1f}s ({stats['cached']} from cache, "
-                   f"{stats['target_tokens'] / max(elapsed, 1e-9):.0f} target tokens/s)", err=True)
-
+    return count

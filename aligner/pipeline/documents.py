@@ -87,14 +87,26 @@ class DocumentOutcome:
     failure: Optional[str] = None  # why the pair failed (one line); None when it is done
 
 
-def plan_jobs(inputs: Sequence[str], targets: Optional[str], include: Sequence[str]) -> Tuple[List[DocumentJob], List[str]]:
-    """Pair every source file with its target by name; sources without one are noted, not dropped."""
-    sources = list(iter_sources(inputs, include))
+def plan_jobs(inputs: Sequence[str], targets: Optional[str], include: Sequence[str],
+              exclude: Optional[Path] = None) -> Tuple[List[DocumentJob], List[str]]:
+    """Pair every source file with its target by name; sources without one are noted, not dropped.
+    Files under ``exclude`` (the run's own output folder, when it lies inside an input folder)
+    are never read as inputs."""
+    sources = _outside(iter_sources(inputs, include), exclude)
     if targets is None:
         return [DocumentJob(k, source, None) for k, source in enumerate(sources)], []
-    paired = dict(pair_sources(sources, list(iter_sources([targets], include)), strict=False))
+    paired = dict(pair_sources(sources, _outside(iter_sources([targets], include), exclude), strict=False))
     notes = [f"{s.doc_id}: no file of the same name in {targets}" for s in sources if s not in paired]
     return [DocumentJob(k, source, paired.get(source)) for k, source in enumerate(sources)], notes
+
+
+def _outside(sources: Iterable[Source], folder: Optional[Path]) -> List[Source]:
+    """The sources that are not inside ``folder``."""
+    if folder is None:
+        return list(sources)
+    root = Path(folder).resolve()
+    return [source for source in sources
+            if source.path is None or not Path(source.path).resolve().is_relative_to(root)]
 
 
 def input_bytes(job: DocumentJob, stdin_data: Optional[bytes] = None) -> List[Optional[bytes]]:

@@ -16,19 +16,18 @@ notes only. A pair that fails is tried again once, after the others, and then re
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from tqdm import tqdm
-
+from ..errors import Interrupted
+from ..progress import Progress
 from ..text.reading import DEFAULT_INCLUDE, read_bytes
 from . import BACKENDS
-from .documents import (DocumentJob, DocumentOutcome, WorkItem, fingerprint, input_bytes, load_finished,
+from .documents import (DOCUMENTS_DIR, DocumentJob, DocumentOutcome, WorkItem, fingerprint, input_bytes, load_finished,
                         plan_jobs, read_pair)
 from .job import JobOptions, load_translator, translator_signature
-from .outputs import write_failures, write_outputs
+from .outputs import check_configuration, record_configuration, write_failures, write_outputs
 
 ATTEMPTS = 2  # a failing pair is tried this many times before it is reported
 
@@ -49,45 +48,67 @@ class RunSummary:
 def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optional[str] = None,
         include: Sequence[str] = DEFAULT_INCLUDE, jobs: Optional[int] = None, min_score: float = 0.0,
         progress: bool = True, notice: Callable[[str], None] = lambda message: None, backend: str = "local",
-        address: Optional[str] = None) -> RunSummary:
+        address: Optional[str] = None, force: bool = False) -> RunSummary:
     """Run the main job over every input; returns what was done. ``notice`` receives one-line
     remarks; ``jobs`` is the number of workers (None: the backend's default); ``address`` is the
-    Ray cluster's (``backend="ray"``)."""
+    Ray cluster's (``backend="ray"``). An OUTDIR written by another configuration raises
+    OutputInUse unless ``force``; Ctrl-C or SIGTERM after planning raises Interrupted, which
+    says how many documents are finished and kept."""
     outdir = Path(outdir)
     # Made first: a backend that cannot run here (Ray not installed) says so before any work.
     workers = BACKENDS.get(backend)(options, outdir, jobs, address)
-    job_list, notes = plan_jobs(inputs, targets, include)
+    job_list, notes = plan_jobs(inputs, targets, include, exclude=outdir)
     translator = load_translator(options, options.src_lang, options.tgt_lang, use_installed_model=True)
-    finished, pending = _check_inputs(job_list, outdir, options, translator_signature(translator))
-    if translator is None:
-        notice(f"no {options.src_lang}->{options.tgt_lang} translation model installed: aligning with "
-               f"embeddings only (`aligner models install {options.src_lang}-{options.tgt_lang}` adds the "
-               "translation step)")
-    if pending:
-        with workers:
-            finished.update(_execute(workers, pending, len(job_list), progress, notice))
-    ordered = [finished[job.index] for job in job_list]
+    translator_id = translator_signature(translator)
+    check_configuration(outdir, options, translator_id, force)
+    fingerprints: Dict[int, str] = {}
+    try:
+        finished, pending = _check_inputs(job_list, outdir, options, translator_id, fingerprints)
+        if translator is None:
+            notice(f"no {options.src_lang}->{options.tgt_lang} translation model installed: aligning with "
+                   f"embeddings only (`aligner models install {options.src_lang}-{options.tgt_lang}` adds the "
+                   "translation step)")
+        if pending:
+            with workers:  # a backend that cannot start (an unreachable cluster) leaves OUTDIR untouched
+                record_configuration(outdir, options, translator_id)
+                _execute(workers, pending, finished, len(job_list), progress, notice)
+        else:
+            record_configuration(outdir, options, translator_id)
+        ordered = [finished[job.index] for job in job_list]
+        outputs = _merge(outdir, ordered, notes, min_score, options)
+    except KeyboardInterrupt:
+        kept = sum(load_finished(outdir, job, fingerprints[job.index]) is not None
+                   for job in job_list if job.index in fingerprints)
+        raise Interrupted(f"interrupted: {kept} of {len(job_list)} document(s) finished and kept in "
+                          f"{outdir / DOCUMENTS_DIR}") from None
+    model = translator_id if translator is not None else None
+    return RunSummary(outdir, ordered, outputs, notes, model)
+
+
+def _merge(outdir: Path, ordered: List[DocumentOutcome], notes: List[str], min_score: float,
+           options: JobOptions) -> Dict[str, Path]:
+    """failed.tsv and the combined outputs, with the notes of every document."""
     failed = [outcome for outcome in ordered if outcome.failure is not None]
     write_failures(outdir, failed, ATTEMPTS)
     for outcome in ordered:
         notes.extend(outcome.notes)
         if outcome.failure is not None:
             notes.append(f"{outcome.job.source.doc_id}: failed after {ATTEMPTS} attempts, left out: {outcome.failure}")
-    outputs = write_outputs(outdir, ordered, notes, min_score, options)
-    model = translator_signature(translator) if translator is not None else None
-    return RunSummary(outdir, ordered, outputs, notes, model)
+    return write_outputs(outdir, ordered, notes, min_score, options)
 
 
-def _check_inputs(job_list: Sequence[DocumentJob], outdir: Path, options: JobOptions,
-                  translator_id: str) -> Tuple[Dict[int, DocumentOutcome], List[WorkItem]]:
+def _check_inputs(job_list: Sequence[DocumentJob], outdir: Path, options: JobOptions, translator_id: str,
+                  fingerprints: Dict[int, str]) -> Tuple[Dict[int, DocumentOutcome], List[WorkItem]]:
     """Read every input once: finished documents (same fingerprint) are reused, the others are
-    checked (decoding, language) and become work; their texts are not kept, workers read them."""
+    checked (decoding, language) and become work; their texts are not kept, workers read them.
+    Each job's fingerprint goes into ``fingerprints``."""
     finished: Dict[int, DocumentOutcome] = {}
     pending: List[WorkItem] = []
     for job in job_list:
         stdin_data = read_bytes(job.source) if job.source.path is None else None
         data = input_bytes(job, stdin_data)
-        reused = load_finished(outdir, job, fingerprint(options, translator_id, data))
+        fingerprints[job.index] = fingerprint(options, translator_id, data)
+        reused = load_finished(outdir, job, fingerprints[job.index])
         if reused is not None:
             finished[job.index] = reused
         else:
@@ -96,20 +117,16 @@ def _check_inputs(job_list: Sequence[DocumentJob], outdir: Path, options: JobOpt
     return finished, pending
 
 
-def _execute(workers, pending: List[WorkItem], total: int, progress: bool,
-             notice: Callable[[str], None]) -> Dict[int, DocumentOutcome]:
-    """Every pending pair through the backend, failures tried again after the others."""
-    done: Dict[int, DocumentOutcome] = {}
-    tty = sys.stderr.isatty()
-    # On a terminal the bar redraws itself; in a log (a cluster job) it writes a line now and then.
-    with tqdm(total=total, initial=total - len(pending), desc="documents", unit="doc", disable=not progress,
-              mininterval=0.1 if tty else 30, file=sys.stderr) as bar:
+def _execute(workers, pending: List[WorkItem], done: Dict[int, DocumentOutcome], total: int, progress: bool,
+             notice: Callable[[str], None]) -> None:
+    """Every pending pair through the backend, into ``done``; failures tried again after the others."""
+    with Progress("documents", "doc", total=total, initial=total - len(pending), quiet=not progress) as bar:
         for attempt in range(1, ATTEMPTS + 1):
             failed = set()
             for outcome in workers.process(pending):
                 if outcome.failure is None or attempt == ATTEMPTS:
                     done[outcome.job.index] = outcome
-                    bar.update(1)
+                    bar.update(1, pairs=outcome.counts.aligned)
                 else:
                     failed.add(outcome.job.index)
                 if outcome.failure is not None:
@@ -118,4 +135,3 @@ def _execute(workers, pending: List[WorkItem], total: int, progress: bool,
             pending = [item for item in pending if item.job.index in failed]
             if not pending:
                 break
-    return done

@@ -39,9 +39,12 @@ class JobOptions:
     beam_size: int = 4
     presegmented: bool = False  # inputs hold one sentence per line, blank lines between paragraphs
     paragraphs: bool = True  # paragraphs are hard delimiters where both sides' paragraphs correspond
+    models_dir: Optional[str] = None  # where installed models are found (None: the default folder)
 
     def signature(self) -> Signature:
-        return Signature.of("job", **asdict(self))
+        # Where the models live decides nothing by itself: the translator's signature names the model.
+        fields = {name: value for name, value in asdict(self).items() if name != "models_dir"}
+        return Signature.of("job", **fields)
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,14 @@ def load_translator(options: JobOptions, src_lang: str, tgt_lang: str, use_insta
     """The translator of ``options`` for the pair, or None when there is no model to use (see
     :class:`PairAligner`). Loading reads the model's description only; CTranslate2 loads the
     weights on the first translation, so a driver can call this for the model's signature."""
+    from ..translate.store import ModelFolders
     from ..translate.translator import make_translator
 
     if options.model is None and not use_installed_model:
         return None
     try:
-        return make_translator(options.model, src_lang, tgt_lang, beam_size=options.beam_size, threads=threads)
+        return make_translator(options.model, src_lang, tgt_lang, folders=ModelFolders.default(options.models_dir),
+                               beam_size=options.beam_size, threads=threads)
     except ModelError:
         if options.model is not None:
             raise  # the user named a model: failing to load it is an error, not a fallback

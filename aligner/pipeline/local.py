@@ -7,6 +7,7 @@ so a killed run loses at most the documents in flight.
 
 from __future__ import annotations
 
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
@@ -19,6 +20,10 @@ _ALIGNER: Optional[PairAligner] = None  # the models of a worker process, loaded
 
 def _init_worker(options: JobOptions) -> None:
     global _ALIGNER
+    # Ctrl-C reaches the whole process group: the driver handles it, and a worker finishes (and
+    # stores) the document in hand while the pool shuts down, instead of dying with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _ALIGNER = PairAligner(options, use_installed_model=True)
 
 

@@ -8,16 +8,56 @@ finished a document. (report.html is the exception: its renderer takes every lin
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 from pathlib import Path
 from typing import Dict, Iterator, List, Sequence
 
 from ..bitext import BitextLink, read_bitext, write_bitext
+from ..errors import OutputInUse
 from ..formats.atomic import atomic_write
-from .documents import DocumentOutcome, document_paths
+from .documents import DOCUMENTS_DIR, DocumentOutcome, document_paths
 from .job import JobOptions
 
 OUTPUT_FILES = {"jsonl": "bitext.jsonl", "tsv": "aligned.tsv", "tmx": "aligned.tmx", "report": "report.html"}
 FAILED_FILE = "failed.tsv"
+CONFIGURATION_FILE = "run.json"  # what produced the folder: a run with another configuration refuses it
+
+
+def configuration_id(options: JobOptions, translator_id: str) -> str:
+    """What decides every document's links: the job's options and the translation model."""
+    return hashlib.sha256(f"{options.signature().long}\0{translator_id}".encode()).hexdigest()
+
+
+def check_configuration(outdir: Path, options: JobOptions, translator_id: str, force: bool) -> None:
+    """Refuse (OutputInUse) an OUTDIR that holds the outputs of another configuration, or of a
+    run that did not record its configuration, unless ``force``; the same configuration resumes."""
+    if force:
+        return
+    path = outdir / CONFIGURATION_FILE
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8")).get("configuration")
+    except FileNotFoundError:
+        recorded = None
+    except (OSError, ValueError, AttributeError):
+        recorded = "unreadable"
+    if recorded is None:
+        produced = [name for name in [*OUTPUT_FILES.values(), DOCUMENTS_DIR] if (outdir / name).exists()]
+        if not produced:
+            return
+        raise OutputInUse(f"{outdir} already holds {produced[0]} from another run; choose another -o folder, "
+                          "or add --force to replace its outputs")
+    if recorded != configuration_id(options, translator_id):
+        raise OutputInUse(f"{outdir} holds the outputs of a run with other options or another translation model; "
+                          "run with the same options to resume it, choose another -o folder, or add --force to "
+                          "replace its outputs")
+
+
+def record_configuration(outdir: Path, options: JobOptions, translator_id: str) -> None:
+    with atomic_write(outdir / CONFIGURATION_FILE) as handle:
+        json.dump({"configuration": configuration_id(options, translator_id), "options": options.signature().long,
+                   "translation_model": translator_id}, handle, ensure_ascii=False)
+        handle.write("\n")
 
 
 def finished_links(outdir: Path, outcomes: Sequence[DocumentOutcome]) -> Iterator[BitextLink]:
