@@ -311,3 +311,13 @@ def test_references_in_another_language_than_the_target_are_warned_about(local_f
     same = CliRunner().invoke(main, ["bench", "translate", "--hyp", english, "--ref", english, "--tgt-lang", "en",
                                      "-m", "chrf"])
     assert "warning" not in same.stderr
+
+
+def test_ter_is_left_out_for_segments_too_long_for_its_quadratic_search():
+    from aligner.bench.translation import TER_MAX_WORDS, metrics_within_limits
+
+    short, long = ["a short line"], ["word " * (TER_MAX_WORDS + 1)]
+    assert metrics_within_limits(["bleu", "ter"], short, short) == (["bleu", "ter"], None)
+    metrics, reason = metrics_within_limits(["bleu", "chrf", "ter"], short, long)
+    assert metrics == ["bleu", "chrf"] and f"{TER_MAX_WORDS + 1} words" in reason
+    assert metrics_within_limits(["bleu"], long) == (["bleu"], None)

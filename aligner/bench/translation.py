@@ -273,6 +273,22 @@ def build_metrics(tgt_lang: Optional[str], tokenize: Optional[str] = None,
     return built
 
 
+# TER's shift search is quadratic in a segment's length: past this many words one segment takes
+# minutes (20,000 words: 40 s), so TER is left out with a warning instead of hanging.
+TER_MAX_WORDS = 2000
+
+
+def metrics_within_limits(metrics: Sequence[str], *segment_lists: Sequence[str]) -> Tuple[List[str], Optional[str]]:
+    """``metrics`` without TER when some segment is too long for it, and the reason (or None)."""
+    if "ter" not in metrics:
+        return list(metrics), None
+    longest = max((len(segment.split()) for segments in segment_lists for segment in segments), default=0)
+    if longest <= TER_MAX_WORDS:
+        return list(metrics), None
+    return [m for m in metrics if m != "ter"], (f"TER left out: a segment has {longest} words (TER's search is "
+                                                f"quadratic; limit {TER_MAX_WORDS})")
+
+
 def score_translations(hypotheses: Sequence[str], references: Sequence[str], tgt_lang: Optional[str],
                        tokenize: Optional[str] = None, metrics: Sequence[str] = METRICS) -> List[MetricScore]:
     """Corpus BLEU/chrF/chrF++/TER of ``hypotheses`` against one reference per line."""

@@ -193,6 +193,11 @@ def translate(hyp, ref, src, model, folders, hyp_out, testset, testset_dir, lang
             inputs["hyp"] = hyp_out
     lang = _tgt_lang(tgt_lang, langpair, references)
     _warn_if_other_language(references, tgt_lang or (langpair and langpair[1]), "--tgt-lang" if tgt_lang else "--langpair")
+    metrics, left_out = benchlib.metrics_within_limits(metrics, hypotheses, references, baseline_segments or [])
+    if left_out:
+        from . import warn
+
+        warn(left_out)
     result = benchlib.bench_translation(hypotheses, references, lang, inputs, tokenize, metrics,
                                         baseline_segments, paired_bs_n)
     with open_output(output) as out:
