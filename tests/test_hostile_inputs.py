@@ -534,3 +534,25 @@ def test_fuzz_hostile_inputs_through_every_command(tmp_path):
     # Checked once all are done: a command still running has its .part file, rightly.
     problems += [f"{path.relative_to(tmp_path)}: a .part file left" for path in tmp_path.rglob("*.part")]
     assert not problems, "\n".join(problems)
+
+
+def test_documents_of_very_unequal_length_are_not_aligned_and_nothing_is_encoded(tmp_path):
+    from aligner.align.core import UNEQUAL_EXCESS, align_sentences, too_unequal
+
+    class NoEncoding:
+        model_id = "none"
+
+        def encode(self, texts):
+            raise AssertionError("nothing should be encoded")
+
+    lines = [f"Line {k} here." for k in range(UNEQUAL_EXCESS + 5)]
+    assert too_unequal(len(lines), 2) and not too_unequal(100, 90) and not too_unequal(30, 1)
+    links = align_sentences(lines, ["One.", "Two."], "en", "en", embedder=NoEncoding())
+    assert len(links) == len(lines) + 2 and all(not link.src_ids or not link.tgt_ids for link in links)
+    (tmp_path / "long.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "short.txt").write_text("One sentence here. And a second one.\n", encoding="utf-8")
+    result = aligner("align", "long.txt", "short.txt", "--src-lang", "en", "--tgt-lang", "en", "-o", "out.jsonl",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "too unequal for a document and its translation" in result.stderr
+    assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == len(lines) + 2

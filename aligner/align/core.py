@@ -191,6 +191,16 @@ def _third_pass(src: Sequence[str], tgt: Sequence[str], embedder, band: BandScor
     return search.band_dp(n, m, band.lo, band.hi, types, band, skip)
 
 
+# Sentence counts this unequal (one side over 20 times the other, and 1,000 sentences longer) are not
+# a document and its translation: every sentence is left unaligned and nothing is encoded, instead of
+# embedding, say, 100,000 lines to align them with two.
+UNEQUAL_RATIO, UNEQUAL_EXCESS = 20, 1000
+
+
+def too_unequal(n: int, m: int) -> bool:
+    return max(n, m) > UNEQUAL_RATIO * min(n, m) and abs(n - m) > UNEQUAL_EXCESS
+
+
 def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "auto", tgt_lang: str = "auto",
                     embedder=None, translations: Optional[Sequence[str]] = None,
                     back_translations: Optional[Sequence[str]] = None,
@@ -211,7 +221,7 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     config = config or AlignConfig()
     n, m = len(src), len(tgt)
     _check_translations(n, m, translations, back_translations)
-    if n == 0 or m == 0:
+    if n == 0 or m == 0 or too_unequal(n, m):
         return [AlignedLink((i,), (), 0.0, 0.0) for i in range(n)] + \
                [AlignedLink((), (j,), 0.0, 0.0) for j in range(m)]
     has_vectors = embedder is not None or src_vectors is not None

@@ -17,7 +17,8 @@ from ..bitext import BitextLink
 from ..document import Document, Sentence
 from ..signature import Value
 from .calibration import short_document
-from .core import EMBEDDING_METHODS, AlignConfig, AlignedLink, align_sentences, resolve_method, signature
+from .core import (EMBEDDING_METHODS, AlignConfig, AlignedLink, align_sentences, resolve_method, signature,
+                   too_unequal)
 
 
 def paragraph_segments(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> List[Tuple[range, range]]:
@@ -52,7 +53,7 @@ def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
     src, tgt = src_doc.sentences, tgt_doc.sentences
     method = resolve_method(config.method, embedder is not None, translations is not None)
     src_vectors = tgt_vectors = None
-    if method in EMBEDDING_METHODS and src and tgt:
+    if method in EMBEDDING_METHODS and src and tgt and not too_unequal(len(src), len(tgt)):
         vectors = embedder.encode([s.text for s in src] + [t.text for t in tgt])
         src_vectors, tgt_vectors = vectors[:len(src)], vectors[len(src):]
     pieces = paragraph_segments(src, tgt) if paragraphs else [(range(len(src)), range(len(tgt)))]

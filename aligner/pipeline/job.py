@@ -180,6 +180,7 @@ class PairAligner:
     def align_pair(self, pair: PairInput) -> PairResult:
         """Segment, translate, align and score one pair; every sentence ends in exactly one link."""
         from ..align import EMBEDDING_METHODS, AlignConfig
+        from ..align.core import too_unequal
         from ..align.documents import align_documents, mean_similarity, split_below
 
         options, result = self.options, PairResult([])
@@ -199,6 +200,10 @@ class PairAligner:
                                 translations=translations, back_translations=back_translations, config=config,
                                 paragraphs=options.paragraphs, segmenter=self._segmenter_signature(src_doc.lang),
                                 translator=translations_by)
+        if too_unequal(len(src_doc.sentences), len(tgt_doc.sentences)):
+            result.warnings.append(f"{src_doc.doc_id} / {tgt_doc.doc_id}: {len(src_doc.sentences)} and "
+                                   f"{len(tgt_doc.sentences)} sentences, too unequal for a document and its "
+                                   "translation: every sentence is reported unaligned")
         similarity = mean_similarity(links)
         if pair.target is not None and any(not link.is_unaligned for link in links) \
                 and similarity < COMPARABLE_SIMILARITY:
