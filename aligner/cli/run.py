@@ -10,6 +10,7 @@ import click
 
 from ..errors import Interrupted, SomeInputsFailed
 from ..pipeline import BACKENDS
+from ..segment.stanza import ENV_VAR as STANZA_ENV_VAR
 from .common import LANGS, alignment_options, input_options, quiet_option
 from .models import models_dir_option
 
@@ -43,7 +44,9 @@ from .models import models_dir_option
                    "for the run.")
 @click.option("--segmenter", type=click.Choice(["rules", "stanza"]), default="rules", show_default=True,
               help="Sentence segmenter (see `aligner segment --help`); stanza loads its models from "
-                   "$ALIGNER_STANZA_DIR.")
+                   "--stanza-dir.")
+@click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None, envvar=STANZA_ENV_VAR,
+              help="Stanza resources folder for --segmenter stanza (or $ALIGNER_STANZA_DIR; never downloaded).")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Translation beam size.")
 @click.option("--force", is_flag=True,
               help="Replace the outputs in OUTDIR of a run with other options or another model (without it, "
@@ -53,8 +56,8 @@ from .models import models_dir_option
 @input_options
 @quiet_option
 def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_link, concat_margin, min_similarity,
-                min_score, jobs, backend, ray_address, segmenter, embedder, beam_size, force, folders, include,
-                encoding, quiet):
+                min_score, jobs, backend, ray_address, segmenter, stanza_dir, embedder, beam_size, force, folders,
+                include, encoding, quiet):
     """Segment, translate, align, score and package a batch of articles.
 
     INPUT is a file or a folder of source-language articles. Started again with the same
@@ -85,7 +88,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
         raise click.BadParameter("needs --backend ray", param_hint="--ray-address")
     options = JobOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
                          concat_margin=concat_margin, min_similarity=min_similarity, segmenter=segmenter,
-                         embedder=embedder, encoding=encoding, beam_size=beam_size,
+                         stanza_dir=stanza_dir, embedder=embedder, encoding=encoding, beam_size=beam_size,
                          models_dir=str(folders.installed))
     try:
         summary = run(inputs, Path(outdir), options, targets=targets, include=include, jobs=jobs,

@@ -9,6 +9,7 @@ import click
 from tqdm import tqdm
 
 from ..formats.atomic import open_output
+from ..segment.stanza import ENV_VAR as STANZA_ENV_VAR
 from ..segment.base import SEGMENTERS, get_segmenter, segment_document
 from ..text.reading import iter_sources
 from .common import LANG_CHOICES, fail_fast_option, finish_batch, input_options, read_all, read_checked
@@ -24,7 +25,7 @@ from .common import LANG_CHOICES, fail_fast_option, finish_batch, input_options,
                    "jsonl: one object per sentence with doc, paragraph, sentence, start, end, lang, text.")
 @click.option("--segmenter", type=click.Choice(SEGMENTERS.names()), default="rules", show_default=True,
               help="rules: the built-in rules for news text. stanza: Stanza's tokenizer from --stanza-dir.")
-@click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None,
+@click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None, envvar=STANZA_ENV_VAR,
               help="Stanza resources folder for --segmenter stanza (never downloaded).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")

@@ -14,6 +14,7 @@ import click
 from ..document import Document, Sentence
 from ..errors import InputError
 from ..text.reading import iter_sources
+from ..segment.stanza import ENV_VAR as STANZA_ENV_VAR
 from ..segment.base import SEGMENTERS, get_segmenter, segment_document
 from ..translate.translator import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
 from ..formats.atomic import open_output
@@ -101,7 +102,7 @@ def _stream_lines(source, encoding: Optional[str]):
 @click.option("--segmenter", type=click.Choice(SEGMENTERS.names()), default="rules", show_default=True,
               help="Sentence segmenter (see `aligner segment`); stanza uses --stanza-dir or the "
                    "model's stanza/ folder.")
-@click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None,
+@click.option("--stanza-dir", type=click.Path(exists=True, file_okay=False), default=None, envvar=STANZA_ENV_VAR,
               help="Stanza resources folder for --segmenter stanza.")
 @models_dir_option
 @input_options

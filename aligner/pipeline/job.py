@@ -34,6 +34,7 @@ class JobOptions:
     concat_margin: float = 0.05
     min_similarity: float = 0.0
     segmenter: str = "rules"
+    stanza_dir: Optional[str] = None  # Stanza resources, for segmenter "stanza"
     embedder: str = "e5-small"
     encoding: Optional[str] = None
     beam_size: int = 4
@@ -141,7 +142,8 @@ class PairAligner:
         from ..segment.base import get_segmenter
 
         if lang not in self._segmenters:
-            self._segmenters[lang] = get_segmenter(self.options.segmenter, lang)
+            options = {"resources_dir": self.options.stanza_dir} if self.options.segmenter == "stanza" else {}
+            self._segmenters[lang] = get_segmenter(self.options.segmenter, lang, **options)
         return self._segmenters[lang]
 
     def translator(self, src_lang: str, tgt_lang: str):

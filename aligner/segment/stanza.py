@@ -6,7 +6,6 @@ at a Stanza resources folder, such as the stanza/ folder inside an Argos Transla
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import List, Optional
@@ -41,7 +40,6 @@ class StanzaSegmenter(Segmenter):
 
     def __init__(self, lang: str, resources_dir: Optional[str] = None):
         super().__init__(lang)
-        resources_dir = resources_dir or os.environ.get(ENV_VAR)
         if not resources_dir:
             raise AlignerError(f"the stanza segmenter needs --stanza-dir (or {ENV_VAR}): "
                                "a folder of Stanza resources; nothing is downloaded")
