@@ -11,15 +11,20 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPORA = REPO_ROOT / "corpora"
 
 
+def missing(message: str):
+    """A test's prerequisite is not there: CI always has it, so there the test fails; elsewhere
+    (a developer without Chromium, say) it is skipped."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The shared data folder (../shared or $ALIGNER_SHARED)."""
     path = Path(os.environ.get("ALIGNER_SHARED") or REPO_ROOT.parent / "shared")
     if not path.is_dir():
-        message = f"shared data folder {path} is missing (set ALIGNER_SHARED)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"shared data folder {path} is missing (set ALIGNER_SHARED)")
     return path
 
 
@@ -29,10 +34,7 @@ def stanza():
     try:
         import stanza as module
     except ImportError:
-        message = "stanza is not installed (pip install -e '.[stanza]')"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("stanza is not installed (pip install -e '.[stanza]')")
     return module
 
 

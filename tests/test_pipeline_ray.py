@@ -22,7 +22,7 @@ from aligner.pipeline.job import JobOptions
 from aligner.segment.base import segment_document
 from aligner.text.reading import read_documents
 
-from conftest import CORPORA, REPO_ROOT
+from conftest import CORPORA, REPO_ROOT, missing
 
 FA_TARGETS = CORPORA / "parallel" / "fa-en" / "en"
 ARTICLE_LINES = 8
@@ -34,10 +34,7 @@ def ray_module():
     try:
         import ray
     except ImportError:
-        message = 'ray is not installed (pip install -e ".[ray]")'
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing('ray is not installed (pip install -e ".[ray]")')
     return ray
 
 
