@@ -286,14 +286,6 @@ def document_from_lines(doc_id: str, lines: Sequence[str], lang: str, path: Opti
     return document
 
 
-def read_presegmented(source: Source, lang: str, encoding: Optional[str] = None,
-                      stdin: Optional[BinaryIO] = None) -> Document:
-    """A pre-segmented file (one sentence per line, blank lines between paragraphs) as a Document."""
-    text = decode(read_bytes(source, stdin), source.display_name, encoding)
-    return document_from_lines(source.doc_id, LINE_BREAK.split(text), lang,
-                               str(source.path) if source.path is not None else None)
-
-
 def read_documents(inputs: Sequence[str], include: Sequence[str] = DEFAULT_INCLUDE,
                    encoding: Optional[str] = None, lang: str = "auto",
                    stdin: Optional[BinaryIO] = None) -> Iterator[Document]:
