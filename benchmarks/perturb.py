@@ -52,7 +52,8 @@ def split_sentence(text: str):
 
 
 def perturb(src: Sequence[str], tgt: Sequence[str], kind: str, rate: float, seed: int,
-            filler: Sequence[str] = (), src_filler: Sequence[str] = ()) -> Tuple[List[str], List[str], Alignment]:
+            filler: Sequence[str] = (), src_filler: Sequence[str] = (),
+            written: bool = False) -> Tuple[List[str], List[str], Alignment]:
     """Perturb a 1-1 parallel document; returns (source, target, gold alignment).
 
     merge: two neighbouring sentences of one side (chosen at random) become one.
@@ -60,10 +61,13 @@ def perturb(src: Sequence[str], tgt: Sequence[str], kind: str, rate: float, seed
     insert: a sentence from ``filler`` (other documents, target language) is added to the
     target. mixed: all of these, each at rate / 4. news: NEWS_OPERATIONS at their relative
     frequencies, ``rate`` of the sentences touched in all (``src_filler``: other documents'
-    source sentences, for insert_src).
+    source sentences, for insert_src). ``written`` (news only): merged and split sentences are
+    punctuated as a translator writes them (join_as_written, split_as_written), for documents
+    that a segmenter will split; without it a merge is two sentences on one line, which is
+    what pre-segmented input shows.
     """
     if kind == "news":
-        return _perturb_news(src, tgt, rate, seed, filler, src_filler)
+        return _perturb_news(src, tgt, rate, seed, filler, src_filler, written)
     if kind not in KINDS:
         raise ValueError(f"unknown perturbation {kind!r}")
     if len(src) != len(tgt):
@@ -111,8 +115,26 @@ def perturb(src: Sequence[str], tgt: Sequence[str], kind: str, rate: float, seed
     return out_src, out_tgt, gold
 
 
+_TERMINAL = re.compile(r"\s*[.!?\u061f\u06d4]+$")
+_CLAUSE_END = re.compile(r"\s*[,;:\u060c\u061b]$")
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+
+
+def join_as_written(first: str, second: str) -> str:
+    """Two sentences as one written sentence: the first's full stop becomes a comma (Arabic
+    comma in Arabic script), so that a segmenter sees one sentence, as a translator wrote it."""
+    comma = "\u060c" if _ARABIC_SCRIPT.search(first) else ","
+    return f"{_TERMINAL.sub('', first)}{comma} {second}"
+
+
+def split_as_written(halves: Tuple[str, str]) -> Tuple[str, str]:
+    """A sentence cut in two as a translator writes it: the first half ends in a full stop."""
+    first, second = halves
+    return f"{_CLAUSE_END.sub('', first)}.", second
+
+
 def _perturb_news(src: Sequence[str], tgt: Sequence[str], rate: float, seed: int, filler: Sequence[str],
-                  src_filler: Sequence[str]) -> Tuple[List[str], List[str], Alignment]:
+                  src_filler: Sequence[str], written: bool) -> Tuple[List[str], List[str], Alignment]:
     if len(src) != len(tgt):
         raise ValueError("perturb needs a sentence-parallel document")
     rng = random.Random(f"{seed}:news:{len(src)}")
@@ -136,14 +158,17 @@ def _perturb_news(src: Sequence[str], tgt: Sequence[str], rate: float, seed: int
         elif op == "insert_src" and src_filler:
             add([rng.choice(src_filler)], [])
         elif op in ("merge_tgt", "merge_src") and i + 1 < len(src):
+            join = join_as_written if written else (lambda first, second: f"{first} {second}")
             if op == "merge_tgt":
-                add([src[i], src[i + 1]], [tgt[i] + " " + tgt[i + 1]])
+                add([src[i], src[i + 1]], [join(tgt[i], tgt[i + 1])])
             else:
-                add([src[i] + " " + src[i + 1]], [tgt[i], tgt[i + 1]])
+                add([join(src[i], src[i + 1])], [tgt[i], tgt[i + 1]])
             i += 2
             continue
         elif op in ("split_tgt", "split_src"):
             halves = split_sentence(tgt[i] if op == "split_tgt" else src[i])
+            if halves and written:
+                halves = split_as_written(halves)
             if halves:
                 add([src[i]], list(halves)) if op == "split_tgt" else add(list(halves), [tgt[i]])
                 i += 1

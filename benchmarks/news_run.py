@@ -1,0 +1,286 @@
+"""The raw-article path end to end: perturbed fa-en and ar-en news written as article files,
+`aligner run` with its defaults, scored against the gold alignment.
+
+What a user runs, not pre-segmented lines: each document is a file with a headline on its own
+line (terminal punctuation dropped, as headlines are written), then paragraphs separated by
+blank lines, a heading or caption (no final punctuation) on a line of its own; the translation
+has as many paragraphs, but about one boundary in five moved by
+a sentence (translators regroup). Documents come from FLORES-200 (short: 8-20 sentences, a
+few wikinews articles on one page, as a digest) and TICO-19 (long: 30-80 sentences of one
+source), perturbed with benchmarks/perturb.py's "news" mix at rate 0.3 (merges, splits,
+omissions and same-corpus inserts, both directions; merges joined by a comma and split halves
+ending in a full stop, as a translator writes them). Three pairs per run are not translations
+of each other (an article against another article's translation, paired by file name).
+
+Splits: dev (FLORES dev, TICO test: for tuning) and test (FLORES devtest, TICO dev: report).
+
+The sentences `aligner run` segmented are mapped back to the gold sentences by character
+offsets, so a segmentation error costs what it costs a user. Per language pair and cell:
+
+- strict F1 of bitext.jsonl and the precision of its n-m links (several sentences on a side);
+- aligned.tmx: precision of its units (a unit is right when it is exactly a gold link), the
+  share of gold sentence pairs it holds as right units, units from non-parallel pairs;
+- AUC of the unit score between right and wrong links of bitext.jsonl.
+
+    python benchmarks/news_run.py                     # test split, fa-en and ar-en
+    python benchmarks/news_run.py --split dev --lang fa --keep out/news-dev
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from perturb import group_articles, perturb  # noqa: E402
+
+from aligner.bench.alignment import score_alignment  # noqa: E402
+from aligner.bitext import read_bitext  # noqa: E402
+from aligner.formats.tmx import read_tmx  # noqa: E402
+from aligner.paths import shared_dir  # noqa: E402
+from aligner.segment.base import get_segmenter, segment_document  # noqa: E402
+from aligner.text.reading import Source, document_from_bytes  # noqa: E402
+
+RATE = 0.3
+SEED = 1
+SHORT_DOCUMENTS = 30  # FLORES documents per run
+LONG_DOCUMENTS = 8  # TICO documents per run
+NON_PARALLEL = 3
+PARAGRAPH_SHIFT = 0.2  # chance that a target paragraph boundary moves by one link
+_TERMINAL = re.compile(r"[.!?\u061f\u06d4]+$")
+# A sentence ends like this, or it is a heading or caption and stands on a line of its own.
+_SENTENCE_END = re.compile(r"[.!?\u061f\u06d4\u2026][\"'\u00bb)\]\u201d]*$")
+
+Link = Tuple[Tuple[int, ...], Tuple[int, ...]]
+
+
+def _lines(path: Path) -> List[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def parallel_documents(split: str, lang: str) -> Dict[str, List[Tuple[List[str], List[str]]]]:
+    """{"short": FLORES documents, "long": TICO documents} as (source, English) sentence lists."""
+    data = shared_dir() / "data"
+    flores = "dev" if split == "dev" else "devtest"
+    keys = [line.split("\t")[0] for line in _lines(data / "flores200" / f"{flores}.metadata.tsv")[1:]]
+    src, en = _lines(data / "flores200" / f"{flores}.{lang}"), _lines(data / "flores200" / f"{flores}.en")
+    short = [([src[i] for i in g], [en[i] for i in g]) for g in group_articles(keys, 8, 20)]
+    tico = "test" if split == "dev" else "dev"
+    keys = [line.split("\t")[1] for line in _lines(data / "tico19" / f"{tico}.ids")]
+    src, en = _lines(data / "tico19" / f"{tico}.{lang}"), _lines(data / "tico19" / f"{tico}.en")
+    # Not the CMU lines: transcribed speech, unpunctuated, is not news.
+    long = [([src[i] for i in g], [en[i] for i in g]) for g in group_articles(keys, 30, 80)
+            if "speech.cs.cmu.edu" not in keys[g.start]]
+    return {"short": short[:SHORT_DOCUMENTS], "long": long[:LONG_DOCUMENTS]}
+
+
+@dataclass
+class ArticleSide:
+    """One side of an article pair as written: its text and each gold sentence's span."""
+
+    text: str = ""
+    spans: List[Tuple[int, int]] = field(default_factory=list)
+
+    def add_line(self, sentences: Sequence[str], blank_after: bool = True) -> None:
+        for k, sentence in enumerate(sentences):
+            if k:
+                self.text += " " if _SENTENCE_END.search(sentences[k - 1]) else "\n"
+            self.spans.append((len(self.text), len(self.text) + len(sentence)))
+            self.text += sentence
+        self.text += "\n\n" if blank_after else "\n"
+
+
+def paragraphs(gold: Sequence[Link], rng: random.Random) -> Tuple[List[List[int]], List[List[int]]]:
+    """Gold links grouped into paragraphs of 1-4 links, and the target's grouping: the same,
+    with some boundaries moved by one link."""
+    groups, k = [], 0
+    while k < len(gold):
+        size = rng.choice((1, 2, 2, 3, 3, 4))
+        groups.append(list(range(k, min(k + size, len(gold)))))
+        k += size
+    target = [list(g) for g in groups]
+    for p in range(len(target) - 1):
+        if len(target[p]) > 1 and rng.random() < PARAGRAPH_SHIFT:
+            target[p + 1].insert(0, target[p].pop())
+    return groups, target
+
+
+def write_article(src: Sequence[str], tgt: Sequence[str], gold: Sequence[Link], seed: int
+                  ) -> Tuple[ArticleSide, ArticleSide]:
+    """The two files of a perturbed article pair: headline line (when the first link is 1-1,
+    without its final punctuation) and paragraphs, one per line, blank lines between."""
+    rng = random.Random(seed)
+    src, tgt = list(src), list(tgt)
+    sides = ArticleSide(), ArticleSide()
+    first = 0
+    if gold and len(gold[0][0]) == 1 and len(gold[0][1]) == 1:
+        (i,), (j,) = gold[0]
+        src[i], tgt[j] = _TERMINAL.sub("", src[i]) or src[i], _TERMINAL.sub("", tgt[j]) or tgt[j]
+        sides[0].add_line([src[i]])
+        sides[1].add_line([tgt[j]])
+        first = 1
+    src_groups, tgt_groups = paragraphs(gold[first:], rng)
+    for side, texts, groups, which in ((sides[0], src, src_groups, 0), (sides[1], tgt, tgt_groups, 1)):
+        for group in groups:
+            ids = [x for g in group for x in gold[first + g][which]]
+            if ids:
+                side.add_line([texts[x] for x in ids])
+    return sides
+
+
+def build(split: str, lang: str, folder: Path) -> Dict[str, dict]:
+    """Write the run's source and target folders; returns per file name its cell and gold."""
+    documents = parallel_documents(split, lang)
+    cases: Dict[str, dict] = {}
+    for cell, docs in documents.items():
+        for k, (src, tgt) in enumerate(docs):
+            other = docs[(k + 1) % len(docs)]  # inserts come from another article of the corpus
+            p_src, p_tgt, gold = perturb(src, tgt, "news", RATE, SEED + k, filler=other[1], src_filler=other[0],
+                                         written=True)
+            name = f"{cell}-{k:03d}.txt"
+            cases[name] = {"cell": cell, "gold": gold, "sides": write_article(p_src, p_tgt, gold, SEED + k)}
+    short = documents["short"]
+    for k in range(NON_PARALLEL):
+        # An article against the translation of an article from elsewhere on the list: same
+        # corpus and period, so comparable in topic and style, but not a translation.
+        src, _ = short[k]
+        _, tgt = short[(k + len(short) // 2) % len(short)]
+        gold = [((i,), ()) for i in range(len(src))] + [((), (j,)) for j in range(len(tgt))]
+        sides = ArticleSide(), ArticleSide()
+        sides[0].add_line(src)
+        sides[1].add_line(tgt)
+        cases[f"nonparallel-{k:03d}.txt"] = {"cell": "non-parallel", "gold": gold, "sides": sides}
+    for name, case in cases.items():
+        for side, sub in zip(case["sides"], ("src", "tgt")):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+            (folder / sub / name).write_text(side.text, encoding="utf-8")
+    return cases
+
+
+def gold_ids_of_sentences(side: ArticleSide, path: Path, lang: str) -> List[Tuple[int, ...]]:
+    """For each sentence the rules segmenter (the run's default) finds in the file, the gold
+    sentences it covers: those it overlaps by more than half of either's length."""
+    document = document_from_bytes(Source(path.name, path), path.read_bytes(), lang=lang)
+    document = segment_document(document, get_segmenter("rules", lang))
+    mapped = []
+    for sentence in document.sentences:
+        ids = []
+        for g, (start, end) in enumerate(side.spans):
+            overlap = min(end, sentence.end) - max(start, sentence.start)
+            if overlap > 0 and (2 * overlap > end - start or 2 * overlap > sentence.end - sentence.start):
+                ids.append(g)
+        mapped.append(tuple(ids))
+    return mapped
+
+
+def mapped_link(link, src_map, tgt_map) -> Link:
+    src = sorted({g for i in link.src_ids for g in src_map[i]})
+    tgt = sorted({g for j in link.tgt_ids for g in tgt_map[j]})
+    return tuple(src), tuple(tgt)
+
+
+def auc(right: Sequence[float], wrong: Sequence[float]) -> Optional[float]:
+    """P(a right link outscores a wrong one), ties counting half."""
+    if not right or not wrong:
+        return None
+    wins = sum((r > w) + 0.5 * (r == w) for r in right for w in wrong)
+    return wins / (len(right) * len(wrong))
+
+
+def run_aligner(folder: Path, lang: str, outdir: Path) -> Tuple[float, str]:
+    command = [sys.executable, "-c", "from aligner.cli import main; main()", "run", str(folder / "src"),
+               "--targets", str(folder / "tgt"), "--from", lang, "--to", "en", "-o", str(outdir), "--quiet"]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"aligner run failed ({done.returncode}):\n{done.stderr}")
+    return time.perf_counter() - start, done.stderr
+
+
+def evaluate(split: str, lang: str, work: Path) -> Dict[str, Dict[str, float]]:
+    folder, outdir = work / f"{split}-{lang}", work / f"{split}-{lang}-out"
+    cases = build(split, lang, folder)
+    seconds, stderr = run_aligner(folder, lang, outdir)
+    maps = {name: (gold_ids_of_sentences(case["sides"][0], folder / "src" / name, lang),
+                   gold_ids_of_sentences(case["sides"][1], folder / "tgt" / name, "en"))
+            for name, case in cases.items()}
+    # A TMX unit is found by its texts among the run's links: (document, gold-mapped link, right).
+    by_text: Dict[Tuple[str, str], List[Tuple[str, Link, bool]]] = defaultdict(list)
+    predicted: Dict[str, List[Link]] = defaultdict(list)
+    scores: Dict[str, Tuple[List[float], List[float]]] = defaultdict(lambda: ([], []))
+    for link in read_bitext(outdir / "bitext.jsonl"):
+        name = Path(link.src_doc).name
+        case = cases[name]
+        pair = mapped_link(link, *maps[name])
+        predicted[name].append(pair)
+        right = case["cell"] != "non-parallel" and bool(pair[0]) and bool(pair[1]) and pair in set(case["gold"])
+        if not link.is_unaligned:
+            by_text[link.src, link.tgt].append((name, pair, right))
+            scores[case["cell"]][0 if right else 1].append(link.score or 0.0)
+    tmx_units: Dict[str, List[bool]] = defaultdict(list)
+    kept: Dict[str, Set[Link]] = defaultdict(set)  # per document, the gold links held by right units
+    for unit in read_tmx(outdir / "aligned.tmx"):
+        name, pair, right = by_text[unit.src, unit.tgt][0]
+        tmx_units[cases[name]["cell"]].append(right)
+        if right:
+            kept[name].add(pair)
+    results: Dict[str, Dict[str, float]] = {}
+    for cell in ("short", "long", "non-parallel"):
+        names = [name for name, case in cases.items() if case["cell"] == cell]
+        golds = [cases[name]["gold"] for name in names]
+        preds = [list(dict.fromkeys(predicted[name])) for name in names]
+        many = [p in set(gold) for pred, gold in zip(preds, golds) for p in pred if len(p[0]) > 1 or len(p[1]) > 1]
+        units = tmx_units[cell]
+        gold_pairs = sum(1 for gold in golds for g in gold if g[0] and g[1])
+        results[cell] = {
+            "documents": len(names),
+            "strict_f1": score_alignment(golds, preds)["strict_f1"] if cell != "non-parallel" else None,
+            "nm_links": len(many), "nm_precision": sum(many) / len(many) if many else None,
+            "tmx_units": len(units), "tmx_precision": sum(units) / len(units) if units else None,
+            "tmx_kept": sum(len(kept[name]) for name in names) / gold_pairs if gold_pairs else None,
+            "auc": auc(*scores[cell]) if cell != "non-parallel" else None,
+        }
+    results["run"] = {"seconds": seconds, "stderr_lines": len([line for line in stderr.splitlines() if line.strip()])}
+    return results
+
+
+def _cell(value, digits: int = 3) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", choices=["dev", "test"], default="test",
+                        help="dev (FLORES dev, TICO test) for tuning; test (FLORES devtest, TICO dev) to report")
+    parser.add_argument("--lang", choices=["fa", "ar"], action="append", help="source language (default: both)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="write the articles and the runs' outputs here (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    columns = ("documents", "strict_f1", "nm_links", "nm_precision", "tmx_units", "tmx_precision", "tmx_kept", "auc")
+    print(f"`aligner run` defaults on raw perturbed news ({args.split}), perturbation 'news' at rate {RATE}")
+    print(f"{'pair':6} {'cell':13} " + " ".join(f"{c:>13}" for c in columns))
+    with tempfile.TemporaryDirectory() as temporary:
+        work = args.keep or Path(temporary)
+        for lang in args.lang or ["fa", "ar"]:
+            results = evaluate(args.split, lang, work)
+            for cell in ("short", "long", "non-parallel"):
+                row = results[cell]
+                print(f"{lang + '-en':6} {cell:13} " + " ".join(f"{_cell(row[c]):>13}" for c in columns))
+            print(f"{lang + '-en':6} run: {results['run']['seconds']:.0f} s, "
+                  f"{results['run']['stderr_lines']} lines on stderr", flush=True)
+
+
+if __name__ == "__main__":
+    main()
