@@ -199,15 +199,12 @@ def group_articles(keys: Sequence[str], min_size: int, max_size: int) -> List[ra
                 runs.append(range(piece, min(piece + max_size, k)))
             start = k
     documents: List[range] = []
-    begin = None
+    begin = None  # start of the articles waiting for more (always fewer than min_size lines)
     for run in runs:
+        if begin is not None and run.stop - begin > max_size:
+            begin = None  # too short alone, too long with the next article: left out
         begin = run.start if begin is None else begin
         if run.stop - begin >= min_size:
-            if run.stop - begin > max_size and begin < run.start:
-                documents.append(range(begin, run.start))
-                begin = run.start
-                if run.stop - begin < min_size:
-                    continue
             documents.append(range(begin, run.stop))
             begin = None
     return documents
