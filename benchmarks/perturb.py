@@ -128,9 +128,10 @@ def join_as_written(first: str, second: str) -> str:
 
 
 def split_as_written(halves: Tuple[str, str]) -> Tuple[str, str]:
-    """A sentence cut in two as a translator writes it: the first half ends in a full stop."""
+    """A sentence cut in two as a translator writes it: the first half ends in a full stop and
+    the second starts with a capital (in scripts that have them)."""
     first, second = halves
-    return f"{_CLAUSE_END.sub('', first)}.", second
+    return f"{_CLAUSE_END.sub('', first)}.", second[:1].upper() + second[1:]
 
 
 def _perturb_news(src: Sequence[str], tgt: Sequence[str], rate: float, seed: int, filler: Sequence[str],

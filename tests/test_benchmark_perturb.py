@@ -61,8 +61,9 @@ def test_written_merge_and_split_are_what_a_segmenter_sees(lang, first, second):
     merged = join_as_written(first, second)
     assert len(segmenter.split(merged)) == 1
     assert len(segmenter.split(f"{first} {second}")) == 2  # the unwritten merge a segmenter undoes
-    halves = split_as_written((first[:-1] + ",", second))
+    halves = split_as_written((first[:-1] + ",", second[:1].lower() + second[1:]))
     assert len(segmenter.split(" ".join(halves))) == 2
+    assert halves[1] == second
 
 
 def test_group_articles_joins_short_articles_and_cuts_long_ones():
