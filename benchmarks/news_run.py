@@ -199,7 +199,7 @@ def auc(right: Sequence[float], wrong: Sequence[float]) -> Optional[float]:
 
 def run_aligner(folder: Path, lang: str, outdir: Path) -> Tuple[float, str]:
     command = [sys.executable, "-c", "from aligner.cli import main; main()", "run", str(folder / "src"),
-               "--targets", str(folder / "tgt"), "--from", lang, "--to", "en", "-o", str(outdir), "--quiet"]
+               "--targets", str(folder / "tgt"), "--from", lang, "--to", "en", "-o", str(outdir), "--quiet", "--force"]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode not in (0, 3):
