@@ -57,12 +57,20 @@ def test_package_tmx_is_dtd_valid_and_keeps_scores(tmp_path, bitext, shared_dir)
     out = tmp_path / "news.tmx"
     result = run("package", bitext, "--format", "tmx", "-o", out)
     assert result.exit_code == 0, result.output
-    assert "5 translation units; 1 unaligned" in result.stderr
+    # By default a memory holds the units at or above DEFAULT_MIN_PROBABILITY (0.5) only.
+    assert "4 translation units (kept 4, removed 1 score < 0.5, 1 unaligned (1-0/0-1))" in result.stderr
     dtd = etree.DTD(open(shared_dir / "standards" / "tmx14.dtd", "rb"))
     assert dtd.validate(etree.parse(str(out))), dtd.error_log
     links = list(read_tmx(out))
-    assert [link.src for link in links] == [link.src for link in LINKS[:5]]
-    assert links[0].scores == {"semantic": 0.9, "numbers": 1.0} and links[0].provenance == {"score": "score:1|test"}
+    assert [link.src for link in links] == [link.src for link in LINKS[:5] if link.score >= 0.5]
+    assert links[0].scores == {"semantic": 0.9, "numbers": 1.0} and links[0].provenance == {}
+
+
+def test_package_tmx_with_min_score_zero_keeps_every_aligned_pair(tmp_path, bitext):
+    out = tmp_path / "news.tmx"
+    result = run("package", bitext, "--min-score", "0", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert [link.src for link in read_tmx(out)] == [link.src for link in LINKS[:5]]
 
 
 @pytest.mark.parametrize("min_score, kept", [(None, 6), (0.65, 3), (0.85, 1)])

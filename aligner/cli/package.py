@@ -7,7 +7,8 @@ from typing import Dict, Sequence
 import click
 
 from ..formats.bitext_files import output_format, read_links, write_links
-from ..score import FilterReport, MinScore, apply_filters, score_missing
+from ..score import FilterReport, KeepAligned, MinScore, apply_filters, score_missing
+from ..score.filters import DEFAULT_MIN_PROBABILITY
 from . import warn
 from .bitext_options import language_options
 
@@ -34,7 +35,9 @@ def parse_lang_tags(values: Sequence[str]) -> Dict[str, str]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
-              help="Keep only pairs whose combined score is at least this (docs/scoring.md).")
+              help="Keep only pairs whose score, the probability that the unit is right, is at least this "
+                   f"(docs/scoring.md). Default: {DEFAULT_MIN_PROBABILITY:g} for tmx, so that a memory holds only "
+                   "units a translator can trust; none for tsv (every pair, to review). 0 keeps every pair.")
 @click.option("--lang-tag", "lang_tags", multiple=True, metavar="CODE=TAG",
               help="Language tag to write for a language (repeatable), e.g. --lang-tag en=en-US. "
                    "Default: fa, ar, en without region.")
@@ -44,7 +47,9 @@ def package(inputs, output_kind, output, min_score, lang_tags, src_lang, tgt_lan
 
     BITEXT is a bitext JSONL file from `aligner align` (or a TMX/TSV file). Pairs that have no
     score yet are scored first. Unaligned 1-0/0-1 links are TSV rows but never TMX units (the
-    count is reported). Text is written exactly as aligned: ZWNJ and bidi marks are kept.
+    count is reported). A unit whose target is machine translation is marked as MT
+    (creationid="MT", docs/formats.md). Text is written exactly as aligned: ZWNJ and bidi marks
+    are kept.
 
     \b
     Examples:
@@ -55,8 +60,12 @@ def package(inputs, output_kind, output, min_score, lang_tags, src_lang, tgt_lan
     tags = parse_lang_tags(lang_tags)
     links = score_missing(read_links(inputs, src_lang, tgt_lang))
     report = FilterReport()
-    if min_score is not None:
-        links = apply_filters(links, [MinScore(min_score)], report)
     kind = output_format(output, output_kind, allowed=PACKAGE_FORMATS, default="tmx")
+    if min_score is None and kind == "tmx":
+        min_score = DEFAULT_MIN_PROBABILITY
+    if min_score is not None:
+        # A memory never holds unaligned links: counted as such, not as scores below the threshold.
+        filters = [KeepAligned(), MinScore(min_score)] if kind == "tmx" else [MinScore(min_score)]
+        links = apply_filters(links, filters, report)
     summary = write_links(links, output, kind, tags, warn)
     click.echo(f"aligner: {summary}" + (f" ({report.summary()})" if min_score is not None else ""), err=True)
