@@ -103,6 +103,7 @@ RUN_ORDER = [
     "aligner package police.bitext.jsonl -o police.tmx",
     "aligner package out/fa-en/bitext.jsonl --format tsv --min-score 0.5 -o fa-en.tsv",
     "aligner package police.filtered.jsonl --lang-tag fa=fa-IR --lang-tag en=en-GB -o police.fa-IR.tmx",
+    "aligner package out/police-mt/bitext.jsonl --machine-translated -o police.mt.tmx",
     "aligner models remove translate-en_ar-1_0",
 ]
 

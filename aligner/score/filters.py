@@ -52,6 +52,18 @@ class MinComponent(Filter):
         return value is None or value >= self.threshold
 
 
+class TargetKind(Filter):
+    """Keeps the links whose target is machine translation (``machine``) or a human translation:
+    a translation memory never mixes the two."""
+
+    def __init__(self, machine: bool):
+        self.machine = machine
+        self.reason = "human translation" if machine else "machine translation"
+
+    def accept(self, link):
+        return link.is_machine_translation == self.machine
+
+
 class KeepAligned(Filter):
     reason = "unaligned (1-0/0-1)"
 
