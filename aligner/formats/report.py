@@ -14,7 +14,9 @@ words, every unaligned sentence in full with its position, and notes of what was
 
 from __future__ import annotations
 
+import heapq
 import html
+import itertools
 import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -303,19 +305,19 @@ def _units_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str) -> st
 def doubtful_units(links: Iterable[BitextLink], threshold: float, count: int = SHOWN
                    ) -> List[Tuple[BitextLink, List[str]]]:
     """Units at or above the threshold (so in the memory) that something speaks against, with
-    the reasons: most reasons first, then the highest scores, the ones a translator would trust."""
-    judged = [(link, explain_link(link)) for link in links
-              if not link.is_unaligned and link.score is not None and link.score >= threshold]
-    judged = [(link, reasons) for link, reasons in judged if reasons]
-    judged.sort(key=lambda item: (-len(item[1]), -item[0].score))
-    return judged[:count]
+    the reasons: most reasons first, then the highest scores, the ones a translator would trust.
+    Only ``count`` units are kept while the links stream past."""
+    judged = ((link, explain_link(link)) for link in links
+              if not link.is_unaligned and link.score is not None and link.score >= threshold)
+    return heapq.nsmallest(count, ((link, reasons) for link, reasons in judged if reasons),
+                           key=lambda item: (-len(item[1]), -item[0].score))
 
 
 def lowest_units(links: Iterable[BitextLink], threshold: float, count: int = SHOWN
                  ) -> List[Tuple[BitextLink, List[str]]]:
     """Scored units below the threshold, lowest first, with their reasons."""
-    below = sorted((link for link in links if not link.is_unaligned and link.score is not None
-                    and link.score < threshold), key=lambda link: link.score)[:count]
+    below = heapq.nsmallest(count, (link for link in links if not link.is_unaligned and link.score is not None
+                                    and link.score < threshold), key=lambda link: link.score)
     return [(link, explain_link(link) or [f"probability {link.score:.2f}, below {threshold:g}"]) for link in below]
 
 
@@ -362,9 +364,9 @@ def render_report(links: Iterable[BitextLink], notes: Sequence[str] = (), title:
     documents = _by_document(links)
     verdicts = {key: document_verdict(group) for key, group in documents.items()}
     # Units of a pair that is not a translation are explained by its verdict, not one by one.
-    judged = [link for link in links if verdicts[(link.src_doc, link.tgt_doc)].verdict == PARALLEL]
-    doubtful = doubtful_units(judged, threshold)
-    low = lowest_units(judged, threshold)
+    parallel = [group for key, group in documents.items() if verdicts[key].verdict == PARALLEL]
+    doubtful = doubtful_units(itertools.chain.from_iterable(parallel), threshold)
+    low = lowest_units(itertools.chain.from_iterable(parallel), threshold)
     aligned = [link for link in links if not link.is_unaligned]
     not_parallel = sum(verdict.verdict != PARALLEL for verdict in verdicts.values())
     methods = sorted({f"{key}: {value}" for link in links for key, value in link.provenance.items()})
