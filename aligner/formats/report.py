@@ -161,6 +161,7 @@ svg line.threshold { stroke: var(--warn); stroke-dasharray: 4 3; }
 .notes li { margin: 2px 0; }
 .empty { color: var(--muted); font-style: italic; }
 td.verdict-comparable, td.verdict-empty { color: var(--warn); font-weight: 600; }
+td.reason { min-width: 14em; }
 """
 
 
@@ -280,7 +281,7 @@ def _document_section(documents: Dict[Tuple[str, str], List[BitextLink]],
         cells = [f'<td class="doc"><bdi>{esc(key[0])}</bdi></td>', f'<td class="doc"><bdi>{esc(key[1])}</bdi></td>',
                  f'<td class="tag">{esc(_pair_name(group[0]))}</td>',
                  f'<td class="tag verdict-{esc(verdict.verdict)}">{esc(kind)}</td>',
-                 f"<td>{esc(verdict.describe())}</td>", f'<td class="num">{len(group)}</td>',
+                 f'<td class="reason">{esc(verdict.describe())}</td>', f'<td class="num">{len(group)}</td>',
                  f'<td class="num">{sum(link.link_type == "1-1" for link in group)}</td>',
                  f'<td class="num">{unaligned_src}</td>', f'<td class="num">{unaligned_tgt}</td>',
                  f'<td class="num">{_fmt(statistics.fmean(scores) if scores else None)}</td>',
