@@ -175,6 +175,13 @@ def test_a_pair_that_is_not_a_translation_gives_no_unit_and_one_warning(mispaire
     assert again.exit_code == 0 and "reused" in again.stdout
     assert [line for line in again.stderr.splitlines() if "not a translation" in line] == [warning]
     assert len(etree.parse(str(out / "aligned.tmx")).findall(".//tu")) == len(units)
+    # A verdict stored under another rule is judged again from the stored links, not taken as it is.
+    marker_path = next((out / "documents").glob("ministry*.done.json"))
+    marker["verdict"].update(verdict="parallel", min_share=0.0)
+    marker_path.write_text(json.dumps(marker), encoding="utf-8")
+    summary = run([str(mispaired / "fa")], out, JobOptions("fa", "en"), targets=str(mispaired / "en"), progress=False)
+    assert all(outcome.reused for outcome in summary.results)
+    assert [outcome.verdict.verdict for outcome in summary.results] == ["comparable", "parallel"]
 
 
 def test_min_score_keeps_low_pairs_out_of_the_tmx_only(tmp_path):

@@ -44,6 +44,11 @@ def test_a_two_to_one_link_counts_its_three_sentences():
     assert (judged.sentences, judged.probable) == (5, 3)
 
 
+def test_a_verdict_knows_the_rule_it_was_judged_by():
+    assert document_verdict(pair(9, 1)).follows_the_current_rule
+    assert not document_verdict(pair(9, 1), min_share=MIN_PARALLEL_SHARE + 0.1).follows_the_current_rule
+
+
 def test_round_trips_through_a_dict_and_says_what_it_rests_on():
     judged = document_verdict(pair(1, 9))
     assert DocumentVerdict.from_dict(judged.to_dict()) == judged

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
-from ..bitext import BitextLink, write_bitext
-from ..errors import AlignerError
+from ..bitext import BitextLink, read_bitext, write_bitext
+from ..errors import AlignerError, FormatError
 from ..score.verdict import DocumentVerdict, document_verdict
 from ..formats.atomic import atomic_write
 from ..text.reading import Source, iter_sources, pair_sources, read_bytes
@@ -158,6 +158,11 @@ def load_finished(outdir: Path, job: DocumentJob, fingerprint: str) -> Optional[
         return None
     if marker.get("fingerprint") != fingerprint or not bitext_path.is_file():
         return None
+    if not verdict.follows_the_current_rule:  # judged again from the stored links, not aligned again
+        try:
+            verdict = document_verdict(read_bitext(bitext_path))
+        except FormatError:
+            return None
     return DocumentOutcome(job, counts, list(marker.get("notes", [])), verdict, reused=True)
 
 

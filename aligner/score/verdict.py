@@ -45,6 +45,12 @@ class DocumentVerdict:
     verdict: str  # one of VERDICTS
     sentences: int  # source and target sentences of the pair
     probable: int  # of those, the ones in aligned links at or above the threshold
+    threshold: float  # the rule it was judged by, so that a stored verdict of another rule is judged again
+    min_share: float
+
+    @property
+    def follows_the_current_rule(self) -> bool:
+        return (self.threshold, self.min_share) == (DEFAULT_MIN_PROBABILITY, MIN_PARALLEL_SHARE)
 
     @property
     def share(self) -> float:
@@ -78,6 +84,5 @@ def document_verdict(links: Iterable[BitextLink], threshold: float = DEFAULT_MIN
             aligned += 1
             if link.score is not None and link.score >= threshold:
                 probable += size
-    if not aligned:
-        return DocumentVerdict(EMPTY, sentences, 0)
-    return DocumentVerdict(PARALLEL if probable >= min_share * sentences else COMPARABLE, sentences, probable)
+    verdict = EMPTY if not aligned else PARALLEL if probable >= min_share * sentences else COMPARABLE
+    return DocumentVerdict(verdict, sentences, probable, threshold, min_share)
