@@ -1,9 +1,15 @@
 """Bitext: the aligned output of a document pair, one link per line in JSONL.
 
 Every stage after alignment reads and writes this one format, so scores are computed once and
-stored (thresholds are applied later, by ``filter``/``package``). Each record is self-contained:
-texts, sentence ids, link type, alignment cost and scores travel together, and every source and
-target sentence of a document pair appears in exactly one record (unaligned ones as 1-0 / 0-1).
+stored (thresholds are applied later, by ``filter``/``package``). Each record holds a link's
+texts, sentence ids, link type, alignment cost and scores, and every source and target sentence
+of a document pair appears in exactly one record (unaligned ones as 1-0 / 0-1).
+
+Provenance (method signatures, hundreds of characters) is the same for almost every link of a
+file, so it is written once: the first line is a header record ``{"aligner_bitext": 1,
+"provenance": {...}}`` with the first link's provenance, and a link record carries
+``provenance`` only when its own differs. Files without the header (written before it existed)
+read as before: every record carries its own provenance.
 """
 
 from __future__ import annotations
@@ -36,6 +42,11 @@ class BitextLink:
     provenance: Dict[str, str] = field(default_factory=dict)  # method signatures, model ids
 
     @property
+    def is_machine_translation(self) -> bool:
+        """The target is the source's machine translation, not a human one."""
+        return MACHINE_TRANSLATION in self.provenance
+
+    @property
     def link_type(self) -> str:
         return f"{len(self.src_ids)}-{len(self.tgt_ids)}"
 
@@ -43,18 +54,23 @@ class BitextLink:
     def is_unaligned(self) -> bool:
         return not self.src_ids or not self.tgt_ids
 
-    def to_json(self) -> str:
+    def to_json(self, file_provenance: Optional[Dict[str, str]] = None) -> str:
+        """The JSONL record; ``provenance`` is left out when it equals ``file_provenance`` (the
+        header's)."""
         record = asdict(self)
         record["src_ids"] = list(self.src_ids)
         record["tgt_ids"] = list(self.tgt_ids)
         record["link"] = self.link_type
+        if file_provenance is not None and self.provenance == file_provenance:
+            del record["provenance"]
         return json.dumps(record, ensure_ascii=False)
 
     @classmethod
-    def from_dict(cls, record: Any) -> "BitextLink":
+    def from_dict(cls, record: Any, file_provenance: Optional[Dict[str, str]] = None) -> "BitextLink":
         """A link from a decoded JSON record, every field checked (ValueError names the field):
         texts are strings without lone surrogates, ids lists of sentence numbers, numbers finite,
-        ``scores`` an object of numbers and ``provenance`` an object of strings."""
+        ``scores`` an object of numbers and ``provenance`` an object of strings (absent: a copy of
+        ``file_provenance``, the header's)."""
         if not isinstance(record, dict):
             raise ValueError(f"a JSON object expected, not {_json_type(record)}")
         unknown = sorted(set(record) - set(cls.__dataclass_fields__) - {"link"})
@@ -67,8 +83,19 @@ class BitextLink:
         fields.update((name, _checked_ids(name, record[name])) for name in ("src_ids", "tgt_ids"))
         fields.update((name, _checked_number(name, record.get(name))) for name in NUMBER_FIELDS)
         fields["scores"] = _checked_object("scores", record.get("scores"), _checked_score)
-        fields["provenance"] = _checked_object("provenance", record.get("provenance"), _checked_text)
+        if "provenance" in record or file_provenance is None:
+            fields["provenance"] = _checked_object("provenance", record.get("provenance"), _checked_text)
+        else:
+            fields["provenance"] = dict(file_provenance)
         return cls(**fields)
+
+
+# The provenance key of a link whose target is the source's machine translation (value: the
+# translator's signature); such links go into their own memory, never with human translations.
+MACHINE_TRANSLATION = "machine_translation"
+# The key of the header record that opens a bitext JSONL file, and the header's version.
+HEADER_KEY = "aligner_bitext"
+HEADER_VERSION = 1
 
 
 TEXT_FIELDS = ("src_doc", "tgt_doc", "src_lang", "tgt_lang", "src", "tgt")
@@ -124,10 +151,16 @@ def _checked_object(name: str, value: Any, check_value) -> dict:
 
 
 def write_bitext(links: Iterable[BitextLink], handle: IO[str]) -> int:
-    """Write links as JSONL; returns how many were written."""
+    """Write links as JSONL, after a header record holding the first link's provenance (nothing
+    at all for no links); returns how many links were written."""
     count = 0
+    file_provenance = None
     for link in links:
-        handle.write(link.to_json())
+        if file_provenance is None:
+            file_provenance = link.provenance
+            header = {HEADER_KEY: HEADER_VERSION, "provenance": file_provenance}
+            handle.write(json.dumps(header, ensure_ascii=False) + "\n")
+        handle.write(link.to_json(file_provenance))
         handle.write("\n")
         count += 1
     return count
@@ -171,13 +204,19 @@ def numbered_lines(path: Path) -> Iterator[Tuple[int, str]]:
 
 
 def read_bitext(path: Path) -> Iterator[BitextLink]:
-    """Stream the links of a bitext JSONL file; a bad line raises FormatError naming file:line."""
+    """Stream the links of a bitext JSONL file (with or without its header record); a bad line
+    raises FormatError naming file:line."""
     records = 0
+    file_provenance = None
     for number, line in numbered_lines(path):
         if not line.strip():
             continue
         try:
-            link = BitextLink.from_dict(json.loads(line))
+            record = json.loads(line)
+            if isinstance(record, dict) and HEADER_KEY in record:
+                file_provenance = _header_provenance(record, first=not records and file_provenance is None)
+                continue
+            link = BitextLink.from_dict(record, file_provenance)
         except RecursionError:
             raise FormatError(f"{path}:{number}: not a bitext record (JSON nested too deeply)") from None
         except ValueError as exc:
@@ -186,3 +225,15 @@ def read_bitext(path: Path) -> Iterator[BitextLink]:
         records += 1
     if not records:
         raise FormatError(f"{path}: empty file (no bitext records)")
+
+
+def _header_provenance(record: dict, first: bool) -> Dict[str, str]:
+    """The provenance of a header record, checked (ValueError says what is wrong)."""
+    if not first:
+        raise ValueError(f"{HEADER_KEY!r} header record after the first record")
+    if record[HEADER_KEY] != HEADER_VERSION:
+        raise ValueError(f"header version {record[HEADER_KEY]!r}, this aligner reads version {HEADER_VERSION}")
+    unknown = sorted(set(record) - {HEADER_KEY, "provenance"})
+    if unknown:
+        raise ValueError(f"unknown header field {unknown[0]!r}")
+    return _checked_object("provenance", record.get("provenance"), _checked_text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections import Counter
 
@@ -14,6 +13,7 @@ from aligner.align import AlignConfig, align_sentences
 from aligner.bench.alignment import score_alignment
 from aligner.formats.vecalign import format_vecalign, parse_vecalign_alignments, read_vecalign_alignments
 from aligner.align import search, signals
+from aligner.bitext import read_bitext
 from aligner.cli import main
 from aligner.embed import Embedder
 from aligner.errors import AlignerError, FormatError
@@ -454,6 +454,13 @@ def _write(path, lines):
     return str(path)
 
 
+def _stdout_links(tmp_path, result):
+    """The bitext JSONL that a command wrote to stdout, read as a file is."""
+    path = tmp_path / "stdout.jsonl"
+    path.write_text(result.stdout, encoding="utf-8")
+    return list(read_bitext(path))
+
+
 def test_cli_aligns_presegmented_files_to_jsonl(tmp_path):
     src = _write(tmp_path / "doc.en.txt", SRC)
     tgt = _write(tmp_path / "doc.de.txt", TGT)
@@ -462,10 +469,10 @@ def test_cli_aligns_presegmented_files_to_jsonl(tmp_path):
     result = CliRunner().invoke(main, ["align", src, tgt, "--src-lang", "en", "--tgt-lang", "de",
                                        "--presegmented", "--translation", mt, "--method", "mt", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [[r["src_ids"], r["tgt_ids"]] for r in records] == [list(map(list, link)) for link in EXPECTED]
-    assert records[1]["src"] == "It was cold. Snow fell all night."
-    assert records[1]["provenance"]["aligner"].startswith("aligner|method:mt|")
+    records = list(read_bitext(out))
+    assert [(r.src_ids, r.tgt_ids) for r in records] == [tuple(map(tuple, link)) for link in EXPECTED]
+    assert records[1].src == "It was cold. Snow fell all night."
+    assert records[1].provenance["aligner"].startswith("aligner|method:mt|")
 
 
 @pytest.mark.parametrize("margin", ["0", "0.1"])
@@ -475,9 +482,9 @@ def test_cli_concat_margin_reaches_the_aligner(tmp_path, margin):
     result = CliRunner().invoke(main, ["align", src, tgt, "--src-lang", "fa", "--tgt-lang", "en", "--presegmented",
                                        "--method", "embed", "--concat-margin", margin])
     assert result.exit_code == 0, result.output
-    records = [json.loads(line) for line in result.output.splitlines()]
-    assert [r["src_ids"] for r in records] == [[0], [1, 2], [3]]
-    assert f"|concat_margin:{margin}|" in records[0]["provenance"]["aligner"]
+    records = _stdout_links(tmp_path, result)
+    assert [r.src_ids for r in records] == [(0,), (1, 2), (3,)]
+    assert f"|concat_margin:{margin}|" in records[0].provenance["aligner"]
 
 
 @pytest.mark.parametrize("fmt, first_line", [("vecalign", "[0]:[0]:"), ("tsv", "src\ttgt\tscore\t")])
@@ -487,7 +494,7 @@ def test_cli_formats(tmp_path, fmt, first_line):
     result = CliRunner().invoke(main, ["align", src, tgt, "--src-lang", "en", "--tgt-lang", "de", "--presegmented",
                                        "--method", "length", "--format", fmt])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(first_line)
+    assert result.stdout.startswith(first_line)
 
 
 def test_cli_pairs_folders_by_name_and_segments_raw_text(tmp_path):
@@ -498,9 +505,9 @@ def test_cli_pairs_folders_by_name_and_segments_raw_text(tmp_path):
     result = CliRunner().invoke(main, ["align", str(tmp_path / "en"), str(tmp_path / "de"), "--src-lang", "en",
                                        "--tgt-lang", "en", "--method", "length"])
     assert result.exit_code == 0, result.output
-    records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
-    assert {r["src_doc"] for r in records} == {"news.en.txt"}
-    assert sorted(i for r in records for i in r["src_ids"]) == list(range(len(SRC)))
+    records = _stdout_links(tmp_path, result)
+    assert {r.src_doc for r in records} == {"news.en.txt"}
+    assert sorted(i for r in records for i in r.src_ids) == list(range(len(SRC)))
 
 
 @pytest.mark.parametrize("args, message", [

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from aligner.bitext import BitextLink, read_bitext
+from aligner.bitext import MACHINE_TRANSLATION, BitextLink, read_bitext
 from aligner.cli import main
 from aligner.formats.tmx import read_tmx
 from aligner.formats.tsv import read_tsv
@@ -57,12 +57,39 @@ def test_package_tmx_is_dtd_valid_and_keeps_scores(tmp_path, bitext, shared_dir)
     out = tmp_path / "news.tmx"
     result = run("package", bitext, "--format", "tmx", "-o", out)
     assert result.exit_code == 0, result.output
-    assert "5 translation units; 1 unaligned" in result.stderr
+    # By default a memory holds the units at or above DEFAULT_MIN_PROBABILITY (0.5) only.
+    assert "4 translation units (kept 4, removed 1 score < 0.5, 1 unaligned (1-0/0-1))" in result.stderr
     dtd = etree.DTD(open(shared_dir / "standards" / "tmx14.dtd", "rb"))
     assert dtd.validate(etree.parse(str(out))), dtd.error_log
     links = list(read_tmx(out))
-    assert [link.src for link in links] == [link.src for link in LINKS[:5]]
-    assert links[0].scores == {"semantic": 0.9, "numbers": 1.0} and links[0].provenance == {"score": "score:1|test"}
+    assert [link.src for link in links] == [link.src for link in LINKS[:5] if link.score >= 0.5]
+    assert links[0].scores == {"semantic": 0.9, "numbers": 1.0} and links[0].provenance == {}
+
+
+def test_machine_translated_units_never_share_a_file_with_human_ones(tmp_path):
+    machine = [scored_link(10 + i, f"جمله {i}", f"Sentence {i}", score) for i, score in enumerate((0.9, 0.3))]
+    for link in machine:
+        link.provenance[MACHINE_TRANSLATION] = "ctranslate2|model:fa-en|1"
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(link.to_json() + "\n" for link in LINKS + machine), encoding="utf-8")
+    human = run("package", path, "-o", tmp_path / "human.tmx")
+    assert human.exit_code == 0, human.output
+    assert "2 machine translation" in human.stderr
+    assert not any(link.is_machine_translation for link in read_tmx(tmp_path / "human.tmx"))
+    # --machine-translated: those units only, every one whatever its score (its quality estimate), marked as MT.
+    result = run("package", path, "--machine-translated", "-o", tmp_path / "mt.tmx")
+    assert result.exit_code == 0, result.output
+    assert "2 translation units (kept 2, removed 6 human translation)" in result.stderr
+    assert [(link.src, link.is_machine_translation) for link in read_tmx(tmp_path / "mt.tmx")] == \
+        [(link.src, True) for link in machine]
+    assert (tmp_path / "mt.tmx").read_text(encoding="utf-8").count('creationid="MT"') == 2
+
+
+def test_package_tmx_with_min_score_zero_keeps_every_aligned_pair(tmp_path, bitext):
+    out = tmp_path / "news.tmx"
+    result = run("package", bitext, "--min-score", "0", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert [link.src for link in read_tmx(out)] == [link.src for link in LINKS[:5]]
 
 
 @pytest.mark.parametrize("min_score, kept", [(None, 6), (0.65, 3), (0.85, 1)])

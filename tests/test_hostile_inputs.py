@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from aligner.bitext import read_bitext
 from aligner.text.reading import display_id, iter_sources
 
 ENGLISH = "Hello world. This is a test of the reader.\n"
@@ -114,8 +115,8 @@ def test_align_over_folders_keeps_going_past_a_bad_pair(tmp_path):
                      "-o", "out.jsonl", cwd=tmp_path)
     assert result.returncode == 3, result.stderr
     assert "left out: src/bad.txt: binary file" in result.stderr
-    records = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
-    assert records and all('"src_doc": "good.txt"' in record for record in records)
+    links = list(read_bitext(tmp_path / "out.jsonl"))
+    assert links and all(link.src_doc == "good.txt" for link in links)
 
 
 def test_long_texts_are_embedded_from_bounded_pieces():
@@ -555,4 +556,4 @@ def test_documents_of_very_unequal_length_are_not_aligned_and_nothing_is_encoded
                      cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "too unequal for a document and its translation" in result.stderr
-    assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == len(lines) + 2
+    assert len(list(read_bitext(tmp_path / "out.jsonl"))) == len(lines) + 2

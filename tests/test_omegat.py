@@ -103,7 +103,8 @@ def test_omegat_applies_every_unit_of_our_tmx(tmp_path, omegat, scored_links, la
         (project / folder).mkdir(parents=True)
     (project / "omegat.project").write_text(PROJECT.format(src=lang), encoding="utf-8")
     tmx = project / "tm" / "auto" / "seed.tmx"
-    result = CliRunner().invoke(main, ["package", str(bitext), "--format", "tmx", "-o", str(tmx)])
+    # --min-score 0: every unit, whatever its score, so that OmegaT is seen to apply each of them.
+    result = CliRunner().invoke(main, ["package", str(bitext), "--format", "tmx", "--min-score", "0", "-o", str(tmx)])
     assert result.exit_code == 0, result.output
     assert f"{len(links)} translation units" in result.stderr
 

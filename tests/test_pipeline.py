@@ -18,6 +18,7 @@ from aligner.errors import AlignerError, InputError, OutputInUse
 from aligner.pipeline.job import JobOptions
 from aligner.pipeline.documents import document_paths
 from aligner.pipeline.driver import run
+from aligner.score.filters import DEFAULT_MIN_PROBABILITY
 from aligner.segment.base import segment_document
 from aligner.text.reading import read_documents
 
@@ -57,7 +58,7 @@ def test_every_sentence_once_and_all_outputs(tmp_path, source, targets, lang, sh
     tmx = etree.parse(str(summary.outputs["tmx"]))
     assert dtd.validate(tmx), dtd.error_log
     units = tmx.findall(".//tu")
-    assert len(units) == sum(not link.is_unaligned for link in links)
+    assert len(units) == sum(not link.is_unaligned and link.score >= DEFAULT_MIN_PROBABILITY for link in links)
     tsv_rows = summary.outputs["tsv"].read_text(encoding="utf-8").splitlines()
     assert len(tsv_rows) == len(links) + 1
     page = summary.outputs["report"].read_text(encoding="utf-8")
@@ -115,14 +116,72 @@ def test_parallel_jobs_give_the_same_output(tmp_path, fa_inputs):
     assert one.outputs["jsonl"].read_bytes() == two.outputs["jsonl"].read_bytes()
 
 
-def test_with_a_model_and_no_targets_aligns_with_own_translation(tmp_path, test_models):
+def test_with_a_model_and_no_targets_aligns_with_own_translation(tmp_path, test_models, shared_dir):
+    """Sentence k with its translation k, scored without comparing the model with itself; the units
+    go to machine-translated.tmx, marked as MT with their quality estimate, never to aligned.tmx."""
     summary = run([str(FA_SOURCE)], tmp_path / "out", JobOptions("fa", "en", model=str(test_models["argos_fa_en"])),
                   progress=False)
     links = list(read_bitext(summary.outputs["jsonl"]))
     assert summary.translation_model is not None
     assert sum(len(link.src_ids) for link in links) == sentence_count(FA_SOURCE, "fa")
-    assert all(link.tgt_doc.endswith("(MT)") for link in links)
-    assert all("mt" in link.scores for link in links if not link.is_unaligned)
+    assert all(link.tgt_doc.endswith("(MT)") and link.is_machine_translation for link in links)
+    aligned = [link for link in links if not link.is_unaligned]
+    assert aligned and all(link.link_type == "1-1" and link.src_ids == link.tgt_ids for link in aligned)
+    assert all("mt" not in link.scores and "semantic" in link.scores for link in aligned)
+    assert etree.parse(str(summary.outputs["tmx"])).findall(".//tu") == []
+    machine = etree.parse(str(summary.outputs["mt"]))
+    assert etree.DTD(str(shared_dir / "standards" / "tmx14.dtd")).validate(machine)
+    units = machine.findall(".//tu")
+    assert len(units) == len(aligned)
+    assert all(tu.get("creationid") == "MT" and tu.find("prop[@type='x-machine-translation']") is not None
+               and tu.find("prop[@type='x-score']") is not None for tu in units)
+
+
+@pytest.fixture
+def mispaired(tmp_path):
+    """The parallel Persian article, and one paired by name with an English article that is not its
+    translation (the Arabic sample's English side)."""
+    for lang in ("fa", "en"):
+        (tmp_path / lang).mkdir()
+    shutil.copy(FA_SOURCE, tmp_path / "fa")
+    shutil.copy(FA_TARGETS / FA_SOURCE.name, tmp_path / "en")
+    shutil.copy(CORPORA / "fa" / "ministry-telegram-no-talks.txt", tmp_path / "fa")
+    shutil.copy(AR_TARGETS / AR_SOURCE.name, tmp_path / "en" / "ministry-telegram-no-talks.txt")
+    return tmp_path
+
+
+def test_a_pair_that_is_not_a_translation_gives_no_unit_and_one_warning(mispaired):
+    out = mispaired / "out"
+    args = ["run", str(mispaired / "fa"), "--targets", str(mispaired / "en"), "--from", "fa", "--to", "en",
+            "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    [warning] = [line for line in result.stderr.splitlines() if "not a translation" in line]
+    assert warning.startswith("aligner: warning: ministry-telegram-no-talks.txt / ministry-telegram-no-talks.txt: "
+                              "not a translation of each other (") and warning.endswith("no units in aligned.tmx")
+    units = etree.parse(str(out / "aligned.tmx")).findall(".//tu")
+    sources = {tu.find("prop[@type='x-src-doc']").text for tu in units}
+    assert sources == {FA_SOURCE.name}
+    # Its links stay in the bitext and the TSV; the report gives the pair its verdict.
+    links = list(read_bitext(out / "bitext.jsonl"))
+    assert any(link.src_doc == "ministry-telegram-no-talks.txt" and not link.is_unaligned for link in links)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    row = next(r for r in page.split('id="documents"')[1].split("<tr>") if "ministry-telegram-no-talks.txt" in r)
+    assert "verdict-comparable" in row
+    marker = json.loads(next((out / "documents").glob("ministry*.done.json")).read_text(encoding="utf-8"))
+    assert marker["verdict"]["verdict"] == "comparable"
+    # Resumed, the stored verdict still keeps the pair out and still says so.
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and "reused" in again.stdout
+    assert [line for line in again.stderr.splitlines() if "not a translation" in line] == [warning]
+    assert len(etree.parse(str(out / "aligned.tmx")).findall(".//tu")) == len(units)
+    # A verdict stored under another rule is judged again from the stored links, not taken as it is.
+    marker_path = next((out / "documents").glob("ministry*.done.json"))
+    marker["verdict"].update(verdict="parallel", min_share=0.0)
+    marker_path.write_text(json.dumps(marker), encoding="utf-8")
+    summary = run([str(mispaired / "fa")], out, JobOptions("fa", "en"), targets=str(mispaired / "en"), progress=False)
+    assert all(outcome.reused for outcome in summary.results)
+    assert [outcome.verdict.verdict for outcome in summary.results] == ["comparable", "parallel"]
 
 
 def test_min_score_keeps_low_pairs_out_of_the_tmx_only(tmp_path):

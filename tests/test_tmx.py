@@ -8,9 +8,9 @@ import tracemalloc
 import pytest
 from lxml import etree
 
-from aligner.bitext import BitextLink
+from aligner.bitext import MACHINE_TRANSLATION, BitextLink
 from aligner.errors import FormatError
-from aligner.formats.tmx import read_tmx, write_tmx
+from aligner.formats.tmx import TMX_COMPONENTS, read_tmx, write_tmx
 
 ZWNJ, RLM, LRM, RLE, PDF = "\u200c", "\u200f", "\u200e", "\u202b", "\u202c"
 REQUIRED_HEADER = ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype")
@@ -62,7 +62,7 @@ def test_output_is_valid_against_the_tmx14_dtd(dtd):
     first = units[0]
     props = {prop.get("type"): prop.text for prop in first.findall("prop")}
     assert props["x-score"] == "0.91" and props["x-score-semantic"] == "0.95"
-    assert props["x-prov-align"] == "vecalign" and props["x-link"] == "1-1"
+    assert props["x-link"] == "1-1"
     # props come before the variants, as the DTD requires
     assert [child.tag for child in first][-2:] == ["tuv", "tuv"]
 
@@ -77,10 +77,45 @@ def test_text_is_preserved_byte_for_byte():
     assert ZWNJ.encode("utf-8") in raw and RLM.encode("utf-8") in raw and RLE.encode("utf-8") in raw
 
 
-def test_round_trip_keeps_every_field(tmp_path):
+def test_round_trip_keeps_what_a_unit_carries(tmp_path):
+    """Texts, documents, ids, the score and the TMX components come back; the aligner's cost and
+    similarity and the provenance stay in the JSONL."""
     path = tmp_path / "memory.tmx"
     path.write_text(write(LINKS), encoding="utf-8")
-    assert list(read_tmx(path)) == LINKS
+    expected = [BitextLink(**{**link.__dict__, "cost": None, "similarity": None, "provenance": {}}) for link in LINKS]
+    assert list(read_tmx(path)) == expected
+
+
+def test_units_carry_probabilities_only_and_no_provenance(dtd):
+    link = make_link(0, "قیمت ۱۵ دلار است.", "The price is 15 dollars.", score=0.93, cost=4.0, similarity=1.46,
+                     scores={"semantic": 0.97, "numbers": 1.0, "length": 0.8, "punctuation": 1.0, "link": 1.0,
+                             "lang_src": 1.0, "lang_tgt": 1.0, "align_anchors": -1.0, "align_cosine": 1.46},
+                     provenance={"aligner": "aligner|method:embed|" + "x" * 500, "score": "score|" + "y" * 500})
+    tree = etree.fromstring(write([link]).encode("utf-8"))
+    assert dtd.validate(tree)
+    props = {prop.get("type"): prop.text for prop in tree.iter("prop")}
+    scores = {kind: float(value) for kind, value in props.items() if kind.startswith("x-score")}
+    assert scores == {"x-score": 0.93, "x-score-semantic": 0.97, "x-score-numbers": 1.0, "x-score-length": 0.8}
+    assert set(TMX_COMPONENTS) >= {kind[len("x-score-"):] for kind in scores if kind != "x-score"}
+    assert all(0.0 <= value <= 1.0 for value in scores.values())
+    assert not any("x" * 50 in (value or "") or "y" * 50 in (value or "") for value in props.values())
+    assert tree.find("body/tu").get("creationid") is None  # a human translation has no MT mark
+
+
+def test_machine_translated_units_are_marked_and_read_back(tmp_path, dtd):
+    mt = make_link(0, "وزیر صحبت کرد.", "The minister spoke.", score=0.7, scores={"semantic": 0.8},
+                   provenance={MACHINE_TRANSLATION: "ctranslate2|model:fa-en|1", "aligner": "sentence-by-sentence"})
+    text = write([mt, LINKS[1]])
+    tree = etree.fromstring(text.encode("utf-8"))
+    assert dtd.validate(tree)
+    first, second = tree.findall("body/tu")
+    assert first.get("creationid") == "MT" and second.get("creationid") is None
+    assert {p.get("type"): p.text for p in first.iter("prop")}["x-machine-translation"] == "ctranslate2|model:fa-en|1"
+    path = tmp_path / "mt.tmx"
+    path.write_text(text, encoding="utf-8")
+    read = list(read_tmx(path))
+    assert read[0].is_machine_translation and not read[1].is_machine_translation
+    assert read[0].provenance == {MACHINE_TRANSLATION: "ctranslate2|model:fa-en|1"}
 
 
 @pytest.mark.parametrize("region, expected", [({}, ("fa", "en")), ({"en": "en-US", "fa": "fa-IR"}, ("fa-IR", "en-US"))])
@@ -96,7 +131,7 @@ def test_region_subtags_only_when_asked(region, expected, tmp_path, dtd):
 
 def test_illegal_control_characters_are_removed_with_a_warning(dtd):
     warnings = []
-    link = make_link(0, "bell\x07 and nul\x00 here", "form\x0cfeed", provenance={"note": "esc\x1b"})
+    link = make_link(0, "bell\x07 and nul\x00 here", "form\x0cfeed", provenance={MACHINE_TRANSLATION: "esc\x1b"})
     buffer = io.StringIO()
     stats = write_tmx([link], buffer, warn=warnings.append)
     tree = etree.fromstring(buffer.getvalue().encode("utf-8"))

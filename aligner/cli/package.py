@@ -7,7 +7,8 @@ from typing import Dict, Sequence
 import click
 
 from ..formats.bitext_files import output_format, read_links, write_links
-from ..score import FilterReport, MinScore, apply_filters, score_missing
+from ..score import FilterReport, KeepAligned, MinScore, apply_filters, score_missing
+from ..score.filters import DEFAULT_MIN_PROBABILITY, TargetKind
 from . import warn
 from .bitext_options import language_options
 
@@ -34,29 +35,44 @@ def parse_lang_tags(values: Sequence[str]) -> Dict[str, str]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
-              help="Keep only pairs whose combined score is at least this (docs/scoring.md).")
+              help="Keep only pairs whose score, the probability that the unit is right, is at least this "
+                   f"(docs/scoring.md). Default: {DEFAULT_MIN_PROBABILITY:g} for tmx, so that a memory holds only "
+                   "units a translator can trust; none for tsv (every pair, to review) and with "
+                   "--machine-translated (each unit carries its quality estimate). 0 keeps every pair.")
+@click.option("--machine-translated", is_flag=True,
+              help="Package the units whose target is machine translation (inputs aligned with their own MT, "
+                   "marked as MT in TMX) instead of the human translations; the two never share a file.")
 @click.option("--lang-tag", "lang_tags", multiple=True, metavar="CODE=TAG",
               help="Language tag to write for a language (repeatable), e.g. --lang-tag en=en-US. "
                    "Default: fa, ar, en without region.")
 @language_options
-def package(inputs, output_kind, output, min_score, lang_tags, src_lang, tgt_lang):
+def package(inputs, output_kind, output, min_score, machine_translated, lang_tags, src_lang, tgt_lang):
     """Package aligned bitext as a translation memory (TMX) or a table (TSV).
 
     BITEXT is a bitext JSONL file from `aligner align` (or a TMX/TSV file). Pairs that have no
     score yet are scored first. Unaligned 1-0/0-1 links are TSV rows but never TMX units (the
-    count is reported). Text is written exactly as aligned: ZWNJ and bidi marks are kept.
+    count is reported). Units whose target is machine translation are left out (counted), or
+    with --machine-translated are the only ones, each marked as MT in TMX (creationid="MT",
+    docs/formats.md). Text is written exactly as aligned: ZWNJ and bidi marks are kept.
 
     \b
     Examples:
       aligner package police.bitext.jsonl -o police.tmx
       aligner package out/fa-en/bitext.jsonl --format tsv --min-score 0.5 -o fa-en.tsv
       aligner package police.filtered.jsonl --lang-tag fa=fa-IR --lang-tag en=en-GB -o police.fa-IR.tmx
+      aligner package out/police-mt/bitext.jsonl --machine-translated -o police.mt.tmx
     """
     tags = parse_lang_tags(lang_tags)
     links = score_missing(read_links(inputs, src_lang, tgt_lang))
     report = FilterReport()
-    if min_score is not None:
-        links = apply_filters(links, [MinScore(min_score)], report)
     kind = output_format(output, output_kind, allowed=PACKAGE_FORMATS, default="tmx")
+    if min_score is None and kind == "tmx" and not machine_translated:
+        min_score = DEFAULT_MIN_PROBABILITY
+    filters = [TargetKind(machine_translated)]
+    if min_score is not None:
+        # A memory never holds unaligned links: counted as such, not as scores below the threshold.
+        filters += [KeepAligned(), MinScore(min_score)] if kind == "tmx" else [MinScore(min_score)]
+    links = apply_filters(links, filters, report)
     summary = write_links(links, output, kind, tags, warn)
-    click.echo(f"aligner: {summary}" + (f" ({report.summary()})" if min_score is not None else ""), err=True)
+    shown = min_score is not None or report.rejected
+    click.echo(f"aligner: {summary}" + (f" ({report.summary()})" if shown else ""), err=True)

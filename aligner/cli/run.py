@@ -10,6 +10,7 @@ import click
 
 from ..errors import Interrupted, SomeInputsFailed
 from ..pipeline import BACKENDS
+from ..score.filters import DEFAULT_MIN_PROBABILITY
 from ..segment.stanza import ENV_VAR as STANZA_ENV_VAR
 from .common import LANGS, alignment_options, input_options, quiet_option
 from .models import models_dir_option
@@ -24,13 +25,15 @@ from .models import models_dir_option
                    "the name, as in news.fa.txt / news.en.txt, is ignored). Inputs without a partner, or all "
                    "inputs when this is absent, are aligned with their own machine translation.")
 @click.option("-o", "--outdir", type=click.Path(file_okay=False), required=True,
-              help="Output folder: aligned.tmx, aligned.tsv, bitext.jsonl, report.html, documents/.")
+              help="Output folder: aligned.tmx, aligned.tsv, bitext.jsonl, report.html, documents/, and "
+                   "machine-translated.tmx when some input has no human translation.")
 @click.option("--model", default=None, metavar="NAME|PATH",
               help="Translation model (installed name, pair such as fa-en, folder or .argosmodel). "
                    "Default: the installed model of the pair; without one, alignment uses embeddings only.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Pairs scoring below this are left out of aligned.tmx (they stay in the TSV and JSONL, so "
-                   "`aligner filter` can apply another threshold later).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_PROBABILITY, show_default=True,
+              help="Probability that the unit is right, at or above which it goes into aligned.tmx; units below "
+                   "stay in aligned.tsv and bitext.jsonl and are listed in report.html (`aligner filter` can "
+                   "apply another threshold later).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 4096), default=None,
               help="Documents aligned in parallel, each worker loading its own models: processes with "
                    "--backend local (default 1), Ray actors with --backend ray (default: one per CPU of the "
@@ -63,7 +66,16 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     INPUT is a file or a folder of source-language articles. Started again with the same
     options after an interruption, it skips the documents already finished and reuses cached
     translations and embeddings. Every sentence ends up in the bitext: those without a
-    counterpart are listed as unaligned in report.html, never dropped. A document pair that
+    counterpart are listed as unaligned in report.html, never dropped.
+
+    aligned.tmx holds only what a translator can trust: human translations whose probability
+    is at least --min-score, from document pairs that are translations of each other. A pair
+    that is not (most of its links improbable: two different articles with one file name) is
+    said in one line on stderr, gives no unit and has its row in report.html. Units whose
+    target is the machine translation (inputs without a human one) go to machine-translated.tmx,
+    each marked as MT (creationid="MT") with its quality-estimation score as x-score.
+
+    A document pair that
     fails is tried again once, then left out and listed in OUTDIR/failed.tsv; the run goes on
     and exits with code 3 (2: bad input or options, nothing done). Interrupted (Ctrl-C or
     SIGTERM), it keeps the finished documents, prints the command that resumes and exits 130.
@@ -73,7 +85,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     \b
     Examples:
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/fa-en
-      aligner run corpora/ar --targets corpora/parallel/ar-en/en --from ar --to en --min-score 0.5 -o out/ar-en
+      aligner run corpora/ar --targets corpora/parallel/ar-en/en --from ar --to en --min-score 0.8 -o out/ar-en   # a stricter memory
       aligner run corpora/fa/police-telegram-cooperation.txt --from fa --to en -o out/police-mt   # no --targets: aligned with its MT
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/ray --backend ray
     """

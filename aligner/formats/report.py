@@ -5,35 +5,44 @@ from anywhere, so it opens offline, can be mailed, and renders the same in any b
 text from the data is escaped, and every sentence cell carries its own ``dir``/``lang`` so that
 Persian and Arabic read right to left beside English without the bidi algorithm guessing.
 
-What it shows: link-type counts, a score histogram per language pair, a table per document
-pair, the lowest-scoring pairs, the most suspicious pairs (cheap checks the scores may miss,
-see ``suspicion``), and notes of what was left unaligned or dropped.
+What it shows, to find the bad units without reading them all: a verdict per document pair
+(parallel, comparable, empty; see aligner.score.verdict), the score histogram split at the
+memory's threshold, the doubtful units that are above it (components that disagree, numbers that
+differ, untranslated text), the lowest-probability units below it, each with its reasons in plain
+words, every unaligned sentence in full with its position, and notes of what was left out.
 """
 
 from __future__ import annotations
 
+import heapq
 import html
+import itertools
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .. import __version__
 from ..bitext import BitextLink
 from ..document import ARABIC_SCRIPT_LANGUAGES, RTL_LANGUAGES
-from ..text.langid import reads_as_arabic_script, script_counts
 from ..score.components import length_z, unmatched_numbers
+from ..score.filters import DEFAULT_MIN_PROBABILITY
+from ..score.verdict import PARALLEL, DocumentVerdict, document_verdict
+from ..text.langid import reads_as_arabic_script, script_counts
 from .atomic import atomic_write
 
-LOWEST_SHOWN = 50
-SUSPICIOUS_SHOWN = 20
+SHOWN = 50  # rows of each list of units
 HISTOGRAM_BINS = 20
 # Beyond this many standard deviations of the language pair's fitted length model (the z of the
 # `length` score component) a pair counts as unusually long: about 1% of FLORES-200 dev pairs.
 LENGTH_Z_LIMIT = 3.0
 # Fewer letters than this say too little about a side's script.
 MIN_SCRIPT_LETTERS = 8
+# A component below this speaks against the unit (each is probability-like, in [0, 1]).
+DOUBTFUL_COMPONENT = 0.5
+LANGUAGE_NAMES = {"fa": "Persian", "ar": "Arabic", "en": "English"}
+# Where the scores' reliability (how often a unit of score p is right) was measured.
+RELIABILITY_PLOT = "docs/score_reliability.png"
 
 
 def esc(text: object) -> str:
@@ -49,14 +58,8 @@ def _fmt(value: Optional[float], digits: int = 3) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Suspicion: cheap signals of a wrong pair that a similarity score can miss
+# Reasons: why a unit may be wrong, in plain words
 # --------------------------------------------------------------------------------------------
-
-@dataclass
-class Suspicion:
-    value: float  # 0 = nothing odd; each signal adds about 1 when clearly present
-    reasons: List[str]
-
 
 def _script_mismatch(text: str, lang: str) -> bool:
     """True when a side is written in the other script than its language (e.g. untranslated
@@ -67,37 +70,57 @@ def _script_mismatch(text: str, lang: str) -> bool:
     return reads_as_arabic_script(arabic_script, latin) != (lang in ARABIC_SCRIPT_LANGUAGES)
 
 
-def suspicion(link: BitextLink) -> Suspicion:
-    """Score how suspicious an aligned pair looks, with the reasons, independent of its quality score.
+def _language(lang: str) -> str:
+    return LANGUAGE_NAMES.get(lang, lang)
 
-    Numbers and length are judged as the ``numbers`` and ``length`` score components judge them
-    (aligner.score), recomputed here so that the report also works on an unscored bitext and can
-    say which numbers differ and which side is long."""
-    value, reasons = 0.0, []
+
+def _numbers_only_in(side: str, found: Counter) -> str:
+    shown = sorted(found)[:4]
+    listed = ", ".join(shown) + (", ..." if len(found) > len(shown) else "")
+    return (f"the number {listed} appears only in the {side}" if len(found) == 1
+            else f"the numbers {listed} appear only in the {side}")
+
+
+def explain_from_components(link: BitextLink) -> List[str]:
+    """Why an aligned unit may be wrong, in plain words (empty: nothing speaks against it).
+
+    Numbers, length, script and copies are judged from the texts, as the ``numbers`` and
+    ``length`` components judge them, so the reasons also work on an unscored bitext and name
+    the numbers and the longer side; meaning, link type and MT agreement from the stored
+    component values."""
+    reasons = []
     only_src, only_tgt = unmatched_numbers(link.src, link.tgt)
-    missing = only_src + only_tgt
-    if missing:
-        value += min(1.5, 0.5 * sum(missing.values()))
-        reasons.append("numbers differ: " + ", ".join(sorted(missing)[:4]))
+    for side, found in (("source", only_src), ("target", only_tgt)):
+        if found:
+            reasons.append(_numbers_only_in(side, found))
     z = length_z(link)  # positive: the target is longer than the language pair makes it
     if abs(z) > LENGTH_Z_LIMIT:
-        value += min(2.0, (abs(z) - LENGTH_Z_LIMIT) / 3 + 0.5)
-        reasons.append(f"{'target' if z > 0 else 'source'} unusually long (length z = {z:+.1f})")
+        longer, shorter = ("target", "source") if z > 0 else ("source", "target")
+        reasons.append(f"the {longer} is much longer than a translation of the {shorter} would be "
+                       f"(length z = {z:+.1f})")
     if link.src.strip() and link.src.strip() == link.tgt.strip():
-        value += 2.0
-        reasons.append("source and target identical")
+        reasons.append("source and target are identical: not translated")
     else:
-        for side, text, lang in (("source", link.src, link.src_lang), ("target", link.tgt, link.tgt_lang)):
-            if _script_mismatch(text, lang):
-                value += 1.5
-                reasons.append(f"{side} not in {lang} script")
-    if len(link.scores) >= 2:
-        spread = max(link.scores.values()) - min(link.scores.values())
-        if spread > 0.5:
-            value += spread
-            low = min(link.scores, key=link.scores.get)
-            reasons.append(f"scores disagree ({low} = {link.scores[low]:.2f})")
-    return Suspicion(value, reasons)
+        for side, text, lang, gate in (("source", link.src, link.src_lang, "lang_src"),
+                                       ("target", link.tgt, link.tgt_lang, "lang_tgt")):
+            if _script_mismatch(text, lang) or link.scores.get(gate, 1.0) < DOUBTFUL_COMPONENT:
+                reasons.append(f"the {side} does not read as {_language(lang)}")
+    scores = link.scores
+    if scores.get("semantic", 1.0) < DOUBTFUL_COMPONENT:
+        reasons.append(f"the two sides do not seem to say the same thing (meaning {scores['semantic']:.2f})")
+    if scores.get("mt", 1.0) < DOUBTFUL_COMPONENT:
+        reasons.append(f"the machine translation of the source differs from the target (agreement {scores['mt']:.2f})")
+    if scores.get("link", 1.0) < DOUBTFUL_COMPONENT:
+        reasons.append(f"{len(link.src_ids)} source sentence(s) joined to {len(link.tgt_ids)} target sentence(s), "
+                       "which translations rarely do")
+    if scores.get("punctuation", 1.0) < DOUBTFUL_COMPONENT:
+        reasons.append("the sentences are punctuated differently (a question, quotation or list on one side only)")
+    return reasons
+
+
+# aligner.score.explain_link (the scorer's own reasons) replaces this when the calibrated scorer
+# of issue 13 is merged.
+explain_link = explain_from_components
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,6 +133,7 @@ CSS = """
 body { font: 15px/1.5 "Noto Sans", "DejaVu Sans", "Segoe UI", Tahoma, sans-serif; color: var(--ink);
        margin: 0 auto; padding: 24px; max-width: 1200px; background: #fbfcfd; }
 h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 32px 0 8px; }
+h3 { font-size: 15px; margin: 16px 0 4px; }
 .meta { color: var(--muted); margin: 0 0 16px; }
 .summary { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
 .summary div { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; }
@@ -131,9 +155,13 @@ figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radi
 figcaption { font-weight: 600; margin-bottom: 4px; }
 svg text { font: 11px sans-serif; fill: var(--muted); }
 svg rect.bar { fill: var(--bar); }
+svg rect.bar.below { fill: #c9864f; }
+svg line.threshold { stroke: var(--warn); stroke-dasharray: 4 3; }
 .notes { background: #fff8e6; border: 1px solid #e8d28c; border-radius: 6px; padding: 8px 16px; }
 .notes li { margin: 2px 0; }
 .empty { color: var(--muted); font-style: italic; }
+td.verdict-comparable, td.verdict-empty { color: var(--warn); font-weight: 600; }
+td.reason { min-width: 14em; }
 """
 
 
@@ -171,8 +199,16 @@ def _link_type_section(links: Sequence[BitextLink]) -> str:
     return _table(headers, rows, "no links", compact=True)
 
 
-def histogram_svg(values: Sequence[float], bins: int = HISTOGRAM_BINS, width: int = 360, height: int = 150) -> str:
-    """An inline SVG histogram of values in [0, 1]; each bar's count is in its tooltip."""
+def _text_cell(text: str, lang: str) -> str:
+    return f'<td class="text" dir="{text_dir(lang)}" lang="{esc(lang)}">{esc(text)}</td>'
+
+
+
+
+def histogram_svg(values: Sequence[float], threshold: Optional[float] = None, bins: int = HISTOGRAM_BINS,
+                  width: int = 360, height: int = 150) -> str:
+    """An inline SVG histogram of values in [0, 1]; each bar's count is in its tooltip. With a
+    ``threshold``, the bars below it are drawn in another colour and a dashed line marks it."""
     counts = [0] * bins
     for value in values:
         counts[min(bins - 1, max(0, int(value * bins)))] += 1
@@ -185,10 +221,15 @@ def histogram_svg(values: Sequence[float], bins: int = HISTOGRAM_BINS, width: in
         bar_h = plot_h * count / top
         x, y = left + i * bar_w, height - bottom - bar_h
         label = f"{i / bins:.2f}–{(i + 1) / bins:.2f}: {count}"
-        parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 1:.1f}" height="{bar_h:.1f}">'
-                     f"<title>{esc(label)}</title></rect>")
+        below = " below" if threshold is not None and (i + 1) / bins <= threshold else ""
+        parts.append(f'<rect class="bar{below}" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 1:.1f}" '
+                     f'height="{bar_h:.1f}"><title>{esc(label)}</title></rect>')
     axis_y = height - bottom
     parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{width - 6}" y2="{axis_y}" stroke="#8893a5"/>')
+    if threshold is not None:
+        x = left + threshold * bins * bar_w
+        parts.append(f'<line class="threshold" x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y - plot_h}">'
+                     f"<title>threshold {threshold:g}</title></line>")
     for tick in (0.0, 0.5, 1.0):
         x = left + tick * bins * bar_w
         parts.append(f'<text x="{x:.1f}" y="{height - 5}" text-anchor="middle">{tick:g}</text>')
@@ -198,7 +239,7 @@ def histogram_svg(values: Sequence[float], bins: int = HISTOGRAM_BINS, width: in
     return "".join(parts)
 
 
-def _histogram_section(links: Sequence[BitextLink]) -> str:
+def _histogram_section(links: Sequence[BitextLink], threshold: float) -> str:
     by_pair: Dict[str, List[float]] = defaultdict(list)
     for link in links:
         if link.score is not None and not link.is_unaligned:
@@ -207,88 +248,108 @@ def _histogram_section(links: Sequence[BitextLink]) -> str:
         return '<p class="empty">no link has a score yet (run the scoring stage)</p>'
     figures = []
     for pair, values in sorted(by_pair.items()):
-        caption = f"{pair}: {len(values)} scored pairs, median {statistics.median(values):.3f}"
-        figures.append(f"<figure><figcaption>{esc(caption)}</figcaption>{histogram_svg(values)}</figure>")
-    return f'<div class="hists">{"".join(figures)}</div>'
+        above = sum(value >= threshold for value in values)
+        caption = (f"{pair}: {len(values)} scored units, median {statistics.median(values):.3f}, "
+                   f"{above} at or above {threshold:g}")
+        figures.append(f"<figure><figcaption>{esc(caption)}</figcaption>{histogram_svg(values, threshold)}</figure>")
+    return (f'<div class="hists">{"".join(figures)}</div>'
+            f'<p class="meta">A score is the probability that the unit is right. How well it keeps that '
+            f"promise was measured on held-out news and FLORES-200 (the reliability plot, "
+            f"{esc(RELIABILITY_PLOT)} in the aligner repository): among units scored about p, a share p "
+            f"was right. Bars left of the dashed line stay out of the memory.</p>")
 
 
-def _document_section(links: Sequence[BitextLink]) -> str:
+def _by_document(links: Sequence[BitextLink]) -> Dict[Tuple[str, str], List[BitextLink]]:
     documents: Dict[Tuple[str, str], List[BitextLink]] = defaultdict(list)
     for link in links:
         documents[(link.src_doc, link.tgt_doc)].append(link)
-    headers = [("source document", ""), ("target document", ""), ("pair", ""), ("links", "num"),
-               ("1-1", "num"), ("unaligned src", "num"), ("unaligned tgt", "num"), ("mean score", "num"),
-               ("min score", "num")]
+    return documents
+
+
+def _document_section(documents: Dict[Tuple[str, str], List[BitextLink]],
+                      verdicts: Dict[Tuple[str, str], DocumentVerdict], threshold: float) -> str:
+    headers = [("source document", ""), ("target document", ""), ("pair", ""), ("verdict", ""), ("why", ""),
+               ("links", "num"), ("1-1", "num"), ("unaligned src", "num"), ("unaligned tgt", "num"),
+               ("mean score", "num"), (f"units ≥ {threshold:g}", "num")]
     rows = []
-    for (src_doc, tgt_doc), group in documents.items():
+    for key, group in documents.items():
+        verdict = verdicts[key]
         scores = [link.score for link in group if link.score is not None and not link.is_unaligned]
         unaligned_src = sum(len(link.src_ids) for link in group if not link.tgt_ids)
         unaligned_tgt = sum(len(link.tgt_ids) for link in group if not link.src_ids)
-        cells = [f'<td class="doc"><bdi>{esc(src_doc)}</bdi></td>', f'<td class="doc"><bdi>{esc(tgt_doc)}</bdi></td>',
-                 f'<td class="tag">{esc(_pair_name(group[0]))}</td>', f'<td class="num">{len(group)}</td>',
+        kind = verdict.verdict + (" (machine translation)" if any(l.is_machine_translation for l in group) else "")
+        cells = [f'<td class="doc"><bdi>{esc(key[0])}</bdi></td>', f'<td class="doc"><bdi>{esc(key[1])}</bdi></td>',
+                 f'<td class="tag">{esc(_pair_name(group[0]))}</td>',
+                 f'<td class="tag verdict-{esc(verdict.verdict)}">{esc(kind)}</td>',
+                 f'<td class="reason">{esc(verdict.describe())}</td>', f'<td class="num">{len(group)}</td>',
                  f'<td class="num">{sum(link.link_type == "1-1" for link in group)}</td>',
                  f'<td class="num">{unaligned_src}</td>', f'<td class="num">{unaligned_tgt}</td>',
                  f'<td class="num">{_fmt(statistics.fmean(scores) if scores else None)}</td>',
-                 f'<td class="num">{_fmt(min(scores) if scores else None)}</td>']
+                 f'<td class="num">{sum(score >= threshold for score in scores)}</td>']
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return _table(headers, rows, "no documents")
 
 
-def _text_cell(text: str, lang: str) -> str:
-    return f'<td class="text" dir="{text_dir(lang)}" lang="{esc(lang)}">{esc(text)}</td>'
-
-
-def _pairs_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str) -> str:
-    headers = [("score", "num"), ("document, link", ""), ("source", ""), ("target", "")]
-    with_reasons = any(reasons for _, reasons in rows)
-    if with_reasons:
-        headers.append(("why", ""))
+def _units_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str) -> str:
+    headers = [("score", "num"), ("document, link", ""), ("source", ""), ("target", ""), ("why", "")]
     html_rows = []
     for link, reasons in rows:
         ids = f"{link.link_type} @ {','.join(map(str, link.src_ids))}:{','.join(map(str, link.tgt_ids))}"
         cells = [f'<td class="num">{_fmt(link.score)}</td>',
                  f'<td class="doc"><bdi>{esc(link.src_doc)}</bdi><small>{esc(ids)}</small></td>',
-                 _text_cell(link.src, link.src_lang), _text_cell(link.tgt, link.tgt_lang)]
-        if with_reasons:
-            cells.append(f'<td class="why">{"<br>".join(esc(r) for r in reasons)}</td>')
+                 _text_cell(link.src, link.src_lang), _text_cell(link.tgt, link.tgt_lang),
+                 f'<td class="why">{"<br>".join(esc(r) for r in reasons)}</td>']
         html_rows.append(f"<tr>{''.join(cells)}</tr>")
     return _table(headers, html_rows, empty)
 
 
-def lowest_scoring(links: Sequence[BitextLink], count: int = LOWEST_SHOWN) -> List[BitextLink]:
-    """Aligned pairs (not 1-0/0-1) with the lowest scores, lowest first."""
-    scored = [link for link in links if link.score is not None and not link.is_unaligned]
-    return sorted(scored, key=lambda link: link.score)[:count]
+def doubtful_units(links: Iterable[BitextLink], threshold: float, count: int = SHOWN
+                   ) -> List[Tuple[BitextLink, List[str]]]:
+    """Units at or above the threshold (so in the memory) that something speaks against, with
+    the reasons: most reasons first, then the highest scores, the ones a translator would trust.
+    Only ``count`` units are kept while the links stream past."""
+    judged = ((link, explain_link(link)) for link in links
+              if not link.is_unaligned and link.score is not None and link.score >= threshold)
+    return heapq.nsmallest(count, ((link, reasons) for link, reasons in judged if reasons),
+                           key=lambda item: (-len(item[1]), -item[0].score))
 
 
-def most_suspicious(links: Sequence[BitextLink], count: int = SUSPICIOUS_SHOWN,
-                    judge: Callable[[BitextLink], Suspicion] = suspicion,
-                    ) -> List[Tuple[BitextLink, Suspicion]]:
-    """The most suspicious aligned pairs, whatever their score; higher scores first on ties,
-    because a suspicious pair that scored well is the one the thresholds will let through."""
-    judged = [(link, judge(link)) for link in links if not link.is_unaligned]
-    judged = [(link, s) for link, s in judged if s.value > 0]
-    judged.sort(key=lambda item: (-item[1].value, -(item[0].score if item[0].score is not None else 0.0)))
-    return judged[:count]
+def lowest_units(links: Iterable[BitextLink], threshold: float, count: int = SHOWN
+                 ) -> List[Tuple[BitextLink, List[str]]]:
+    """Scored units below the threshold, lowest first, with their reasons."""
+    below = heapq.nsmallest(count, (link for link in links if not link.is_unaligned and link.score is not None
+                                    and link.score < threshold), key=lambda link: link.score)
+    return [(link, explain_link(link) or [f"probability {link.score:.2f}, below {threshold:g}"]) for link in below]
+
+
+def _unaligned_section(documents: Dict[Tuple[str, str], List[BitextLink]]) -> str:
+    """Every sentence without a counterpart, per document pair, with its side and position."""
+    parts = []
+    for (src_doc, tgt_doc), group in documents.items():
+        rows = []
+        for link in group:
+            if not link.is_unaligned:
+                continue
+            side, lang, ids, text = (("source", link.src_lang, link.src_ids, link.src) if link.src_ids
+                                     else ("target", link.tgt_lang, link.tgt_ids, link.tgt))
+            where = ", ".join(str(i + 1) for i in ids)
+            rows.append(f'<tr><td class="tag">{side}</td><td class="num">{esc(where)}</td>'
+                        f"{_text_cell(text, lang)}</tr>")
+        if rows:
+            parts.append(f'<h3><bdi>{esc(src_doc)}</bdi> ↔ <bdi>{esc(tgt_doc)}</bdi>: {len(rows)} sentence(s)</h3>')
+            parts.append(_table([("side", ""), ("sentence", "num"), ("text", "")], rows, "", compact=True))
+    return "".join(parts) or '<p class="empty">every sentence is aligned</p>'
 
 
 def automatic_notes(links: Sequence[BitextLink]) -> List[str]:
-    """What the bitext itself says was left out: unaligned sentences per document, unscored links."""
+    """What the bitext itself says was left out: unaligned sentences, unscored links."""
     notes = []
-    per_document: Dict[Tuple[str, str], List[int]] = defaultdict(lambda: [0, 0])
-    for link in links:
-        if link.is_unaligned:
-            side = 0 if link.src_ids else 1
-            per_document[(link.src_doc, link.tgt_doc)][side] += len(link.src_ids or link.tgt_ids)
-    if per_document:
-        total_src = sum(v[0] for v in per_document.values())
-        total_tgt = sum(v[1] for v in per_document.values())
-        notes.append(f"{total_src} source and {total_tgt} target sentences are unaligned (1-0 / 0-1 links) "
-                     f"in {len(per_document)} document pair(s); they stay in the bitext, not in the memory.")
-        for (src_doc, tgt_doc), (src_n, tgt_n) in sorted(per_document.items(), key=lambda kv: -sum(kv[1]))[:20]:
-            notes.append(f"{src_doc} ↔ {tgt_doc}: {src_n} source, {tgt_n} target sentence(s) unaligned")
-        if len(per_document) > 20:
-            notes.append(f"… and {len(per_document) - 20} more document pair(s) with unaligned sentences")
+    src_n = sum(len(link.src_ids) for link in links if link.is_unaligned)
+    tgt_n = sum(len(link.tgt_ids) for link in links if link.is_unaligned)
+    if src_n or tgt_n:
+        pairs = len({(link.src_doc, link.tgt_doc) for link in links if link.is_unaligned})
+        notes.append(f"{src_n} source and {tgt_n} target sentences are unaligned (1-0 / 0-1 links) in {pairs} "
+                     "document pair(s); they stay in the bitext, not in the memory, and are listed in full below.")
     unscored = sum(link.score is None and not link.is_unaligned for link in links)
     if unscored:
         notes.append(f"{unscored} aligned pair(s) have no score")
@@ -296,16 +357,24 @@ def automatic_notes(links: Sequence[BitextLink]) -> List[str]:
 
 
 def render_report(links: Iterable[BitextLink], notes: Sequence[str] = (), title: str = "aligner report",
-                  lowest: int = LOWEST_SHOWN, suspicious: int = SUSPICIOUS_SHOWN) -> str:
+                  threshold: float = DEFAULT_MIN_PROBABILITY) -> str:
     """The whole report page as a string. ``notes`` are the run's own notes (files skipped,
-    pairs dropped by filters...), listed before the automatic ones."""
+    pairs dropped by filters...), listed before the automatic ones; ``threshold`` is the
+    memory's (units below it are not in the TMX)."""
     links = list(links)
-    low = lowest_scoring(links, lowest)
-    odd = most_suspicious(links, suspicious)
-    documents = {(link.src_doc, link.tgt_doc) for link in links}
+    documents = _by_document(links)
+    verdicts = {key: document_verdict(group) for key, group in documents.items()}
+    # Units of a pair that is not a translation are explained by its verdict, not one by one.
+    parallel = [group for key, group in documents.items() if verdicts[key].verdict == PARALLEL]
+    doubtful = doubtful_units(itertools.chain.from_iterable(parallel), threshold)
+    low = lowest_units(itertools.chain.from_iterable(parallel), threshold)
     aligned = [link for link in links if not link.is_unaligned]
+    not_parallel = sum(verdict.verdict != PARALLEL for verdict in verdicts.values())
     methods = sorted({f"{key}: {value}" for link in links for key, value in link.provenance.items()})
-    summary = [("links", len(links)), ("aligned pairs", len(aligned)), ("document pairs", len(documents)),
+    summary = [("links", len(links)), ("aligned pairs", len(aligned)),
+               (f"at or above {threshold:g}", sum(link.score is not None and link.score >= threshold
+                                                  for link in aligned)),
+               ("document pairs", len(documents)), ("not parallel", not_parallel),
                ("language pairs", len({_pair_name(link) for link in links}))]
     all_notes = list(notes) + automatic_notes(links)
     parts = [
@@ -320,15 +389,19 @@ def render_report(links: Iterable[BitextLink], notes: Sequence[str] = (), title:
         '<div class="notes">' + (("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in all_notes) + "</ul>")
                                  if all_notes else "<p>Nothing was dropped and every sentence is aligned.</p>")
         + "</div>",
+        '<h2 id="documents">Documents</h2>',
+        '<p class="meta">parallel: a document and its translation; comparable: not a translation (most sentences '
+        "in improbable links), so none of its units goes into the memory; empty: nothing aligned.</p>",
+        _document_section(documents, verdicts, threshold),
+        '<h2 id="scores">Scores: how many units the memory keeps</h2>', _histogram_section(links, threshold),
+        f'<h2 id="doubtful">{len(doubtful)} doubtful units at or above {threshold:g}</h2>',
+        '<p class="meta">In the memory, but something speaks against them: components that disagree with the '
+        "score, numbers that differ, an unusual length, untranslated text.</p>",
+        _units_table(doubtful, "no unit at or above the threshold looks doubtful"),
+        f'<h2 id="lowest">{len(low)} lowest-probability units, below {threshold:g}</h2>',
+        _units_table(low, "no unit is below the threshold"),
+        '<h2 id="unaligned">Unaligned sentences</h2>', _unaligned_section(documents),
         '<h2 id="types">Links by type</h2>', _link_type_section(links),
-        '<h2 id="scores">Score histogram per language pair</h2>', _histogram_section(links),
-        '<h2 id="documents">Documents</h2>', _document_section(links),
-        f'<h2 id="lowest">{len(low)} lowest-scoring pairs</h2>',
-        _pairs_table([(link, []) for link in low], "no scored pairs"),
-        f'<h2 id="suspicious">{len(odd)} most suspicious pairs</h2>',
-        '<p class="meta">Numbers that differ, unusual length ratios, untranslated text or disagreeing '
-        "component scores, whatever the pair's score.</p>",
-        _pairs_table([(link, s.reasons) for link, s in odd], "no pair looks suspicious"),
     ]
     if methods:
         parts += ['<h2 id="methods">Methods</h2>',
@@ -338,8 +411,8 @@ def render_report(links: Iterable[BitextLink], notes: Sequence[str] = (), title:
 
 
 def write_report(path: Path, links: Iterable[BitextLink], notes: Sequence[str] = (),
-                 title: str = "aligner report") -> None:
+                 title: str = "aligner report", threshold: float = DEFAULT_MIN_PROBABILITY) -> None:
     """Render and write report.html atomically."""
-    page = render_report(links, notes, title)
+    page = render_report(links, notes, title, threshold)
     with atomic_write(path) as handle:
         handle.write(page)

@@ -2,9 +2,13 @@
 
 The writer emits one ``<tu>`` per aligned link as it arrives (constant memory for any number of
 units) and follows the TMX 1.4b DTD: every required header attribute, ``version="1.4"``,
-``xml:lang`` on every ``<tuv>``, and ``<prop>`` elements before the ``<tuv>``s of a unit. Scores
-and provenance travel as ``<prop type="x-...">`` so that a memory can be re-read, re-scored,
-filtered and merged without losing anything. Text is written exactly as aligned: ZWNJ, RLM/LRM
+``xml:lang`` on every ``<tuv>``, and ``<prop>`` elements before the ``<tuv>``s of a unit. A unit
+carries what a translator can use, as ``<prop type="x-...">``: the probability that it is right
+(``x-score``), a few named score components, all in [0, 1], and where it comes from (documents,
+sentence ids, link type), so that a memory can be re-read, filtered and merged. The aligner's
+internal values and the provenance stay in the bitext JSONL. A unit whose target is machine
+translation says so where CAT tools show it (``creationid``) and names the model
+(``x-machine-translation``). Text is written exactly as aligned: ZWNJ, RLM/LRM
 and other bidi controls are kept byte for byte; only the characters XML 1.0 forbids (most C0
 controls, U+FFFE/U+FFFF, lone surrogates) are removed, with a warning, because no XML parser
 would accept the file otherwise.
@@ -23,7 +27,7 @@ from pathlib import Path
 from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
 from .. import __version__
-from ..bitext import BitextLink, open_data_file
+from ..bitext import MACHINE_TRANSLATION, BitextLink, open_data_file
 from ..errors import FormatError
 from ..text.reading import display_id
 
@@ -32,11 +36,17 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # XML 1.0 Char production: everything else makes the file unreadable for every parser.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
-# Props that map to BitextLink fields; each component score is "x-score-<name>", provenance
-# entries are "x-prov-<key>".
+# Props that map to BitextLink fields; each component score is "x-score-<name>".
 PROP_SCORE = "x-score"
 PROP_SCORE_PREFIX = "x-score-"
-PROP_PROVENANCE_PREFIX = "x-prov-"
+PROP_MACHINE_TRANSLATION = "x-machine-translation"  # the translator's signature
+# The components a unit carries, each a probability-like value in [0, 1] that a translator can
+# read: meaning, numbers, length, agreement with the machine translation. The others (and the
+# aligner's align_* values, not in [0, 1]) stay in the JSONL.
+TMX_COMPONENTS = ("semantic", "numbers", "length", "mt")
+# The author CAT tools show for a unit (OmegaT's match pane, Trados' and memoQ's "created by")
+# of a machine-translated unit; human-aligned units have none.
+MACHINE_TRANSLATION_AUTHOR = "MT"
 
 
 def remove_illegal_xml(text: str) -> Tuple[str, int]:
@@ -137,18 +147,20 @@ class TmxWriter:
         where = f"{link.src_doc} {link.link_type} {_format_ids(link.src_ids)}|{_format_ids(link.tgt_ids)}"
         props = []
         if link.score is not None:
-            props.append((PROP_SCORE, repr(float(link.score))))
-        props.extend((PROP_SCORE_PREFIX + name, repr(float(value))) for name, value in link.scores.items())
+            props.append((PROP_SCORE, _probability(link.score)))
+        props.extend((PROP_SCORE_PREFIX + name, _probability(link.scores[name]))
+                     for name in TMX_COMPONENTS if name in link.scores)
+        if link.is_machine_translation:
+            props.append((PROP_MACHINE_TRANSLATION, link.provenance[MACHINE_TRANSLATION]))
         props.extend([("x-link", link.link_type), ("x-src-doc", link.src_doc), ("x-tgt-doc", link.tgt_doc),
                       ("x-src-ids", _format_ids(link.src_ids)), ("x-tgt-ids", _format_ids(link.tgt_ids))])
-        if link.cost is not None:
-            props.append(("x-cost", repr(float(link.cost))))
-        if link.similarity is not None:
-            props.append(("x-similarity", repr(float(link.similarity))))
-        props.extend((PROP_PROVENANCE_PREFIX + key, str(value)) for key, value in link.provenance.items())
+        attributes = f'tuid="{self.stats.units}" creationdate="{self._date}"'
+        if link.is_machine_translation:
+            attributes += f' creationid="{MACHINE_TRANSLATION_AUTHOR}"'
         # A unit whose source language differs from the header's says so (mixed fa/ar memories).
-        srclang = "" if link.src_lang == self._srclang else f' srclang="{_escape_attr(self._tag(link.src_lang))}"'
-        parts = [f'<tu tuid="{self.stats.units}" creationdate="{self._date}"{srclang}>']
+        if link.src_lang != self._srclang:
+            attributes += f' srclang="{_escape_attr(self._tag(link.src_lang))}"'
+        parts = [f"<tu {attributes}>"]
         parts.extend(f'<prop type="{_escape_attr(kind)}">{_escape_text(self._clean(value, where))}</prop>'
                      for kind, value in props)
         for lang, text in ((link.src_lang, link.src), (link.tgt_lang, link.tgt)):
@@ -157,6 +169,11 @@ class TmxWriter:
         parts.append("</tu>\n")
         self._handle.write("".join(parts))
         return True
+
+
+def _probability(value: float) -> str:
+    """A score as written in a unit: in [0, 1] whatever the scorer stored, 4 decimals."""
+    return f"{min(1.0, max(0.0, float(value))):.4g}"
 
 
 def write_tmx(links: Iterable[BitextLink], handle: IO[str], srclang: Optional[str] = None,
@@ -300,8 +317,7 @@ def _link_from_props(path: Path, tu, number: int, source: Tuple[str, str], targe
                      props: Dict[str, str]) -> BitextLink:
     scores = {kind[len(PROP_SCORE_PREFIX):]: float(value) for kind, value in props.items()
               if kind.startswith(PROP_SCORE_PREFIX)}
-    provenance = {kind[len(PROP_PROVENANCE_PREFIX):]: value for kind, value in props.items()
-                  if kind.startswith(PROP_PROVENANCE_PREFIX)}
+    provenance = {MACHINE_TRANSLATION: props[PROP_MACHINE_TRANSLATION]} if PROP_MACHINE_TRANSLATION in props else {}
     # Units from other tools have no document or sentence ids: the file and the unit's position
     # stand in, so every unit is still a 1-1 link that can be scored and written out again.
     src_doc = props.get("x-src-doc", display_id(path.name))
@@ -312,7 +328,5 @@ def _link_from_props(path: Path, tu, number: int, source: Tuple[str, str], targe
     return BitextLink.from_dict(dict(
         src_doc=src_doc, tgt_doc=tgt_doc, src_lang=source[0], tgt_lang=target[0],
         src_ids=list(src_ids), tgt_ids=list(tgt_ids), src=source[1], tgt=target[1],
-        cost=float(props["x-cost"]) if "x-cost" in props else None,
-        similarity=float(props["x-similarity"]) if "x-similarity" in props else None,
         scores=scores, score=float(props[PROP_SCORE]) if PROP_SCORE in props else None,
         provenance=provenance))

@@ -2,8 +2,8 @@
 
 A run is a list of :class:`DocumentJob` (a source file and its target, by name). Each finished
 document is stored under OUTDIR/documents/ as ``<doc>.jsonl`` (its links) and then
-``<doc>.done.json`` (the done marker: the fingerprint of what produced it, its notes and link
-counts), both atomically. A marker whose fingerprint matches means the document need not be
+``<doc>.done.json`` (the done marker: the fingerprint of what produced it, its notes, link
+counts and verdict), both atomically. A marker whose fingerprint matches means the document need not be
 redone; the counts let the driver summarise a run without reading the links back.
 
 :func:`process_document` is the one worker function every backend runs: it reads the pair
@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
-from ..bitext import BitextLink, write_bitext
-from ..errors import AlignerError
+from ..bitext import BitextLink, read_bitext, write_bitext
+from ..errors import AlignerError, FormatError
+from ..score.verdict import DocumentVerdict, document_verdict
 from ..formats.atomic import atomic_write
 from ..text.reading import Source, iter_sources, pair_sources, read_bytes
 from .job import JobOptions, PairAligner, PairInput, read_side, translator_signature
@@ -83,6 +84,7 @@ class DocumentOutcome:
     job: DocumentJob
     counts: LinkCounts = field(default_factory=LinkCounts)
     notes: List[str] = field(default_factory=list)
+    verdict: Optional[DocumentVerdict] = None  # parallel, comparable or empty; None for a failed pair
     reused: bool = False  # finished by an earlier run
     failure: Optional[str] = None  # why the pair failed (one line); None when it is done
 
@@ -150,23 +152,33 @@ def load_finished(outdir: Path, job: DocumentJob, fingerprint: str) -> Optional[
     try:
         marker = json.loads(marker_path.read_text(encoding="utf-8"))
         counts = LinkCounts(**marker["counts"])
+        # A marker without a verdict is from before verdicts existed: the document is redone.
+        verdict = DocumentVerdict.from_dict(marker["verdict"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if marker.get("fingerprint") != fingerprint or not bitext_path.is_file():
         return None
-    return DocumentOutcome(job, counts, list(marker.get("notes", [])), reused=True)
+    if not verdict.follows_the_current_rule:  # judged again from the stored links, not aligned again
+        try:
+            verdict = document_verdict(read_bitext(bitext_path))
+        except FormatError:
+            return None
+    return DocumentOutcome(job, counts, list(marker.get("notes", [])), verdict, reused=True)
 
 
 def store_finished(outdir: Path, job: DocumentJob, links: Sequence[BitextLink], notes: List[str],
                    fingerprint: str) -> DocumentOutcome:
+    """Store a finished document's links, then its marker (with the links' verdict)."""
     bitext_path, marker_path = document_paths(outdir, job)
     with atomic_write(bitext_path) as handle:
         write_bitext(links, handle)
     counts = LinkCounts.of(links)
+    verdict = document_verdict(links)
     # The marker is written last: its presence with a matching fingerprint marks the document done.
     with atomic_write(marker_path) as handle:
-        json.dump({"fingerprint": fingerprint, "notes": notes, "counts": counts.__dict__}, handle)
-    return DocumentOutcome(job, counts, notes)
+        json.dump({"fingerprint": fingerprint, "notes": notes, "counts": counts.__dict__,
+                   "verdict": verdict.to_dict()}, handle)
+    return DocumentOutcome(job, counts, notes, verdict)
 
 
 def process_document(aligner: PairAligner, item: WorkItem, outdir: Path) -> DocumentOutcome:

@@ -11,7 +11,9 @@ runs them in this process or in ``--jobs`` processes, ``ray`` on a pool of Ray a
 way each worker loads its models once and runs :func:`.documents.process_document` per pair,
 which stores the pair's result under OUTDIR/documents/ itself; the driver keeps counts and
 notes only. A pair that fails is tried again once, after the others, and then reported
-(stderr, failed.tsv, report.html) while the rest of the run goes on.
+(stderr, failed.tsv, report.html) while the rest of the run goes on. A pair whose documents are
+not translations of each other (its verdict, kept in its done marker) is said on stderr, one
+line each, and contributes no unit to aligned.tmx.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..errors import Interrupted
 from ..progress import Progress
+from ..score.filters import DEFAULT_MIN_PROBABILITY
+from ..score.verdict import COMPARABLE
 from ..text.reading import DEFAULT_INCLUDE, read_bytes
 from . import BACKENDS
 from .documents import (DOCUMENTS_DIR, DocumentJob, DocumentOutcome, WorkItem, fingerprint, input_bytes, load_finished,
@@ -46,7 +50,8 @@ class RunSummary:
 
 
 def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optional[str] = None,
-        include: Sequence[str] = DEFAULT_INCLUDE, jobs: Optional[int] = None, min_score: float = 0.0,
+        include: Sequence[str] = DEFAULT_INCLUDE, jobs: Optional[int] = None,
+        min_score: float = DEFAULT_MIN_PROBABILITY,
         progress: bool = True, notice: Callable[[str], None] = lambda message: None, backend: str = "local",
         address: Optional[str] = None, force: bool = False) -> RunSummary:
     """Run the main job over every input; returns what was done. ``notice`` receives one-line
@@ -75,7 +80,7 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
         else:
             record_configuration(outdir, options, translator_id)
         ordered = [finished[job.index] for job in job_list]
-        outputs = _merge(outdir, ordered, notes, min_score, options)
+        outputs = _merge(outdir, ordered, notes, min_score, options, notice)
     except KeyboardInterrupt:
         kept = sum(load_finished(outdir, job, fingerprints[job.index]) is not None
                    for job in job_list if job.index in fingerprints)
@@ -86,14 +91,18 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
 
 
 def _merge(outdir: Path, ordered: List[DocumentOutcome], notes: List[str], min_score: float,
-           options: JobOptions) -> Dict[str, Path]:
-    """failed.tsv and the combined outputs, with the notes of every document."""
+           options: JobOptions, notice: Callable[[str], None]) -> Dict[str, Path]:
+    """failed.tsv and the combined outputs, with the notes of every document; one notice per
+    pair that is not a translation."""
     failed = [outcome for outcome in ordered if outcome.failure is not None]
     write_failures(outdir, failed, ATTEMPTS)
     for outcome in ordered:
         notes.extend(outcome.notes)
         if outcome.failure is not None:
             notes.append(f"{outcome.job.source.doc_id}: failed after {ATTEMPTS} attempts, left out: {outcome.failure}")
+        elif outcome.job.target is not None and outcome.verdict.verdict == COMPARABLE:
+            notice(f"{outcome.job.source.doc_id} / {outcome.job.target.doc_id}: not a translation of each other "
+                   f"({outcome.verdict.describe()}): no units in aligned.tmx")
     return write_outputs(outdir, ordered, notes, min_score, options)
 
 

@@ -11,15 +11,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from ..bitext import BitextLink
+from ..bitext import MACHINE_TRANSLATION, BitextLink
 from ..document import Document
 from ..errors import InputError, ModelError
+from ..score.verdict import COMPARABLE, document_verdict
 from ..signature import Signature
 from ..text.langid import check_language, identify, identify_document
 from ..text.reading import LINE_BREAK, Source, decode, document_from_bytes, document_from_lines, read_bytes
-
-# Below this mean link similarity a pair reads as comparable (same topic), not as a translation.
-COMPARABLE_SIMILARITY = 0.3
 
 
 @dataclass(frozen=True)
@@ -154,15 +152,18 @@ class PairAligner:
                                                      self.threads)
         return self._translators[key]
 
-    def scorer(self, src_lang: str, tgt_lang: str):
+    def scorer(self, src_lang: str, tgt_lang: str, machine_target: bool = False):
+        """The pair's Scorer. A target that is the machine translation is scored without MT
+        agreement (the model would be compared with itself): what remains is quality estimation."""
         from ..score import Scorer, default_components
 
-        key = (src_lang, tgt_lang)
+        key = (src_lang, tgt_lang, machine_target)
         if key not in self._scorers:
-            translator = self.translator(src_lang, tgt_lang)
+            translator = None if machine_target else self.translator(src_lang, tgt_lang)
             self._scorers[key] = Scorer(default_components(
                 self.options.embedder, translator.translate_list if translator else None,
-                translator.signature() if translator else "none", embedder=self.embedder, mt_pair=key))
+                translator.signature() if translator else "none", embedder=self.embedder,
+                mt_pair=(src_lang, tgt_lang)))
         return self._scorers[key]
 
     def segment(self, document: Document) -> Document:
@@ -183,7 +184,7 @@ class PairAligner:
         """Segment, translate, align and score one pair; every sentence ends in exactly one link."""
         from ..align import EMBEDDING_METHODS, AlignConfig
         from ..align.core import too_unequal
-        from ..align.documents import align_documents, mean_similarity, split_below
+        from ..align.documents import align_documents, split_below
 
         options, result = self.options, PairResult([])
         src_doc = self.segment(pair.source)
@@ -196,24 +197,31 @@ class PairAligner:
             translations = translator.translate_list([s.text for s in src_doc.sentences])
             translations_by = translator.signature()
         tgt_doc = human if human is not None else self._machine_target(src_doc, translations, result.notes)
-        back_translations = _given(pair.back_translations, tgt_doc)
-        config = AlignConfig(method=options.method, max_link=options.max_link, concat_margin=options.concat_margin)
-        links = align_documents(src_doc, tgt_doc, embedder=self.embedder if options.method in EMBEDDING_METHODS else None,
-                                translations=translations, back_translations=back_translations, config=config,
-                                paragraphs=options.paragraphs, segmenter=self._segmenter_signature(src_doc.lang),
-                                translator=translations_by)
+        if human is None and translations is not None:
+            # Translated sentence by sentence: sentence k's translation is sentence k, no search.
+            links = _sentence_by_sentence(src_doc, tgt_doc, self._segmenter_signature(src_doc.lang), translations_by)
+            scorer = self.scorer(src_doc.lang, tgt_doc.lang, machine_target=True)
+        else:
+            back_translations = _given(pair.back_translations, tgt_doc)
+            config = AlignConfig(method=options.method, max_link=options.max_link,
+                                 concat_margin=options.concat_margin)
+            links = align_documents(src_doc, tgt_doc,
+                                    embedder=self.embedder if options.method in EMBEDDING_METHODS else None,
+                                    translations=translations, back_translations=back_translations, config=config,
+                                    paragraphs=options.paragraphs, segmenter=self._segmenter_signature(src_doc.lang),
+                                    translator=translations_by)
+            if options.min_similarity > 0:
+                links = split_below(links, options.min_similarity, src_doc, tgt_doc)
+            scorer = self.scorer(src_doc.lang, tgt_doc.lang)
         if too_unequal(len(src_doc.sentences), len(tgt_doc.sentences)):
             result.warnings.append(f"{src_doc.doc_id} / {tgt_doc.doc_id}: {len(src_doc.sentences)} and "
                                    f"{len(tgt_doc.sentences)} sentences, too unequal for a document and its "
                                    "translation: every sentence is reported unaligned")
-        similarity = mean_similarity(links)
-        if pair.target is not None and any(not link.is_unaligned for link in links) \
-                and similarity < COMPARABLE_SIMILARITY:
-            result.warnings.append(f"{src_doc.doc_id} / {tgt_doc.doc_id}: mean link similarity {similarity:.2f}; "
-                                   "these documents look comparable, not parallel (see --min-similarity)")
-        if options.min_similarity > 0:
-            links = split_below(links, options.min_similarity, src_doc, tgt_doc)
-        result.links = list(self.scorer(src_doc.lang, tgt_doc.lang).score_links(links))
+        result.links = list(scorer.score_links(links))
+        verdict = document_verdict(result.links)
+        if pair.target is not None and verdict.verdict == COMPARABLE:
+            result.warnings.append(f"{src_doc.doc_id} / {tgt_doc.doc_id}: these documents look comparable, not "
+                                   f"parallel ({verdict.describe()})")
         unaligned = sum(link.is_unaligned for link in result.links)
         if unaligned and tgt_doc.sentences:
             result.notes.append(f"{src_doc.doc_id}: {unaligned} sentence(s) without a counterpart (1-0/0-1 links)")
@@ -230,6 +238,22 @@ class PairAligner:
         notes.append(f"{doc_id}: no target document and no translation model; "
                      f"all {len(src_doc.sentences)} sentences reported unaligned")
         return Document(doc_id=f"{doc_id} (no target)", text="", lang=tgt_lang)
+
+
+def _sentence_by_sentence(src_doc: Document, tgt_doc: Document, segmenter: Signature,
+                          translator: Signature) -> List[BitextLink]:
+    """The links of a source and its own machine translation, sentence k with translation k; a
+    blank translation leaves its sentence unaligned (1-0 and 0-1)."""
+    aligner = Signature.of("sentence-by-sentence", segmenter=segmenter, translator=translator)
+    provenance = {"aligner": aligner.long, MACHINE_TRANSLATION: str(translator)}
+    links = []
+    for k, (source, target) in enumerate(zip(src_doc.sentences, tgt_doc.sentences)):
+        pairs = [((k,), (k,))] if target.text.strip() else [((k,), ()), ((), (k,))]
+        for src_ids, tgt_ids in pairs:
+            links.append(BitextLink(
+                src_doc.doc_id, tgt_doc.doc_id, src_doc.lang, tgt_doc.lang, src_ids, tgt_ids,
+                source.text if src_ids else "", target.text if tgt_ids else "", provenance=dict(provenance)))
+    return links
 
 
 def _given(lines: Optional[GivenLines], document: Document) -> Optional[List[str]]:

@@ -3,6 +3,8 @@
 Each output streams the documents' JSONL files one after another, so the driver never holds
 the run's links: the combined files do not depend on the backend, on --jobs or on which run
 finished a document. (report.html is the exception: its renderer takes every link at once.)
+aligned.tmx takes only what a translator can trust (see :func:`memory_units`); everything else
+stays in the JSONL and TSV and is shown in report.html.
 """
 
 from __future__ import annotations
@@ -10,16 +12,21 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Sequence
 
 from ..bitext import BitextLink, read_bitext, write_bitext
 from ..errors import OutputInUse
 from ..formats.atomic import atomic_write
+from ..score.verdict import PARALLEL
 from .documents import DOCUMENTS_DIR, DocumentOutcome, document_paths
 from .job import JobOptions
 
 OUTPUT_FILES = {"jsonl": "bitext.jsonl", "tsv": "aligned.tsv", "tmx": "aligned.tmx", "report": "report.html"}
+# Units whose target is machine translation (documents without a human translation), with their
+# quality-estimation scores; written only when there are some.
+MACHINE_TRANSLATED_FILE = "machine-translated.tmx"
 FAILED_FILE = "failed.tsv"
 CONFIGURATION_FILE = "run.json"  # what produced the folder: a run with another configuration refuses it
 
@@ -42,7 +49,8 @@ def check_configuration(outdir: Path, options: JobOptions, translator_id: str, f
     except (OSError, ValueError, AttributeError):
         recorded = "unreadable"
     if recorded is None:
-        produced = [name for name in [*OUTPUT_FILES.values(), DOCUMENTS_DIR] if (outdir / name).exists()]
+        produced = [name for name in [*OUTPUT_FILES.values(), MACHINE_TRANSLATED_FILE, DOCUMENTS_DIR]
+                    if (outdir / name).exists()]
         if not produced:
             return
         raise OutputInUse(f"{outdir} already holds {produced[0]} from another run; choose another -o folder, "
@@ -67,10 +75,44 @@ def finished_links(outdir: Path, outcomes: Sequence[DocumentOutcome]) -> Iterato
             yield from read_bitext(document_paths(outdir, outcome.job)[0])
 
 
+@dataclass
+class MemoryCounts:
+    """What the translation memories left out, for the run's notes."""
+
+    below: int = 0  # aligned human pairs under the threshold
+    not_parallel: int = 0  # aligned pairs of documents that are not translations
+
+
+def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: float,
+                 counts: MemoryCounts) -> Iterator[BitextLink]:
+    """The units of aligned.tmx: aligned human translations at or above ``min_score``, from the
+    documents whose verdict is parallel."""
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            continue
+        parallel = outcome.verdict.verdict == PARALLEL
+        for link in read_bitext(document_paths(outdir, outcome.job)[0]):
+            if link.is_unaligned or link.is_machine_translation:
+                continue
+            if not parallel:
+                counts.not_parallel += 1
+            elif (link.score or 0.0) >= min_score:
+                yield link
+            else:
+                counts.below += 1
+
+
+def machine_translated_units(outdir: Path, outcomes: Sequence[DocumentOutcome]) -> Iterator[BitextLink]:
+    """The aligned links whose target is machine translation, whatever their score (it is the
+    quality estimate each unit carries)."""
+    return (link for link in finished_links(outdir, outcomes)
+            if link.is_machine_translation and not link.is_unaligned)
+
+
 def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List[str], min_score: float,
                   options: JobOptions) -> Dict[str, Path]:
-    """The combined bitext JSONL (everything), TSV (everything), TMX (aligned pairs at or above
-    ``min_score``) and report.html, from the finished documents."""
+    """The combined bitext JSONL (everything), TSV (everything), TMX (see :func:`memory_units`),
+    machine-translated.tmx (when some target is MT) and report.html, from the finished documents."""
     from ..formats.report import write_report
     from ..formats.tmx import write_tmx
     from ..formats.tsv import write_tsv
@@ -80,25 +122,38 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
         write_bitext(finished_links(outdir, outcomes), handle)
     with atomic_write(paths["tsv"]) as handle:
         write_tsv(finished_links(outdir, outcomes), handle)
-    below = [0]
-
-    def in_memory() -> Iterator[BitextLink]:
-        for link in finished_links(outdir, outcomes):
-            if link.is_unaligned:
-                continue
-            if (link.score or 0.0) >= min_score:
-                yield link
-            else:
-                below[0] += 1
-
+    counts = MemoryCounts()
     with atomic_write(paths["tmx"]) as handle:
-        write_tmx(in_memory(), handle, srclang=options.src_lang)
-    if below[0]:
-        notes.append(f"{below[0]} aligned pair(s) scored below --min-score {min_score:g}: kept in "
-                     f"{OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of {OUTPUT_FILES['tmx']}")
+        write_tmx(memory_units(outdir, outcomes, min_score, counts), handle, srclang=options.src_lang)
+    _write_machine_translated(outdir, outcomes, options, paths, notes)
+    if counts.below:
+        notes.append(f"{counts.below} aligned pair(s) below --min-score {min_score:g} (the probability that a unit "
+                     f"is right): kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of "
+                     f"{OUTPUT_FILES['tmx']}")
+    if counts.not_parallel:
+        notes.append(f"{counts.not_parallel} aligned pair(s) of documents that are not translations of each other: "
+                     f"kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of {OUTPUT_FILES['tmx']}")
     write_report(paths["report"], finished_links(outdir, outcomes), notes,
-                 title=f"aligner run: {options.src_lang}-{options.tgt_lang}, {len(outcomes)} document(s)")
+                 title=f"aligner run: {options.src_lang}-{options.tgt_lang}, {len(outcomes)} document(s)",
+                 threshold=min_score)
     return paths
+
+
+def _write_machine_translated(outdir: Path, outcomes: Sequence[DocumentOutcome], options: JobOptions,
+                              paths: Dict[str, Path], notes: List[str]) -> None:
+    """machine-translated.tmx when some unit's target is MT (into ``paths`` as "mt"); no file
+    otherwise, so a rerun leaves no stale one behind."""
+    from ..formats.tmx import write_tmx
+
+    path = outdir / MACHINE_TRANSLATED_FILE
+    if next(machine_translated_units(outdir, outcomes), None) is None:
+        path.unlink(missing_ok=True)
+        return
+    with atomic_write(path) as handle:
+        stats = write_tmx(machine_translated_units(outdir, outcomes), handle, srclang=options.src_lang)
+    paths["mt"] = path
+    notes.append(f"{stats.units} unit(s) whose target is machine translation are in {MACHINE_TRANSLATED_FILE} "
+                 "(marked as MT, with quality-estimation scores), never in " + OUTPUT_FILES["tmx"])
 
 
 def write_failures(outdir: Path, failed: Sequence[DocumentOutcome], attempts: int) -> Path:

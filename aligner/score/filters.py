@@ -16,6 +16,10 @@ from ..bitext import BitextLink
 from ..registry import Registry
 from ..text.normalise import normalise
 
+# The probability that a unit is right at or above which it goes into a translation memory by
+# default (`aligner run`, `aligner package`); set from benchmarks/score_calibration.py.
+DEFAULT_MIN_PROBABILITY = 0.5
+
 
 class Filter:
     """Decides whether a scored link is kept; ``reason`` names it in reports."""
@@ -46,6 +50,18 @@ class MinComponent(Filter):
     def accept(self, link):
         value = link.scores.get(self.name)
         return value is None or value >= self.threshold
+
+
+class TargetKind(Filter):
+    """Keeps the links whose target is machine translation (``machine``) or a human translation:
+    a translation memory never mixes the two."""
+
+    def __init__(self, machine: bool):
+        self.machine = machine
+        self.reason = "human translation" if machine else "machine translation"
+
+    def accept(self, link):
+        return link.is_machine_translation == self.machine
 
 
 class KeepAligned(Filter):
