@@ -40,10 +40,13 @@ NEWS_OPERATIONS = {
 _CLAUSE = re.compile(r"[,;:\u060c\u061b]\s")
 
 
-def split_sentence(text: str):
-    """Two halves of a sentence at the clause mark (or space) nearest its middle, or None."""
+def split_sentence(text: str, clause_only: bool = False):
+    """Two halves of a sentence at the clause mark (or, unless ``clause_only``, the space)
+    nearest its middle, or None."""
     middle = len(text) // 2
-    cuts = [m.end() for m in _CLAUSE.finditer(text)] or [m.end() for m in re.finditer(r"\s", text)]
+    cuts = [m.end() for m in _CLAUSE.finditer(text)]
+    if not cuts and not clause_only:
+        cuts = [m.end() for m in re.finditer(r"\s", text)]
     cuts = [c for c in cuts if 15 <= c <= len(text) - 15]
     if not cuts:
         return None
@@ -128,7 +131,8 @@ def join_as_written(first: str, second: str) -> str:
 
 
 def split_as_written(halves: Tuple[str, str]) -> Tuple[str, str]:
-    """A sentence cut in two as a translator writes it: the first half ends in a full stop and
+    """A sentence cut in two (at a clause, split_sentence(clause_only=True)) as a translator
+    writes it: the first half ends in a full stop and
     the second starts with a capital (in scripts that have them)."""
     first, second = halves
     return f"{_CLAUSE_END.sub('', first)}.", second[:1].upper() + second[1:]
@@ -167,7 +171,9 @@ def _perturb_news(src: Sequence[str], tgt: Sequence[str], rate: float, seed: int
             i += 2
             continue
         elif op in ("split_tgt", "split_src"):
-            halves = split_sentence(tgt[i] if op == "split_tgt" else src[i])
+            # Written text is split where a translator splits it, at a clause; two lines of a
+            # pre-segmented file may break anywhere.
+            halves = split_sentence(tgt[i] if op == "split_tgt" else src[i], clause_only=written)
             if halves and written:
                 halves = split_as_written(halves)
             if halves:
