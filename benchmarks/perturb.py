@@ -179,7 +179,11 @@ def group_articles(keys: Sequence[str], min_size: int, max_size: int) -> List[ra
         begin = run.start if begin is None else begin
         if run.stop - begin >= min_size:
             if run.stop - begin > max_size and begin < run.start:
-                documents.append(range(begin, run.start))
+                # The articles gathered so far cannot take this one without passing max_size:
+                # they make a document of their own if long enough, else they are left out
+                # (a document is never shorter than min_size).
+                if run.start - begin >= min_size:
+                    documents.append(range(begin, run.start))
                 begin = run.start
                 if run.stop - begin < min_size:
                     continue
