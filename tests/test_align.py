@@ -534,11 +534,38 @@ def _document(lang, paragraphs):
     ([3], [3], [(range(0, 3), range(0, 3))]),
 ])
 def test_paragraphs_are_hard_delimiters_only_when_counts_match(src_paragraphs, tgt_paragraphs, expected):
-    from aligner.align.documents import paragraph_segments
+    from aligner.align.paragraphs import paragraph_segments
 
     src = _document("en", [["x"] * k for k in src_paragraphs])
     tgt = _document("de", [["y"] * k for k in tgt_paragraphs])
     assert paragraph_segments(src.sentences, tgt.sentences) == expected
+
+
+def _flores_dev(shared_dir, lang, count):
+    return (shared_dir / "data" / "flores200" / f"dev.{lang}").read_text(encoding="utf-8").splitlines()[:count]
+
+
+@pytest.mark.parametrize("tgt_sizes", [[6, 6], [7, 5], [5, 7]])
+def test_equal_paragraph_counts_with_shifted_boundaries_align_the_whole_documents(shared_dir, tgt_sizes):
+    """Two paragraphs a side; with the target's boundary one sentence off, paragraph by
+    paragraph alignment would force a wrong link at the break, so the documents are aligned
+    whole. Where the boundaries correspond, the paragraphs stay hard delimiters."""
+    from aligner.align.documents import align_documents
+    from aligner.align.paragraphs import paragraph_segments
+    from aligner.embed import get_embedder
+
+    fa, en = _flores_dev(shared_dir, "fa", 12), _flores_dev(shared_dir, "en", 12)
+    src = _document("fa", [fa[:6], fa[6:]])
+    tgt = _document("en", [en[:tgt_sizes[0]], en[tgt_sizes[0]:]])
+    embedder = get_embedder("e5-small")
+    vectors = embedder.encode(fa), embedder.encode(en)
+    pieces = paragraph_segments(src.sentences, tgt.sentences, vectors)
+    if tgt_sizes[0] == 6:
+        assert pieces == [(range(0, 6), range(0, 6)), (range(6, 12), range(6, 12))]
+    else:
+        assert pieces == [(range(0, 12), range(0, 12))]
+    links = align_documents(src, tgt, embedder=embedder, config=AlignConfig(method="embed"))
+    assert [(link.src_ids, link.tgt_ids) for link in links] == [((k,), (k,)) for k in range(12)]
 
 
 def test_one_sentence_paragraphs_are_normalised_against_the_whole_document(shared_dir):
