@@ -152,6 +152,19 @@ def evaluate_news(corpus: str, length: str, rate: float, embedder, config: Align
     return result
 
 
+# Documents per dev cell when tuning (align_textberg.py --objective news): a subset, so that a
+# trial takes seconds; the chosen weights are then confirmed on the full dev cells.
+NEWS_TUNING_LIMITS = {"short": 30, "long": 10}
+
+
+def news_dev_f1(embedder, weights=None) -> float:
+    """Mean strict F1 of the dev news cells (NEWS_TUNING_LIMITS documents each), both rates."""
+    scores = [evaluate_news(NEWS_DEV[corpus], length, rate, embedder, AlignConfig(method="embed", weights=weights),
+                            limit=NEWS_TUNING_LIMITS[length])["strict_f1"]
+              for corpus in NEWS_TEST for length in NEWS_LENGTHS for rate in NEWS_RATES]
+    return sum(scores) / len(scores)
+
+
 def print_news(embedder, dev: bool) -> None:
     print(f"news cells ({'dev' if dev else 'test'}), seed {SEED}: strict F1 / n-m precision (n-m links)")
     print(f"{'corpus':18} {'length':6} {'docs':>4} " + " ".join(f"{'rate ' + str(r):>18}" for r in NEWS_RATES)

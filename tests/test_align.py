@@ -584,13 +584,17 @@ def test_one_sentence_paragraphs_are_normalised_against_the_whole_document(share
     assert "|weights:fa|" in links[0].provenance["aligner"]
 
 
-@pytest.mark.parametrize("size, weights", [(24, "fa"), (12, "textberg")])
-def test_short_documents_keep_the_textberg_weights(size, weights):
-    from aligner.align.calibration import short_document
-    from aligner.align.core import AlignConfig as Config, signature
+@pytest.mark.parametrize("lang, weights", [("fa", "fa"), ("ar", "ar"), ("de", "textberg")])
+def test_one_weight_set_per_language_at_every_length(lang, weights):
+    """A news article of 8 sentences gets the same weights as one of 80 (no fall-back to the
+    Text+Berg set for short documents)."""
+    from aligner.align.documents import align_documents
 
-    aligned_by = signature(Config(), "embed", "e5", "fa", "en", short_document(size, size + 3))
-    assert f"|weights:{weights}|" in aligned_by.long
+    for size in (8, 80):
+        texts = [f"sentence number {k} about topic {k * 7}" for k in range(size)]
+        links = align_documents(_document(lang, [texts]), _document("en", [texts]), embedder=_TableEmbedder({}),
+                                config=AlignConfig(method="embed"))
+        assert f"|weights:{weights}|" in links[0].provenance["aligner"]
 
 
 def test_min_similarity_turns_weak_links_into_unaligned_ones():

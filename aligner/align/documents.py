@@ -17,7 +17,6 @@ from ..bitext import BitextLink
 from ..document import Document, Sentence
 from ..signature import Value
 from . import signals
-from .calibration import short_document
 from .core import (EMBEDDING_METHODS, AlignConfig, AlignedLink, align_sentences, resolve_method, signature,
                    too_unequal)
 from .paragraphs import paragraph_segments
@@ -61,7 +60,7 @@ def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
             link.tgt_ids = tuple(tgt_range.start + j for j in link.tgt_ids)
             links.append(link)
     aligner_signature = signature(config, method, getattr(embedder, "model_id", None), src_doc.lang, tgt_doc.lang,
-                                  short_document(len(src), len(tgt)), segmenter=segmenter, translator=translator)
+                                  segmenter=segmenter, translator=translator)
     provenance = {"aligner": aligner_signature.long}
     return [to_bitext(link, src_doc, tgt_doc, provenance) for link in links]
 
