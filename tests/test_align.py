@@ -15,7 +15,7 @@ from aligner.bench.alignment import score_alignment
 from aligner.formats.vecalign import format_vecalign, parse_vecalign_alignments, read_vecalign_alignments
 from aligner.align import search, signals
 from aligner.cli import main
-from aligner.embed import Embedder
+from aligner.embed import Embedder, get_embedder
 from aligner.errors import AlignerError, FormatError
 
 
@@ -357,6 +357,29 @@ def test_anchor_matches_of_a_merged_block_never_exceed_the_smaller_side():
     # Four quotes a side: pairwise sums would count 8 matches for the 2-2 block.
     assert matches.tolist() == [4.0, 4.0]
     assert agreement.tolist() == [1.0, 1.0]
+
+
+def test_aligned_ratio_leaves_out_what_one_side_added():
+    from aligner.align.link_scores import aligned_ratio
+
+    src, tgt = np.array([100.0, 100.0, 100.0]), np.array([110.0, 500.0, 110.0, 110.0])
+    path = [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3), (2, 3, 3, 4)]  # target sentence 1 inserted
+    assert aligned_ratio(path, src, tgt) == pytest.approx(1.1)
+    assert aligned_ratio([(0, 3, 0, 0), (3, 3, 0, 4)], src, tgt) == pytest.approx(830 / 300)  # nothing aligned
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_short_news_article_leaves_out_a_sentence_the_translation_lacks(shared_dir, lang):
+    """A 10-sentence article (FLORES dev 81-90) whose translation renders sentences 5 and 6 as
+    one and lacks sentence 7: sentence 7 is left out (1-0), not glued onto the merge as a 3-1
+    link (what the Text+Berg weights that short documents used to get did)."""
+    src = _flores_dev(shared_dir, lang, 91)[81:]
+    en = _flores_dev(shared_dir, "en", 91)[81:]
+    tgt = en[:5] + [en[5] + " " + en[6]] + en[8:]
+    links = align_sentences(src, tgt, lang, "en", embedder=get_embedder("e5-small"))
+    assert [(link.src_ids, link.tgt_ids) for link in links] == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,)), ((4,), (4,)), ((5, 6), (5,)), ((7,), ()),
+        ((8,), (6,)), ((9,), (7,))]
 
 
 @pytest.mark.parametrize("pair", ["fa-en", "ar-en"])
