@@ -11,8 +11,19 @@ keeps the gold alignment. Prints strict F1 per corpus and perturbation for each 
 length-only method stands in for Gale-Church (no published peer numbers exist for these
 documents).
 
+``--news`` prints the news cells instead: FLORES and TICO fa-en / ar-en documents rebuilt from
+whole articles (perturb.group_articles), short (8-20 sentences) and long (30-60) apart, with
+the "news" perturbation (merges, splits, omissions and same-corpus inserts in both directions)
+at rates 0.25 and 0.30. Each cell reports strict F1 and the strict precision of the predicted
+n-m links (more than one sentence on a side): a wrong 1-2 puts a sentence into a translation
+unit that the other side does not say, which costs a translator more than a missed 1-1. The
+test cells are FLORES devtest and TICO dev; ``--dev`` gives the same cells on FLORES dev and
+TICO's test split, the only ones to tune on.
+
     python benchmarks/align_perturbed.py                 # all corpora, embed + length
     python benchmarks/align_perturbed.py --corpus flores-fa-en --method embed
+    python benchmarks/align_perturbed.py --news          # news test cells (embed)
+    python benchmarks/align_perturbed.py --news --dev    # the same cells on dev splits
 """
 
 from __future__ import annotations
@@ -25,7 +36,7 @@ from typing import Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from perturb import KINDS, perturb  # noqa: E402
+from perturb import KINDS, group_articles, perturb  # noqa: E402
 
 from aligner.align import AlignConfig, align_sentences  # noqa: E402
 from aligner.bench.alignment import score_alignment  # noqa: E402
@@ -50,22 +61,26 @@ def _group(keys: List[str], min_size: int) -> List[range]:
     return groups
 
 
+def _article_lines(name: str) -> Tuple[List[str], List[str], List[str]]:
+    """(article key per line, source lines, English lines) of a FLORES or TICO split:
+    flores-fa-en is devtest (benchmark), flores-dev-fa-en dev (tuning only); tico-fa-en is
+    TICO's dev split (benchmark), tico-test-fa-en its test split (tuning only)."""
+    data = shared_dir() / "data"
+    lang = name.split("-")[-2]
+    if name.startswith("flores"):
+        split = "dev" if name.startswith("flores-dev") else "devtest"
+        keys = [line.split("\t")[0] for line in _lines(data / "flores200" / f"{split}.metadata.tsv")[1:]]
+        return keys, _lines(data / "flores200" / f"{split}.{lang}"), _lines(data / "flores200" / f"{split}.en")
+    split = "test" if name.startswith("tico-test") else "dev"
+    keys = [line.split("\t")[1] for line in _lines(data / "tico19" / f"{split}.ids")]
+    return keys, _lines(data / "tico19" / f"{split}.{lang}"), _lines(data / "tico19" / f"{split}.en")
+
+
 def load_corpus(name: str) -> List[Tuple[List[str], List[str]]]:
     """Sentence-parallel documents (source, English) of a named corpus."""
     data = shared_dir() / "data"
-    if name.startswith("flores"):
-        # flores-fa-en: devtest (benchmark); flores-dev-fa-en: dev (tuning only)
-        split = "dev" if name.startswith("flores-dev") else "devtest"
-        lang = name.split("-")[-2]
-        keys = [line.split("\t")[0] for line in _lines(data / "flores200" / f"{split}.metadata.tsv")[1:]]
-        src, en = _lines(data / "flores200" / f"{split}.{lang}"), _lines(data / "flores200" / f"{split}.en")
-        groups = _group(keys, 30)
-    elif name.startswith("tico"):
-        # tico-fa-en: TICO's dev split (benchmark); tico-test-fa-en: its test split (tuning only)
-        split = "test" if name.startswith("tico-test") else "dev"
-        lang = name.split("-")[-2]
-        keys = [line.split("\t")[1] for line in _lines(data / "tico19" / f"{split}.ids")]
-        src, en = _lines(data / "tico19" / f"{split}.{lang}"), _lines(data / "tico19" / f"{split}.en")
+    if name.startswith(("flores", "tico")):
+        keys, src, en = _article_lines(name)
         groups = _group(keys, 30)
     elif name == "un-ar-en":
         keys = [line.split()[0] for line in _lines(data / "un_v1" / "dev.ids")[:1000]]
@@ -89,6 +104,83 @@ def load_corpus(name: str) -> List[Tuple[List[str], List[str]]]:
 CORPORA = ["flores-fa-en", "flores-ar-en", "tico-fa-en", "tico-ar-en", "un-ar-en", "quran-ar-en", "quran-fa-en",
            "hadith-ar-en"]
 
+# The news cells: test corpora and their dev counterparts (the same sources, other splits).
+NEWS_TEST = ("flores-fa-en", "flores-ar-en", "tico-fa-en", "tico-ar-en")
+NEWS_DEV = {"flores-fa-en": "flores-dev-fa-en", "flores-ar-en": "flores-dev-ar-en",
+            "tico-fa-en": "tico-test-fa-en", "tico-ar-en": "tico-test-ar-en"}
+NEWS_LENGTHS = {"short": (8, 20), "long": (30, 60)}  # sentences per document (group_articles)
+NEWS_RATES = (0.25, 0.30)
+
+
+def load_articles(name: str, length: str) -> List[Tuple[List[str], List[str]]]:
+    """Documents of whole articles of a FLORES or TICO split, NEWS_LENGTHS[length] sentences."""
+    keys, src, en = _article_lines(name)
+    groups = group_articles(keys, *NEWS_LENGTHS[length])
+    return [([src[i] for i in g], [en[i] for i in g]) for g in groups]
+
+
+def nm_precision(golds, preds) -> Tuple[float, int]:
+    """Strict precision of the predicted links with more than one sentence on a side, and
+    how many there were."""
+    hits = total = 0
+    for gold, pred in zip(golds, preds):
+        gold_set = {(tuple(s), tuple(t)) for s, t in gold}
+        for s, t in pred:
+            if len(s) > 1 or len(t) > 1:
+                total += 1
+                hits += (tuple(s), tuple(t)) in gold_set
+    return (hits / total if total else 1.0), total
+
+
+def evaluate_news(corpus: str, length: str, rate: float, embedder, config: AlignConfig = None,
+                  limit: int = None) -> Dict[str, float]:
+    """Strict F1 and n-m precision of one news cell (the first ``limit`` documents if given).
+    Inserted sentences come from the next document of the same split (both sides)."""
+    documents = load_articles(corpus, length)
+    src_lang = corpus.split("-")[-2]
+    config = config or AlignConfig(method="embed")
+    golds, preds = [], []
+    for k, (src, tgt) in enumerate(documents[:limit]):
+        other_src, other_tgt = documents[(k + 1) % len(documents)]
+        p_src, p_tgt, gold = perturb(src, tgt, "news", rate, SEED + k, filler=other_tgt, src_filler=other_src)
+        links = align_sentences(p_src, p_tgt, src_lang, "en", embedder=embedder, config=config)
+        golds.append(gold)
+        preds.append([(link.src_ids, link.tgt_ids) for link in links])
+    result = score_alignment(golds, preds)
+    result["nm_precision"], result["nm_links"] = nm_precision(golds, preds)
+    result["documents"] = len(golds)
+    return result
+
+
+# Documents per dev cell when tuning (align_textberg.py --objective news): a subset, so that a
+# trial takes seconds; the chosen weights are then confirmed on the full dev cells.
+NEWS_TUNING_LIMITS = {"short": 30, "long": 10}
+
+
+def news_dev_f1(embedder, weights=None) -> float:
+    """Mean strict F1 of the dev news cells (NEWS_TUNING_LIMITS documents each), both rates."""
+    scores = [evaluate_news(NEWS_DEV[corpus], length, rate, embedder, AlignConfig(method="embed", weights=weights),
+                            limit=NEWS_TUNING_LIMITS[length])["strict_f1"]
+              for corpus in NEWS_TEST for length in NEWS_LENGTHS for rate in NEWS_RATES]
+    return sum(scores) / len(scores)
+
+
+def print_news(embedder, dev: bool) -> None:
+    print(f"news cells ({'dev' if dev else 'test'}), seed {SEED}: strict F1 / n-m precision (n-m links)")
+    print(f"{'corpus':18} {'length':6} {'docs':>4} " + " ".join(f"{'rate ' + str(r):>18}" for r in NEWS_RATES)
+          + f" {'time s':>7}")
+    for corpus in NEWS_TEST:
+        name = NEWS_DEV[corpus] if dev else corpus
+        for length in NEWS_LENGTHS:
+            start = time.perf_counter()
+            cells, docs = [], 0
+            for rate in NEWS_RATES:
+                r = evaluate_news(name, length, rate, embedder)
+                docs = r["documents"]
+                cells.append(f"{r['strict_f1']:.3f} / {r['nm_precision']:.3f} ({r['nm_links']:3d})")
+            print(f"{name:18} {length:6} {docs:4d} " + " ".join(f"{c:>18}" for c in cells)
+                  + f" {time.perf_counter() - start:7.1f}", flush=True)
+
 
 def evaluate(corpus: str, kind: str, method: str, embedder, weights=None) -> Dict[str, float]:
     documents = load_corpus(corpus)
@@ -110,7 +202,12 @@ def main(argv=None):
     parser.add_argument("--corpus", choices=CORPORA, action="append")
     parser.add_argument("--method", choices=["embed", "length"], action="append")
     parser.add_argument("--embedder", default="e5-small")
+    parser.add_argument("--news", action="store_true", help="the news cells (short and long, rates 0.25/0.30)")
+    parser.add_argument("--dev", action="store_true", help="with --news: the dev splits (for tuning)")
     args = parser.parse_args(argv)
+    if args.news:
+        print_news(get_embedder(args.embedder), args.dev)
+        return
     corpora = args.corpus or CORPORA
     methods = args.method or ["embed", "length"]
     embedder = get_embedder(args.embedder) if "embed" in methods else None

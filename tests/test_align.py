@@ -15,7 +15,7 @@ from aligner.formats.vecalign import format_vecalign, parse_vecalign_alignments,
 from aligner.align import search, signals
 from aligner.bitext import read_bitext
 from aligner.cli import main
-from aligner.embed import Embedder
+from aligner.embed import Embedder, get_embedder
 from aligner.errors import AlignerError, FormatError
 
 
@@ -359,6 +359,29 @@ def test_anchor_matches_of_a_merged_block_never_exceed_the_smaller_side():
     assert agreement.tolist() == [1.0, 1.0]
 
 
+def test_aligned_ratio_leaves_out_what_one_side_added():
+    from aligner.align.link_scores import aligned_ratio
+
+    src, tgt = np.array([100.0, 100.0, 100.0]), np.array([110.0, 500.0, 110.0, 110.0])
+    path = [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3), (2, 3, 3, 4)]  # target sentence 1 inserted
+    assert aligned_ratio(path, src, tgt) == pytest.approx(1.1)
+    assert aligned_ratio([(0, 3, 0, 0), (3, 3, 0, 4)], src, tgt) == pytest.approx(830 / 300)  # nothing aligned
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_short_news_article_leaves_out_a_sentence_the_translation_lacks(shared_dir, lang):
+    """A 10-sentence article (FLORES dev 81-90) whose translation renders sentences 5 and 6 as
+    one and lacks sentence 7: sentence 7 is left out (1-0), not glued onto the merge as a 3-1
+    link (what the Text+Berg weights that short documents used to get did)."""
+    src = _flores_dev(shared_dir, lang, 91)[81:]
+    en = _flores_dev(shared_dir, "en", 91)[81:]
+    tgt = en[:5] + [en[5] + " " + en[6]] + en[8:]
+    links = align_sentences(src, tgt, lang, "en", embedder=get_embedder("e5-small"))
+    assert [(link.src_ids, link.tgt_ids) for link in links] == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,)), ((4,), (4,)), ((5, 6), (5,)), ((7,), ()),
+        ((8,), (6,)), ((9,), (7,))]
+
+
 @pytest.mark.parametrize("pair", ["fa-en", "ar-en"])
 def test_defaults_reproduce_the_sample_corpus_golds(pair):
     # The first thing a new user aligns. fa-en holds a Persian indirect question whose ؟ has no
@@ -541,11 +564,38 @@ def _document(lang, paragraphs):
     ([3], [3], [(range(0, 3), range(0, 3))]),
 ])
 def test_paragraphs_are_hard_delimiters_only_when_counts_match(src_paragraphs, tgt_paragraphs, expected):
-    from aligner.align.documents import paragraph_segments
+    from aligner.align.paragraphs import paragraph_segments
 
     src = _document("en", [["x"] * k for k in src_paragraphs])
     tgt = _document("de", [["y"] * k for k in tgt_paragraphs])
     assert paragraph_segments(src.sentences, tgt.sentences) == expected
+
+
+def _flores_dev(shared_dir, lang, count):
+    return (shared_dir / "data" / "flores200" / f"dev.{lang}").read_text(encoding="utf-8").splitlines()[:count]
+
+
+@pytest.mark.parametrize("tgt_sizes", [[6, 6], [7, 5], [5, 7]])
+def test_equal_paragraph_counts_with_shifted_boundaries_align_the_whole_documents(shared_dir, tgt_sizes):
+    """Two paragraphs a side; with the target's boundary one sentence off, paragraph by
+    paragraph alignment would force a wrong link at the break, so the documents are aligned
+    whole. Where the boundaries correspond, the paragraphs stay hard delimiters."""
+    from aligner.align.documents import align_documents
+    from aligner.align.paragraphs import paragraph_segments
+    from aligner.embed import get_embedder
+
+    fa, en = _flores_dev(shared_dir, "fa", 12), _flores_dev(shared_dir, "en", 12)
+    src = _document("fa", [fa[:6], fa[6:]])
+    tgt = _document("en", [en[:tgt_sizes[0]], en[tgt_sizes[0]:]])
+    embedder = get_embedder("e5-small")
+    vectors = embedder.encode(fa), embedder.encode(en)
+    pieces = paragraph_segments(src.sentences, tgt.sentences, vectors)
+    if tgt_sizes[0] == 6:
+        assert pieces == [(range(0, 6), range(0, 6)), (range(6, 12), range(6, 12))]
+    else:
+        assert pieces == [(range(0, 12), range(0, 12))]
+    links = align_documents(src, tgt, embedder=embedder, config=AlignConfig(method="embed"))
+    assert [(link.src_ids, link.tgt_ids) for link in links] == [((k,), (k,)) for k in range(12)]
 
 
 def test_one_sentence_paragraphs_are_normalised_against_the_whole_document(shared_dir):
@@ -564,13 +614,17 @@ def test_one_sentence_paragraphs_are_normalised_against_the_whole_document(share
     assert "|weights:fa|" in links[0].provenance["aligner"]
 
 
-@pytest.mark.parametrize("size, weights", [(24, "fa"), (12, "textberg")])
-def test_short_documents_keep_the_textberg_weights(size, weights):
-    from aligner.align.calibration import short_document
-    from aligner.align.core import AlignConfig as Config, signature
+@pytest.mark.parametrize("lang, weights", [("fa", "fa"), ("ar", "ar"), ("de", "textberg")])
+def test_one_weight_set_per_language_at_every_length(lang, weights):
+    """A news article of 8 sentences gets the same weights as one of 80 (no fall-back to the
+    Text+Berg set for short documents)."""
+    from aligner.align.documents import align_documents
 
-    aligned_by = signature(Config(), "embed", "e5", "fa", "en", short_document(size, size + 3))
-    assert f"|weights:{weights}|" in aligned_by.long
+    for size in (8, 80):
+        texts = [f"sentence number {k} about topic {k * 7}" for k in range(size)]
+        links = align_documents(_document(lang, [texts]), _document("en", [texts]), embedder=_TableEmbedder({}),
+                                config=AlignConfig(method="embed"))
+        assert f"|weights:{weights}|" in links[0].provenance["aligner"]
 
 
 def test_min_similarity_turns_weak_links_into_unaligned_ones():

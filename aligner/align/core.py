@@ -25,7 +25,7 @@ from ..signature import Signature, Value
 from . import search, signals
 from .blocks import AnchorMatch, ChrfBridge, ConcatenationVectors
 from .calibration import cosine_midpoint, link_similarity, short_document
-from .link_scores import FULL_CELLS, BandScores, LinkScorer, skip_costs
+from .link_scores import FULL_CELLS, BandScores, LinkScorer, aligned_ratio, skip_costs
 from .weights import Weights, weight_set, weight_set_name
 
 # The alignment methods, for AlignConfig.method and the command line's --method; "auto"
@@ -65,17 +65,17 @@ class AlignConfig:
     concat_margin: float = 0.05
     weights: Optional[Weights] = None
 
-    def weights_name(self, method: str, src_lang: str, tgt_lang: str, short: bool) -> str:
+    def weights_name(self, method: str, src_lang: str, tgt_lang: str) -> str:
         """Which weight set aligns this pair: "custom" (given here), else weight_set_name's."""
         if self.weights is not None:
             return CUSTOM_WEIGHTS
-        return weight_set_name(method, src_lang, tgt_lang, short)
+        return weight_set_name(method, src_lang, tgt_lang)
 
-    def weights_for(self, method: str, src_lang: str, tgt_lang: str, short: bool) -> Weights:
+    def weights_for(self, method: str, src_lang: str, tgt_lang: str) -> Weights:
         """The weights of the set weights_name names."""
         if self.weights is not None:
             return self.weights
-        return weight_set(weight_set_name(method, src_lang, tgt_lang, short), method)
+        return weight_set(weight_set_name(method, src_lang, tgt_lang), method)
 
 
 def resolve_method(method: str, has_embedder: bool, has_translations: bool) -> str:
@@ -92,14 +92,14 @@ def resolve_method(method: str, has_embedder: bool, has_translations: bool) -> s
     return method
 
 
-def signature(config: AlignConfig, method: str, embedder_id: Optional[str], src_lang: str, tgt_lang: str,
-              short: bool, *, segmenter: Value = None, translator: Value = None) -> Signature:
+def signature(config: AlignConfig, method: str, embedder_id: Optional[str], src_lang: str, tgt_lang: str, *,
+              segmenter: Value = None, translator: Value = None) -> Signature:
     """What aligned a document pair with the resolved ``method``. ``segmenter`` and ``translator``
     (the MT model behind the bridge) are the caller's signatures of what made the sentences and
     the translations; each is recorded when given, the translator only for the methods that
     use translations, the embedder only for those that use embeddings."""
     fields: Dict[str, Value] = dict(method=method, max_link=config.max_link, band=config.band,
-                                    weights=config.weights_name(method, src_lang, tgt_lang, short))
+                                    weights=config.weights_name(method, src_lang, tgt_lang))
     if method in EMBEDDING_METHODS:
         fields.update(embedder=embedder_id, concat_margin=config.concat_margin)
     if config.weights is not None:
@@ -215,8 +215,8 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     ``src_vectors``/``tgt_vectors`` skip the embedder when the caller already has them.
     ``document_vectors`` are the sentence vectors of the whole documents when ``src`` and
     ``tgt`` are one paragraph of them: the embedding normalisation and the choice of weights
-    then look at the documents, not at the paragraph (a one-sentence paragraph would be
-    normalised against its own translation).
+    and the reported similarities then look at the documents, not at the paragraph (a
+    one-sentence paragraph would be normalised against its own translation).
     """
     config = config or AlignConfig()
     n, m = len(src), len(tgt)
@@ -227,7 +227,7 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     has_vectors = embedder is not None or src_vectors is not None
     method = resolve_method(config.method, has_vectors, translations is not None)
     short = short_document(*(map(len, document_vectors) if document_vectors is not None else (n, m)))
-    weights = config.weights_for(method, src_lang, tgt_lang, short)
+    weights = config.weights_for(method, src_lang, tgt_lang)
     types = search.link_types(config.max_link)
 
     if method in EMBEDDING_METHODS and src_vectors is None:
@@ -253,7 +253,8 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     if method in BRIDGE_METHODS:
         mt, back_mt = _bridge_signals(src, tgt, translations, back_translations, col_start, col_end)
     anchors = AnchorMatch(*signals.document_anchors(src, tgt, src_lang, tgt_lang), col_start, col_end)
-    scorer = LinkScorer(weights, *lengths, src_vectors, tgt_vectors, mt, back_mt, anchors, means)
+    scorer = LinkScorer(weights, *lengths, src_vectors, tgt_vectors, mt, back_mt, anchors, means,
+                        ratio=aligned_ratio(path, *lengths) if weights.aligned_ratio else None)
     rescore = embedder is not None and method in EMBEDDING_METHODS and config.concat_margin > 0
     band = scorer.band_scores(lo, hi, types)
     table = search.forward(n, m, lo, hi, types, band, skip, keep_rows=rescore)

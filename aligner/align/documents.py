@@ -1,41 +1,25 @@
 """Document pairs in, BitextLink records out.
 
 Paragraphs are hard delimiters when both documents have the same number of them (more than
-one): each paragraph pair is aligned on its own, so no link crosses a paragraph boundary.
-Otherwise the documents are aligned as one sequence of sentences. Sentence vectors are computed
-once for the whole document either way.
+one) and they correspond (paragraphs.py): each paragraph pair is aligned on its own, so no link
+crosses a paragraph boundary. Otherwise the documents are aligned as one sequence of sentences.
+Sentence vectors are computed once for the whole document either way.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence
 
 import numpy as np
 
 from ..bitext import BitextLink
 from ..document import Document, Sentence
 from ..signature import Value
-from .calibration import short_document
+from . import signals
 from .core import (EMBEDDING_METHODS, AlignConfig, AlignedLink, align_sentences, resolve_method, signature,
                    too_unequal)
-
-
-def paragraph_segments(src: Sequence[Sentence], tgt: Sequence[Sentence]) -> List[Tuple[range, range]]:
-    """(source range, target range) pieces to align separately: one per paragraph when both
-    sides have the same number of paragraphs, else the whole documents."""
-    def spans(sentences):
-        bounds, start = [], 0
-        for k in range(1, len(sentences) + 1):
-            if k == len(sentences) or sentences[k].paragraph != sentences[k - 1].paragraph:
-                bounds.append(range(start, k))
-                start = k
-        return bounds
-
-    src_spans, tgt_spans = spans(src), spans(tgt)
-    if len(src_spans) > 1 and len(src_spans) == len(tgt_spans):
-        return list(zip(src_spans, tgt_spans))
-    return [(range(len(src)), range(len(tgt)))]
+from .paragraphs import paragraph_segments
 
 
 def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
@@ -56,7 +40,9 @@ def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
     if method in EMBEDDING_METHODS and src and tgt and not too_unequal(len(src), len(tgt)):
         vectors = embedder.encode([s.text for s in src] + [t.text for t in tgt])
         src_vectors, tgt_vectors = vectors[:len(src)], vectors[len(src):]
-    pieces = paragraph_segments(src, tgt) if paragraphs else [(range(len(src)), range(len(tgt)))]
+    pieces = [(range(len(src)), range(len(tgt)))]
+    if paragraphs:
+        pieces = paragraph_segments(src, tgt, _correspondence_vectors(src_vectors, tgt_vectors, translations, tgt))
     # Every piece is aligned with the method resolved for the whole document pair.
     piece_config = replace(config, method=method)
     links: List[AlignedLink] = []
@@ -74,9 +60,19 @@ def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
             link.tgt_ids = tuple(tgt_range.start + j for j in link.tgt_ids)
             links.append(link)
     aligner_signature = signature(config, method, getattr(embedder, "model_id", None), src_doc.lang, tgt_doc.lang,
-                                  short_document(len(src), len(tgt)), segmenter=segmenter, translator=translator)
+                                  segmenter=segmenter, translator=translator)
     provenance = {"aligner": aligner_signature.long}
     return [to_bitext(link, src_doc, tgt_doc, provenance) for link in links]
+
+
+def _correspondence_vectors(src_vectors, tgt_vectors, translations, tgt: Sequence[Sentence]):
+    """What tells whether paragraphs correspond: the sentence embeddings, else (MT bridge) hashed
+    n-gram vectors of the translations against the target, else nothing (length method)."""
+    if src_vectors is not None:
+        return src_vectors, tgt_vectors
+    if translations is not None and tgt:
+        return signals.hashed_ngram_vectors(translations), signals.hashed_ngram_vectors([t.text for t in tgt])
+    return None
 
 
 def to_bitext(link: AlignedLink, src_doc: Document, tgt_doc: Document, provenance: dict) -> BitextLink:

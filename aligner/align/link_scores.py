@@ -31,11 +31,12 @@ class LinkScorer:
     each term is. band_scores() computes every link of a band at once."""
 
     def __init__(self, weights: Weights, src_lengths, tgt_lengths, src_vectors=None, tgt_vectors=None,
-                 mt=None, back_mt=None, anchors=None, means=None):
+                 mt=None, back_mt=None, anchors=None, means=None, ratio=None):
         self.w = weights
         self.src_cum = np.concatenate([[0.0], np.cumsum(src_lengths)])
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(tgt_lengths)])
-        self.ratio = max(self.tgt_cum[-1], 1.0) / max(self.src_cum[-1], 1.0)
+        # Target characters per source character: given (aligned_ratio), else the documents'.
+        self.ratio = ratio or max(self.tgt_cum[-1], 1.0) / max(self.src_cum[-1], 1.0)
         self.src_vectors, self.tgt_vectors = src_vectors, tgt_vectors
         self.prefix = self.dots = None
         if src_vectors is not None:
@@ -171,6 +172,20 @@ class BandScores:
                 table[covered] = self.scorer.combine(parts, a, b)
 
 
+def aligned_ratio(path: Sequence[search.Link], src_lengths: np.ndarray, tgt_lengths: np.ndarray) -> float:
+    """Target characters per source character over the links of a path that have both sides.
+    The documents' own ratio counts the sentences one side left out or added (a fifth of a
+    short news article can be), which makes a correct 1-1 link look too short or too long and
+    a merge look better than it is. (The median of the links' ratios, which ignores a few
+    wrong links better, did no better on the news dev cells.)"""
+    aligned = [(s0, s1, t0, t1) for s0, s1, t0, t1 in path if s1 > s0 and t1 > t0]
+    src_chars = sum(float(src_lengths[s0:s1].sum()) for s0, s1, _, _ in aligned)
+    tgt_chars = sum(float(tgt_lengths[t0:t1].sum()) for _, _, t0, t1 in aligned)
+    if src_chars < 1 or tgt_chars < 1:
+        return max(float(tgt_lengths.sum()), 1.0) / max(float(src_lengths.sum()), 1.0)
+    return tgt_chars / src_chars
+
+
 def link_type_log_prior(a: int, b: int) -> float:
     """log P(link type) after Gale & Church (1993): 1-1 0.89, 1-0 and 0-1 0.0099 together,
     2-1 and 1-2 0.089 together, each further sentence another factor 0.05."""
@@ -189,3 +204,4 @@ def skip_costs(texts: Sequence[str], weights: Weights) -> np.ndarray:
         return np.full(len(texts), base)
     letters = np.array([len(_LETTER.findall(t)) for t in texts], dtype=np.float64)
     return base + weights.skip_letters * np.minimum(letters, 300.0) / 100.0
+
