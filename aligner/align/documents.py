@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import List, Optional, Sequence
 
-import numpy as np
 
 from ..bitext import BitextLink
 from ..document import Document, Sentence
@@ -112,7 +111,3 @@ def _single(link: BitextLink, src_doc: Document, tgt_doc: Document, src_ids, tgt
         tgt=" ".join(tgt_doc.sentences[j].text for j in tgt_ids), cost=None, similarity=0.0,
         scores={"align_rejected_similarity": link.similarity or 0.0}, provenance=dict(link.provenance))
 
-
-def mean_similarity(links: Sequence[BitextLink]) -> float:
-    aligned = [link.similarity or 0.0 for link in links if not link.is_unaligned]
-    return float(np.mean(aligned)) if aligned else 0.0
