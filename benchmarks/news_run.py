@@ -19,7 +19,9 @@ offsets, so a segmentation error costs what it costs a user. Per language pair a
 
 - strict F1 of bitext.jsonl and the precision of its n-m links (several sentences on a side);
 - aligned.tmx: precision of its units (a unit is right when it is exactly a gold link), the
-  share of gold sentence pairs it holds as right units, units from non-parallel pairs;
+  share of units that are whole translations all the same (a 2-2 of two right 1-1 links, see
+  whole_translation), the share of gold sentence pairs it holds as right units, units from
+  non-parallel pairs;
 - AUC of the unit score between right and wrong links of bitext.jsonl.
 
     python benchmarks/news_run.py                     # test split, fa-en and ar-en
@@ -189,6 +191,16 @@ def mapped_link(link, src_map, tgt_map) -> Link:
     return tuple(src), tuple(tgt)
 
 
+def whole_translation(pair: Link, gold: Sequence[Link]) -> bool:
+    """A unit a translator can still take as it stands: exactly the union of whole gold links
+    that all have both sides (a 2-2 of two right 1-1 links), so it holds no sentence the other
+    side does not say and no half of a sentence pair."""
+    touched = [g for g in gold if set(g[0]) & set(pair[0]) or set(g[1]) & set(pair[1])]
+    if not touched or any(not g[0] or not g[1] for g in touched):
+        return False
+    return ({i for g in touched for i in g[0]} == set(pair[0]) and {j for g in touched for j in g[1]} == set(pair[1]))
+
+
 def auc(right: Sequence[float], wrong: Sequence[float]) -> Optional[float]:
     """P(a right link outscores a wrong one), ties counting half."""
     if not right or not wrong:
@@ -215,7 +227,7 @@ def evaluate(split: str, lang: str, work: Path) -> Dict[str, Dict[str, float]]:
                    gold_ids_of_sentences(case["sides"][1], folder / "tgt" / name, "en"))
             for name, case in cases.items()}
     # A TMX unit is found by its texts among the run's links: (document, gold-mapped link, right).
-    by_text: Dict[Tuple[str, str], List[Tuple[str, Link, bool]]] = defaultdict(list)
+    by_text: Dict[Tuple[str, str], List[Tuple[str, Link, bool, bool]]] = defaultdict(list)
     predicted: Dict[str, List[Link]] = defaultdict(list)
     scores: Dict[str, Tuple[List[float], List[float]]] = defaultdict(lambda: ([], []))
     for link in read_bitext(outdir / "bitext.jsonl"):
@@ -225,13 +237,14 @@ def evaluate(split: str, lang: str, work: Path) -> Dict[str, Dict[str, float]]:
         predicted[name].append(pair)
         right = case["cell"] != "non-parallel" and bool(pair[0]) and bool(pair[1]) and pair in set(case["gold"])
         if not link.is_unaligned:
-            by_text[link.src, link.tgt].append((name, pair, right))
+            whole = case["cell"] != "non-parallel" and whole_translation(pair, case["gold"])
+            by_text[link.src, link.tgt].append((name, pair, right, whole))
             scores[case["cell"]][0 if right else 1].append(link.score or 0.0)
-    tmx_units: Dict[str, List[bool]] = defaultdict(list)
+    tmx_units: Dict[str, List[Tuple[bool, bool]]] = defaultdict(list)
     kept: Dict[str, Set[Link]] = defaultdict(set)  # per document, the gold links held by right units
     for unit in read_tmx(outdir / "aligned.tmx"):
-        name, pair, right = by_text[unit.src, unit.tgt][0]
-        tmx_units[cases[name]["cell"]].append(right)
+        name, pair, right, whole = by_text[unit.src, unit.tgt][0]
+        tmx_units[cases[name]["cell"]].append((right, whole))
         if right:
             kept[name].add(pair)
     results: Dict[str, Dict[str, float]] = {}
@@ -246,7 +259,9 @@ def evaluate(split: str, lang: str, work: Path) -> Dict[str, Dict[str, float]]:
             "documents": len(names),
             "strict_f1": score_alignment(golds, preds)["strict_f1"] if cell != "non-parallel" else None,
             "nm_links": len(many), "nm_precision": sum(many) / len(many) if many else None,
-            "tmx_units": len(units), "tmx_precision": sum(units) / len(units) if units else None,
+            "tmx_units": len(units),
+            "tmx_precision": sum(right for right, _ in units) / len(units) if units else None,
+            "tmx_whole": sum(whole for _, whole in units) / len(units) if units else None,
             "tmx_kept": sum(len(kept[name]) for name in names) / gold_pairs if gold_pairs else None,
             "auc": auc(*scores[cell]) if cell != "non-parallel" else None,
         }
@@ -268,7 +283,8 @@ def main(argv=None):
     parser.add_argument("--keep", type=Path, default=None,
                         help="write the articles and the runs' outputs here (default: a temporary folder)")
     args = parser.parse_args(argv)
-    columns = ("documents", "strict_f1", "nm_links", "nm_precision", "tmx_units", "tmx_precision", "tmx_kept", "auc")
+    columns = ("documents", "strict_f1", "nm_links", "nm_precision", "tmx_units", "tmx_precision", "tmx_whole",
+               "tmx_kept", "auc")
     print(f"`aligner run` defaults on raw perturbed news ({args.split}), perturbation 'news' at rate {RATE}")
     print(f"{'pair':6} {'cell':13} " + " ".join(f"{c:>13}" for c in columns))
     with tempfile.TemporaryDirectory() as temporary:
