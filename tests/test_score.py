@@ -12,7 +12,7 @@ from aligner.score import (COMBINATION_WEIGHTS, COMPONENTS, FLOOR, ExactDuplicat
                            LengthRatio, LinkTypePlausibility, MinComponent, MinScore, MTAgreement, NearDuplicates,
                            NumberAgreement, PunctuationAgreement, Scorer, SemanticSimilarity, SourceLanguageIdentity,
                            TargetLanguageIdentity, acceptance_filters, apply_filters, combine, default_components,
-                           length_z, numbers)
+                           length_z, numbers, quantities)
 from aligner.signature import Signature
 
 
@@ -30,18 +30,68 @@ def link(src, tgt, src_lang="fa", tgt_lang="en", src_ids=(0,), tgt_ids=(0,), **e
     ("ساعت ۰۹:۳۰", "at 9:30"),
     ("الساعة ١٢:٠٠ بتوقيت غرينتش", "at 12.00 GMT"),  # a clock time is hours.minutes
     ("نتیجه ۳:۱ شد", "it ended 3-1"),  # a colon between other digits separates two numbers
+    ("۸۰۰ هزار نفر", "800,000 people"),  # scale words
+    ("800 هزار نفر", "800000 people"),
+    ("۲٫۵ میلیون دلار", "2.5 million dollars"),
+    ("۲٫۵ میلیارد دلار", "$2.5bn"),
+    ("١٫٢ مليار دولار", "1.2 billion dollars"),
+    ("٣ آلاف شخص", "3,000 people"),
+    ("۵۰ درصد", "50%"),  # percent words and signs
+    ("۵۰٪", "50 per cent"),
+    ("٥٠ بالمئة", "50 percent"),
+    ("٥٠ في المائة", "50%"),
+    ("نهم ژوئیه", "July 9"),  # an ordinal and a Persian name of a Gregorian month
+    ("۹ ژوئیه", "9 July"),
+    ("ژوئیه‌ی ۲۰۲۰", "July 2020"),  # the month with its ezafe
+    ("التاسع من يوليو", "July 9"),  # Arabic ordinal with the article, Egyptian month name
+    ("١٢ تموز", "12 July"),  # the Levantine month name
+    ("في كانون الأول", "in December"),  # a two-word month: December, not "first"
+    ("في كانون الثاني ٢٠٢١", "in January 2021"),
+    ("في أيار", "in May"),
+    ("سه نفر", "three people"),
 ])
-def test_numbers_agree_across_digit_scripts(a, b):
-    assert numbers(a) == numbers(b)
-    assert NumberAgreement().score([link(a, b)]) == [1.0]
+def test_numbers_agree_across_digit_scripts_and_wordings(a, b):
+    src_lang = "ar" if any(ch in a for ch in "ةيكآإأ٠١٢٣٤٥٦٧٨٩") else "fa"
+    assert numbers(a, src_lang) == numbers(b, "en")
+    assert NumberAgreement().score([link(a, b, src_lang=src_lang)]) == [1.0]
+
+
+@pytest.mark.parametrize("text, lang, values", [
+    ("۲٫۵ میلیون", "fa", {"2500000": 1}),
+    ("٢٫٥ مليون", "ar", {"2500000": 1}),
+    ("800 هزار", "fa", {"800000": 1}),
+    ("نهم ژوئیه", "fa", {"9": 1, "July": 1}),
+    ("في شباط وآذار", "ar", {"February": 1, "March": 1}),
+    ("يناير", "ar", {"January": 1}),
+    ("one, two and ten", "en", {"1": 1, "2": 1, "10": 1}),
+    ("the ninth of May", "en", {"9": 1, "May": 1}),
+    ("you may march", "en", {}),  # lower-case "may" and "march" are verbs
+    ("می‌خواهم", "fa", {}),  # the verb prefix is not a month
+    ("آب", "fa", {}),  # water in Persian (August only in Arabic)
+    ("آب", "ar", {"August": 1}),
+    ("میلیون‌ها نفر", "fa", {}),  # "millions of": no amount
+])
+def test_numbers_read_words_per_language(text, lang, values):
+    assert numbers(text, lang) == values
+
+
+def test_spelled_numbers_are_weaker_evidence_than_digits():
+    # «یک» is also "a": a spelled number the other side lacks is no evidence against the pair
+    [one] = quantities("یک کتاب", "fa")
+    assert one.spelled and one.value == "1"
+    assert NumberAgreement().score([link("یک کتاب خریدم.", "I bought a book.")]) == [1.0]
 
 
 @pytest.mark.parametrize("src, tgt, expected", [
     ("بدون عدد", "no number", 1.0),
     ("۱۲ نفر", "13 people", 0.05),  # a substituted number: strong evidence
-    ("دو نفر", "2 people", 0.5),  # spelled out on one side: weak evidence
+    ("دو نفر", "2 people", 1.0),  # spelled out on one side: the same number
+    ("دو نفر", "3 people", 0.5),  # a digit number the other side lacks: weak evidence
     ("۱۲ و ۱۳", "12 and 14", 0.05),
     ("ساعت ۱۲:۳۰", "at 12.00", 0.05),
+    ("۸۰۰ هزار", "800 people", 0.05),  # the scale word changes the number
+    ("در ژوئیه", "in August", 0.05),  # a different month
+    ("در ژوئیه", "in summer", 1.0),  # a month on one side only: no evidence
 ])
 def test_number_agreement_values(src, tgt, expected):
     assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
@@ -79,6 +129,20 @@ def test_length_z_is_mirrored_for_the_reverse_pair(src_lang, tgt_lang, src, tgt)
     backward = link(tgt, src, tgt_lang, src_lang)
     assert length_z(backward) == pytest.approx(-length_z(forward))
     assert LengthRatio().score([backward]) == pytest.approx(LengthRatio().score([forward]))
+
+
+FIFTEEN_METRES = ("فاصله عمودی زیر برج 15 متر است.", "The vertical clearance under the bridge is 15 meters.")
+
+
+def test_length_copes_with_concise_persian_and_copied_tokens():
+    # Short sentences vary more: this English is 80 % longer than its Persian, rare but plausible
+    [value] = LengthRatio().score([link(*FIFTEEN_METRES)])
+    assert 0.05 < value < 0.5
+    # digits and a Latin name copied into the Persian say nothing about the translated rest
+    short = link("شرکت Apple در سال ۲۰۲۳ فروخت.", "Apple sold in 2023.")
+    long_names = link("شرکت Apple Computer Incorporated در سال ۲۰۲۳ فروخت.",
+                      "Apple Computer Incorporated sold in 2023.")
+    assert length_z(short) == pytest.approx(length_z(long_names))
 
 
 def test_length_ratio_prefers_plausible_lengths():
