@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pytest
 
 from aligner.bitext import BitextLink
-from aligner.score import (COMBINATION_WEIGHTS, COMPONENTS, FLOOR, ExactDuplicates, FilterReport, KeepAligned,
-                           LengthRatio, LinkTypePlausibility, MinComponent, MinScore, MTAgreement, NearDuplicates,
-                           NumberAgreement, PunctuationAgreement, Scorer, SemanticSimilarity, SourceLanguageIdentity,
-                           TargetLanguageIdentity, acceptance_filters, apply_filters, combine, default_components,
-                           length_z, numbers, quantities)
+from aligner.score import (COEFFICIENTS, COMPONENTS, DEFAULT_MIN_PROBABILITY, FEATURE_SETS, ExactDuplicates,
+                           FilterReport, KeepAligned, LengthRatio, LinkTypePlausibility, MinComponent, MinScore,
+                           MTAgreement, NearDuplicates, NumberAgreement, PunctuationAgreement, Scorer,
+                           SemanticSimilarity, SourceLanguageIdentity, TargetLanguageIdentity, acceptance_filters,
+                           apply_filters, default_components, explain_link, length_z, numbers, probability,
+                           quantities)
 from aligner.signature import Signature
 
 
@@ -174,18 +174,42 @@ def test_mt_agreement_is_chrf_of_the_translation():
     assert nested.get("translator") == model and "|translator:[translator|model:opus-mt-fa-en|" in nested.long
 
 
-@pytest.mark.parametrize("scores, expected", [
-    ({"semantic": 0.8}, 0.8),
-    ({"semantic": 0.8, "numbers": 0.8, "length": 0.8}, 0.8),
-    ({"semantic": 1.0, "numbers": 0.25}, math.exp((3 * 0 + 3 * math.log(0.25)) / 6)),
-    ({"semantic": 0.9, "lang_tgt": 0.0}, 0.0),  # a gate
-    ({"semantic": 0.9, "lang_src": 0.5}, 0.45),
-    ({"semantic": 0.0}, FLOOR),
-    ({}, 0.0),
+def scored(scores, **extra):
+    """A 1-1 fa-en link carrying the given component values (as the Scorer stores them)."""
+    return link("این یک جمله است.", "This is a sentence.", scores=dict(scores), **extra)
+
+
+GOOD = {"semantic": 0.95, "length": 0.9, "numbers": 1.0, "punctuation": 1.0, "lang_src": 1.0, "lang_tgt": 1.0}
+
+
+@pytest.mark.parametrize("change", [
+    {"semantic": 0.05},  # the embeddings say "not a translation"
+    {"numbers": 0.05},  # a number substituted
+    {"length": 0.001},  # a truncated side
 ])
-def test_combination_formula(scores, expected):
-    assert combine(scores) == pytest.approx(expected)
-    assert 0.0 <= combine(scores) <= 1.0
+def test_probability_falls_with_each_kind_of_evidence(change):
+    good, bad = probability(scored(GOOD)), probability(scored({**GOOD, **change}))
+    assert 0.0 <= bad < good <= 1.0
+
+
+@pytest.mark.parametrize("gate", ["lang_src", "lang_tgt"])
+def test_a_line_in_the_wrong_language_has_probability_zero(gate):
+    assert probability(scored({**GOOD, gate: 0.0})) == 0.0
+    assert probability(scored({**GOOD, gate: 0.5})) == pytest.approx(0.5 * probability(scored(GOOD)))
+
+
+def test_the_aligners_values_are_used_where_the_link_has_them():
+    plain = scored(GOOD)
+    trusted = scored({**GOOD, "align_embed": 0.2}, similarity=0.999)
+    doubted = scored({**GOOD, "align_embed": -0.05}, similarity=0.01)
+    assert probability(doubted) < probability(trusted)
+    assert probability(doubted) < probability(plain)
+
+
+def test_coefficients_cover_every_feature_of_their_set():
+    for name, feature_names in FEATURE_SETS.items():
+        assert set(COEFFICIENTS[name]) == set(feature_names) | {"bias"}
+    assert 0.0 < DEFAULT_MIN_PROBABILITY < 1.0
 
 
 class FakeEmbedder:
@@ -215,7 +239,8 @@ def test_scorer_fills_every_component_and_a_signature():
     assert aligned.provenance["score"] == signature.long
     assert signature.long.startswith("score|semantic:[semantic|embedder:e5-small|")
     assert signature.get("combination").get("gates") == "lang_src*lang_tgt"
-    assert "|combination:[geomean|gates:lang_src*lang_tgt|weights:" in signature.long
+    assert "|combination:[logistic|gates:lang_src*lang_tgt|coefficients:" in signature.long
+    assert "|fitted:flores200-dev+tico19-test|" in signature.long
     assert (orphan.score, orphan.scores) == (0.0, {"link": 0.0})
 
 
@@ -224,7 +249,8 @@ def test_rescoring_keeps_the_aligners_scores_out_of_the_combination():
     scorer = fake_scorer()
     scorer.score_batch([first])
     assert first.scores["align_cosine"] == 0.5 and first.scores["numbers"] == 1.0  # stale value replaced
-    assert first.score == combine({k: v for k, v in first.scores.items() if k != "align_cosine"})
+    assert first.score == probability(link(first.src, first.tgt, scores={
+        k: v for k, v in first.scores.items() if k != "align_cosine"}))
 
 
 def test_scoring_streams_in_order():
@@ -240,10 +266,6 @@ def test_components_are_registered_by_name_in_the_scorers_order():
     assert COMPONENTS.names() == names
     assert [component.name for component in default_components()] == names
     assert [component.name for component in Scorer().components] == names
-
-
-def test_weights_cover_every_non_gate_component():
-    assert set(COMBINATION_WEIGHTS) == set(COMPONENTS.names()) - {"lang_src", "lang_tgt"}
 
 
 def test_filters_are_separate_from_scores_and_report_every_rejection():
@@ -296,6 +318,15 @@ def test_semantic_similarity_is_calibrated_and_separates_pairs(e5):
     assert true_fa > 0.5 > wrong and true_ar > 0.5
 
 
+def test_the_fifteen_metre_pair_is_likely_and_a_changed_number_is_not(e5):
+    components = default_components(embedder=e5)
+    right, changed = link(*FIFTEEN_METRES), link(FIFTEEN_METRES[0], FIFTEEN_METRES[1].replace("15", "51"))
+    Scorer(components).score_batch([right, changed])
+    # a plain pair (no aligner values): its unusual length costs it, but it stays likely
+    assert right.score > 0.5 > 0.1 > changed.score
+    assert "the source says 15 where the target says 51" in explain_link(changed)
+
+
 def test_mt_agreement_translates_only_its_pair():
     calls = []
 
@@ -306,3 +337,24 @@ def test_mt_agreement_translates_only_its_pair():
     component = MTAgreement(translate, "fake", pair=("fa", "en"))
     fa, ar = component.score([link("سلام", "Hello there."), link("مرحبا", "Hi.", src_lang="ar")])
     assert fa == pytest.approx(1.0) and ar is None and calls == [["سلام"]]
+
+
+@pytest.mark.parametrize("src, tgt, scores, reason", [
+    ("فاصله ۱۵ متر است.", "The distance is 15 meters.", {"lang_tgt": 0.0}, "the target is not in English"),
+    ("فاصله زیاد است.", "The distance is 15 meters.", {}, "the number 15 appears only in the target"),
+    ("۸۰۰ هزار نفر آمدند.", "800 people came.", {}, "the source says 800,000 where the target says 800"),
+    ("در ژوئیه آمدند.", "They came in August.", {}, "the source says July where the target says August"),
+    ("این جمله‌ای نسبتاً طولانی است که درباره‌ی آب و هوای امروز تهران صحبت می‌کند.", "This is", {},
+     "the target is much shorter than the source"),
+    ("او به خانه رفت.", "The football match ended in a draw.", {"semantic": 0.01},
+     "the sentences mean different things"),
+    ("چرا رفت؟", "Why did he go.", {"punctuation": 0.5}, "the two sides differ in question marks"),
+])
+def test_explain_link_says_why_a_unit_is_doubtful(src, tgt, scores, reason):
+    assert reason in explain_link(link(src, tgt, scores={**GOOD, **scores}))
+
+
+def test_explain_link_has_nothing_against_a_good_unit():
+    good = link("نهم ژوئیه ۸۰۰ هزار نفر آمدند.", "On July 9, 800,000 people came.", scores=GOOD)
+    assert explain_link(good) == []
+    assert explain_link(link("", "Orphan.", src_ids=())) == ["the target sentence has no counterpart on the other side"]
