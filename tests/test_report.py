@@ -190,7 +190,7 @@ def test_histogram_bins(values, heights):
 
 
 @pytest.mark.parametrize("src, tgt, tgt_lang, reason", [
-    ("The rate rose 12% in 2019.", "نرخ در سال ۲۰۱۸ دوازده درصد افزایش یافت.", "fa", "numbers differ: 12%, 2018, 2019"),
+    ("The rate rose 12% in 2019.", "نرخ در سال ۲۰۱۸ دوازده درصد افزایش یافت.", "fa", "numbers differ: 2018, 2019"),
     ("Prices rose 3.5% in 2020.", "ارتفعت الأسعار ٣٫٥٪ في عام ٢٠٢٠.", "ar", None),
     ("The group presented its report at 12.00 GMT.", "قدمت المجموعة تقريرها في الساعة ١٢:٠٠ بتوقيت غرينتش.", "ar",
      None),

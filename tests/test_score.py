@@ -49,6 +49,7 @@ def link(src, tgt, src_lang="fa", tgt_lang="en", src_ids=(0,), tgt_ids=(0,), **e
     ("في كانون الثاني ٢٠٢١", "in January 2021"),
     ("في أيار", "in May"),
     ("سه نفر", "three people"),
+    ("در قرن پانزدهم", "in the 15th century"),  # ordinals up to twenty in Persian and English
 ])
 def test_numbers_agree_across_digit_scripts_and_wordings(a, b):
     src_lang = "ar" if any(ch in a for ch in "ةيكآإأ٠١٢٣٤٥٦٧٨٩") else "fa"
@@ -73,6 +74,12 @@ def test_numbers_agree_across_digit_scripts_and_wordings(a, b):
 ])
 def test_numbers_read_words_per_language(text, lang, values):
     assert numbers(text, lang) == values
+
+
+def test_a_dot_between_thousands_is_read_both_ways():
+    assert numbers("104.500", "fa") == {"104.5": 1}
+    assert NumberAgreement().score([link("گنجایش 104.500 بشکه", "holding 104,500 barrels")]) == [1.0]
+    assert NumberAgreement().score([link("گنجایش 104.500 بشکه", "holding 104.5 barrels")]) == [1.0]
 
 
 def test_spelled_numbers_are_weaker_evidence_than_digits():

@@ -3,8 +3,9 @@
 A date or an amount said two ways must read the same: «800 هزار» = 800,000, «۲٫۵ میلیون» =
 2.5 million = 2,500,000, «نهم ژوئیه» = July 9, «٥٠ بالمئة» = 50 % = «۵۰ درصد», «١٢ تموز» = 12
 يوليو = July 12. Digits of every script count (۰-۹, ٠-٩, 0-9; ٫ decimal and ٬ thousands
-separators); a scale word after a number multiplies it; small numbers and ordinals written as
-words (one … ten, first … tenth in each language) and month names (Gregorian months in English,
+separators; a dot before three digits is also read as a thousands separator); a scale word
+after a number multiplies it; small numbers and ordinals written as words (one … twenty and first
+… twentieth in English and Persian, one … ten in Arabic) and month names (Gregorian months in English,
 Persian, and both Arabic naming systems: يناير … and كانون الثاني …) are read too.
 
 Words are weaker evidence than digits: «یک» is also "a", «نه» also "no", "May" also a verb. So a
@@ -31,12 +32,16 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 @dataclass(frozen=True)
 class Quantity:
     """One mention: ``value`` is canonical ("800000", "2.5", "50%", "July"), ``kind`` one of
-    number/percent/month, ``spelled`` when it was read from words only, ``text`` as written."""
+    number/percent/month, ``spelled`` when it was read from words only, ``text`` as written,
+    ``alternative`` another reading of ambiguous digits."""
 
     value: str
     kind: str
     spelled: bool
     text: str
+    # another reading of the same digits, or "": '104.500' is 104.5, or 104,500 with a dot between
+    # thousands as Persian and European text write it
+    alternative: str = ""
 
 
 # One letter fold for Persian and Arabic words, so that one table serves every spelling:
@@ -68,11 +73,18 @@ def _counting(words: str, start: int = 1) -> Dict[str, int]:
     return {word: start + i for i, word in enumerate(words.split())}
 
 
-_FA_ORDINALS = "یکم دوم سوم چهارم پنجم ششم هفتم هشتم نهم دهم"
+# Up to twenty in English and Persian (centuries and dates: «قرن پانزدهم» = 15th century); up to
+# ten in Arabic, whose higher numbers are compounds (الحادي عشر).
+_FA_ORDINALS = ("یکم دوم سوم چهارم پنجم ششم هفتم هشتم نهم دهم یازدهم دوازدهم سیزدهم چهاردهم پانزدهم "
+                "شانزدهم هفدهم هجدهم نوزدهم بیستم")
 _SMALL = {
-    "en": _table({**_counting("one two three four five six seven eight nine ten"),
-                  **_counting("first second third fourth fifth sixth seventh eighth ninth tenth")}),
-    "fa": _table({**_counting("یک دو سه چهار پنج شش هفت هشت نه ده"), **_counting(_FA_ORDINALS),
+    "en": _table({**_counting("one two three four five six seven eight nine ten eleven twelve thirteen "
+                              "fourteen fifteen sixteen seventeen eighteen nineteen twenty"),
+                  **_counting("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                              "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+                              "twentieth")}),
+    "fa": _table({**_counting("یک دو سه چهار پنج شش هفت هشت نه ده یازده دوازده سیزده چهارده پانزده شانزده هفده "
+                              "هجده نوزده بیست"), "هیجده": 18, "هیجدهم": 18, **_counting(_FA_ORDINALS),
                   **{word + "ین": value for word, value in _counting(_FA_ORDINALS).items()},  # دومین
                   "اول": 1, "اولین": 1, "نخست": 1, "نخستین": 1}),
     # masculine and feminine forms of the cardinals and of the ordinals
@@ -113,6 +125,7 @@ _TOKEN = re.compile(r"(?P<number>\d{1,2}:\d{2}(?!\d)|\d+(?:[.,\u060c]\d+)*)"
                     rf"|(?P<word>[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*)"
                     rf"|(?P<sign>[{_PERCENT_SIGNS}])")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 
 
 def _canonical(value: Decimal) -> str:
@@ -120,16 +133,22 @@ def _canonical(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _digit_values(token: str) -> List[Decimal]:
-    """'1,000' = 1000, '1,5' = 1.5, '09' = 9, '12:30' = 12.30 (English news writes 12.30 GMT where
-    Persian and Arabic write ۱۲:۳۰); '1.2.3' (a version or a date) is its parts."""
+def _digit_values(token: str) -> List[Tuple[Decimal, str]]:
+    """(value, alternative reading or ""): '1,000' = 1000, '1,5' = 1.5, '09' = 9, '12:30' = 12.30
+    (English news writes 12.30 GMT where Persian and Arabic write ۱۲:۳۰), '104.500' = 104.5 or
+    104500, '1.234.567' = 1234567; '1.2.3' (a version or a date) is its parts."""
     token = token.replace("\u060c", ",")
     if _THOUSANDS.match(token):
         token = token.replace(",", "")
     token = token.replace(",", ".").replace(":", ".")
+    if _DOT_THOUSANDS.match(token):
+        whole = Decimal(token.replace(".", ""))
+        if token.count(".") > 1:
+            return [(whole, "")]
+        return [(Decimal(token), _canonical(whole))]
     if token.count(".") > 1:
-        return [Decimal(part) for part in token.split(".")]
-    return [Decimal(token)]
+        return [(Decimal(part), "") for part in token.split(".")]
+    return [(Decimal(token), "")]
 
 
 class _Tables:
@@ -191,18 +210,19 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             continue
         small = tables.lookup(tables.small, token) if kind == "word" else None
         if kind == "number" or small is not None:
-            values = _digit_values(token) if small is None else [Decimal(small)]
+            values = _digit_values(token) if small is None else [(Decimal(small), "")]
             end = i + 1
             following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
             scale = tables.lookup(tables.scales, following) if following and len(values) == 1 else None
             if scale is not None:
-                values = [values[0] * scale]
+                values = [(values[0][0] * scale, "")]
                 end += 1
             percent, end = _percent_after(tables, tokens, end)
             written = _text_of(tokens, i, end)
-            for value in values:
-                found.append(Quantity(_canonical(value) + ("%" if percent else ""), PERCENT if percent else NUMBER,
-                                      small is not None, written))
+            suffix = "%" if percent else ""
+            for value, alternative in values:
+                found.append(Quantity(_canonical(value) + suffix, PERCENT if percent else NUMBER, small is not None,
+                                      written, alternative + suffix if alternative else ""))
             i = end
             continue
         scale = tables.lookup(tables.scales, token) if kind == "word" else None
@@ -251,10 +271,12 @@ def numbers(text: str, lang: Optional[str] = None) -> Counter:
 def unmatched_quantities(src: Iterable[Quantity], tgt: Iterable[Quantity]) -> Tuple[List[Quantity], List[Quantity]]:
     """The quantities of each side the other side does not account for, keeping only evidence:
     equal values pair up; a percentage pairs with the bare number (one side left out "percent");
+    then ambiguous digits pair by their other reading (104.500 with 104,500);
     a leftover spelled number is dropped (a word's other sense, or a number said another way);
     a leftover month is dropped unless the other side has a leftover month too."""
     src_left, tgt_left = list(src), list(tgt)
-    for key in (lambda q: q.value, lambda q: q.value.rstrip("%") if q.kind != MONTH else q.value):
+    for key in (lambda q: q.value, lambda q: q.value.rstrip("%") if q.kind != MONTH else q.value,
+                lambda q: q.alternative or q.value):
         src_left, tgt_left = _pair_off(src_left, tgt_left, key)
     src_left = [q for q in src_left if not q.spelled]
     tgt_left = [q for q in tgt_left if not q.spelled]
