@@ -91,7 +91,7 @@ RUN_ORDER = [
     "aligner bench translate --hyp police.nllb.en --baseline police.argos.en"
     " --ref corpora/parallel/fa-en/en/police-telegram-cooperation.txt --tgt-lang en",
     "aligner bench translate --hyp flores-devtest.fa-en.hyp --testset flores200:devtest -l fa-en",
-    "aligner run corpora/ar --targets corpora/parallel/ar-en/en --from ar --to en --min-score 0.8 -o out/ar-en",
+    "aligner run corpora/ar --targets corpora/parallel/ar-en/en --from ar --to en --min-score 0.95 -o out/ar-en",
     "aligner run corpora/fa/police-telegram-cooperation.txt --from fa --to en -o out/police-mt",
     "aligner score police.bitext.jsonl -o police.scored.jsonl",
     "aligner score police.bitext.jsonl --model fa-en --src-lang fa --tgt-lang en -o police.mt-scored.jsonl",

@@ -18,7 +18,7 @@ from aligner.errors import AlignerError, InputError, OutputInUse
 from aligner.pipeline.job import JobOptions
 from aligner.pipeline.documents import document_paths
 from aligner.pipeline.driver import run
-from aligner.score.filters import DEFAULT_MIN_PROBABILITY
+from aligner.score import DEFAULT_MIN_PROBABILITY
 from aligner.segment.base import segment_document
 from aligner.text.reading import read_documents
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pytest
 
 from aligner.bitext import BitextLink
-from aligner.score import (COMBINATION_WEIGHTS, COMPONENTS, FLOOR, ExactDuplicates, FilterReport, KeepAligned,
-                           LengthRatio, LinkTypePlausibility, MinComponent, MinScore, MTAgreement, NearDuplicates,
-                           NumberAgreement, PunctuationAgreement, Scorer, SemanticSimilarity, SourceLanguageIdentity,
-                           TargetLanguageIdentity, acceptance_filters, apply_filters, combine, default_components,
-                           length_z, numbers)
+from aligner.score import (COEFFICIENTS, COMPONENTS, DEFAULT_MIN_PROBABILITY, FEATURE_SETS, ExactDuplicates,
+                           FilterReport, KeepAligned, LengthRatio, LinkTypePlausibility, MinComponent, MinScore,
+                           MTAgreement, NearDuplicates, NumberAgreement, PunctuationAgreement, Scorer,
+                           SemanticSimilarity, SourceLanguageIdentity, TargetLanguageIdentity, acceptance_filters,
+                           apply_filters, default_components, explain_link, length_z, numbers, probability,
+                           quantities)
 from aligner.signature import Signature
 
 
@@ -30,18 +30,75 @@ def link(src, tgt, src_lang="fa", tgt_lang="en", src_ids=(0,), tgt_ids=(0,), **e
     ("ساعت ۰۹:۳۰", "at 9:30"),
     ("الساعة ١٢:٠٠ بتوقيت غرينتش", "at 12.00 GMT"),  # a clock time is hours.minutes
     ("نتیجه ۳:۱ شد", "it ended 3-1"),  # a colon between other digits separates two numbers
+    ("۸۰۰ هزار نفر", "800,000 people"),  # scale words
+    ("800 هزار نفر", "800000 people"),
+    ("۲٫۵ میلیون دلار", "2.5 million dollars"),
+    ("۲٫۵ میلیارد دلار", "$2.5bn"),
+    ("١٫٢ مليار دولار", "1.2 billion dollars"),
+    ("٣ آلاف شخص", "3,000 people"),
+    ("۵۰ درصد", "50%"),  # percent words and signs
+    ("۵۰٪", "50 per cent"),
+    ("٥٠ بالمئة", "50 percent"),
+    ("٥٠ في المائة", "50%"),
+    ("نهم ژوئیه", "July 9"),  # an ordinal and a Persian name of a Gregorian month
+    ("۹ ژوئیه", "9 July"),
+    ("ژوئیه‌ی ۲۰۲۰", "July 2020"),  # the month with its ezafe
+    ("التاسع من يوليو", "July 9"),  # Arabic ordinal with the article, Egyptian month name
+    ("١٢ تموز", "12 July"),  # the Levantine month name
+    ("في كانون الأول", "in December"),  # a two-word month: December, not "first"
+    ("في كانون الثاني ٢٠٢١", "in January 2021"),
+    ("في أيار", "in May"),
+    ("سه نفر", "three people"),
+    ("در قرن پانزدهم", "in the 15th century"),  # ordinals up to twenty in Persian and English
 ])
-def test_numbers_agree_across_digit_scripts(a, b):
-    assert numbers(a) == numbers(b)
-    assert NumberAgreement().score([link(a, b)]) == [1.0]
+def test_numbers_agree_across_digit_scripts_and_wordings(a, b):
+    src_lang = "ar" if any(ch in a for ch in "ةيكآإأ٠١٢٣٤٥٦٧٨٩") else "fa"
+    assert numbers(a, src_lang) == numbers(b, "en")
+    assert NumberAgreement().score([link(a, b, src_lang=src_lang)]) == [1.0]
+
+
+@pytest.mark.parametrize("text, lang, values", [
+    ("۲٫۵ میلیون", "fa", {"2500000": 1}),
+    ("٢٫٥ مليون", "ar", {"2500000": 1}),
+    ("800 هزار", "fa", {"800000": 1}),
+    ("نهم ژوئیه", "fa", {"9": 1, "July": 1}),
+    ("في شباط وآذار", "ar", {"February": 1, "March": 1}),
+    ("يناير", "ar", {"January": 1}),
+    ("one, two and ten", "en", {"1": 1, "2": 1, "10": 1}),
+    ("the ninth of May", "en", {"9": 1, "May": 1}),
+    ("you may march", "en", {}),  # lower-case "may" and "march" are verbs
+    ("می‌خواهم", "fa", {}),  # the verb prefix is not a month
+    ("آب", "fa", {}),  # water in Persian (August only in Arabic)
+    ("آب", "ar", {"August": 1}),
+    ("میلیون‌ها نفر", "fa", {}),  # "millions of": no amount
+])
+def test_numbers_read_words_per_language(text, lang, values):
+    assert numbers(text, lang) == values
+
+
+def test_a_dot_between_thousands_is_read_both_ways():
+    assert numbers("104.500", "fa") == {"104.5": 1}
+    assert NumberAgreement().score([link("گنجایش 104.500 بشکه", "holding 104,500 barrels")]) == [1.0]
+    assert NumberAgreement().score([link("گنجایش 104.500 بشکه", "holding 104.5 barrels")]) == [1.0]
+
+
+def test_spelled_numbers_are_weaker_evidence_than_digits():
+    # «یک» is also "a": a spelled number the other side lacks is no evidence against the pair
+    [one] = quantities("یک کتاب", "fa")
+    assert one.spelled and one.value == "1"
+    assert NumberAgreement().score([link("یک کتاب خریدم.", "I bought a book.")]) == [1.0]
 
 
 @pytest.mark.parametrize("src, tgt, expected", [
     ("بدون عدد", "no number", 1.0),
     ("۱۲ نفر", "13 people", 0.05),  # a substituted number: strong evidence
-    ("دو نفر", "2 people", 0.5),  # spelled out on one side: weak evidence
+    ("دو نفر", "2 people", 1.0),  # spelled out on one side: the same number
+    ("دو نفر", "3 people", 0.5),  # a digit number the other side lacks: weak evidence
     ("۱۲ و ۱۳", "12 and 14", 0.05),
     ("ساعت ۱۲:۳۰", "at 12.00", 0.05),
+    ("۸۰۰ هزار", "800 people", 0.05),  # the scale word changes the number
+    ("در ژوئیه", "in August", 0.05),  # a different month
+    ("در ژوئیه", "in summer", 1.0),  # a month on one side only: no evidence
 ])
 def test_number_agreement_values(src, tgt, expected):
     assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
@@ -81,6 +138,20 @@ def test_length_z_is_mirrored_for_the_reverse_pair(src_lang, tgt_lang, src, tgt)
     assert LengthRatio().score([backward]) == pytest.approx(LengthRatio().score([forward]))
 
 
+FIFTEEN_METRES = ("فاصله عمودی زیر برج 15 متر است.", "The vertical clearance under the bridge is 15 meters.")
+
+
+def test_length_copes_with_concise_persian_and_copied_tokens():
+    # Short sentences vary more: this English is 80 % longer than its Persian, rare but plausible
+    [value] = LengthRatio().score([link(*FIFTEEN_METRES)])
+    assert 0.05 < value < 0.5
+    # digits and a Latin name copied into the Persian say nothing about the translated rest
+    short = link("شرکت Apple در سال ۲۰۲۳ فروخت.", "Apple sold in 2023.")
+    long_names = link("شرکت Apple Computer Incorporated در سال ۲۰۲۳ فروخت.",
+                      "Apple Computer Incorporated sold in 2023.")
+    assert length_z(short) == pytest.approx(length_z(long_names))
+
+
 def test_length_ratio_prefers_plausible_lengths():
     full = "این جمله‌ای نسبتاً طولانی است که درباره‌ی آب و هوای امروز تهران صحبت می‌کند."
     good, truncated = LengthRatio().score([
@@ -110,18 +181,42 @@ def test_mt_agreement_is_chrf_of_the_translation():
     assert nested.get("translator") == model and "|translator:[translator|model:opus-mt-fa-en|" in nested.long
 
 
-@pytest.mark.parametrize("scores, expected", [
-    ({"semantic": 0.8}, 0.8),
-    ({"semantic": 0.8, "numbers": 0.8, "length": 0.8}, 0.8),
-    ({"semantic": 1.0, "numbers": 0.25}, math.exp((3 * 0 + 3 * math.log(0.25)) / 6)),
-    ({"semantic": 0.9, "lang_tgt": 0.0}, 0.0),  # a gate
-    ({"semantic": 0.9, "lang_src": 0.5}, 0.45),
-    ({"semantic": 0.0}, FLOOR),
-    ({}, 0.0),
+def scored(scores, **extra):
+    """A 1-1 fa-en link carrying the given component values (as the Scorer stores them)."""
+    return link("این یک جمله است.", "This is a sentence.", scores=dict(scores), **extra)
+
+
+GOOD = {"semantic": 0.95, "length": 0.9, "numbers": 1.0, "punctuation": 1.0, "lang_src": 1.0, "lang_tgt": 1.0}
+
+
+@pytest.mark.parametrize("change", [
+    {"semantic": 0.05},  # the embeddings say "not a translation"
+    {"numbers": 0.05},  # a number substituted
+    {"length": 0.001},  # a truncated side
 ])
-def test_combination_formula(scores, expected):
-    assert combine(scores) == pytest.approx(expected)
-    assert 0.0 <= combine(scores) <= 1.0
+def test_probability_falls_with_each_kind_of_evidence(change):
+    good, bad = probability(scored(GOOD)), probability(scored({**GOOD, **change}))
+    assert 0.0 <= bad < good <= 1.0
+
+
+@pytest.mark.parametrize("gate", ["lang_src", "lang_tgt"])
+def test_a_line_in_the_wrong_language_has_probability_zero(gate):
+    assert probability(scored({**GOOD, gate: 0.0})) == 0.0
+    assert probability(scored({**GOOD, gate: 0.5})) == pytest.approx(0.5 * probability(scored(GOOD)))
+
+
+def test_the_aligners_values_are_used_where_the_link_has_them():
+    plain = scored(GOOD)
+    trusted = scored({**GOOD, "align_embed": 0.2}, similarity=0.999)
+    doubted = scored({**GOOD, "align_embed": -0.05}, similarity=0.01)
+    assert probability(doubted) < probability(trusted)
+    assert probability(doubted) < probability(plain)
+
+
+def test_coefficients_cover_every_feature_of_their_set():
+    for name, feature_names in FEATURE_SETS.items():
+        assert set(COEFFICIENTS[name]) == set(feature_names) | {"bias"}
+    assert 0.0 < DEFAULT_MIN_PROBABILITY < 1.0
 
 
 class FakeEmbedder:
@@ -151,7 +246,8 @@ def test_scorer_fills_every_component_and_a_signature():
     assert aligned.provenance["score"] == signature.long
     assert signature.long.startswith("score|semantic:[semantic|embedder:e5-small|")
     assert signature.get("combination").get("gates") == "lang_src*lang_tgt"
-    assert "|combination:[geomean|gates:lang_src*lang_tgt|weights:" in signature.long
+    assert "|combination:[logistic|gates:lang_src*lang_tgt|coefficients:" in signature.long
+    assert "|fitted:flores200-dev+tico19-test|" in signature.long
     assert (orphan.score, orphan.scores) == (0.0, {"link": 0.0})
 
 
@@ -160,7 +256,8 @@ def test_rescoring_keeps_the_aligners_scores_out_of_the_combination():
     scorer = fake_scorer()
     scorer.score_batch([first])
     assert first.scores["align_cosine"] == 0.5 and first.scores["numbers"] == 1.0  # stale value replaced
-    assert first.score == combine({k: v for k, v in first.scores.items() if k != "align_cosine"})
+    assert first.score == probability(link(first.src, first.tgt, scores={
+        k: v for k, v in first.scores.items() if k != "align_cosine"}))
 
 
 def test_scoring_streams_in_order():
@@ -176,10 +273,6 @@ def test_components_are_registered_by_name_in_the_scorers_order():
     assert COMPONENTS.names() == names
     assert [component.name for component in default_components()] == names
     assert [component.name for component in Scorer().components] == names
-
-
-def test_weights_cover_every_non_gate_component():
-    assert set(COMBINATION_WEIGHTS) == set(COMPONENTS.names()) - {"lang_src", "lang_tgt"}
 
 
 def test_filters_are_separate_from_scores_and_report_every_rejection():
@@ -232,6 +325,15 @@ def test_semantic_similarity_is_calibrated_and_separates_pairs(e5):
     assert true_fa > 0.5 > wrong and true_ar > 0.5
 
 
+def test_the_fifteen_metre_pair_is_likely_and_a_changed_number_is_not(e5):
+    components = default_components(embedder=e5)
+    right, changed = link(*FIFTEEN_METRES), link(FIFTEEN_METRES[0], FIFTEEN_METRES[1].replace("15", "51"))
+    Scorer(components).score_batch([right, changed])
+    # a plain pair (no aligner values): its unusual length costs it, but it stays likely
+    assert right.score > 0.5 > 0.1 > changed.score
+    assert "the source says 15 where the target says 51" in explain_link(changed)
+
+
 def test_mt_agreement_translates_only_its_pair():
     calls = []
 
@@ -242,3 +344,24 @@ def test_mt_agreement_translates_only_its_pair():
     component = MTAgreement(translate, "fake", pair=("fa", "en"))
     fa, ar = component.score([link("سلام", "Hello there."), link("مرحبا", "Hi.", src_lang="ar")])
     assert fa == pytest.approx(1.0) and ar is None and calls == [["سلام"]]
+
+
+@pytest.mark.parametrize("src, tgt, scores, reason", [
+    ("فاصله ۱۵ متر است.", "The distance is 15 meters.", {"lang_tgt": 0.0}, "the target is not in English"),
+    ("فاصله زیاد است.", "The distance is 15 meters.", {}, "the number 15 appears only in the target"),
+    ("۸۰۰ هزار نفر آمدند.", "800 people came.", {}, "the source says 800,000 where the target says 800"),
+    ("در ژوئیه آمدند.", "They came in August.", {}, "the source says July where the target says August"),
+    ("این جمله‌ای نسبتاً طولانی است که درباره‌ی آب و هوای امروز تهران صحبت می‌کند.", "This is", {},
+     "the source is much longer than a translation of the target would be"),
+    ("او به خانه رفت.", "The football match ended in a draw.", {"semantic": 0.01},
+     "the sentences mean different things (meaning 0.01)"),
+    ("چرا رفت؟", "Why did he go.", {"punctuation": 0.5}, "the two sides differ in question marks"),
+])
+def test_explain_link_says_why_a_unit_is_doubtful(src, tgt, scores, reason):
+    assert any(r.startswith(reason) for r in explain_link(link(src, tgt, scores={**GOOD, **scores})))
+
+
+def test_explain_link_has_nothing_against_a_good_unit():
+    good = link("نهم ژوئیه ۸۰۰ هزار نفر آمدند.", "On July 9, 800,000 people came.", scores=GOOD)
+    assert explain_link(good) == []
+    assert explain_link(link("", "Orphan.", src_ids=())) == ["the target sentence has no counterpart on the other side"]

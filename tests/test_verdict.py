@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aligner.bitext import BitextLink
-from aligner.score.filters import DEFAULT_MIN_PROBABILITY
+from aligner.score import DEFAULT_MIN_PROBABILITY
 from aligner.score.verdict import COMPARABLE, EMPTY, MIN_PARALLEL_SHARE, PARALLEL, DocumentVerdict, document_verdict
 
 

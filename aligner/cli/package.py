@@ -8,7 +8,8 @@ import click
 
 from ..formats.bitext_files import output_format, read_links, write_links
 from ..score import FilterReport, KeepAligned, MinScore, apply_filters, score_missing
-from ..score.filters import DEFAULT_MIN_PROBABILITY, TargetKind
+from ..score.combination import DEFAULT_MIN_PROBABILITY
+from ..score.filters import TargetKind
 from . import warn
 from .bitext_options import language_options
 

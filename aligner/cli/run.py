@@ -10,7 +10,7 @@ import click
 
 from ..errors import Interrupted, SomeInputsFailed
 from ..pipeline import BACKENDS
-from ..score.filters import DEFAULT_MIN_PROBABILITY
+from ..score.combination import DEFAULT_MIN_PROBABILITY
 from ..segment.stanza import ENV_VAR as STANZA_ENV_VAR
 from .common import LANGS, alignment_options, input_options, quiet_option
 from .models import models_dir_option
@@ -85,7 +85,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     \b
     Examples:
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/fa-en
-      aligner run corpora/ar --targets corpora/parallel/ar-en/en --from ar --to en --min-score 0.8 -o out/ar-en   # a stricter memory
+      aligner run corpora/ar --targets corpora/parallel/ar-en/en --from ar --to en --min-score 0.95 -o out/ar-en   # a stricter memory
       aligner run corpora/fa/police-telegram-cooperation.txt --from fa --to en -o out/police-mt   # no --targets: aligned with its MT
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/ray --backend ray
     """

@@ -24,23 +24,14 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .. import __version__
 from ..bitext import BitextLink
-from ..document import ARABIC_SCRIPT_LANGUAGES, RTL_LANGUAGES
-from ..score.components import length_z, unmatched_numbers
-from ..score.filters import DEFAULT_MIN_PROBABILITY
+from ..document import RTL_LANGUAGES
+from ..score import explain_link
+from ..score.combination import DEFAULT_MIN_PROBABILITY
 from ..score.verdict import PARALLEL, DocumentVerdict, document_verdict
-from ..text.langid import reads_as_arabic_script, script_counts
 from .atomic import atomic_write
 
 SHOWN = 50  # rows of each list of units
 HISTOGRAM_BINS = 20
-# Beyond this many standard deviations of the language pair's fitted length model (the z of the
-# `length` score component) a pair counts as unusually long: about 1% of FLORES-200 dev pairs.
-LENGTH_Z_LIMIT = 3.0
-# Fewer letters than this say too little about a side's script.
-MIN_SCRIPT_LETTERS = 8
-# A component below this speaks against the unit (each is probability-like, in [0, 1]).
-DOUBTFUL_COMPONENT = 0.5
-LANGUAGE_NAMES = {"fa": "Persian", "ar": "Arabic", "en": "English"}
 # Where the scores' reliability (how often a unit of score p is right) was measured.
 RELIABILITY_PLOT = "docs/score_reliability.png"
 
@@ -55,72 +46,6 @@ def text_dir(lang: str) -> str:
 
 def _fmt(value: Optional[float], digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
-
-
-# --------------------------------------------------------------------------------------------
-# Reasons: why a unit may be wrong, in plain words
-# --------------------------------------------------------------------------------------------
-
-def _script_mismatch(text: str, lang: str) -> bool:
-    """True when a side is written in the other script than its language (e.g. untranslated
-    English), deciding Arabic against Latin script as language identification does."""
-    letters, arabic_script, latin = script_counts(text)
-    if letters < MIN_SCRIPT_LETTERS or not (arabic_script or latin):  # e.g. Hebrew: neither script
-        return False
-    return reads_as_arabic_script(arabic_script, latin) != (lang in ARABIC_SCRIPT_LANGUAGES)
-
-
-def _language(lang: str) -> str:
-    return LANGUAGE_NAMES.get(lang, lang)
-
-
-def _numbers_only_in(side: str, found: Counter) -> str:
-    shown = sorted(found)[:4]
-    listed = ", ".join(shown) + (", ..." if len(found) > len(shown) else "")
-    return (f"the number {listed} appears only in the {side}" if len(found) == 1
-            else f"the numbers {listed} appear only in the {side}")
-
-
-def explain_from_components(link: BitextLink) -> List[str]:
-    """Why an aligned unit may be wrong, in plain words (empty: nothing speaks against it).
-
-    Numbers, length, script and copies are judged from the texts, as the ``numbers`` and
-    ``length`` components judge them, so the reasons also work on an unscored bitext and name
-    the numbers and the longer side; meaning, link type and MT agreement from the stored
-    component values."""
-    reasons = []
-    only_src, only_tgt = unmatched_numbers(link.src, link.tgt)
-    for side, found in (("source", only_src), ("target", only_tgt)):
-        if found:
-            reasons.append(_numbers_only_in(side, found))
-    z = length_z(link)  # positive: the target is longer than the language pair makes it
-    if abs(z) > LENGTH_Z_LIMIT:
-        longer, shorter = ("target", "source") if z > 0 else ("source", "target")
-        reasons.append(f"the {longer} is much longer than a translation of the {shorter} would be "
-                       f"(length z = {z:+.1f})")
-    if link.src.strip() and link.src.strip() == link.tgt.strip():
-        reasons.append("source and target are identical: not translated")
-    else:
-        for side, text, lang, gate in (("source", link.src, link.src_lang, "lang_src"),
-                                       ("target", link.tgt, link.tgt_lang, "lang_tgt")):
-            if _script_mismatch(text, lang) or link.scores.get(gate, 1.0) < DOUBTFUL_COMPONENT:
-                reasons.append(f"the {side} does not read as {_language(lang)}")
-    scores = link.scores
-    if scores.get("semantic", 1.0) < DOUBTFUL_COMPONENT:
-        reasons.append(f"the two sides do not seem to say the same thing (meaning {scores['semantic']:.2f})")
-    if scores.get("mt", 1.0) < DOUBTFUL_COMPONENT:
-        reasons.append(f"the machine translation of the source differs from the target (agreement {scores['mt']:.2f})")
-    if scores.get("link", 1.0) < DOUBTFUL_COMPONENT:
-        reasons.append(f"{len(link.src_ids)} source sentence(s) joined to {len(link.tgt_ids)} target sentence(s), "
-                       "which translations rarely do")
-    if scores.get("punctuation", 1.0) < DOUBTFUL_COMPONENT:
-        reasons.append("the sentences are punctuated differently (a question, quotation or list on one side only)")
-    return reasons
-
-
-# aligner.score.explain_link (the scorer's own reasons) replaces this when the calibrated scorer
-# of issue 13 is merged.
-explain_link = explain_from_components
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..errors import Interrupted
 from ..progress import Progress
-from ..score.filters import DEFAULT_MIN_PROBABILITY
+from ..score.combination import DEFAULT_MIN_PROBABILITY
 from ..score.verdict import COMPARABLE
 from ..text.reading import DEFAULT_INCLUDE, read_bytes
 from . import BACKENDS

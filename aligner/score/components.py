@@ -21,7 +21,7 @@ from ..logistic import logistic
 from ..registry import Registry
 from ..signature import Signature
 from ..text.langid import identify
-from ..text.normalise import normalise_digits
+from .quantities import MONTH, Quantity, quantities, unmatched_quantities
 
 
 class Component:
@@ -109,29 +109,59 @@ class SemanticSimilarity(Component):
 
 @dataclass(frozen=True)
 class LengthModel:
-    """log((target chars + 1) / (source chars + 1)) ~ Normal(mean, sd) for a language pair."""
+    """r = log((target chars + 1) / (source chars + 1)) ~ Student-t(mean, sd(n), 4 df), where n is
+    the two sides' mean length in characters and sd(n)^2 = floor^2 + spread / n: short sentences
+    vary more (Gale and Church's variance grows with length; of the log ratio it shrinks)."""
 
     mean: float
-    sd: float
+    floor: float
+    spread: float
+
+    def sd(self, chars: float) -> float:
+        return math.sqrt(self.floor ** 2 + self.spread / max(chars, 1.0))
 
 
-# Fitted by `python benchmarks/score_calibration.py --fit` on FLORES-200 dev (median and
-# 1.4826 x MAD of the log ratio of non-space characters, robust to misaligned lines).
+# Fitted by `python benchmarks/score_calibration.py --fit` on FLORES-200 dev: the median of r,
+# and floor and spread by least squares of (1.4826 x MAD)^2 against 1 / n over five length bins.
 LENGTH_MODELS: Dict[Tuple[str, str], LengthModel] = {
-    ("fa", "en"): LengthModel(mean=0.0780, sd=0.1458),
-    ("ar", "en"): LengthModel(mean=0.1388, sd=0.1501),
+    ("fa", "en"): LengthModel(mean=0.0782, floor=0.0918, spread=1.273),
+    ("ar", "en"): LengthModel(mean=0.1423, floor=0.1006, spread=1.101),
 }
-DEFAULT_LENGTH_MODEL = LengthModel(mean=0.0, sd=0.25)
+# Other pairs: no shift, and the fa/ar spreads rounded up (no dev data to fit them on).
+DEFAULT_LENGTH_MODEL = LengthModel(mean=0.0, floor=0.1, spread=1.3)
+# Degrees of freedom of the t shape: FLORES dev ratios have heavier tails than a normal (0.5 % of
+# true pairs lie beyond 3 robust sd), and a plausible translation must not score 0.
+LENGTH_TAIL_DF = 4.0
 
-_SPACE = re.compile(r"\s+")
+# A token that needs no translation (a number, or a Latin-script name or acronym such as "NASA",
+# "COVID-19" copied into Persian or Arabic text) is as long on both sides, so it says nothing
+# about the translated rest and only dilutes the ratio: digits and tokens found verbatim on both
+# sides are not counted.
+_EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+_HAS_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u06f0-\u06f9\u0660-\u0669]")
+_DIGIT = re.compile(r"\d")
 
 
-def _length(text: str) -> int:
-    return len(_SPACE.sub("", text))
+def _bare(token: str) -> str:
+    return _EDGE_PUNCTUATION.sub("", token).lower()
+
+
+def translated_lengths(src: str, tgt: str) -> Tuple[int, int]:
+    """Non-space characters of each side, without digits and without tokens copied verbatim
+    (Latin names, acronyms) that appear on both sides."""
+    src_tokens, tgt_tokens = src.split(), tgt.split()
+    copied = {token for token in {_bare(t) for t in src_tokens} & {_bare(t) for t in tgt_tokens}
+              if _HAS_LATIN_OR_DIGIT.search(token)}
+
+    def length(tokens: List[str]) -> int:
+        return sum(len(_DIGIT.sub("", token)) for token in tokens if _bare(token) not in copied)
+
+    return length(src_tokens), length(tgt_tokens)
 
 
 def log_length_ratio(src: str, tgt: str) -> float:
-    return math.log((_length(tgt) + 1) / (_length(src) + 1))
+    src_chars, tgt_chars = translated_lengths(src, tgt)
+    return math.log((tgt_chars + 1) / (src_chars + 1))
 
 
 def length_model(src_lang: str, tgt_lang: str) -> LengthModel:
@@ -140,86 +170,90 @@ def length_model(src_lang: str, tgt_lang: str) -> LengthModel:
     if model is not None:
         return model
     reverse = LENGTH_MODELS.get((tgt_lang, src_lang))
-    return LengthModel(-reverse.mean, reverse.sd) if reverse else DEFAULT_LENGTH_MODEL
+    return LengthModel(-reverse.mean, reverse.floor, reverse.spread) if reverse else DEFAULT_LENGTH_MODEL
 
 
 def length_z(link: BitextLink) -> float:
-    """Standard deviations between the pair's log length ratio and its language pair's mean;
-    positive when the target is longer than the pair usually makes it, negative when shorter."""
+    """Standard deviations between the pair's log length ratio and its language pair's mean (for
+    sentences of this length); positive when the target is longer than the pair usually makes it,
+    negative when shorter."""
     model = length_model(link.src_lang, link.tgt_lang)
-    return (log_length_ratio(link.src, link.tgt) - model.mean) / model.sd
+    src_chars, tgt_chars = translated_lengths(link.src, link.tgt)
+    ratio = math.log((tgt_chars + 1) / (src_chars + 1))
+    return (ratio - model.mean) / model.sd((src_chars + tgt_chars) / 2.0)
+
+
+def length_plausibility(z: float) -> float:
+    """The t density at ``z`` relative to its mode: 1 at the typical ratio, about 0.2 at 2 sd."""
+    return (1.0 + z * z / LENGTH_TAIL_DF) ** (-(LENGTH_TAIL_DF + 1) / 2)
 
 
 @_registered
 class LengthRatio(Component):
-    """How plausible the length ratio is for the language pair: exp(-z^2 / 2), 1 at the mode."""
+    """How plausible the length ratio is for the language pair: (1 + z^2/4)^(-5/2), the t density
+    relative to its mode (1 at the typical ratio)."""
 
     name = "length"
 
     def signature(self) -> Signature:
-        return Signature.of(self.name, model="lognormal-flores-dev")
+        return Signature.of(self.name, model="t4-flores-dev")
 
     def score(self, links):
-        return [math.exp(-0.5 * length_z(link) ** 2) for link in links]
+        return [length_plausibility(length_z(link)) for link in links]
 
 
 # ---------------------------------------------------------------------------- numbers
 
-# A number: a clock time (hours:minutes), or digits with optional decimal / thousands parts,
-# after mapping ۰-۹ ٠-٩ ٫ ٬ to ASCII. Persian text also separates thousands with the Arabic
-# comma (400،000), so between digits it counts as a comma.
-_NUMBER = re.compile(r"\d{1,2}:\d{2}(?!\d)|\d+(?:[.,\u060c]\d+)*")
-_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
-
-
-def numbers(text: str) -> Counter:
-    """The numbers in ``text`` as canonical strings, whatever the digit script:
-    '۱۲' = '١٢' = '12', '۳٫۵' = '3.5', '1,000' = '۱۰۰۰' = '1،000' = '1000', '09' = '9',
-    '۱۲:۰۰' = '12.00' = '12'.
-
-    A clock time reads as hours.minutes because English news writes 12.00 GMT where Persian
-    and Arabic write ۱۲:۰۰; a colon between other digits (a 3:1 score) separates two numbers."""
-    found: Counter = Counter()
-    for token in _NUMBER.findall(normalise_digits(text)):
-        token = token.replace("\u060c", ",")
-        if _THOUSANDS.match(token):
-            token = token.replace(",", "")
-        token = token.replace(",", ".").replace(":", ".")
-        if token.count(".") > 1:  # 1.2.3: a version or a date, compare its parts
-            found.update(part.lstrip("0") or "0" for part in token.split("."))
-            continue
-        whole, _, fraction = token.partition(".")
-        fraction = fraction.rstrip("0")
-        found[(whole.lstrip("0") or "0") + ("." + fraction if fraction else "")] += 1
-    return found
-
-
-def unmatched_numbers(src: str, tgt: str) -> Tuple[Counter, Counter]:
-    """The numbers of each side that the other side lacks (multisets, canonical as ``numbers``)."""
-    src_numbers, tgt_numbers = numbers(src), numbers(tgt)
-    return src_numbers - tgt_numbers, tgt_numbers - src_numbers
-
-
-# A number replaced by another (12 on one side, 13 on the other) is strong evidence of a wrong
-# pair; a number present on one side only is weak (translators spell out "two", "ten").
+# A number replaced by another (12 on one side, 13 on the other; July against August) is strong
+# evidence of a wrong pair; a number in digits on one side only is weak (translators spell out
+# numbers beyond the word tables, or leave a figure out). Spelled numbers the other side lacks
+# are no evidence at all (quantities.unmatched_quantities).
 NUMBER_SUBSTITUTION_FACTOR = 0.05
 NUMBER_UNPAIRED_FACTOR = 0.5
 
 
+def unmatched_link_quantities(link: BitextLink) -> Tuple[List[Quantity], List[Quantity]]:
+    """The quantities (numbers, percentages, months) each side mentions that the other lacks."""
+    return unmatched_quantities(quantities(link.src, link.src_lang), quantities(link.tgt, link.tgt_lang))
+
+
+def unmatched_numbers(src: str, tgt: str, src_lang: Optional[str] = None,
+                      tgt_lang: Optional[str] = None) -> Tuple[Counter, Counter]:
+    """The canonical values of the quantities each side mentions that the other lacks, as
+    multisets (word tables of every language when a side's language is not given)."""
+    only_src, only_tgt = unmatched_quantities(quantities(src, src_lang), quantities(tgt, tgt_lang))
+    return Counter(q.value for q in only_src), Counter(q.value for q in only_tgt)
+
+
+def number_mismatches(link: BitextLink) -> Tuple[int, int]:
+    """(substituted, unpaired): quantities of one side replaced by different ones on the other
+    (numbers against numbers, months against months), and the rest present on one side only."""
+    only_src, only_tgt = unmatched_link_quantities(link)
+    substituted = unpaired = 0
+    for months in (False, True):
+        src_count = sum(1 for q in only_src if (q.kind == MONTH) == months)
+        tgt_count = sum(1 for q in only_tgt if (q.kind == MONTH) == months)
+        substituted += min(src_count, tgt_count)
+        unpaired += abs(src_count - tgt_count)
+    return substituted, unpaired
+
+
 @_registered
 class NumberAgreement(Component):
-    """Same numbers on both sides, across Persian, Arabic-Indic and Western digits:
-    0.05 ** substitutions * 0.5 ** unpaired numbers (1 when the numbers agree or there are none)."""
+    """The same numbers, percentages and months on both sides, across digit scripts, scale words,
+    spelled numbers and month names (:mod:`.quantities`): 0.05 ** substituted * 0.5 ** unpaired
+    (1 when they agree or there are none)."""
 
     name = "numbers"
+
+    def signature(self) -> Signature:
+        return Signature.of(self.name, reading="quantities-fa-ar-en")
 
     def score(self, links):
         values = []
         for link in links:
-            only_src, only_tgt = (sum(unmatched.values()) for unmatched in unmatched_numbers(link.src, link.tgt))
-            substituted = min(only_src, only_tgt)
-            values.append(NUMBER_SUBSTITUTION_FACTOR ** substituted
-                          * NUMBER_UNPAIRED_FACTOR ** (only_src + only_tgt - 2 * substituted))
+            substituted, unpaired = number_mismatches(link)
+            values.append(NUMBER_SUBSTITUTION_FACTOR ** substituted * NUMBER_UNPAIRED_FACTOR ** unpaired)
         return values
 
 

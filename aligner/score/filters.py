@@ -16,10 +16,6 @@ from ..bitext import BitextLink
 from ..registry import Registry
 from ..text.normalise import normalise
 
-# The probability that a unit is right at or above which it goes into a translation memory by
-# default (`aligner run`, `aligner package`); set from benchmarks/score_calibration.py.
-DEFAULT_MIN_PROBABILITY = 0.5
-
 
 class Filter:
     """Decides whether a scored link is kept; ``reason`` names it in reports."""

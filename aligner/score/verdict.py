@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable
 
 from ..bitext import BitextLink
-from .filters import DEFAULT_MIN_PROBABILITY
+from .combination import DEFAULT_MIN_PROBABILITY
 
 PARALLEL = "parallel"  # a document and its translation
 COMPARABLE = "comparable"  # not a translation: most sentences are in improbable links, or none

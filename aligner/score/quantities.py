@@ -1,0 +1,299 @@
+"""The numbers, percentages and months a sentence mentions, the way fa/ar/en news writes them.
+
+A date or an amount said two ways must read the same: «800 هزار» = 800,000, «۲٫۵ میلیون» =
+2.5 million = 2,500,000, «نهم ژوئیه» = July 9, «٥٠ بالمئة» = 50 % = «۵۰ درصد», «١٢ تموز» = 12
+يوليو = July 12. Digits of every script count (۰-۹, ٠-٩, 0-9; ٫ decimal and ٬ thousands
+separators; a dot before three digits is also read as a thousands separator); a scale word
+after a number multiplies it; small numbers and ordinals written as words (one … twenty and first
+… twentieth in English and Persian, one … ten in Arabic) and month names (Gregorian months in English,
+Persian, and both Arabic naming systems: يناير … and كانون الثاني …) are read too.
+
+Words are weaker evidence than digits: «یک» is also "a", «نه» also "no", "May" also a verb. So a
+number written in words (``spelled``) agrees with the same number in digits on the other side,
+but a word-number the other side lacks says nothing; and a month the other side lacks says
+nothing unless the other side names a different month. The text is only read, never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from ..text.normalise import DIACRITICS, TATWEEL, ZWNJ, normalise_digits
+
+NUMBER, PERCENT, MONTH = "number", "percent", "month"
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One mention: ``value`` is canonical ("800000", "2.5", "50%", "July"), ``kind`` one of
+    number/percent/month, ``spelled`` when it was read from words only, ``text`` as written,
+    ``alternative`` another reading of ambiguous digits."""
+
+    value: str
+    kind: str
+    spelled: bool
+    text: str
+    # another reading of the same digits, or "": '104.500' is 104.5, or 104,500 with a dot between
+    # thousands as Persian and European text write it
+    alternative: str = ""
+
+
+# One letter fold for Persian and Arabic words, so that one table serves every spelling:
+# hamzated alefs, Arabic/Persian yeh and kaf, teh marbuta and heh with yeh above.
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه",
+                       "ۀ": "ه", TATWEEL: None})
+
+
+def _fold(word: str) -> str:
+    return DIACRITICS.sub("", word).translate(_FOLD).lower()
+
+
+def _table(entries: Dict[str, object]) -> Dict[str, object]:
+    return {_fold(word): value for word, value in entries.items()}
+
+
+_SCALES = {
+    "en": _table({"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9}),
+    "fa": _table({"هزار": 10**3, "میلیون": 10**6, "ملیون": 10**6, "میلیارد": 10**9, "بیلیون": 10**9,
+                  "تریلیون": 10**12}),
+    "ar": _table({"ألف": 10**3, "ألفا": 10**3, "آلاف": 10**3, "مليون": 10**6, "مليونا": 10**6,
+                  "ملايين": 10**6, "مليار": 10**9, "مليارا": 10**9, "مليارات": 10**9, "بليون": 10**9,
+                  "ترليون": 10**12, "تريليون": 10**12}),
+}
+
+
+def _counting(words: str, start: int = 1) -> Dict[str, int]:
+    """{word: its number} for space-separated words counting up from ``start``."""
+    return {word: start + i for i, word in enumerate(words.split())}
+
+
+# Up to twenty in English and Persian (centuries and dates: «قرن پانزدهم» = 15th century); up to
+# ten in Arabic, whose higher numbers are compounds (الحادي عشر).
+_FA_ORDINALS = ("یکم دوم سوم چهارم پنجم ششم هفتم هشتم نهم دهم یازدهم دوازدهم سیزدهم چهاردهم پانزدهم "
+                "شانزدهم هفدهم هجدهم نوزدهم بیستم")
+_SMALL = {
+    "en": _table({**_counting("one two three four five six seven eight nine ten eleven twelve thirteen "
+                              "fourteen fifteen sixteen seventeen eighteen nineteen twenty"),
+                  **_counting("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                              "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+                              "twentieth")}),
+    "fa": _table({**_counting("یک دو سه چهار پنج شش هفت هشت نه ده یازده دوازده سیزده چهارده پانزده شانزده هفده "
+                              "هجده نوزده بیست"), "هیجده": 18, "هیجدهم": 18, **_counting(_FA_ORDINALS),
+                  **{word + "ین": value for word, value in _counting(_FA_ORDINALS).items()},  # دومین
+                  "اول": 1, "اولین": 1, "نخست": 1, "نخستین": 1}),
+    # masculine and feminine forms of the cardinals and of the ordinals
+    "ar": _table({**_counting("واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة"),
+                  **_counting("واحدة اثنتان ثلاث أربع خمس ست سبع ثماني تسع عشر"),
+                  "اثنين": 2, "اثنتين": 2, "ثمان": 8,
+                  **_counting("أول ثاني ثالث رابع خامس سادس سابع ثامن تاسع عاشر"),
+                  **_counting("أولى ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة عاشرة")}),
+}
+_MONTHS = {
+    # English month names count only capitalised ("may", "march" are words too).
+    "en": _table({name: name for name in MONTH_NAMES}),
+    # «می» (May) is left out: it is also the verb prefix, written with a space in much Persian text.
+    "fa": _table(dict(zip("ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر".split(), MONTH_NAMES),
+                      **{"جولای": "July", "آگوست": "August", "اگوست": "August", "آوریل": "April"})),
+    "ar": _table({**dict(zip("يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر".split(),
+                             MONTH_NAMES)),
+                  # the Levantine/Iraqi names (Syriac), some of two words
+                  **dict(zip(["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
+                              "تشرين الأول", "تشرين الثاني", "كانون الأول"], MONTH_NAMES)),
+                  "إبريل": "April", "ابريل": "April", "يونيه": "June", "يوليه": "July"}),
+}
+_PERCENT_WORDS = {
+    "en": _table({"percent": True, "per cent": True, "pct": True, "percentage": True}),
+    "fa": _table({"درصد": True, "در صد": True}),
+    "ar": _table({"بالمئة": True, "بالمائة": True, "في المئة": True, "في المائة": True, "المئة": True}),
+}
+# Persian joins the ezafe to a word ending in a vowel with ZWNJ (ژوئیه‌ی ۲۰۲۰).
+_EZAFE = ("ی", "ای")
+_PERCENT_SIGNS = "%\u066a"  # % and the Arabic percent sign ٪
+# Arabic attaches conjunctions and prepositions to the next word (وثلاثة، بمليون، الخامس).
+_ARABIC_PREFIXES = ("و", "ف", "ب", "ل", "ال", "وال", "بال", "لل")
+
+# A clock time (hours:minutes), a number with decimal or thousands parts (after mapping the
+# digits to ASCII; the Arabic comma separates thousands in Persian text: 400،000), a word
+# (Persian words keep their ZWNJ), or a percent sign.
+_TOKEN = re.compile(r"(?P<number>\d{1,2}:\d{2}(?!\d)|\d+(?:[.,\u060c]\d+)*)"
+                    rf"|(?P<word>[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*)"
+                    rf"|(?P<sign>[{_PERCENT_SIGNS}])")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+
+
+def _canonical(value: Decimal) -> str:
+    """800000 (not 8E+5), 2.5 (not 2.50)."""
+    return format(value.normalize(), "f")
+
+
+def _digit_values(token: str) -> List[Tuple[Decimal, str]]:
+    """(value, alternative reading or ""): '1,000' = 1000, '1,5' = 1.5, '09' = 9, '12:30' = 12.30
+    (English news writes 12.30 GMT where Persian and Arabic write ۱۲:۳۰), '104.500' = 104.5 or
+    104500, '1.234.567' = 1234567; '1.2.3' (a version or a date) is its parts."""
+    token = token.replace("\u060c", ",")
+    if _THOUSANDS.match(token):
+        token = token.replace(",", "")
+    token = token.replace(",", ".").replace(":", ".")
+    if _DOT_THOUSANDS.match(token):
+        whole = Decimal(token.replace(".", ""))
+        if token.count(".") > 1:
+            return [(whole, "")]
+        return [(Decimal(token), _canonical(whole))]
+    if token.count(".") > 1:
+        return [(Decimal(part), "") for part in token.split(".")]
+    return [(Decimal(token), "")]
+
+
+class _Tables:
+    """The word tables for a language (all languages for None; none for a language without tables)."""
+
+    def __init__(self, lang: Optional[str]):
+        langs = list(_SCALES) if lang is None else [lang] if lang in _SCALES else []
+        self.arabic = lang in (None, "ar")
+        self.scales = _merged(_SCALES, langs)
+        self.small = _merged(_SMALL, langs)
+        self.months = _merged(_MONTHS, langs)
+        self.percent = _merged(_PERCENT_WORDS, langs)
+
+    def lookup(self, table: Dict[str, object], word: str):
+        """The word's entry, also after an Arabic clitic prefix or a Persian ezafe/ZWNJ suffix."""
+        folded = _fold(word)
+        if folded in table:
+            return table[folded]
+        stem, _, suffix = folded.partition(ZWNJ)
+        if suffix in _EZAFE and stem in table:
+            return table[stem]
+        if self.arabic:
+            for prefix in _ARABIC_PREFIXES:
+                if folded.startswith(_fold(prefix)) and folded[len(_fold(prefix)):] in table:
+                    return table[folded[len(_fold(prefix)):]]
+        return None
+
+
+def _merged(tables: Dict[str, Dict[str, object]], langs: Iterable[str]) -> Dict[str, object]:
+    merged: Dict[str, object] = {}
+    for lang in langs:
+        merged.update(tables[lang])
+    return merged
+
+
+_TABLE_CACHE: Dict[Optional[str], _Tables] = {}
+
+
+def _tables(lang: Optional[str]) -> _Tables:
+    if lang not in _TABLE_CACHE:
+        _TABLE_CACHE[lang] = _Tables(lang)
+    return _TABLE_CACHE[lang]
+
+
+def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
+    """Every number, percentage and month ``text`` mentions, in order. ``lang`` (fa, ar, en)
+    picks the word tables (None: all three; another language: digits only)."""
+    tables = _tables(lang)
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(normalise_digits(text))]
+    found: List[Quantity] = []
+    i = 0
+    while i < len(tokens):
+        kind, token, start = tokens[i]
+        # A month first: «كانون الأول» is December, not "first".
+        month, width = _month(tables, tokens, i) if kind == "word" else (None, 1)
+        if month is not None:
+            found.append(Quantity(month, MONTH, False, " ".join(t for _, t, _ in tokens[i:i + width])))
+            i += width
+            continue
+        small = tables.lookup(tables.small, token) if kind == "word" else None
+        if kind == "number" or small is not None:
+            values = _digit_values(token) if small is None else [(Decimal(small), "")]
+            end = i + 1
+            following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
+            scale = tables.lookup(tables.scales, following) if following and len(values) == 1 else None
+            if scale is not None:
+                values = [(values[0][0] * scale, "")]
+                end += 1
+            percent, end = _percent_after(tables, tokens, end)
+            written = _text_of(tokens, i, end)
+            suffix = "%" if percent else ""
+            for value, alternative in values:
+                found.append(Quantity(_canonical(value) + suffix, PERCENT if percent else NUMBER, small is not None,
+                                      written, alternative + suffix if alternative else ""))
+            i = end
+            continue
+        scale = tables.lookup(tables.scales, token) if kind == "word" else None
+        if scale is not None:  # "a thousand", «هزار نفر»: the scale word alone
+            found.append(Quantity(_canonical(Decimal(scale)), NUMBER, True, token))
+        i += 1
+    return found
+
+
+def _text_of(tokens, first: int, end: int) -> str:
+    """The tokens first..end-1 as the normalised text shows them, one space apart."""
+    return " ".join(token for _, token, _ in tokens[first:end])
+
+
+def _percent_after(tables: _Tables, tokens, end: int) -> Tuple[bool, int]:
+    """Is the token at ``end`` a percent sign or a one- or two-word percent phrase? And the new end."""
+    if end < len(tokens) and tokens[end][0] == "sign":
+        return True, end + 1
+    for width in (2, 1):
+        words = tokens[end:end + width]
+        if len(words) == width and all(kind == "word" for kind, _, _ in words):
+            if tables.lookup(tables.percent, " ".join(t for _, t, _ in words)) is not None:
+                return True, end + width
+    return False, end
+
+
+def _month(tables: _Tables, tokens, i: int) -> Tuple[Optional[str], int]:
+    for width in (2, 1):
+        words = tokens[i:i + width]
+        if len(words) < width or any(kind != "word" for kind, _, _ in words):
+            continue
+        phrase = " ".join(t for _, t, _ in words)
+        month = tables.lookup(tables.months, phrase)
+        if month is not None and (not phrase.isascii() or phrase[0].isupper()):
+            return month, width
+    return None, 1
+
+
+def numbers(text: str, lang: Optional[str] = None) -> Counter:
+    """The canonical values of every quantity ``text`` mentions, as a multiset: the normalised
+    numeric values a text mentions ('۱۲' = '١٢' = '12', '۳٫۵' = '3.5', '800 هزار' = '800,000' =
+    '800000', '۵۰ درصد' = '50%', 'ژوئیه' = 'July')."""
+    return Counter(quantity.value for quantity in quantities(text, lang))
+
+
+def unmatched_quantities(src: Iterable[Quantity], tgt: Iterable[Quantity]) -> Tuple[List[Quantity], List[Quantity]]:
+    """The quantities of each side the other side does not account for, keeping only evidence:
+    equal values pair up; a percentage pairs with the bare number (one side left out "percent");
+    then ambiguous digits pair by their other reading (104.500 with 104,500);
+    a leftover spelled number is dropped (a word's other sense, or a number said another way);
+    a leftover month is dropped unless the other side has a leftover month too."""
+    src_left, tgt_left = list(src), list(tgt)
+    for key in (lambda q: q.value, lambda q: q.value.rstrip("%") if q.kind != MONTH else q.value,
+                lambda q: q.alternative or q.value):
+        src_left, tgt_left = _pair_off(src_left, tgt_left, key)
+    src_left = [q for q in src_left if not q.spelled]
+    tgt_left = [q for q in tgt_left if not q.spelled]
+    if not any(q.kind == MONTH for q in tgt_left):
+        src_left = [q for q in src_left if q.kind != MONTH]
+    if not any(q.kind == MONTH for q in src_left):
+        tgt_left = [q for q in tgt_left if q.kind != MONTH]
+    return src_left, tgt_left
+
+
+def _pair_off(src: List[Quantity], tgt: List[Quantity], key) -> Tuple[List[Quantity], List[Quantity]]:
+    """Remove pairs with equal keys, digits before words (a digit mention is the better partner)."""
+    src_left, tgt_left = [], list(sorted(tgt, key=lambda q: q.spelled))
+    for quantity in sorted(src, key=lambda q: q.spelled):
+        partner = next((k for k, other in enumerate(tgt_left) if key(other) == key(quantity)), None)
+        if partner is None:
+            src_left.append(quantity)
+        else:
+            del tgt_left[partner]
+    return src_left, tgt_left
