@@ -8,7 +8,7 @@ embeddings only, every link scored. Per language it prints the quantiles of the 
 sentences in links at or above the threshold, for right and for wrong pairs, and how many of
 each some candidate rules (MIN_PARALLEL_SHARE among them) get wrong.
 
-    python benchmarks/document_verdict.py              # fa-en and ar-en, threshold 0.5
+    python benchmarks/document_verdict.py              # fa-en and ar-en, at DEFAULT_MIN_PROBABILITY
     python benchmarks/document_verdict.py --threshold 0.6 --langs fa
 """
 
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aligner.paths import shared_dir  # noqa: E402
 from aligner.pipeline.job import JobOptions, PairAligner, PairInput  # noqa: E402
-from aligner.score.filters import DEFAULT_MIN_PROBABILITY  # noqa: E402
+from aligner.score import DEFAULT_MIN_PROBABILITY  # noqa: E402
 from aligner.score.verdict import MIN_PARALLEL_SHARE, document_verdict  # noqa: E402
 from aligner.text.reading import document_from_lines  # noqa: E402
 
