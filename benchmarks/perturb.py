@@ -40,6 +40,23 @@ NEWS_OPERATIONS = {
 _CLAUSE = re.compile(r"[,;:\u060c\u061b]\s")
 
 
+class _Perturbed:
+    """The perturbed sides as they are built, and the gold links between them."""
+
+    def __init__(self):
+        self.src: List[str] = []
+        self.tgt: List[str] = []
+        self.gold: Alignment = []
+
+    def add(self, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> None:
+        """Append a gold link of these texts (either side may be empty)."""
+        s = tuple(range(len(self.src), len(self.src) + len(src_texts)))
+        t = tuple(range(len(self.tgt), len(self.tgt) + len(tgt_texts)))
+        self.src.extend(src_texts)
+        self.tgt.extend(tgt_texts)
+        self.gold.append((s, t))
+
+
 def split_sentence(text: str, clause_only: bool = False):
     """Two halves of a sentence at the clause mark (or, unless ``clause_only``, the space)
     nearest its middle, or None."""
@@ -79,16 +96,8 @@ def perturb(src: Sequence[str], tgt: Sequence[str], kind: str, rate: float, seed
     ops = {"merge": ("merge",), "split": ("split",), "drop": ("drop",), "insert": ("insert",),
            "mixed": ("merge", "split", "drop", "insert"), "none": ()}[kind]
     op_rate = rate / len(ops) if ops else 0.0
-    out_src: List[str] = []
-    out_tgt: List[str] = []
-    gold: Alignment = []
-
-    def add(src_texts, tgt_texts):
-        s = tuple(range(len(out_src), len(out_src) + len(src_texts)))
-        t = tuple(range(len(out_tgt), len(out_tgt) + len(tgt_texts)))
-        out_src.extend(src_texts)
-        out_tgt.extend(tgt_texts)
-        gold.append((s, t))
+    out = _Perturbed()
+    add = out.add
 
     i = 0
     while i < len(src):
@@ -115,7 +124,7 @@ def perturb(src: Sequence[str], tgt: Sequence[str], kind: str, rate: float, seed
         else:
             add([src[i]], [tgt[i]])
         i += 1
-    return out_src, out_tgt, gold
+    return out.src, out.tgt, out.gold
 
 
 _TERMINAL = re.compile(r"\s*[.!?\u061f\u06d4]+$")
@@ -144,16 +153,8 @@ def _perturb_news(src: Sequence[str], tgt: Sequence[str], rate: float, seed: int
         raise ValueError("perturb needs a sentence-parallel document")
     rng = random.Random(f"{seed}:news:{len(src)}")
     names, weights = list(NEWS_OPERATIONS), list(NEWS_OPERATIONS.values())
-    out_src: List[str] = []
-    out_tgt: List[str] = []
-    gold: Alignment = []
-
-    def add(src_texts, tgt_texts):
-        s = tuple(range(len(out_src), len(out_src) + len(src_texts)))
-        t = tuple(range(len(out_tgt), len(out_tgt) + len(tgt_texts)))
-        out_src.extend(src_texts)
-        out_tgt.extend(tgt_texts)
-        gold.append((s, t))
+    out = _Perturbed()
+    add = out.add
 
     i = 0
     while i < len(src):
@@ -190,7 +191,7 @@ def _perturb_news(src: Sequence[str], tgt: Sequence[str], rate: float, seed: int
             continue
         add([src[i]], [tgt[i]])
         i += 1
-    return out_src, out_tgt, gold
+    return out.src, out.tgt, out.gold
 
 
 def group_articles(keys: Sequence[str], min_size: int, max_size: int) -> List[range]:

@@ -159,7 +159,7 @@ def test_output_to_a_device_writes_through_it_instead_of_replacing_it(tmp_path):
 
 GOOD_RECORD = {"src_doc": "a.txt", "tgt_doc": "b.txt", "src_lang": "en", "tgt_lang": "fa", "src_ids": [0],
                "tgt_ids": [0], "src": "Hello world.", "tgt": "سلام دنیا.", "cost": 0.1, "similarity": 0.9,
-               "scores": {"length": 0.5}, "score": 0.5, "provenance": {}}
+               "scores": {"length": 0.5}, "score": 0.95, "provenance": {}}
 WRONG_FIELDS = [
     ({"src": 123}, "'src' must be a string"), ({"src": None}, "'src' must be a string"),
     ({"src": ["a"]}, "'src' must be a string"), ({"score": "high"}, "'score' must be a finite number"),
