@@ -4,8 +4,8 @@
 What a user runs, not pre-segmented lines: each document is a file with a headline on its own
 line (terminal punctuation dropped, as headlines are written), then paragraphs separated by
 blank lines, a heading or caption (no final punctuation) on a line of its own; the translation
-has as many paragraphs, but about one boundary in five moved by
-a sentence (translators regroup). Documents come from FLORES-200 (short: 8-20 sentences, a
+has as many paragraphs, but about one boundary in five moved by a sentence (translators
+regroup). Documents come from FLORES-200 (short: 8-20 sentences, a
 few wikinews articles on one page, as a digest) and TICO-19 (long: 30-80 sentences of one
 source), perturbed with benchmarks/perturb.py's "news" mix at rate 0.3 (merges, splits,
 omissions and same-corpus inserts, both directions; merges joined by a comma and split halves
@@ -14,7 +14,7 @@ of each other (an article against another article's translation, paired by file 
 
 Splits: dev (FLORES dev, TICO test: for tuning) and test (FLORES devtest, TICO dev: report).
 
-The sentences `aligner run` segmented are mapped back to the gold sentences by character
+The sentences the run's segmenter (rules, the default) finds are mapped back to the gold sentences by character
 offsets, so a segmentation error costs what it costs a user. Per language pair and cell:
 
 - strict F1 of bitext.jsonl and the precision of its n-m links (several sentences on a side);
