@@ -167,13 +167,12 @@ def load_finished(outdir: Path, job: DocumentJob, fingerprint: str) -> Optional[
 
 
 def store_finished(outdir: Path, job: DocumentJob, links: Sequence[BitextLink], notes: List[str],
-                   fingerprint: str) -> DocumentOutcome:
+                   verdict: DocumentVerdict, fingerprint: str) -> DocumentOutcome:
     """Store a finished document's links, then its marker (with the links' verdict)."""
     bitext_path, marker_path = document_paths(outdir, job)
     with atomic_write(bitext_path) as handle:
         write_bitext(links, handle)
     counts = LinkCounts.of(links)
-    verdict = document_verdict(links)
     # The marker is written last: its presence with a matching fingerprint marks the document done.
     with atomic_write(marker_path) as handle:
         json.dump({"fingerprint": fingerprint, "notes": notes, "counts": counts.__dict__,
@@ -188,7 +187,8 @@ def process_document(aligner: PairAligner, item: WorkItem, outdir: Path) -> Docu
         translator_id = translator_signature(aligner.translator(options.src_lang, options.tgt_lang))
         pair, fingerprint = read_job(item.job, options, translator_id, item.stdin_data)
         result = aligner.align_pair(pair)
-        return store_finished(outdir, item.job, result.links, result.notes + result.warnings, fingerprint)
+        return store_finished(outdir, item.job, result.links, result.notes + result.warnings, result.verdict,
+                              fingerprint)
     except Exception as exc:  # noqa: BLE001 - any error of one pair is that pair's failure, reported by the driver
         return DocumentOutcome(item.job, failure=failure_reason(exc))
 

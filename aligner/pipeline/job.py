@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ..bitext import MACHINE_TRANSLATION, BitextLink
 from ..document import Document
 from ..errors import InputError, ModelError
-from ..score.verdict import COMPARABLE, document_verdict
+from ..score.verdict import COMPARABLE, DocumentVerdict, document_verdict
 from ..signature import Signature
 from ..text.langid import check_language, identify, identify_document
 from ..text.reading import LINE_BREAK, Source, decode, document_from_bytes, document_from_lines, read_bytes
@@ -69,6 +69,7 @@ class PairResult:
     links: List[BitextLink]
     notes: List[str] = field(default_factory=list)  # remarks for the report
     warnings: List[str] = field(default_factory=list)  # what the user should see at once
+    verdict: Optional[DocumentVerdict] = None  # is the pair a translation, judged from its scored links
 
 
 def read_side(source: Source, lang: str, options: JobOptions, option: str,
@@ -218,10 +219,10 @@ class PairAligner:
                                    f"{len(tgt_doc.sentences)} sentences, too unequal for a document and its "
                                    "translation: every sentence is reported unaligned")
         result.links = list(scorer.score_links(links))
-        verdict = document_verdict(result.links)
-        if pair.target is not None and verdict.verdict == COMPARABLE:
+        result.verdict = document_verdict(result.links)
+        if pair.target is not None and result.verdict.verdict == COMPARABLE:
             result.warnings.append(f"{src_doc.doc_id} / {tgt_doc.doc_id}: these documents look comparable, not "
-                                   f"parallel ({verdict.describe()})")
+                                   f"parallel ({result.verdict.describe()})")
         unaligned = sum(link.is_unaligned for link in result.links)
         if unaligned and tgt_doc.sentences:
             result.notes.append(f"{src_doc.doc_id}: {unaligned} sentence(s) without a counterpart (1-0/0-1 links)")
