@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -19,6 +20,14 @@ def missing(message: str):
     pytest.skip(message)
 
 
+def required_module(name: str, install: str):
+    """The module ``name``, or missing() with the command that installs it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        missing(f"{name} is not installed ({install})")
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The shared data folder (../shared or $ALIGNER_SHARED)."""
@@ -31,11 +40,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def stanza():
     """The stanza package (the README installs it with the [stanza] extra)."""
-    try:
-        import stanza as module
-    except ImportError:
-        missing("stanza is not installed (pip install -e '.[stanza]')")
-    return module
+    return required_module("stanza", "pip install -e '.[stanza]'")
 
 
 @pytest.fixture(autouse=True)

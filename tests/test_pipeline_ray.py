@@ -22,7 +22,7 @@ from aligner.pipeline.job import JobOptions
 from aligner.segment.base import segment_document
 from aligner.text.reading import read_documents
 
-from conftest import CORPORA, REPO_ROOT, missing
+from conftest import CORPORA, REPO_ROOT, required_module
 
 FA_TARGETS = CORPORA / "parallel" / "fa-en" / "en"
 ARTICLE_LINES = 8
@@ -31,11 +31,7 @@ WAIT_SECONDS = 300  # a stuck run fails the test instead of hanging the suite
 
 @pytest.fixture(scope="module")
 def ray_module():
-    try:
-        import ray
-    except ImportError:
-        missing('ray is not installed (pip install -e ".[ray]")')
-    return ray
+    return required_module("ray", 'pip install -e ".[ray]"')
 
 
 @pytest.fixture(scope="module")
