@@ -7,8 +7,7 @@ from .calibration import CALIBRATION_DATA, CALIBRATION_VERSION, COEFFICIENTS, FE
 from .combination import DEFAULT_MIN_PROBABILITY, Scorer, score_missing
 from .components import (COMPONENTS, Component, LanguageIdentity, LengthRatio, LinkTypePlausibility, MTAgreement,
                          NumberAgreement, PunctuationAgreement, SemanticSimilarity, SourceLanguageIdentity,
-                         TargetLanguageIdentity, default_components, length_plausibility, length_z,
-                         unmatched_numbers)
+                         TargetLanguageIdentity, default_components, length_plausibility, length_z)
 from .explanation import explain_link
 from .filters import (DUPLICATE_FILTERS, ExactDuplicates, Filter, FilterReport, KeepAligned, MinComponent, MinScore,
                       NearDuplicates, acceptance_filters, apply_filters)
@@ -19,7 +18,7 @@ __all__ = [
     "DEFAULT_MIN_PROBABILITY", "Scorer", "score_missing",
     "COMPONENTS", "Component", "LanguageIdentity", "LengthRatio", "LinkTypePlausibility", "MTAgreement",
     "NumberAgreement", "PunctuationAgreement", "SemanticSimilarity", "SourceLanguageIdentity",
-    "TargetLanguageIdentity", "default_components", "length_plausibility", "length_z", "unmatched_numbers",
+    "TargetLanguageIdentity", "default_components", "length_plausibility", "length_z",
     "explain_link",
     "DUPLICATE_FILTERS", "ExactDuplicates", "Filter", "FilterReport", "KeepAligned", "MinComponent", "MinScore",
     "NearDuplicates", "acceptance_filters", "apply_filters",

@@ -159,11 +159,6 @@ def translated_lengths(src: str, tgt: str) -> Tuple[int, int]:
     return length(src_tokens), length(tgt_tokens)
 
 
-def log_length_ratio(src: str, tgt: str) -> float:
-    src_chars, tgt_chars = translated_lengths(src, tgt)
-    return math.log((tgt_chars + 1) / (src_chars + 1))
-
-
 def length_model(src_lang: str, tgt_lang: str) -> LengthModel:
     """The fitted model of the language pair; the reverse of a fitted pair mirrors it."""
     model = LENGTH_MODELS.get((src_lang, tgt_lang))
@@ -215,14 +210,6 @@ NUMBER_UNPAIRED_FACTOR = 0.5
 def unmatched_link_quantities(link: BitextLink) -> Tuple[List[Quantity], List[Quantity]]:
     """The quantities (numbers, percentages, months) each side mentions that the other lacks."""
     return unmatched_quantities(quantities(link.src, link.src_lang), quantities(link.tgt, link.tgt_lang))
-
-
-def unmatched_numbers(src: str, tgt: str, src_lang: Optional[str] = None,
-                      tgt_lang: Optional[str] = None) -> Tuple[Counter, Counter]:
-    """The canonical values of the quantities each side mentions that the other lacks, as
-    multisets (word tables of every language when a side's language is not given)."""
-    only_src, only_tgt = unmatched_quantities(quantities(src, src_lang), quantities(tgt, tgt_lang))
-    return Counter(q.value for q in only_src), Counter(q.value for q in only_tgt)
 
 
 def number_mismatches(link: BitextLink) -> Tuple[int, int]:
