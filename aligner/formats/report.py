@@ -179,7 +179,7 @@ def _histogram_section(links: Sequence[BitextLink], threshold: float) -> str:
         figures.append(f"<figure><figcaption>{esc(caption)}</figcaption>{histogram_svg(values, threshold)}</figure>")
     return (f'<div class="hists">{"".join(figures)}</div>'
             f'<p class="meta">A score is the probability that the unit is right. How well it keeps that '
-            f"promise was measured on held-out news and FLORES-200 (the reliability plot, "
+            f"promise was measured on FLORES-200 and TICO-19 test articles (the reliability plot, "
             f"{esc(RELIABILITY_PLOT)} in the aligner repository): among units scored about p, a share p "
             f"was right. Bars left of the dashed line stay out of the memory.</p>")
 
