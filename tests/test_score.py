@@ -76,6 +76,52 @@ def test_numbers_read_words_per_language(text, lang, values):
     assert numbers(text, lang) == values
 
 
+@pytest.mark.parametrize("text, lang, values", [
+    # Arabic ordinals: eleventh … nineteenth are unit + عشر (feminine …ة عشرة), read as one number
+    ("القرن التاسع عشر", "ar", {"19": 1}),
+    ("القرن الخامس عشر", "ar", {"15": 1}),
+    ("الحادي عشر", "ar", {"11": 1}),
+    ("الحادية عشرة", "ar", {"11": 1}),
+    ("الثاني عشر", "ar", {"12": 1}),
+    ("الثانية عشرة", "ar", {"12": 1}),
+    ("والثالث عشر", "ar", {"13": 1}),  # with a clitic before the article
+    ("بالسابعة عشرة", "ar", {"17": 1}),
+    ("الثامنة عشرة", "ar", {"18": 1}),
+    ("القرن العشرين", "ar", {"20": 1}),  # twentieth is twenty with the article
+    ("العشرون", "ar", {"20": 1}),
+    ("الأول والأولى والعاشر والعاشرة", "ar", {"1": 2, "10": 2}),
+    ("في كانون الثاني", "ar", {"January": 1}),  # a two-word month still comes before an ordinal
+    # English ordinals in words and in digits with their suffix
+    ("eleventh, fifteenth, nineteenth, twentieth", "en", {"11": 1, "15": 1, "19": 1, "20": 1}),
+    ("the 19th, 15th, 1st, 2nd and 3rd", "en", {"19": 1, "15": 1, "1": 1, "2": 1, "3": 1}),
+    # Persian ordinals go to twentieth
+    ("قرن نوزدهم", "fa", {"19": 1}),
+    ("نوزدهمین سالگرد", "fa", {"19": 1}),
+    ("قرن بیستم", "fa", {"20": 1}),
+])
+def test_ordinals_read_as_their_number(text, lang, values):
+    assert numbers(text, lang) == values
+
+
+def test_an_arabic_compound_ordinal_is_one_spelled_number():
+    [ordinal] = quantities("القرن الخامس عشر", "ar")
+    assert (ordinal.value, ordinal.spelled, ordinal.text) == ("15", True, "الخامس عشر")
+
+
+@pytest.mark.parametrize("src, src_lang, tgt, expected", [
+    ("السيخية نشأت خلال القرن الخامس عشر.", "ar", "Sikhism originated during the 15th century.", 1.0),
+    ("في أوائل القرن التاسع عشر", "ar", "in the early 19th century", 1.0),
+    ("في القرن العشرين", "ar", "in the twentieth century", 1.0),
+    ("للمرة الحادية عشرة", "ar", "for the 11th time", 1.0),
+    ("در قرن نوزدهم", "fa", "in the 19th century", 1.0),
+    # a different century: the spelled ordinal is weak, so the digits count as unpaired
+    ("في القرن الخامس عشر", "ar", "in the 16th century", 0.5),
+    ("في القرن الخامس عشر", "ar", "in the 5th century", 0.5),  # the compound is not its unit
+])
+def test_ordinal_centuries_agree(src, src_lang, tgt, expected):
+    assert NumberAgreement().score([link(src, tgt, src_lang=src_lang)])[0] == pytest.approx(expected)
+
+
 def test_a_dot_between_thousands_is_read_both_ways():
     assert numbers("104.500", "fa") == {"104.5": 1}
     assert NumberAgreement().score([link("گنجایش 104.500 بشکه", "holding 104,500 barrels")]) == [1.0]

@@ -5,8 +5,10 @@ A date or an amount said two ways must read the same: «800 هزار» = 800,000
 يوليو = July 12. Digits of every script count (۰-۹, ٠-٩, 0-9; ٫ decimal and ٬ thousands
 separators; a dot before three digits is also read as a thousands separator); a scale word
 after a number multiplies it; small numbers and ordinals written as words (one … twenty and first
-… twentieth in English and Persian, one … ten in Arabic) and month names (Gregorian months in English,
-Persian, and both Arabic naming systems: يناير … and كانون الثاني …) are read too.
+… twentieth in English and Persian; one … ten, twenty and first … twentieth in Arabic, where
+eleventh … nineteenth are two words: «القرن التاسع عشر» = 19th century) and month names
+(Gregorian months in English, Persian, and both Arabic naming systems: يناير … and كانون الثاني …)
+are read too.
 
 Words are weaker evidence than digits: «یک» is also "a", «نه» also "no", "May" also a verb. So a
 number written in words (``spelled``) agrees with the same number in digits on the other side,
@@ -73,10 +75,14 @@ def _counting(words: str, start: int = 1) -> Dict[str, int]:
     return {word: start + i for i, word in enumerate(words.split())}
 
 
-# Up to twenty in English and Persian (centuries and dates: «قرن پانزدهم» = 15th century); up to
-# ten in Arabic, whose higher numbers are compounds (الحادي عشر).
+# Up to twenty in English and Persian (centuries and dates: «قرن پانزدهم» = 15th century). Arabic
+# cardinals stop at ten, and twenty, which with the article is also twentieth (القرن العشرين); the
+# ordinals eleventh … nineteenth are two words, unit + عشر (feminine …ة عشرة; eleventh with حادي):
+# «القرن الخامس عشر» = 15th century.
 _FA_ORDINALS = ("یکم دوم سوم چهارم پنجم ششم هفتم هشتم نهم دهم یازدهم دوازدهم سیزدهم چهاردهم پانزدهم "
                 "شانزدهم هفدهم هجدهم نوزدهم بیستم")
+_AR_TEEN_UNITS = "حادي ثاني ثالث رابع خامس سادس سابع ثامن تاسع"
+_AR_TEEN_UNITS_FEMININE = "حادية ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة"
 _SMALL = {
     "en": _table({**_counting("one two three four five six seven eight nine ten eleven twelve thirteen "
                               "fourteen fifteen sixteen seventeen eighteen nineteen twenty"),
@@ -92,7 +98,11 @@ _SMALL = {
                   **_counting("واحدة اثنتان ثلاث أربع خمس ست سبع ثماني تسع عشر"),
                   "اثنين": 2, "اثنتين": 2, "ثمان": 8,
                   **_counting("أول ثاني ثالث رابع خامس سادس سابع ثامن تاسع عاشر"),
-                  **_counting("أولى ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة عاشرة")}),
+                  **_counting("أولى ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة عاشرة"),
+                  **{f"{unit} عشر": value for unit, value in _counting(_AR_TEEN_UNITS, 11).items()},
+                  **{f"{unit} عشرة": value for unit, value in _counting(_AR_TEEN_UNITS_FEMININE, 11).items()},
+                  # twenty; twentieth with the article
+                  "عشرون": 20, "عشرين": 20}),
 }
 _MONTHS = {
     # English month names count only capitalised ("may", "march" are words too).
@@ -203,15 +213,15 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
     while i < len(tokens):
         kind, token, start = tokens[i]
         # A month first: «كانون الأول» is December, not "first".
-        month, width = _month(tables, tokens, i) if kind == "word" else (None, 1)
+        month, width = _month(tables, tokens, i)
         if month is not None:
-            found.append(Quantity(month, MONTH, False, " ".join(t for _, t, _ in tokens[i:i + width])))
+            found.append(Quantity(month, MONTH, False, _text_of(tokens, i, i + width)))
             i += width
             continue
-        small = tables.lookup(tables.small, token) if kind == "word" else None
+        small, width = _phrase(tables, tables.small, tokens, i)
         if kind == "number" or small is not None:
             values = _digit_values(token) if small is None else [(Decimal(small), "")]
-            end = i + 1
+            end = i + width
             following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
             scale = tables.lookup(tables.scales, following) if following and len(values) == 1 else None
             if scale is not None:
@@ -237,28 +247,33 @@ def _text_of(tokens, first: int, end: int) -> str:
     return " ".join(token for _, token, _ in tokens[first:end])
 
 
+def _phrase(tables: _Tables, table: Dict[str, object], tokens, i: int) -> Tuple[Optional[object], int]:
+    """The entry of ``table`` for the two words from ``i`` (كانون الأول، الخامس عشر، في المئة), else
+    for the word at ``i``, and how many words it took (None and 1 when neither is in the table)."""
+    for width in (2, 1):
+        words = tokens[i:i + width]
+        if len(words) == width and all(kind == "word" for kind, _, _ in words):
+            entry = tables.lookup(table, _text_of(tokens, i, i + width))
+            if entry is not None:
+                return entry, width
+    return None, 1
+
+
 def _percent_after(tables: _Tables, tokens, end: int) -> Tuple[bool, int]:
     """Is the token at ``end`` a percent sign or a one- or two-word percent phrase? And the new end."""
     if end < len(tokens) and tokens[end][0] == "sign":
         return True, end + 1
-    for width in (2, 1):
-        words = tokens[end:end + width]
-        if len(words) == width and all(kind == "word" for kind, _, _ in words):
-            if tables.lookup(tables.percent, " ".join(t for _, t, _ in words)) is not None:
-                return True, end + width
-    return False, end
+    percent, width = _phrase(tables, tables.percent, tokens, end)
+    return (True, end + width) if percent is not None else (False, end)
 
 
 def _month(tables: _Tables, tokens, i: int) -> Tuple[Optional[str], int]:
-    for width in (2, 1):
-        words = tokens[i:i + width]
-        if len(words) < width or any(kind != "word" for kind, _, _ in words):
-            continue
-        phrase = " ".join(t for _, t, _ in words)
-        month = tables.lookup(tables.months, phrase)
-        if month is not None and (not phrase.isascii() or phrase[0].isupper()):
-            return month, width
-    return None, 1
+    month, width = _phrase(tables, tables.months, tokens, i)
+    written = _text_of(tokens, i, i + width)
+    # English month names count only capitalised (no English month name has two words)
+    if month is None or (written.isascii() and not written[0].isupper()):
+        return None, 1
+    return month, width
 
 
 def numbers(text: str, lang: Optional[str] = None) -> Counter:
