@@ -122,6 +122,49 @@ def test_ordinal_centuries_agree(src, src_lang, tgt, expected):
     assert NumberAgreement().score([link(src, tgt, src_lang=src_lang)])[0] == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("text, lang, amounts, in_codes", [
+    # digits with a Latin letter directly before them name a thing or a unit
+    ("2.2 million km2", "en", ["2200000"], ["2"]),
+    ("CO2 emissions", "en", [], ["2"]),
+    ("a 4x4", "en", [], ["4", "4"]),
+    ("H1N1 flu", "en", [], ["1", "1"]),
+    ("MP3, G20, orf8, A380", "en", [], ["3", "20", "8", "380"]),
+    ("an area of 10km2", "en", [], ["10", "2"]),  # all of a glued token is the code
+    ("با 4x4 تردد کنید", "fa", [], ["4", "4"]),  # Latin codes in Persian and Arabic text too
+    # capitalised letters and a hyphen before the digits: a name
+    ("COVID-19", "en", [], ["19"]),
+    ("SARS-CoV-2", "en", [], ["2"]),
+    ("an F-16", "en", [], ["16"]),
+    # letters only after the digits are the amount's unit or suffix; lower case before a hyphen is a word
+    ("5km, 19th, the 1990s, $2.5bn", "en", ["5", "19", "1990", "2500000000"], []),
+    ("mid-2020", "en", ["2020"], []),
+    ("won 5-3 in 2020 after 24 hours", "en", ["5", "3", "2020", "24"], []),
+    ("کووید-۱۹", "fa", ["19"], []),  # Persian letters: the digits stay a number
+])
+def test_digits_in_codes_are_weak(text, lang, amounts, in_codes):
+    found = quantities(text, lang)
+    assert [q.value for q in found if not q.spelled] == amounts
+    assert [q.value for q in found if q.spelled] == in_codes
+
+
+@pytest.mark.parametrize("src, src_lang, tgt, expected", [
+    ("با 15 جزیره که تا بیش از 2.2 میلیون کیلومتر مربع", "fa",
+     "with 15 islands spread out over 2.2 million km2 of ocean", 1.0),
+    ("نظام الدفع الرباعي 4x4 بدرجة كبيرة", "ar", "a 4x4 is highly advised with a high wheel base 4x4.", 1.0),
+    ("كم عدد مركبات 4x4؟", "ar", "How many 4x4 vehicles?", 1.0),
+    ("انتشار دی‌اکسید کربن", "fa", "CO2 emissions", 1.0),  # a code the other side says in words
+    ("همه‌گیری کووید-۱۹", "fa", "the COVID-19 pandemic", 1.0),  # the code's digits pair with the number
+    ("همه‌گیری کرونا", "fa", "the COVID-19 pandemic", 1.0),
+    ("نشست گروه ۲۰", "fa", "the G20 summit", 1.0),
+    ("۲ میلیون کیلومتر مربع", "fa", "2 million km3", 1.0),  # a different code is no evidence either
+    ("۱۲ کیلومتر مربع", "fa", "13 km2", 0.05),  # the amount beside a unit is still compared
+    ("در اواسط ۲۰۱۹", "fa", "in mid-2020", 0.05),
+    ("در سال ۲۰۲۰", "fa", "in COVID-19 times", 0.5),  # a number beside a code is still unpaired
+])
+def test_codes_and_units_agree(src, src_lang, tgt, expected):
+    assert NumberAgreement().score([link(src, tgt, src_lang=src_lang)])[0] == pytest.approx(expected)
+
+
 def test_a_dot_between_thousands_is_read_both_ways():
     assert numbers("104.500", "fa") == {"104.5": 1}
     assert NumberAgreement().score([link("گنجایش 104.500 بشکه", "holding 104,500 barrels")]) == [1.0]

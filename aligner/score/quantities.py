@@ -10,10 +10,14 @@ eleventh … nineteenth are two words: «القرن التاسع عشر» = 19th
 (Gregorian months in English, Persian, and both Arabic naming systems: يناير … and كانون الثاني …)
 are read too.
 
+Digits glued to Latin letters (km2, CO2, A380, 4x4) or after capitalised letters and a hyphen
+(COVID-19, SARS-CoV-2) are part of a code or unit, not an amount: they are read like words.
+
 Words are weaker evidence than digits: «یک» is also "a", «نه» also "no", "May" also a verb. So a
-number written in words (``spelled``) agrees with the same number in digits on the other side,
-but a word-number the other side lacks says nothing; and a month the other side lacks says
-nothing unless the other side names a different month. The text is only read, never changed.
+number written in words, or inside a code (``spelled``), agrees with the same number in digits on
+the other side, but a word-number the other side lacks says nothing; and a month the other side
+lacks says nothing unless the other side names a different month. The text is only read, never
+changed.
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 @dataclass(frozen=True)
 class Quantity:
     """One mention: ``value`` is canonical ("800000", "2.5", "50%", "July"), ``kind`` one of
-    number/percent/month, ``spelled`` when it was read from words only, ``text`` as written,
-    ``alternative`` another reading of ambiguous digits."""
+    number/percent/month, ``spelled`` when it is weak evidence (read from words only, or from the
+    digits of a code such as km2), ``text`` as written, ``alternative`` another reading of ambiguous
+    digits."""
 
     value: str
     kind: str
@@ -128,10 +133,18 @@ _PERCENT_SIGNS = "%\u066a"  # % and the Arabic percent sign ٪
 # Arabic attaches conjunctions and prepositions to the next word (وثلاثة، بمليون، الخامس).
 _ARABIC_PREFIXES = ("و", "ف", "ب", "ل", "ال", "وال", "بال", "لل")
 
-# A clock time (hours:minutes), a number with decimal or thousands parts (after mapping the
-# digits to ASCII; the Arabic comma separates thousands in Persian text: 400،000), a word
-# (Persian words keep their ZWNJ), or a percent sign.
-_TOKEN = re.compile(r"(?P<number>\d{1,2}:\d{2}(?!\d)|\d+(?:[.,\u060c]\d+)*)"
+# Digits with decimal or thousands parts (after mapping the digits to ASCII; the Arabic comma
+# separates thousands in Persian text: 400،000).
+_DIGIT_RUN = r"\d+(?:[.,\u060c]\d+)*"
+# A code or unit: Latin letters and digits with a letter directly before a digit (km2, CO2, A380,
+# H1N1, MP3, G20, 4x4, v2.0), or capitalised letters joined by a hyphen to digits (COVID-19,
+# SARS-CoV-2, F-16). Its digits name a thing, not an amount. Letters only after the digits are a
+# unit or suffix of an amount (5km, 19th, 1990s, 2.5bn), and lower-case letters before a hyphen an
+# English word joined to one (mid-2020, pre-1990): those stay numbers.
+_CODE = r"(?:[A-Za-z\d]*[A-Za-z]|(?=[a-z]*[A-Z])[A-Za-z]+-)\d(?:[A-Za-z\d]|[.,]\d)*"
+# A code, a clock time (hours:minutes), a number, a word (Persian words keep their ZWNJ), or a
+# percent sign.
+_TOKEN = re.compile(rf"(?P<code>{_CODE})|(?P<number>\d{{1,2}}:\d{{2}}(?!\d)|{_DIGIT_RUN})"
                     rf"|(?P<word>[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*)"
                     rf"|(?P<sign>[{_PERCENT_SIGNS}])")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
@@ -212,6 +225,10 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
     i = 0
     while i < len(tokens):
         kind, token, start = tokens[i]
+        if kind == "code":
+            found.extend(_code_numbers(token))
+            i += 1
+            continue
         # A month first: «كانون الأول» is December, not "first".
         month, width = _month(tables, tokens, i)
         if month is not None:
@@ -240,6 +257,14 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.append(Quantity(_canonical(Decimal(scale)), NUMBER, True, token))
         i += 1
     return found
+
+
+def _code_numbers(code: str) -> List[Quantity]:
+    """The numbers inside a code (km2, 4x4, COVID-19), as weak evidence like spelled numbers: the
+    other side may name the thing without them («کیلومتر مربع», «کرونا»), but «کووید-۱۹» or
+    «گروه ۲۰» still pairs with them."""
+    return [Quantity(_canonical(value), NUMBER, True, code)
+            for run in re.findall(_DIGIT_RUN, code) for value, _ in _digit_values(run)]
 
 
 def _text_of(tokens, first: int, end: int) -> str:
