@@ -13,6 +13,7 @@ from aligner.score import (COEFFICIENTS, COMPONENTS, DEFAULT_MIN_PROBABILITY, FE
                            SemanticSimilarity, SourceLanguageIdentity, TargetLanguageIdentity, acceptance_filters,
                            apply_filters, default_components, explain_link, length_z, numbers, probability,
                            quantities)
+from aligner.score.components import number_mismatches
 from aligner.signature import Signature
 
 
@@ -191,6 +192,34 @@ def test_spelled_numbers_are_weaker_evidence_than_digits():
 ])
 def test_number_agreement_values(src, tgt, expected):
     assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("src, src_lang, tgt, mismatches", [
+    # a value is matched by its presence on the other side, however often each side says it
+    ("نظام الدفع الرباعي 4x4 بدرجة كبيرة", "ar", "a 4x4 is highly advised with a high wheel base 4x4.", (0, 0)),
+    ("۱۲ نفر آمدند و ۱۲ نفر رفتند.", "fa", "12 people came and went.", (0, 0)),
+    ("جاء ١٢ شخصا.", "ar", "12 came, and 12 left.", (0, 0)),
+    ("در سال ۲۰۱۹ و باز در ۲۰۱۹، ۵۰ درصد", "fa", "in 2019, 50%", (0, 0)),
+    ("در ژوئیه و باز در ژوئیه", "fa", "in July", (0, 0)),
+    # a changed value is still a substitution, counted once however often it is repeated
+    ("۱۲ نفر", "fa", "13 people", (1, 0)),
+    ("۱۲ نفر آمدند و ۱۲ نفر رفتند.", "fa", "13 people came and went.", (1, 0)),
+    ("۱۲ و ۱۳", "fa", "12 and 14 and 14", (1, 0)),
+    ("در ژوئیه", "fa", "in August and again in August", (1, 0)),
+    # a value on one side only is still unpaired
+    ("۱۲ نفر", "fa", "12 people and 13 cars", (0, 1)),
+    ("۱۲ نفر و ۱۲ خودرو", "fa", "12 people and 13 cars", (0, 1)),  # a repeated value that changed once: unpaired
+    ("۱۲ و ۱۵", "fa", "12 and 13 and 14", (1, 1)),
+])
+def test_numbers_match_by_value_presence_not_count(src, src_lang, tgt, mismatches):
+    assert number_mismatches(link(src, tgt, src_lang=src_lang)) == mismatches
+
+
+def test_a_repeated_value_is_explained_once():
+    reasons = explain_link(link("۱۲ نفر آمدند و ۱۲ نفر رفتند.", "13 people came and went."))
+    assert [reason for reason in reasons if "12" in reason] == ["the source says 12 where the target says 13"]
+    assert not any("4" in reason for reason in explain_link(
+        link("نظام الدفع الرباعي 4x4", "a 4x4 with a high wheel base 4x4.", src_lang="ar")))
 
 
 @pytest.mark.parametrize("src, tgt, expected", [

@@ -202,7 +202,8 @@ class LengthRatio(Component):
 # A number replaced by another (12 on one side, 13 on the other; July against August) is strong
 # evidence of a wrong pair; a number in digits on one side only is weak (translators spell out
 # numbers beyond the word tables, or leave a figure out). Spelled numbers the other side lacks
-# are no evidence at all (quantities.unmatched_quantities).
+# are no evidence at all, and a value counts once however often a side repeats it
+# (quantities.unmatched_quantities).
 NUMBER_SUBSTITUTION_FACTOR = 0.05
 NUMBER_UNPAIRED_FACTOR = 0.5
 
@@ -213,7 +214,7 @@ def unmatched_link_quantities(link: BitextLink) -> Tuple[List[Quantity], List[Qu
 
 
 def number_mismatches(link: BitextLink) -> Tuple[int, int]:
-    """(substituted, unpaired): quantities of one side replaced by different ones on the other
+    """(substituted, unpaired): values of one side replaced by different ones on the other
     (numbers against numbers, months against months), and the rest present on one side only."""
     only_src, only_tgt = unmatched_link_quantities(link)
     substituted = unpaired = 0

@@ -16,8 +16,9 @@ Digits glued to Latin letters (km2, CO2, A380, 4x4) or after capitalised letters
 Words are weaker evidence than digits: «یک» is also "a", «نه» also "no", "May" also a verb. So a
 number written in words, or inside a code (``spelled``), agrees with the same number in digits on
 the other side, but a word-number the other side lacks says nothing; and a month the other side
-lacks says nothing unless the other side names a different month. The text is only read, never
-changed.
+lacks says nothing unless the other side names a different month. Sides are compared by the values
+they name, not by how often: a translation repeats a figure or says it once for two mentions. The
+text is only read, never changed.
 """
 
 from __future__ import annotations
@@ -308,18 +309,21 @@ def numbers(text: str, lang: Optional[str] = None) -> Counter:
     return Counter(quantity.value for quantity in quantities(text, lang))
 
 
+# The ways a quantity can be named on the other side: by its value; a percentage by the bare
+# number (one side left out "percent"); ambiguous digits by their other reading (104.500 with 104,500).
+_KEYS = (lambda q: q.value, lambda q: q.value.rstrip("%") if q.kind != MONTH else q.value,
+         lambda q: q.alternative or q.value)
+
+
 def unmatched_quantities(src: Iterable[Quantity], tgt: Iterable[Quantity]) -> Tuple[List[Quantity], List[Quantity]]:
-    """The quantities of each side the other side does not account for, keeping only evidence:
-    equal values pair up; a percentage pairs with the bare number (one side left out "percent");
-    then ambiguous digits pair by their other reading (104.500 with 104,500);
-    a leftover spelled number is dropped (a word's other sense, or a number said another way);
-    a leftover month is dropped unless the other side has a leftover month too."""
-    src_left, tgt_left = list(src), list(tgt)
-    for key in (lambda q: q.value, lambda q: q.value.rstrip("%") if q.kind != MONTH else q.value,
-                lambda q: q.alternative or q.value):
-        src_left, tgt_left = _pair_off(src_left, tgt_left, key)
-    src_left = [q for q in src_left if not q.spelled]
-    tgt_left = [q for q in tgt_left if not q.spelled]
+    """The quantities of each side the other side does not account for, one per value, keeping
+    only evidence. A quantity is accounted for when the other side names its value at all
+    (``_KEYS``), however often: a translation repeats a figure or says it once for two mentions,
+    so counts prove nothing. A leftover spelled number is dropped (a word's other sense, or a
+    number said another way); a leftover month is dropped unless the other side has a leftover
+    month too."""
+    src, tgt = list(src), list(tgt)
+    src_left, tgt_left = _unaccounted(src, tgt), _unaccounted(tgt, src)
     if not any(q.kind == MONTH for q in tgt_left):
         src_left = [q for q in src_left if q.kind != MONTH]
     if not any(q.kind == MONTH for q in src_left):
@@ -327,13 +331,12 @@ def unmatched_quantities(src: Iterable[Quantity], tgt: Iterable[Quantity]) -> Tu
     return src_left, tgt_left
 
 
-def _pair_off(src: List[Quantity], tgt: List[Quantity], key) -> Tuple[List[Quantity], List[Quantity]]:
-    """Remove pairs with equal keys, digits before words (a digit mention is the better partner)."""
-    src_left, tgt_left = [], list(sorted(tgt, key=lambda q: q.spelled))
-    for quantity in sorted(src, key=lambda q: q.spelled):
-        partner = next((k for k, other in enumerate(tgt_left) if key(other) == key(quantity)), None)
-        if partner is None:
-            src_left.append(quantity)
-        else:
-            del tgt_left[partner]
-    return src_left, tgt_left
+def _unaccounted(side: List[Quantity], other: List[Quantity]) -> List[Quantity]:
+    """The quantities of ``side`` whose value ``other`` does not name, one per value (its first
+    mention in digits); spelled ones are no evidence and left out."""
+    named = [{key(quantity) for quantity in other} for key in _KEYS]
+    left: Dict[str, Quantity] = {}
+    for quantity in side:
+        if not quantity.spelled and not any(key(quantity) in values for key, values in zip(_KEYS, named)):
+            left.setdefault(quantity.value, quantity)
+    return list(left.values())
