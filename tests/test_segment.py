@@ -38,9 +38,21 @@ FINAL_MARKS = [
     # Arabic-script text often omits the space after a full stop.
     case("fa", "او رفت.وی گفت که می‌آید.", "او رفت.", "وی گفت که می‌آید."),
     case("ar", "غادر أمس.وقال إنه سيعود.", "غادر أمس.", "وقال إنه سيعود."),
+    case("ar", "إيجابية لفيروس كوفيد-19.وفي إسرائيل ابتكر باحثون طريقة.", "إيجابية لفيروس كوفيد-19.",
+         "وفي إسرائيل ابتكر باحثون طريقة."),
+    # So does English copied from the web (TICO-19 has "positive.In Wuhan", 'settings".On').
+    case("en", "Samples tested positive.In Wuhan a laboratory opened.", "Samples tested positive.",
+         "In Wuhan a laboratory opened."),
+    case("en", 'It covered "urban and rural settings".On 25 February it ended.', 'It covered "urban and rural settings".',
+         "On 25 February it ended."),
+    case("en", "It binds SARS-CoV-2.In Israel they tested it.", "It binds SARS-CoV-2.", "In Israel they tested it."),
 ]
 
 NEVER_SPLIT = [
+    # No space after a dot: acronyms, initials, abbreviations, versions and addresses go on.
+    case("en", "The U.S.Army and Dr.Smith use v2.0 of www.Example.com and e.g.China too.",
+         "The U.S.Army and Dr.Smith use v2.0 of www.Example.com and e.g.China too."),
+    case("fa", "در ۱۳۵۷ ه.ش رخ داد و ل.س.د نام گرفت.", "در ۱۳۵۷ ه.ش رخ داد و ل.س.د نام گرفت."),
     # ، : and ؛ separate clauses, not sentences.
     case("fa", "او گفت: ما می‌آییم، اما دیر؛ شاید فردا.", "او گفت: ما می‌آییم، اما دیر؛ شاید فردا."),
     case("ar", "قال: سنأتي، لكن متأخرين؛ ربما غدا.", "قال: سنأتي، لكن متأخرين؛ ربما غدا."),

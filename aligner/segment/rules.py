@@ -1,8 +1,8 @@
 """The default segmenter: rules tuned for news text in Persian, Arabic and English.
 
 One compiled regex finds candidate boundaries: a run of terminal punctuation (. ! ? ؟ … ...) with
-any closing quotes or brackets after it, followed by whitespace or, in Arabic script, directly
-by a letter ("کرد.وی": Persian and Arabic web text often omits the space after a full stop).
+any closing quotes or brackets after it, followed by whitespace or directly by the next
+sentence: web text often omits the space after a full stop ("کرد.وی", "positive.In Wuhan").
 Each candidate is then kept or rejected from the word before it and the character after it:
 
 * ! ? ؟ end a sentence unless a lower-case Latin letter or a comma-like mark follows
@@ -19,8 +19,9 @@ Each candidate is then kept or rejected from the word before it and the characte
 * ؛ separates clauses in Persian and Arabic news (FLORES dev: 38 inside lines, 1 at a line's
   end), so it ends a sentence only where its line ends; ، and : never end one.
 
-Decimals (3.5, ۳٫۵), thousands (3,000), URLs and e-mails never hold a candidate because a
-candidate needs whitespace or an Arabic-script letter after it. Line breaks are boundaries
+Decimals (3.5, ۳٫۵), thousands (3,000), URLs and e-mails never end a sentence: without a space
+after it a full stop needs an Arabic-script letter, or a capitalised Latin word after a
+lower-case letter, a digit or a closing quote (_ends_without_space). Line breaks are boundaries
 already (see segment.py), so headlines without final punctuation end there.
 """
 
@@ -101,12 +102,7 @@ class RuleSegmenter(Segmenter):
         if mark == "؛":
             return False  # a clause separator; the line's end closes the sentence anyway
         if not match.group("space"):
-            # Only "کرد.وی" (Arabic script on both sides) ends a sentence without a space;
-            # "ل.س.د" (an acronym) and "ه.ش" do not.
-            word = _word_before(line, match.start())
-            return (mark in (".", "؟", "!") and _ARABIC_LETTER.match(following) is not None
-                    and _ARABIC_LETTER.match(line, match.start() - 1) is not None
-                    and not self._is_abbreviation(word) and not _is_dotted_acronym(word))
+            return self._ends_without_space(line, match)
         if following.islower() or following in _CONTINUATION_MARKS:
             return False
         first = mark[0]
@@ -135,6 +131,29 @@ class RuleSegmenter(Segmenter):
             # "(... Inc.) The": a bracket or quote closed after the dot ends the sentence too.
             return line[dot + 1] in CLOSERS or _opens_sentence(line, end)
         return not self._is_abbreviation(word)
+
+    def _ends_without_space(self, line: str, match) -> bool:
+        """A sentence end with no space after it, as web text and copied articles often have:
+        "کرد.وی" (Arabic script after it, a letter, digit or closing quote before it) and
+        "tested positive.In Wuhan", 'settings".On 25 February' (a capitalised Latin word
+        after it). Not "ل.س.د" and "ه.ش" (acronyms and abbreviations), "U.S.Army" (an initial
+        before the dot), "e.g.China", "v2.0" or "www.Example.com" (a lower-case letter or a
+        digit must come before a Latin capital, and a lower-case letter after it)."""
+        mark = match.group("mark")
+        if mark not in (".", "؟", "!"):
+            return False
+        word = _word_before(line, match.start())
+        if self._is_abbreviation(word) or _is_dotted_acronym(word.lower()):
+            return False
+        before = line[match.start() - 1] if match.start() else ""
+        following = match.group("next")
+        after_following = line[match.end() + 1:match.end() + 2]
+        if _ARABIC_LETTER.match(following):
+            return before.isdigit() or before in CLOSERS or _ARABIC_LETTER.match(before) is not None
+        latin_word_follows = ("A" <= following <= "Z") and ("a" <= after_following <= "z")
+        if not latin_word_follows or "www" in word.lower() or "/" in word or "@" in word:
+            return False
+        return before.isdigit() or before in CLOSERS or "a" <= before <= "z"
 
     @staticmethod
     def _is_abbreviation(word: str) -> bool:
