@@ -156,13 +156,24 @@ def _perturb_news(src: Sequence[str], tgt: Sequence[str], rate: float, seed: int
     out = _Perturbed()
     add = out.add
 
+    # The fillers are the two sides of one other article: a sentence inserted on one side and its
+    # translation inserted on the other would be a parallel pair that the gold calls unaligned.
+    inserted: set = set()
+
+    def insert_from(pool: Sequence[str]) -> str:
+        k = rng.randrange(len(pool))
+        while k in inserted and len(inserted) < len(pool):
+            k = rng.randrange(len(pool))
+        inserted.add(k)
+        return pool[k]
+
     i = 0
     while i < len(src):
         op = rng.choices(names, weights)[0] if rng.random() < rate else None
         if op == "insert_tgt" and filler:
-            add([], [rng.choice(filler)])
+            add([], [insert_from(filler)])
         elif op == "insert_src" and src_filler:
-            add([rng.choice(src_filler)], [])
+            add([insert_from(src_filler)], [])
         elif op in ("merge_tgt", "merge_src") and i + 1 < len(src):
             join = join_as_written if written else (lambda first, second: f"{first} {second}")
             if op == "merge_tgt":

@@ -42,6 +42,20 @@ def test_news_perturbation_keeps_an_exact_gold_alignment(seed, written):
     assert inserted and all(not s or not t for s, t in inserted)
 
 
+def test_news_inserts_on_the_two_sides_are_never_translations_of_each_other():
+    # Fillers are the two sides of one other article, sentence-parallel: index k on both is a pair.
+    filler_src = [f"جمله {k} از مقاله‌ای دیگر." for k in range(6)]
+    filler_tgt = [f"Sentence {k} from another article." for k in range(6)]
+    both_sides = 0
+    for seed in range(40):
+        src, tgt, gold = perturb(SOURCE[:40], TARGET[:40], "news", 0.3, seed, filler=filler_tgt, src_filler=filler_src)
+        src_inserts = {filler_src.index(src[s[0]]) for s, t in gold if s and not t and src[s[0]] in filler_src}
+        tgt_inserts = {filler_tgt.index(tgt[t[0]]) for s, t in gold if t and not s and tgt[t[0]] in filler_tgt}
+        assert not src_inserts & tgt_inserts
+        both_sides += bool(src_inserts and tgt_inserts)
+    assert both_sides >= 3
+
+
 def test_news_perturbation_is_reproducible_and_old_kinds_are_unchanged():
     first = perturb(SOURCE, TARGET, "news", 0.3, 7, filler=FILLER_TARGET, src_filler=FILLER_SOURCE)
     assert first == perturb(SOURCE, TARGET, "news", 0.3, 7, filler=FILLER_TARGET, src_filler=FILLER_SOURCE)
