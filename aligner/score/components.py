@@ -235,7 +235,7 @@ class NumberAgreement(Component):
     name = "numbers"
 
     def signature(self) -> Signature:
-        return Signature.of(self.name, reading="quantities-fa-ar-en")
+        return Signature.of(self.name, reading="quantities-fa-ar-en-2")
 
     def score(self, links):
         values = []
