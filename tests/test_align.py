@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import zlib
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -380,6 +382,44 @@ def test_short_news_article_leaves_out_a_sentence_the_translation_lacks(shared_d
     assert [(link.src_ids, link.tgt_ids) for link in links] == [
         ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,)), ((4,), (4,)), ((5, 6), (5,)), ((7,), ()),
         ((8,), (6,)), ((9,), (7,))]
+
+
+@pytest.mark.parametrize("lang, start, stop, split", [("fa", 91, 103, 5), ("ar", 27, 37, 5), ("ar", 62, 71, 7)])
+def test_a_written_split_is_one_link_not_a_half_and_an_unaligned_sentence(shared_dir, lang, start, stop, split):
+    """A FLORES dev article whose translation splits one sentence at a clause, as a translator
+    writes it (perturb.split_as_written): both halves go into one 1-2 link, where the search
+    alone kept the half that embeds closest as a 1-1 link and left the other unaligned."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from perturb import split_as_written, split_sentence
+
+    src = _flores_dev(shared_dir, lang, stop)[start:]
+    en = _flores_dev(shared_dir, "en", stop)[start:]
+    tgt = en[:split] + list(split_as_written(split_sentence(en[split], clause_only=True))) + en[split + 1:]
+    links = [(link.src_ids, link.tgt_ids) for link in align_sentences(src, tgt, lang, "en",
+                                                                      embedder=get_embedder("e5-small"))]
+    assert ((split,), (split, split + 1)) in links
+    assert all(s and t for s, t in links)
+
+
+@pytest.mark.parametrize("bias, max_link, expected", [
+    (-5.0, 4, [(0, 1, 0, 2), (1, 2, 2, 3)]),  # tgt 1 is close to src 0: it joins the first link
+    (-9.0, 4, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),  # the rule says no
+    (-5.0, 2, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),  # a 1-2 link would exceed max_link
+])
+def test_pass_4_lets_an_unaligned_sentence_join_the_link_the_rule_picks(bias, max_link, expected):
+    from aligner.align.core import _absorb_unaligned
+    from aligner.align.link_scores import LinkScorer
+    from aligner.align.weights import AbsorbRule, Weights
+
+    rng = np.random.default_rng(5)
+    basis = np.linalg.qr(rng.normal(size=(32, 4)))[0].T  # orthonormal
+    src_vectors = basis[[0, 1]]
+    tgt_vectors = np.stack([basis[0], 0.8 * basis[0] + 0.6 * basis[2], basis[1]])
+    weights = Weights(absorb=AbsorbRule(embed=0.0, length=0.0, cosine=10.0, bias=bias))
+    src, tgt = ["a" * 20] * 2, ["b" * 20] * 3
+    scorer = LinkScorer(weights, np.full(2, 20.0), np.full(3, 20.0), src_vectors, tgt_vectors)
+    path = [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]
+    assert _absorb_unaligned(src, tgt, _TableEmbedder({}), scorer, path, max_link) == expected
 
 
 @pytest.mark.parametrize("pair", ["fa-en", "ar-en"])

@@ -54,14 +54,24 @@ class ConcatenationVectors:
 
     def __init__(self, src: Sequence[str], tgt: Sequence[str], src_vectors, tgt_vectors,
                  src_blocks, tgt_blocks, embedder, means):
-        texts = [" ".join(src[s:e]) for s, e in src_blocks] + [" ".join(tgt[s:e]) for s, e in tgt_blocks]
-        vectors = embedder.encode(texts) if texts else np.zeros((0, src_vectors.shape[1]), dtype=np.float32)
+        self.texts = src, tgt
         self.src = {(s, s + 1): v for s, v in enumerate(src_vectors)}
         self.tgt = {(t, t + 1): v for t, v in enumerate(tgt_vectors)}
-        self.src.update(zip(src_blocks, vectors[:len(src_blocks)]))
-        self.tgt.update(zip(tgt_blocks, vectors[len(src_blocks):]))
         self.src_mean, self.tgt_mean = means
         self.counts = {"src": len(src), "tgt": len(tgt)}
+        self.add(src_blocks, tgt_blocks, embedder)
+
+    def add(self, src_blocks, tgt_blocks, embedder) -> None:
+        """Encode the concatenations of more blocks ((start, end) ranges not yet encoded)."""
+        src_blocks = [block for block in src_blocks if block not in self.src]
+        tgt_blocks = [block for block in tgt_blocks if block not in self.tgt]
+        src, tgt = self.texts
+        texts = [" ".join(src[s:e]) for s, e in src_blocks] + [" ".join(tgt[s:e]) for s, e in tgt_blocks]
+        if not texts:
+            return
+        vectors = embedder.encode(texts)
+        self.src.update(zip(src_blocks, vectors[:len(src_blocks)]))
+        self.tgt.update(zip(tgt_blocks, vectors[len(src_blocks):]))
 
     def encoded_ends(self, size: int, side: str) -> np.ndarray:
         """ends[e]: the block of ``size`` sentences ending at e is a single sentence or encoded."""

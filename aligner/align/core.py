@@ -7,7 +7,9 @@ again inside a band around that path with every signal, including the pairwise o
 anchors) that are only computed inside that band. Pass 3, with an embedder, finds the n-m
 links whose best complete path scores within a margin of the best one (forward and backward
 DP), encodes the real concatenated text of their multi-sentence blocks, and searches the same
-band again with those blocks scored by their own embeddings.
+band again with those blocks scored by their own embeddings. Pass 4, with an embedder and a
+weight set that has an AbsorbRule, lets a sentence left unaligned join a neighbouring link when
+its length and the sentence's cosine with the link say it is half of a merge or a split.
 
 How a link is scored lives in link_scores.py (from blocks.py and signals.py, weighted by
 weights.py); its reported similarity in calibration.py.
@@ -103,7 +105,8 @@ def signature(config: AlignConfig, method: str, embedder_id: Optional[str], src_
     if method in EMBEDDING_METHODS:
         fields.update(embedder=embedder_id, concat_margin=config.concat_margin)
     if config.weights is not None:
-        fields["custom_weights"] = ",".join(f"{k}={v:g}" for k, v in asdict(config.weights).items())
+        fields["custom_weights"] = ",".join(f"{k}={v:g}" if isinstance(v, (int, float)) else f"{k}={v}"
+                                            for k, v in asdict(config.weights).items())
     if segmenter is not None:
         fields["segmenter"] = segmenter
     if translator is not None and method in BRIDGE_METHODS:
@@ -191,6 +194,67 @@ def _third_pass(src: Sequence[str], tgt: Sequence[str], embedder, band: BandScor
     return search.band_dp(n, m, band.lo, band.hi, types, band, skip)
 
 
+def _link_values(scorer: LinkScorer, link: search.Link) -> Tuple[float, float]:
+    """A link's embedding score and length cost (signals.length_cost)."""
+    s0, s1, t0, t1 = link
+    values = scorer.signal_values(np.array([s1]), s1 - s0, t1 - t0, np.array([t1]))
+    return float(values["embed"][0]), float(values["length"][0])
+
+
+def _absorb_unaligned(src: Sequence[str], tgt: Sequence[str], embedder, scorer: LinkScorer,
+                      path: List[search.Link], max_link: int) -> List[search.Link]:
+    """Pass 4: a sentence the path leaves unaligned joins a neighbouring link when the weights'
+    AbsorbRule says it belongs there, its concatenation with the link's block encoded as text.
+
+    The search keeps a translator's merge of two sentences, or one half of a split sentence, as
+    a 1-1 link beside an unaligned sentence: a sentence embeds nearly as close to a translation
+    of it and its neighbour as to its own, and leaving a sentence out costs little in news. The
+    length of the link and the cosine of the unaligned sentence with the link's other side tell
+    them apart: the 1-1 link is half as long on one side as a translation would be and taking
+    the neighbour in fixes that, while taking in an omitted or inserted sentence spoils it.
+    When both neighbours qualify, the sentence joins the one with the higher log-odds.
+    """
+    rule = scorer.w.absorb
+    candidates = []  # (index of the 1-0/0-1 link, index of the neighbouring link, the merged link)
+    for k, (s0, s1, t0, t1) in enumerate(path):
+        if (s1 - s0) + (t1 - t0) != 1:
+            continue
+        for j in (k - 1, k + 1):
+            if not 0 <= j < len(path):
+                continue
+            n0, n1, m0, m1 = path[j]
+            if n1 > n0 and m1 > m0 and (n1 - n0) + (m1 - m0) < max_link:
+                candidates.append((k, j, (min(s0, n0), max(s1, n1), min(t0, m0), max(t1, m1))))
+    if not candidates:
+        return path
+    if scorer.concat is None:
+        scorer.concat = ConcatenationVectors(src, tgt, scorer.src_vectors, scorer.tgt_vectors, [], [], embedder,
+                                             scorer.means)
+    concat = scorer.concat
+    links = [path[j] for _, j, _ in candidates] + [merged for _, _, merged in candidates]
+    concat.add(sorted({(s0, s1) for s0, s1, _, _ in links if s1 - s0 > 1}),
+               sorted({(t0, t1) for _, _, t0, t1 in links if t1 - t0 > 1}), embedder)
+    scored = []
+    for k, j, merged in candidates:
+        embed, length = _link_values(scorer, path[j])
+        merged_embed, merged_length = _link_values(scorer, merged)
+        s0, s1, t0, t1 = path[k]
+        n0, n1, m0, m1 = path[j]
+        # The unaligned sentence against the other side of the link it would join.
+        cosine = float(concat.src[s0, s1] @ concat.tgt[m0, m1]) if s1 > s0 else \
+            float(concat.tgt[t0, t1] @ concat.src[n0, n1])
+        log_odds = (rule.embed * (merged_embed - embed) + rule.length * (length - merged_length)
+                    + rule.cosine * cosine + rule.bias)
+        scored.append((log_odds, k, j, merged))
+    replaced: Dict[int, search.Link] = {}
+    absorbed = set()
+    for log_odds, k, j, merged in sorted(scored, key=lambda item: -item[0]):
+        if log_odds > 0 and k not in absorbed and k not in replaced and j not in replaced and j not in absorbed:
+            replaced[j] = merged
+            absorbed.add(k)
+    return [replaced.get(k, link) for k, link in enumerate(path) if k not in absorbed]
+
+
 # Sentence counts this unequal (one side over 20 times the other, and 1,000 sentences longer) are not
 # a document and its translation: every sentence is left unaligned and nothing is encoded, instead of
 # embedding, say, 100,000 lines to align them with two.
@@ -261,6 +325,8 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     path = search.best_path(table, n, m, lo, types)
     if rescore:
         path = _third_pass(src, tgt, embedder, band, table, path, types, skip, config.concat_margin)
+    if embedder is not None and method in EMBEDDING_METHODS and weights.absorb is not None:
+        path = _absorb_unaligned(src, tgt, embedder, scorer, path, config.max_link)
     midpoint = cosine_midpoint(src_lang, tgt_lang)
     return [_describe(link, scorer, skip, midpoint, short) for link in path]
 
