@@ -58,6 +58,7 @@ SEED = 1
 SHORT_DOCUMENTS = 30  # FLORES documents per run
 LONG_DOCUMENTS = 8  # TICO documents per run
 NON_PARALLEL = 3
+DRAW_SEED_STEP = 1000  # seed offset of each further perturbation of a document (--draws)
 PARAGRAPH_SHIFT = 0.2  # chance that a target paragraph boundary moves by one link
 _TERMINAL = re.compile(r"[.!?\u061f\u06d4]+$")
 # A sentence ends like this, or it is a heading or caption and stands on a line of its own.
@@ -70,20 +71,39 @@ def _lines(path: Path) -> List[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def parallel_documents(split: str, lang: str) -> Dict[str, List[Tuple[List[str], List[str]]]]:
-    """{"short": FLORES documents, "long": TICO documents} as (source, English) sentence lists."""
+def sentence_pairs(src: Sequence[str], tgt: Sequence[str], lang: str) -> Tuple[List[str], List[str]]:
+    """The corpus's aligned segments, each cut into its sentences where both sides have the same
+    number of them (the rules segmenter, the run's default): FLORES and TICO segments sometimes
+    hold two sentences, translated sentence by sentence. Gold at the segment level would count
+    the run's right 1-1 links between those sentences as wrong halves of a 2-2 link."""
+    cutters = get_segmenter("rules", lang), get_segmenter("rules", "en")
+    src_out: List[str] = []
+    tgt_out: List[str] = []
+    for pair in zip(src, tgt):
+        pieces = [[line[a:b].strip() for a, b in cutter.split(line)] for cutter, line in zip(cutters, pair)]
+        pieces = [[piece for piece in side if piece] for side in pieces]
+        same = len(pieces[0]) == len(pieces[1]) > 1
+        src_out += pieces[0] if same else [pair[0]]
+        tgt_out += pieces[1] if same else [pair[1]]
+    return src_out, tgt_out
+
+
+def parallel_documents(split: str, lang: str, short_count: int = SHORT_DOCUMENTS, long_count: int = LONG_DOCUMENTS
+                       ) -> Dict[str, List[Tuple[List[str], List[str]]]]:
+    """{"short": FLORES documents, "long": TICO documents} as (source, English) sentence lists,
+    the first ``short_count`` and ``long_count`` of each."""
     data = shared_dir() / "data"
     flores = "dev" if split == "dev" else "devtest"
     keys = [line.split("\t")[0] for line in _lines(data / "flores200" / f"{flores}.metadata.tsv")[1:]]
     src, en = _lines(data / "flores200" / f"{flores}.{lang}"), _lines(data / "flores200" / f"{flores}.en")
-    short = [([src[i] for i in g], [en[i] for i in g]) for g in group_articles(keys, 8, 20)]
+    short = [sentence_pairs([src[i] for i in g], [en[i] for i in g], lang) for g in group_articles(keys, 8, 20)]
     tico = "test" if split == "dev" else "dev"
     keys = [line.split("\t")[1] for line in _lines(data / "tico19" / f"{tico}.ids")]
     src, en = _lines(data / "tico19" / f"{tico}.{lang}"), _lines(data / "tico19" / f"{tico}.en")
     # Not the CMU lines: transcribed speech, unpunctuated, is not news.
-    long = [([src[i] for i in g], [en[i] for i in g]) for g in group_articles(keys, 30, 80)
+    long = [sentence_pairs([src[i] for i in g], [en[i] for i in g], lang) for g in group_articles(keys, 30, 80)
             if "speech.cs.cmu.edu" not in keys[g.start]]
-    return {"short": short[:SHORT_DOCUMENTS], "long": long[:LONG_DOCUMENTS]}
+    return {"short": short[:short_count], "long": long[:long_count]}
 
 
 @dataclass
@@ -140,18 +160,21 @@ def write_article(src: Sequence[str], tgt: Sequence[str], gold: Sequence[Link], 
     return sides
 
 
-def build(split: str, lang: str, folder: Path) -> Dict[str, dict]:
-    """Write the run's source and target folders; returns per file name its cell and gold."""
-    documents = parallel_documents(split, lang)
+def build(split: str, lang: str, folder: Path, short_count: int = SHORT_DOCUMENTS,
+          long_count: int = LONG_DOCUMENTS, draw: int = 0) -> Dict[str, dict]:
+    """Write the run's source and target folders; returns per file name its cell and gold.
+    ``draw`` k > 0 perturbs the same documents with other seeds (more dev data to tune on)."""
+    documents = parallel_documents(split, lang, short_count, long_count)
     cases: Dict[str, dict] = {}
     for cell, docs in documents.items():
         for k, (src, tgt) in enumerate(docs):
             other = docs[(k + 1) % len(docs)]  # inserts come from another article of the corpus
-            p_src, p_tgt, gold = perturb(src, tgt, "news", RATE, SEED + k, filler=other[1], src_filler=other[0],
+            seed = SEED + k + DRAW_SEED_STEP * draw
+            p_src, p_tgt, gold = perturb(src, tgt, "news", RATE, seed, filler=other[1], src_filler=other[0],
                                          written=True)
             name = f"{cell}-{k:03d}.txt"
             cases[name] = {"cell": cell, "gold": gold, "gold_set": set(gold),
-                           "sides": write_article(p_src, p_tgt, gold, SEED + k)}
+                           "sides": write_article(p_src, p_tgt, gold, seed)}
     short = documents["short"]
     for k in range(NON_PARALLEL):
         # An article against the translation of an article from elsewhere on the list: same
@@ -221,9 +244,42 @@ def run_aligner(folder: Path, lang: str, outdir: Path) -> Tuple[float, str]:
     return time.perf_counter() - start, done.stderr
 
 
-def evaluate(split: str, lang: str, work: Path) -> Dict[str, Dict[str, float]]:
-    folder, outdir = work / f"{split}-{lang}", work / f"{split}-{lang}-out"
-    cases = build(split, lang, folder)
+CELLS = ("short", "long", "non-parallel")
+
+
+@dataclass
+class CellCounts:
+    """What one cell's runs produced, pooled over draws."""
+
+    golds: List[List[Link]] = field(default_factory=list)
+    predictions: List[List[Link]] = field(default_factory=list)
+    many: List[bool] = field(default_factory=list)  # per n-m link: right
+    units: List[Tuple[bool, bool]] = field(default_factory=list)  # per aligned.tmx unit: right, whole
+    kept: int = 0  # gold sentence pairs held by right units
+    gold_pairs: int = 0
+    scores: Tuple[List[float], List[float]] = field(default_factory=lambda: ([], []))  # right, wrong links
+
+    def measures(self, cell: str) -> Dict[str, float]:
+        units = self.units
+        return {
+            "documents": len(self.golds),
+            "strict_f1": score_alignment(self.golds, self.predictions)["strict_f1"] if cell != "non-parallel" else None,
+            "nm_links": len(self.many), "nm_precision": sum(self.many) / len(self.many) if self.many else None,
+            "tmx_units": len(units),
+            "tmx_precision": sum(right for right, _ in units) / len(units) if units else None,
+            "tmx_whole": sum(whole for _, whole in units) / len(units) if units else None,
+            "tmx_kept": self.kept / self.gold_pairs if self.gold_pairs else None,
+            "auc": auc(*self.scores) if cell != "non-parallel" else None,
+        }
+
+
+def run_draw(split: str, lang: str, work: Path, short_count: int, long_count: int, draw: int,
+             counts: Dict[str, CellCounts]) -> Tuple[float, str]:
+    """Build, run and score one draw of the articles, adding to ``counts``; each draw is its own
+    run, as a user's folder would be (aligned.tmx drops duplicate units across its documents)."""
+    name = f"{split}-{lang}" + (f"-draw{draw}" if draw else "")
+    folder, outdir = work / name, work / f"{name}-out"
+    cases = build(split, lang, folder, short_count, long_count, draw)
     seconds, stderr = run_aligner(folder, lang, outdir)
     maps = {name: (gold_ids_of_sentences(case["sides"][0], folder / "src" / name, lang),
                    gold_ids_of_sentences(case["sides"][1], folder / "tgt" / name, "en"))
@@ -231,7 +287,6 @@ def evaluate(split: str, lang: str, work: Path) -> Dict[str, Dict[str, float]]:
     # A TMX unit is found by its texts among the run's links: (document, gold-mapped link, right).
     by_text: Dict[Tuple[str, str], List[Tuple[str, Link, bool, bool]]] = defaultdict(list)
     predicted: Dict[str, List[Link]] = defaultdict(list)
-    scores: Dict[str, Tuple[List[float], List[float]]] = defaultdict(lambda: ([], []))
     for link in read_bitext(outdir / "bitext.jsonl"):
         name = Path(link.src_doc).name
         case = cases[name]
@@ -241,34 +296,34 @@ def evaluate(split: str, lang: str, work: Path) -> Dict[str, Dict[str, float]]:
         if not link.is_unaligned:
             whole = case["cell"] != "non-parallel" and whole_translation(pair, case["gold"])
             by_text[link.src, link.tgt].append((name, pair, right, whole))
-            scores[case["cell"]][0 if right else 1].append(link.score or 0.0)
-    tmx_units: Dict[str, List[Tuple[bool, bool]]] = defaultdict(list)
+            counts[case["cell"]].scores[0 if right else 1].append(link.score or 0.0)
     kept: Dict[str, Set[Link]] = defaultdict(set)  # per document, the gold links held by right units
     for unit in read_tmx(outdir / "aligned.tmx"):
         name, pair, right, whole = by_text[unit.src, unit.tgt][0]
-        tmx_units[cases[name]["cell"]].append((right, whole))
+        counts[cases[name]["cell"]].units.append((right, whole))
         if right:
             kept[name].add(pair)
-    results: Dict[str, Dict[str, float]] = {}
-    for cell in ("short", "long", "non-parallel"):
-        names = [name for name, case in cases.items() if case["cell"] == cell]
-        golds = [cases[name]["gold"] for name in names]
-        preds = [list(dict.fromkeys(predicted[name])) for name in names]
-        gold_sets = [cases[name]["gold_set"] for name in names]
-        many = [p in gold for pred, gold in zip(preds, gold_sets) for p in pred if len(p[0]) > 1 or len(p[1]) > 1]
-        units = tmx_units[cell]
-        gold_pairs = sum(1 for gold in golds for g in gold if g[0] and g[1])
-        results[cell] = {
-            "documents": len(names),
-            "strict_f1": score_alignment(golds, preds)["strict_f1"] if cell != "non-parallel" else None,
-            "nm_links": len(many), "nm_precision": sum(many) / len(many) if many else None,
-            "tmx_units": len(units),
-            "tmx_precision": sum(right for right, _ in units) / len(units) if units else None,
-            "tmx_whole": sum(whole for _, whole in units) / len(units) if units else None,
-            "tmx_kept": sum(len(kept[name]) for name in names) / gold_pairs if gold_pairs else None,
-            "auc": auc(*scores[cell]) if cell != "non-parallel" else None,
-        }
-    results["run"] = {"seconds": seconds, "stderr_lines": len([line for line in stderr.splitlines() if line.strip()])}
+    for name, case in cases.items():
+        cell = counts[case["cell"]]
+        prediction = list(dict.fromkeys(predicted[name]))
+        cell.golds.append(case["gold"])
+        cell.predictions.append(prediction)
+        cell.many += [p in case["gold_set"] for p in prediction if len(p[0]) > 1 or len(p[1]) > 1]
+        cell.kept += len(kept[name])
+        cell.gold_pairs += sum(1 for g in case["gold"] if g[0] and g[1])
+    return seconds, stderr
+
+
+def evaluate(split: str, lang: str, work: Path, short_count: int = SHORT_DOCUMENTS,
+             long_count: int = LONG_DOCUMENTS, draws: int = 1) -> Dict[str, Dict[str, float]]:
+    counts = {cell: CellCounts() for cell in CELLS}
+    seconds, stderr_lines = 0.0, 0
+    for draw in range(draws):
+        took, stderr = run_draw(split, lang, work, short_count, long_count, draw, counts)
+        seconds += took
+        stderr_lines += len([line for line in stderr.splitlines() if line.strip()])
+    results: Dict[str, Dict[str, float]] = {cell: counts[cell].measures(cell) for cell in CELLS}
+    results["run"] = {"seconds": seconds, "stderr_lines": stderr_lines}
     return results
 
 
@@ -285,6 +340,14 @@ def main(argv=None):
     parser.add_argument("--lang", choices=["fa", "ar"], action="append", help="source language (default: both)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="write the articles and the runs' outputs here (default: a temporary folder)")
+    parser.add_argument("--short", type=int, default=SHORT_DOCUMENTS,
+                        help=f"FLORES documents per language (default {SHORT_DOCUMENTS}, as many parallel articles "
+                             f"as the held-out news has; dev has 106, test 105)")
+    parser.add_argument("--long", type=int, default=LONG_DOCUMENTS,
+                        help=f"TICO documents per language (default {LONG_DOCUMENTS}; dev has 29, test 13)")
+    parser.add_argument("--draws", type=int, default=1,
+                        help="perturb each document this many times with different seeds (default 1; more give "
+                             "steadier numbers to tune on dev)")
     args = parser.parse_args(argv)
     columns = ("documents", "strict_f1", "nm_links", "nm_precision", "tmx_units", "tmx_precision", "tmx_whole",
                "tmx_kept", "auc")
@@ -293,8 +356,8 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as temporary:
         work = args.keep or Path(temporary)
         for lang in args.lang or ["fa", "ar"]:
-            results = evaluate(args.split, lang, work)
-            for cell in ("short", "long", "non-parallel"):
+            results = evaluate(args.split, lang, work, args.short, args.long, args.draws)
+            for cell in CELLS:
                 row = results[cell]
                 print(f"{lang + '-en':6} {cell:13} " + " ".join(f"{_cell(row[c]):>13}" for c in columns))
             print(f"{lang + '-en':6} run: {results['run']['seconds']:.0f} s, "
