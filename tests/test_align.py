@@ -401,25 +401,35 @@ def test_a_written_split_is_one_link_not_a_half_and_an_unaligned_sentence(shared
     assert all(s and t for s, t in links)
 
 
-@pytest.mark.parametrize("bias, max_link, expected", [
-    (-5.0, 4, [(0, 1, 0, 2), (1, 2, 2, 3)]),  # tgt 1 is close to src 0: it joins the first link
-    (-9.0, 4, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),  # the rule says no
-    (-5.0, 2, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),  # a 1-2 link would exceed max_link
+@pytest.mark.parametrize("path, close_to, bias, max_link, expected", [
+    # target 1 is unaligned and close to source 0: it joins the first link
+    ([(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)], 0, -5.0, 4, [(0, 1, 0, 2), (1, 2, 2, 3)]),
+    # ... unless the rule says no, or a 1-2 link would exceed max_link
+    ([(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)], 0, -9.0, 4, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),
+    ([(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)], 0, -5.0, 2, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),
+    # target 1, glued onto the first link, is close to neither source sentence: it is left out
+    ([(0, 1, 0, 2), (1, 2, 2, 3)], None, -5.0, 4, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),
+    # ... or close to source 1: it moves to the second link
+    ([(0, 1, 0, 2), (1, 2, 2, 3)], 1, -5.0, 4, [(0, 1, 0, 1), (1, 2, 1, 3)]),
+    # ... or close to source 0, where it is: it stays
+    ([(0, 1, 0, 2), (1, 2, 2, 3)], 0, -5.0, 4, [(0, 1, 0, 2), (1, 2, 2, 3)]),
 ])
-def test_pass_4_lets_an_unaligned_sentence_join_the_link_the_rule_picks(bias, max_link, expected):
-    from aligner.align.core import _absorb_unaligned
+def test_pass_4_judges_which_link_a_sentence_belongs_to(path, close_to, bias, max_link, expected):
+    """The membership rule alone (cosine weight 10, detach below -2): target 1 belongs where its
+    cosine with the link's source sentence is 0.8, nowhere where it is 0."""
+    from aligner.align.core import _fourth_pass
     from aligner.align.link_scores import LinkScorer
-    from aligner.align.weights import AbsorbRule, Weights
+    from aligner.align.weights import MembershipRule, Weights
 
     rng = np.random.default_rng(5)
     basis = np.linalg.qr(rng.normal(size=(32, 4)))[0].T  # orthonormal
     src_vectors = basis[[0, 1]]
-    tgt_vectors = np.stack([basis[0], 0.8 * basis[0] + 0.6 * basis[2], basis[1]])
-    weights = Weights(absorb=AbsorbRule(embed=0.0, length=0.0, cosine=10.0, bias=bias))
+    second = basis[3] if close_to is None else 0.8 * basis[close_to] + 0.6 * basis[2]
+    tgt_vectors = np.stack([basis[0], second, basis[1]])
+    weights = Weights(membership=MembershipRule(embed=0.0, length=0.0, cosine=10.0, bias=bias, detach=-2.0))
     src, tgt = ["a" * 20] * 2, ["b" * 20] * 3
     scorer = LinkScorer(weights, np.full(2, 20.0), np.full(3, 20.0), src_vectors, tgt_vectors)
-    path = [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]
-    assert _absorb_unaligned(src, tgt, _TableEmbedder({}), scorer, path, max_link) == expected
+    assert _fourth_pass(src, tgt, _TableEmbedder({}), scorer, path, max_link) == expected
 
 
 @pytest.mark.parametrize("pair", ["fa-en", "ar-en"])

@@ -18,6 +18,7 @@ from ..signature import Value
 from . import signals
 from .core import (EMBEDDING_METHODS, AlignConfig, AlignedLink, align_sentences, resolve_method, signature,
                    too_unequal)
+from .link_scores import paired_ratio
 from .paragraphs import paragraph_segments
 
 
@@ -42,6 +43,10 @@ def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
     pieces = [(range(len(src)), range(len(tgt)))]
     if paragraphs:
         pieces = paragraph_segments(src, tgt, _correspondence_vectors(src_vectors, tgt_vectors, translations, tgt))
+    ratio = None
+    if len(pieces) > 1 and src_vectors is not None:
+        ratio = paired_ratio(src_vectors, tgt_vectors, signals.char_lengths([s.text for s in src]),
+                             signals.char_lengths([t.text for t in tgt]), pieces)
     # Every piece is aligned with the method resolved for the whole document pair.
     piece_config = replace(config, method=method)
     links: List[AlignedLink] = []
@@ -54,7 +59,8 @@ def align_documents(src_doc: Document, tgt_doc: Document, embedder=None,
                 config=piece_config,
                 src_vectors=src_vectors[src_range.start:src_range.stop] if src_vectors is not None else None,
                 tgt_vectors=tgt_vectors[tgt_range.start:tgt_range.stop] if tgt_vectors is not None else None,
-                document_vectors=(src_vectors, tgt_vectors) if src_vectors is not None and len(pieces) > 1 else None):
+                document_vectors=(src_vectors, tgt_vectors) if src_vectors is not None and len(pieces) > 1 else None,
+                document_ratio=ratio):
             link.src_ids = tuple(src_range.start + i for i in link.src_ids)
             link.tgt_ids = tuple(tgt_range.start + j for j in link.tgt_ids)
             links.append(link)

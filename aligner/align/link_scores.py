@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Dict, Sequence
+from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -184,6 +184,26 @@ def aligned_ratio(path: Sequence[search.Link], src_lengths: np.ndarray, tgt_leng
     if src_chars < 1 or tgt_chars < 1:
         return max(float(tgt_lengths.sum()), 1.0) / max(float(src_lengths.sum()), 1.0)
     return tgt_chars / src_chars
+
+
+def paired_ratio(src_vectors: np.ndarray, tgt_vectors: np.ndarray, src_lengths: np.ndarray, tgt_lengths: np.ndarray,
+                 pieces: Sequence[Tuple[range, range]]) -> Optional[float]:
+    """Target characters per source character over the sentence pairs that are each other's
+    nearest neighbour inside a piece (a pair of corresponding paragraphs): the documents' ratio
+    for aligning them paragraph by paragraph, where a paragraph's own links are too few to
+    measure it (a 2-1 link with an insert glued on sets the ratio of a two-link paragraph).
+    None when no pair is found."""
+    src_chars = tgt_chars = 0.0
+    for src_range, tgt_range in pieces:
+        if not len(src_range) or not len(tgt_range):
+            continue
+        similarity = src_vectors[src_range.start:src_range.stop] @ tgt_vectors[tgt_range.start:tgt_range.stop].T
+        best_tgt, best_src = similarity.argmax(axis=1), similarity.argmax(axis=0)
+        for i, j in enumerate(best_tgt):
+            if best_src[j] == i:
+                src_chars += float(src_lengths[src_range.start + i])
+                tgt_chars += float(tgt_lengths[tgt_range.start + j])
+    return tgt_chars / src_chars if src_chars >= 1 and tgt_chars >= 1 else None
 
 
 def link_type_log_prior(a: int, b: int) -> float:

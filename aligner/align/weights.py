@@ -39,22 +39,23 @@ class Weights:
     # so that tuning on a single dev document cannot bend the link-type distribution towards
     # that document's.
     prior: float = 0.0
-    # Pass 4 (core._absorb_unaligned): when an unaligned sentence joins the neighbouring link;
-    # None: never.
-    absorb: Optional["AbsorbRule"] = None
+    # Pass 4 (core._fourth_pass): which sentences belong in a link; None: the search decides.
+    membership: Optional["MembershipRule"] = None
 
 
 @dataclass(frozen=True)
-class AbsorbRule:
-    """Log-odds that a sentence left unaligned next to a link belongs in it, from what taking it
-    in changes: ``embed`` times the change of the link's embedding score, ``length`` times the
-    fall of its length cost, ``cosine`` times the cosine of the sentence with the link's other
-    side, plus ``bias``. The sentence joins the link when the log-odds are above 0."""
+class MembershipRule:
+    """Log-odds that a sentence belongs in a link, from what taking it in changes: ``embed``
+    times the change of the link's embedding score, ``length`` times the fall of its length
+    cost, ``cosine`` times the cosine of the sentence with the link's other side, plus ``bias``.
+    An unaligned sentence joins a neighbouring link above 0; a sentence at the edge of a
+    multi-sentence link leaves it below ``detach``."""
 
     embed: float
     length: float
     cosine: float
     bias: float
+    detach: float
 
 
 # Tuned on Text+Berg dev; embed on the average of Text+Berg dev and perturbed FLORES dev / TICO
@@ -80,7 +81,7 @@ TEXTBERG_WEIGHTS: Dict[str, Weights] = {
 # several sentences on both sides pays 0.01 more.
 NEWS_WEIGHTS = Weights(embed=1.0, anchors=0.008, length=0.00645, skip=0.005, many=0.0, many22=0.01, skip_letters=0.0,
                        prior=0.0, aligned_ratio=True,
-                       absorb=AbsorbRule(embed=21.82, length=1.608, cosine=33.62, bias=-27.54))
+                       membership=MembershipRule(embed=21.82, length=1.608, cosine=33.62, bias=-27.54, detach=-2.0))
 LANGUAGE_WEIGHTS: Dict[str, Dict[str, Weights]] = {"fa": {"embed": NEWS_WEIGHTS}, "ar": {"embed": NEWS_WEIGHTS}}
 TEXTBERG = "textberg"  # the name of TEXTBERG_WEIGHTS in weight_set_name and signatures
 
