@@ -384,52 +384,54 @@ def test_short_news_article_leaves_out_a_sentence_the_translation_lacks(shared_d
         ((8,), (6,)), ((9,), (7,))]
 
 
-@pytest.mark.parametrize("lang, start, stop, split", [("fa", 91, 103, 5), ("ar", 27, 37, 5), ("ar", 62, 71, 7)])
-def test_a_written_split_is_one_link_not_a_half_and_an_unaligned_sentence(shared_dir, lang, start, stop, split):
-    """A FLORES dev article whose translation splits one sentence at a clause, as a translator
-    writes it (perturb.split_as_written): both halves go into one 1-2 link, where the search
-    alone kept the half that embeds closest as a 1-1 link and left the other unaligned."""
+@pytest.mark.parametrize("lang, start, stop, at, kind", [
+    ("ar", 27, 37, 5, "split"), ("ar", 62, 71, 5, "split"), ("fa", 139, 148, 6, "merge"), ("fa", 204, 214, 6, "merge")])
+def test_a_written_merge_or_split_is_one_link_not_a_half_and_an_unaligned_sentence(shared_dir, lang, start, stop, at,
+                                                                                     kind):
+    """A FLORES dev article whose translation splits one sentence at a clause, or joins two with
+    a comma, as a translator writes them (perturb.split_as_written, join_as_written): one 1-2 or
+    2-1 link, where the search alone kept a 1-1 link and left the other sentence unaligned."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from perturb import split_as_written, split_sentence
+    from perturb import join_as_written, split_as_written, split_sentence
 
     src = _flores_dev(shared_dir, lang, stop)[start:]
     en = _flores_dev(shared_dir, "en", stop)[start:]
-    tgt = en[:split] + list(split_as_written(split_sentence(en[split], clause_only=True))) + en[split + 1:]
+    if kind == "split":
+        tgt = en[:at] + list(split_as_written(split_sentence(en[at], clause_only=True))) + en[at + 1:]
+        expected = ((at,), (at, at + 1))
+    else:
+        tgt = en[:at] + [join_as_written(en[at], en[at + 1])] + en[at + 2:]
+        expected = ((at, at + 1), (at,))
     links = [(link.src_ids, link.tgt_ids) for link in align_sentences(src, tgt, lang, "en",
                                                                       embedder=get_embedder("e5-small"))]
-    assert ((split,), (split, split + 1)) in links
+    assert expected in links
     assert all(s and t for s, t in links)
 
 
-@pytest.mark.parametrize("path, close_to, bias, max_link, expected", [
-    # target 1 is unaligned and close to source 0: it joins the first link
-    ([(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)], 0, -5.0, 4, [(0, 1, 0, 2), (1, 2, 2, 3)]),
-    # ... unless the rule says no, or a 1-2 link would exceed max_link
-    ([(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)], 0, -9.0, 4, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),
-    ([(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)], 0, -5.0, 2, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),
-    # target 1, glued onto the first link, is close to neither source sentence: it is left out
-    ([(0, 1, 0, 2), (1, 2, 2, 3)], None, -5.0, 4, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),
-    # ... or close to source 1: it moves to the second link
-    ([(0, 1, 0, 2), (1, 2, 2, 3)], 1, -5.0, 4, [(0, 1, 0, 1), (1, 2, 1, 3)]),
-    # ... or close to source 0, where it is: it stays
-    ([(0, 1, 0, 2), (1, 2, 2, 3)], 0, -5.0, 4, [(0, 1, 0, 2), (1, 2, 2, 3)]),
+@pytest.mark.parametrize("close_to, bias, max_link, expected", [
+    (0, -5.0, 4, [(0, 1, 0, 2), (1, 2, 2, 3)]),  # target 1 is close to source 0: it joins the first link
+    (1, -5.0, 4, [(0, 1, 0, 1), (1, 2, 1, 3)]),  # ... close to source 1: the second link
+    (None, -5.0, 4, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),  # ... close to neither: it stays out
+    (0, -9.0, 4, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),  # the rule says no
+    (0, -5.0, 2, [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]),  # a 1-2 link would exceed max_link
 ])
-def test_pass_4_judges_which_link_a_sentence_belongs_to(path, close_to, bias, max_link, expected):
-    """The membership rule alone (cosine weight 10, detach below -2): target 1 belongs where its
-    cosine with the link's source sentence is 0.8, nowhere where it is 0."""
-    from aligner.align.core import _fourth_pass
+def test_pass_4_lets_an_unaligned_sentence_join_the_link_it_belongs_to(close_to, bias, max_link, expected):
+    """The absorb rule on the cosine alone (weight 10): target 1 belongs where its cosine with
+    the link's source sentence is 0.8, nowhere where it is 0."""
+    from aligner.align.core import _absorb_unaligned
     from aligner.align.link_scores import LinkScorer
-    from aligner.align.weights import MembershipRule, Weights
+    from aligner.align.weights import AbsorbRule, Weights
 
     rng = np.random.default_rng(5)
     basis = np.linalg.qr(rng.normal(size=(32, 4)))[0].T  # orthonormal
     src_vectors = basis[[0, 1]]
     second = basis[3] if close_to is None else 0.8 * basis[close_to] + 0.6 * basis[2]
     tgt_vectors = np.stack([basis[0], second, basis[1]])
-    weights = Weights(membership=MembershipRule(embed=0.0, length=0.0, cosine=10.0, bias=bias, detach=-2.0))
+    weights = Weights(absorb=AbsorbRule(embed=0.0, length=0.0, cosine=10.0, shortness=0.0, bias=bias))
     src, tgt = ["a" * 20] * 2, ["b" * 20] * 3
     scorer = LinkScorer(weights, np.full(2, 20.0), np.full(3, 20.0), src_vectors, tgt_vectors)
-    assert _fourth_pass(src, tgt, _TableEmbedder({}), scorer, path, max_link) == expected
+    path = [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3)]
+    assert _absorb_unaligned(src, tgt, _TableEmbedder({}), scorer, path, max_link) == expected
 
 
 @pytest.mark.parametrize("pair", ["fa-en", "ar-en"])

@@ -8,9 +8,8 @@ anchors) that are only computed inside that band. Pass 3, with an embedder, find
 links whose best complete path scores within a margin of the best one (forward and backward
 DP), encodes the real concatenated text of their multi-sentence blocks, and searches the same
 band again with those blocks scored by their own embeddings. Pass 4, with an embedder and a
-weight set that has a MembershipRule, takes a sentence out of a link or lets an unaligned one
-join a neighbouring link when the link's length and the sentence's cosine with the link's other
-side say that it does not, or does, belong there.
+weight set that has an AbsorbRule, lets a sentence left unaligned join a neighbouring link when
+the link's length and the sentence's cosine with the link's other side say it belongs there.
 
 How a link is scored lives in link_scores.py (from blocks.py and signals.py, weighted by
 weights.py); its reported similarity in calibration.py.
@@ -18,6 +17,7 @@ weights.py); its reported similarity in calibration.py.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -202,90 +202,21 @@ def _link_values(scorer: LinkScorer, link: search.Link) -> Tuple[float, float]:
     return float(values["embed"][0]), float(values["length"][0])
 
 
-class _Membership:
-    """The weights' MembershipRule applied to links of one document pair: the log-odds that a
-    sentence belongs in a link, from the link with and without it, their blocks' concatenated
-    text encoded (once) by the embedder."""
+def _absorb_unaligned(src: Sequence[str], tgt: Sequence[str], embedder, scorer: LinkScorer,
+                      path: List[search.Link], max_link: int) -> List[search.Link]:
+    """Pass 4: a sentence the path leaves unaligned joins a neighbouring link when the weights'
+    AbsorbRule gives it log-odds above 0 of belonging there (the higher neighbour when both
+    qualify), the link's blocks with and without it encoded as text.
 
-    def __init__(self, src: Sequence[str], tgt: Sequence[str], embedder, scorer: LinkScorer):
-        if scorer.concat is None:
-            scorer.concat = ConcatenationVectors(src, tgt, scorer.src_vectors, scorer.tgt_vectors, [], [], embedder,
-                                                 scorer.means)
-        self.scorer, self.embedder, self.rule = scorer, embedder, scorer.w.membership
-
-    def encode(self, links: Sequence[search.Link]) -> None:
-        self.scorer.concat.add(sorted({(s0, s1) for s0, s1, _, _ in links if s1 - s0 > 1}),
-                               sorted({(t0, t1) for _, _, t0, t1 in links if t1 - t0 > 1}), self.embedder)
-
-    def log_odds(self, without: search.Link, with_it: search.Link) -> float:
-        """``with_it`` is ``without`` and one more sentence (both encoded)."""
-        embed, length = _link_values(self.scorer, without)
-        joined_embed, joined_length = _link_values(self.scorer, with_it)
-        s0, s1, t0, t1 = without
-        concat = self.scorer.concat
-        # The sentence against the other side of the link.
-        if with_it[1] - with_it[0] > s1 - s0:
-            x = with_it[0] if with_it[0] < s0 else with_it[1] - 1
-            cosine = float(concat.src[x, x + 1] @ concat.tgt[t0, t1])
-        else:
-            y = with_it[2] if with_it[2] < t0 else with_it[3] - 1
-            cosine = float(concat.tgt[y, y + 1] @ concat.src[s0, s1])
-        rule = self.rule
-        return (rule.embed * (joined_embed - embed) + rule.length * (length - joined_length)
-                + rule.cosine * cosine + rule.bias)
-
-
-def _edge_sentences(link: search.Link) -> List[Tuple[search.Link, List[search.Link]]]:
-    """Each way to leave out the first or last sentence of a side with several: (the link
-    without it, the links that replace the link in a path, in order)."""
-    s0, s1, t0, t1 = link
-    ways = []
-    if s1 - s0 > 1:
-        ways.append(((s0 + 1, s1, t0, t1), [(s0, s0 + 1, t0, t0), (s0 + 1, s1, t0, t1)]))
-        ways.append(((s0, s1 - 1, t0, t1), [(s0, s1 - 1, t0, t1), (s1 - 1, s1, t1, t1)]))
-    if t1 - t0 > 1:
-        ways.append(((s0, s1, t0 + 1, t1), [(s0, s0, t0, t0 + 1), (s0, s1, t0 + 1, t1)]))
-        ways.append(((s0, s1, t0, t1 - 1), [(s0, s1, t0, t1 - 1), (s1, s1, t1 - 1, t1)]))
-    return ways
-
-
-def _fourth_pass(src: Sequence[str], tgt: Sequence[str], embedder, scorer: LinkScorer,
-                 path: List[search.Link], max_link: int) -> List[search.Link]:
-    """Pass 4: the sentences at the edges of multi-sentence links and the unaligned sentences
-    beside links are judged one by one with the weights' MembershipRule (_Membership).
-
-    The search glues a sentence that has no counterpart (an omission, an insert) onto a
-    neighbouring link, or keeps a translator's merge of two sentences (one half of a split
-    sentence) as a 1-1 link beside an unaligned sentence: a sentence embeds nearly as close to
-    a translation of it and a neighbour as to its own, and in news, where leaving a sentence out
-    must cost little, the search's length signal is too weak to tell. The rule weighs the
-    length of the link with and without the sentence, and the cosine of the sentence with the
-    link's other side: a 1-1 link half as long on one side as a translation would be is fixed
-    by taking in the neighbour, a link with an insert glued on is spoilt by it.
-
-    First an edge sentence whose log-odds are below the rule's ``detach`` leaves its link (the
-    lowest one per link); then an unaligned sentence with log-odds above 0 joins the
-    neighbouring link (the higher one when both qualify), so a sentence glued onto the wrong
-    neighbour can move to the right one.
+    The search keeps a translator's merge of two sentences, or one half of a split sentence, as
+    a 1-1 link beside an unaligned sentence: a sentence embeds nearly as close to a translation
+    of it and a neighbour as to its own, and in news, where leaving a sentence out must cost
+    little, the search's length signal is too weak to tell. The rule weighs the link's length
+    with and without the sentence, the sentence's cosine with the link's other side and its
+    own length: a 1-1 link half as long on one side as a translation would be is fixed by taking
+    in the neighbour, a short fragment is rarely a sentence of its own, and taking in an omitted
+    or inserted sentence spoils the link's length.
     """
-    membership = _Membership(src, tgt, embedder, scorer)
-    ways = {link: _edge_sentences(link) for link in path}
-    membership.encode([link for link in path if ways[link]] + [reduced for link in path for reduced, _ in ways[link]])
-    detached: List[search.Link] = []
-    for link in path:
-        if ways[link]:
-            log_odds, replacement = min((membership.log_odds(reduced, link), replacement)
-                                        for reduced, replacement in ways[link])
-            if log_odds < membership.rule.detach:
-                detached += replacement
-                continue
-        detached.append(link)
-    return _absorb_unaligned(membership, detached, max_link)
-
-
-def _absorb_unaligned(membership: _Membership, path: List[search.Link], max_link: int) -> List[search.Link]:
-    """The second half of pass 4: each unaligned sentence joins the neighbouring link the rule
-    gives it the higher log-odds for, when they are above 0."""
     candidates = []  # (index of the 1-0/0-1 link, index of the neighbouring link, the merged link)
     for k, (s0, s1, t0, t1) in enumerate(path):
         if (s1 - s0) + (t1 - t0) != 1:
@@ -298,12 +229,30 @@ def _absorb_unaligned(membership: _Membership, path: List[search.Link], max_link
                 candidates.append((k, j, (min(s0, n0), max(s1, n1), min(t0, m0), max(t1, m1))))
     if not candidates:
         return path
-    membership.encode([path[j] for _, j, _ in candidates] + [merged for _, _, merged in candidates])
-    scored = sorted(((membership.log_odds(path[j], merged), k, j, merged) for k, j, merged in candidates),
-                    key=lambda item: -item[0])
+    if scorer.concat is None:
+        scorer.concat = ConcatenationVectors(src, tgt, scorer.src_vectors, scorer.tgt_vectors, [], [], embedder,
+                                             scorer.means)
+    concat, rule = scorer.concat, scorer.w.absorb
+    links = [path[j] for _, j, _ in candidates] + [merged for _, _, merged in candidates]
+    concat.add(sorted({(s0, s1) for s0, s1, _, _ in links if s1 - s0 > 1}),
+               sorted({(t0, t1) for _, _, t0, t1 in links if t1 - t0 > 1}), embedder)
+    scored = []
+    for k, j, merged in candidates:
+        embed, length = _link_values(scorer, path[j])
+        merged_embed, merged_length = _link_values(scorer, merged)
+        s0, s1, t0, t1 = path[k]
+        n0, n1, m0, m1 = path[j]
+        # The unaligned sentence against the other side of the link it would join.
+        if s1 > s0:
+            cosine, text = float(concat.src[s0, s1] @ concat.tgt[m0, m1]), src[s0]
+        else:
+            cosine, text = float(concat.tgt[t0, t1] @ concat.src[n0, n1]), tgt[t0]
+        log_odds = (rule.embed * (merged_embed - embed) + rule.length * (length - merged_length)
+                    + rule.cosine * cosine - rule.shortness * math.log1p(len(text)) + rule.bias)
+        scored.append((log_odds, k, j, merged))
     replaced: Dict[int, search.Link] = {}
     absorbed = set()
-    for log_odds, k, j, merged in scored:
+    for log_odds, k, j, merged in sorted(scored, key=lambda item: -item[0]):
         if log_odds > 0 and k not in absorbed and k not in replaced and j not in replaced and j not in absorbed:
             replaced[j] = merged
             absorbed.add(k)
@@ -383,8 +332,8 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
     path = search.best_path(table, n, m, lo, types)
     if rescore:
         path = _third_pass(src, tgt, embedder, band, table, path, types, skip, config.concat_margin)
-    if embedder is not None and method in EMBEDDING_METHODS and weights.membership is not None:
-        path = _fourth_pass(src, tgt, embedder, scorer, path, config.max_link)
+    if embedder is not None and method in EMBEDDING_METHODS and weights.absorb is not None:
+        path = _absorb_unaligned(src, tgt, embedder, scorer, path, config.max_link)
     midpoint = cosine_midpoint(src_lang, tgt_lang)
     return [_describe(link, scorer, skip, midpoint, short) for link in path]
 
