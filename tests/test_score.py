@@ -160,7 +160,11 @@ def test_digits_in_codes_are_weak(text, lang, amounts, in_codes):
     ("۲ میلیون کیلومتر مربع", "fa", "2 million km3", 1.0),  # a different code is no evidence either
     ("۱۲ کیلومتر مربع", "fa", "13 km2", 0.05),  # the amount beside a unit is still compared
     ("در اواسط ۲۰۱۹", "fa", "in mid-2020", 0.05),
-    ("در سال ۲۰۲۰", "fa", "in COVID-19 times", 0.5),  # a number beside a code is still unpaired
+    # A code number is evidence against a number the other side gives differently: a changed figure.
+    ("همه‌گیری کووید-۱۹", "fa", "the COVID-26 pandemic", 0.05),
+    ("the COVID-19 pandemic", "en", "the COVID-26 pandemic", 0.05),
+    ("در سال ۲۰۲۰", "fa", "in COVID-19 times", 0.05),
+    ("در سال ۲۰۲۰ و ۲۰۲۱", "fa", "in COVID-19 times", 0.05 * 0.5),  # one pair, one number left over
 ])
 def test_codes_and_units_agree(src, src_lang, tgt, expected):
     assert NumberAgreement().score([link(src, tgt, src_lang=src_lang)])[0] == pytest.approx(expected)

@@ -219,10 +219,12 @@ def number_mismatches(link: BitextLink) -> Tuple[int, int]:
     only_src, only_tgt = unmatched_link_quantities(link)
     substituted = unpaired = 0
     for months in (False, True):
-        src_count = sum(1 for q in only_src if (q.kind == MONTH) == months)
-        tgt_count = sum(1 for q in only_tgt if (q.kind == MONTH) == months)
-        substituted += min(src_count, tgt_count)
-        unpaired += abs(src_count - tgt_count)
+        src_left = [q for q in only_src if (q.kind == MONTH) == months]
+        tgt_left = [q for q in only_tgt if (q.kind == MONTH) == months]
+        pairs = min(len(src_left), len(tgt_left))
+        substituted += pairs
+        # What the pairs leave over counts, but not a code's number (km2 against «کیلومتر مربع»).
+        unpaired += sum(max(0, sum(not q.code for q in left) - pairs) for left in (src_left, tgt_left))
     return substituted, unpaired
 
 

@@ -50,6 +50,9 @@ class Quantity:
     # another reading of the same digits, or "": '104.500' is 104.5, or 104,500 with a dot between
     # thousands as Persian and European text write it
     alternative: str = ""
+    # read from the digits of a code (km2, COVID-19): no evidence alone, but a code number the
+    # other side gives differently ("COVID-26" for «کووید-۱۹») is a substitution
+    code: bool = False
 
 
 # One letter fold for Persian and Arabic words, so that one table serves every spelling:
@@ -264,7 +267,7 @@ def _code_numbers(code: str) -> List[Quantity]:
     """The numbers inside a code (km2, 4x4, COVID-19), as weak evidence like spelled numbers: the
     other side may name the thing without them («کیلومتر مربع», «کرونا»), but «کووید-۱۹» or
     «گروه ۲۰» still pairs with them."""
-    return [Quantity(_canonical(value), NUMBER, True, code)
+    return [Quantity(_canonical(value), NUMBER, True, code, code=True)
             for run in re.findall(_DIGIT_RUN, code) for value, _ in _digit_values(run)]
 
 
@@ -321,22 +324,32 @@ def unmatched_quantities(src: Iterable[Quantity], tgt: Iterable[Quantity]) -> Tu
     (``_KEYS``), however often: a translation repeats a figure or says it once for two mentions,
     so counts prove nothing. A leftover spelled number is dropped (a word's other sense, or a
     number said another way); a leftover month is dropped unless the other side has a leftover
-    month too."""
+    month too, and a leftover code number unless the other side has a leftover number."""
     src, tgt = list(src), list(tgt)
     src_left, tgt_left = _unaccounted(src, tgt), _unaccounted(tgt, src)
-    if not any(q.kind == MONTH for q in tgt_left):
-        src_left = [q for q in src_left if q.kind != MONTH]
-    if not any(q.kind == MONTH for q in src_left):
-        tgt_left = [q for q in tgt_left if q.kind != MONTH]
+    # A leftover month, or a code's number, is evidence only against a leftover of its kind on
+    # the other side (a month; any number or percentage): a different month, a changed figure.
+    for months in (True, False):
+        def of_kind(left):
+            return any((q.kind == MONTH) == months for q in left)
+
+        def weak(quantity):
+            return (quantity.kind == MONTH) == months and (months or quantity.code)
+        if not of_kind(tgt_left):
+            src_left = [q for q in src_left if not weak(q)]
+        if not of_kind(src_left):
+            tgt_left = [q for q in tgt_left if not weak(q)]
     return src_left, tgt_left
 
 
 def _unaccounted(side: List[Quantity], other: List[Quantity]) -> List[Quantity]:
     """The quantities of ``side`` whose value ``other`` does not name, one per value (its first
-    mention in digits); spelled ones are no evidence and left out."""
+    mention in digits); spelled ones are no evidence and left out, code numbers kept for
+    unmatched_quantities to judge."""
     named = [{key(quantity) for quantity in other} for key in _KEYS]
     left: Dict[str, Quantity] = {}
     for quantity in side:
-        if not quantity.spelled and not any(key(quantity) in values for key, values in zip(_KEYS, named)):
+        if (quantity.code or not quantity.spelled) and not any(key(quantity) in values
+                                                               for key, values in zip(_KEYS, named)):
             left.setdefault(quantity.value, quantity)
     return list(left.values())
