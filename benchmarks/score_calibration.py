@@ -76,7 +76,7 @@ PLAIN_RIGHT_SHARE = 0.9
 # What the default threshold must meet (issue 13): precision on the aligner's links of perturbed
 # news, and the share of correct links of clean articles that pass.
 TARGET_PRECISION, TARGET_CLEAN_PASS = 0.99, 0.98
-THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 _DIGIT_RUN = re.compile(r"\d+")
 
 
