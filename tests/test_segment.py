@@ -46,10 +46,22 @@ FINAL_MARKS = [
     case("en", 'It covered "urban and rural settings".On 25 February it ended.', 'It covered "urban and rural settings".',
          "On 25 February it ended."),
     case("en", "It binds SARS-CoV-2.In Israel they tested it.", "It binds SARS-CoV-2.", "In Israel they tested it."),
+    # A Persian or Arabic sentence may end before a Latin name, or after a Latin initial.
+    case("fa", "تاریخچه HCoV-229E مشخص نیست. alpha-CoVهای خفاشی یافت شده است.", "تاریخچه HCoV-229E مشخص نیست.",
+         "alpha-CoVهای خفاشی یافت شده است."),
+    case("fa", "جهش در RBD پروتیین S. عموما، RBD با گیرنده تعامل می‌کند.", "جهش در RBD پروتیین S.",
+         "عموما، RBD با گیرنده تعامل می‌کند."),
+    case("ar", "انخفاض مستوى الفئة I. علاوة على ذلك، يرتفع.", "انخفاض مستوى الفئة I.", "علاوة على ذلك، يرتفع."),
+    # An initial before a usual sentence opener ends the sentence.
+    case("en", "It lowers complex class I. Moreover, the level rose.", "It lowers complex class I.",
+         "Moreover, the level rose."),
 ]
 
 NEVER_SPLIT = [
     # No space after a dot: acronyms, initials, abbreviations, versions and addresses go on.
+    case("fa", "نلسون Piquet Jr. پس از مسابقات اخراج شد.", "نلسون Piquet Jr. پس از مسابقات اخراج شد."),
+    case("en", "J. A. Smith, George W. Bush and Dr. The Nguyen met J. K. Rowling.",
+         "J. A. Smith, George W. Bush and Dr. The Nguyen met J. K. Rowling."),
     case("en", "The U.S.Army and Dr.Smith use v2.0 of www.Example.com and e.g.China too.",
          "The U.S.Army and Dr.Smith use v2.0 of www.Example.com and e.g.China too."),
     case("fa", "در ۱۳۵۷ ه.ش رخ داد و ل.س.د نام گرفت.", "در ۱۳۵۷ ه.ش رخ داد و ل.س.د نام گرفت."),

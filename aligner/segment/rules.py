@@ -55,6 +55,7 @@ SENTENCE_OPENERS = frozenset("""
 the a an he she it they we i you this that these those there here his her its their our my
 in on at but and however meanwhile after before when while if as for since so yet also then
 according officials police what who why how where one some many most all no both each
+moreover furthermore besides thus therefore nevertheless instead
 """.split())
 
 # Persian/Arabic abbreviations written with dots: solar/lunar hijri and pre-Christian years,
@@ -77,6 +78,7 @@ _ARABIC_LETTER = regex.compile(r"[\p{Arabic}&&\p{L}]", regex.V1)
 _LIST_NUMBER = regex.compile(r"(?:\d{1,4}|[ivxlcdm]{1,4}|[a-z])", regex.IGNORECASE)
 _CONTINUATION_MARKS = frozenset(",;:،؛)]}»”’-–—")
 _DIGITS = frozenset("0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")
+_LATIN_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 class RuleSegmenter(Segmenter):
@@ -103,8 +105,18 @@ class RuleSegmenter(Segmenter):
             return False  # a clause separator; the line's end closes the sentence anyway
         if not match.group("space"):
             return self._ends_without_space(line, match)
-        if following.islower() or following in _CONTINUATION_MARKS:
+        if following in _CONTINUATION_MARKS:
             return False
+        if following.islower():
+            # A lower-case word goes on the sentence, unless the sentence was Persian or Arabic:
+            # "... مشخص نیست. alpha-CoVهای خفاشی ..." starts a new one with a Latin name.
+            return mark[0] in ".!?؟" and _ARABIC_LETTER.match(line, match.start() - 1) is not None
+        if (_ARABIC_LETTER.match(following) and line[match.start() - 1:match.start()] in _LATIN_LETTERS
+                and len(_word_before(line, match.start())) == 1):
+            # A Latin initial is followed by the rest of a Latin name; before a Persian or Arabic
+            # word it is a one-letter name ending the sentence ("پروتئین S. عموما", "مكتبات R.
+            # ننوي"). "Piquet Jr. پس از" goes on: an abbreviation ends a name inside the sentence.
+            return mark[0] in ".!?؟"
         first = mark[0]
         if first in "!?؟‼⁉":
             return not (self.lang == "fa" and _next_word(line, match.end()) in PERSIAN_CONTINUATIONS)
@@ -130,7 +142,11 @@ class RuleSegmenter(Segmenter):
         if tail in ENGLISH_FINAL_ABBREVIATIONS or _is_dotted_acronym(tail):
             # "(... Inc.) The": a bracket or quote closed after the dot ends the sentence too.
             return line[dot + 1] in CLOSERS or _opens_sentence(line, end)
-        return not self._is_abbreviation(word)
+        if self._is_abbreviation(word):
+            # An initial before a usual sentence opener ends the sentence ("class I. Moreover,",
+            # "vitamin A. The"); a title never does ("Dr. The").
+            return len(word) == 1 and len(_next_word(line, end)) > 1 and _opens_sentence(line, end)
+        return True
 
     def _ends_without_space(self, line: str, match) -> bool:
         """A sentence end with no space after it, as web text and copied articles often have:
