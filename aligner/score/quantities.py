@@ -15,8 +15,9 @@ Digits glued to Latin letters (km2, CO2, A380, 4x4) or after capitalised letters
 
 Words are weaker evidence than digits: «یک» is also "a", «نه» also "no", "May" also a verb. So a
 number written in words, or inside a code (``spelled``), agrees with the same number in digits on
-the other side, but a word-number the other side lacks says nothing; and a month the other side
-lacks says nothing unless the other side names a different month. Sides are compared by the values
+the other side, but a word-number the other side lacks says nothing; a month or a code's number
+the other side lacks says nothing unless the other side has a different month, or number, left
+over ("COVID-26" for «کووید-۱۹» is a changed figure). Sides are compared by the values
 they name, not by how often: a translation repeats a figure or says it once for two mentions. The
 text is only read, never changed.
 """
@@ -266,7 +267,7 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
 def _code_numbers(code: str) -> List[Quantity]:
     """The numbers inside a code (km2, 4x4, COVID-19), as weak evidence like spelled numbers: the
     other side may name the thing without them («کیلومتر مربع», «کرونا»), but «کووید-۱۹» or
-    «گروه ۲۰» still pairs with them."""
+    «گروه ۲۰» still pairs with them (and a different number left over against them is a change)."""
     return [Quantity(_canonical(value), NUMBER, True, code, code=True)
             for run in re.findall(_DIGIT_RUN, code) for value, _ in _digit_values(run)]
 
