@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -235,6 +236,8 @@ def auc(right: Sequence[float], wrong: Sequence[float]) -> Optional[float]:
 
 
 def run_aligner(folder: Path, lang: str, outdir: Path) -> Tuple[float, str]:
+    # A fresh run: `--force` alone resumes the documents a run of the same version finished.
+    shutil.rmtree(outdir, ignore_errors=True)
     command = [sys.executable, "-c", "from aligner.cli import main; main()", "run", str(folder / "src"),
                "--targets", str(folder / "tgt"), "--from", lang, "--to", "en", "-o", str(outdir), "--quiet", "--force"]
     start = time.perf_counter()
