@@ -106,13 +106,19 @@ def signature(config: AlignConfig, method: str, embedder_id: Optional[str], src_
     if method in EMBEDDING_METHODS:
         fields.update(embedder=embedder_id, concat_margin=config.concat_margin)
     if config.weights is not None:
-        fields["custom_weights"] = ",".join(f"{k}={v:g}" if isinstance(v, (int, float)) else f"{k}={v}"
-                                            for k, v in asdict(config.weights).items())
+        fields["custom_weights"] = ",".join(f"{k}={_weight_text(v)}" for k, v in asdict(config.weights).items())
     if segmenter is not None:
         fields["segmenter"] = segmenter
     if translator is not None and method in BRIDGE_METHODS:
         fields["translator"] = translator
     return Signature.of("aligner", **fields)
+
+
+def _weight_text(value) -> str:
+    """A weight as the signature writes it; a rule's numbers joined by "/" in field order."""
+    if isinstance(value, dict):
+        return "/".join(f"{number:g}" for number in value.values())
+    return "off" if value is None else f"{value:g}"
 
 
 def _check_translations(n: int, m: int, translations, back_translations) -> None:
@@ -253,7 +259,7 @@ def _absorb_unaligned(src: Sequence[str], tgt: Sequence[str], embedder, scorer: 
     replaced: Dict[int, search.Link] = {}
     absorbed = set()
     for log_odds, k, j, merged in sorted(scored, key=lambda item: -item[0]):
-        if log_odds > 0 and k not in absorbed and k not in replaced and j not in replaced and j not in absorbed:
+        if log_odds > 0 and k not in absorbed and j not in replaced:
             replaced[j] = merged
             absorbed.add(k)
     return [replaced.get(k, link) for k, link in enumerate(path) if k not in absorbed]
