@@ -361,6 +361,24 @@ def test_anchor_matches_of_a_merged_block_never_exceed_the_smaller_side():
     assert agreement.tolist() == [1.0, 1.0]
 
 
+def test_paired_ratio_measures_the_documents_on_mutual_nearest_sentences(monkeypatch):
+    """Paragraph by paragraph, the length ratio comes from the sentence pairs that are each
+    other's nearest neighbour in their paragraph: not from the inserted target sentence (500
+    characters, nobody's nearest), and not from a paragraph pair too large to compare whole."""
+    from aligner.align import link_scores
+
+    basis = np.eye(8)
+    src_vectors = basis[[0, 1, 2]]
+    tgt_vectors = np.stack([basis[0], 0.3 * basis[0] + 0.95 * basis[5], basis[1], basis[2]])
+    src, tgt = np.array([100.0, 100.0, 100.0]), np.array([110.0, 500.0, 120.0, 120.0])
+    pieces = [(range(0, 1), range(0, 2)), (range(1, 3), range(2, 4))]
+    assert link_scores.paired_ratio(src_vectors, tgt_vectors, src, tgt, pieces) == pytest.approx(350 / 300)
+    monkeypatch.setattr(link_scores, "PAIRED_RATIO_CELLS", 3)  # the second pair (2 x 2) is too large
+    assert link_scores.paired_ratio(src_vectors, tgt_vectors, src, tgt, pieces) == pytest.approx(1.1)
+    monkeypatch.setattr(link_scores, "PAIRED_RATIO_CELLS", 1)  # both are: no ratio
+    assert link_scores.paired_ratio(src_vectors, tgt_vectors, src, tgt, pieces) is None
+
+
 def test_aligned_ratio_leaves_out_what_one_side_added():
     from aligner.align.link_scores import aligned_ratio
 

@@ -186,16 +186,21 @@ def aligned_ratio(path: Sequence[search.Link], src_lengths: np.ndarray, tgt_leng
     return tgt_chars / src_chars
 
 
+PAIRED_RATIO_CELLS = 250_000  # a 500 x 500 paragraph pair: 2 MB of similarities
+
+
 def paired_ratio(src_vectors: np.ndarray, tgt_vectors: np.ndarray, src_lengths: np.ndarray, tgt_lengths: np.ndarray,
                  pieces: Sequence[Tuple[range, range]]) -> Optional[float]:
     """Target characters per source character over the sentence pairs that are each other's
     nearest neighbour inside a piece (a pair of corresponding paragraphs): the documents' ratio
     for aligning them paragraph by paragraph, where a paragraph's own links are too few to
     measure it (a 2-1 link with an insert glued on sets the ratio of a two-link paragraph).
-    None when no pair is found."""
+    Pieces over PAIRED_RATIO_CELLS sentence pairs are left out: their similarity matrix would
+    break the aligner's linear memory, and their own links measure the ratio well. None when no
+    pair is found."""
     src_chars = tgt_chars = 0.0
     for src_range, tgt_range in pieces:
-        if not len(src_range) or not len(tgt_range):
+        if not len(src_range) or not len(tgt_range) or len(src_range) * len(tgt_range) > PAIRED_RATIO_CELLS:
             continue
         similarity = src_vectors[src_range.start:src_range.stop] @ tgt_vectors[tgt_range.start:tgt_range.stop].T
         best_tgt, best_src = similarity.argmax(axis=1), similarity.argmax(axis=0)
