@@ -10,7 +10,11 @@ few wikinews articles on one page, as a digest) and TICO-19 (long: 30-80 sentenc
 source), perturbed with benchmarks/perturb.py's "news" mix at rate 0.3 (merges, splits,
 omissions and same-corpus inserts, both directions; merges joined by a comma and split halves
 ending in a full stop, as a translator writes them). Three pairs per run are not translations
-of each other (an article against another article's translation, paired by file name).
+of each other (an article against another article's translation, paired by file name). The
+gold is the corpora's segments cut into sentences where both sides have as many (sentence_pairs).
+By default a run has 30 short and 8 long documents per language, as many as the held-out news
+of issue 13; --short, --long and --draws take more (each draw perturbs every document again, with
+other seeds, and is its own run).
 
 Splits: dev (FLORES dev, TICO test: for tuning) and test (FLORES devtest, TICO dev: report).
 
@@ -26,6 +30,7 @@ offsets, so a segmentation error costs what it costs a user. Per language pair a
 
     python benchmarks/news_run.py                     # test split, fa-en and ar-en
     python benchmarks/news_run.py --split dev --lang fa --keep out/news-dev
+    python benchmarks/news_run.py --short 105 --long 13 --draws 2   # every test document, twice
 """
 
 from __future__ import annotations
