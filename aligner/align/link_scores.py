@@ -202,12 +202,10 @@ def paired_ratio(src_vectors: np.ndarray, tgt_vectors: np.ndarray, src_lengths: 
     for src_range, tgt_range in pieces:
         if not len(src_range) or not len(tgt_range) or len(src_range) * len(tgt_range) > PAIRED_RATIO_CELLS:
             continue
-        similarity = src_vectors[src_range.start:src_range.stop] @ tgt_vectors[tgt_range.start:tgt_range.stop].T
-        best_tgt, best_src = similarity.argmax(axis=1), similarity.argmax(axis=0)
-        for i, j in enumerate(best_tgt):
-            if best_src[j] == i:
-                src_chars += float(src_lengths[src_range.start + i])
-                tgt_chars += float(tgt_lengths[tgt_range.start + j])
+        rows, columns = signals.mutual_best_pairs(
+            src_vectors[src_range.start:src_range.stop] @ tgt_vectors[tgt_range.start:tgt_range.stop].T)
+        src_chars += float(src_lengths[src_range.start + rows].sum())
+        tgt_chars += float(tgt_lengths[tgt_range.start + columns].sum())
     return tgt_chars / src_chars if src_chars >= 1 and tgt_chars >= 1 else None
 
 

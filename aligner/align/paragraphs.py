@@ -21,6 +21,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..document import Sentence
+from .signals import mutual_best_pairs
 
 # Sentences on each side of a boundary compared for mutual best matches: enough to see a
 # sentence moved across it, few enough that the check costs nothing in long documents.
@@ -79,9 +80,6 @@ def _mutual_match_crosses(src_boundary: int, tgt_boundary: int, src_vectors: np.
     """Whether, among the BOUNDARY_WINDOW sentences either side of a boundary on each side, a
     mutual best match lies before the boundary on one side and after it on the other."""
     s0, t0 = max(src_boundary - BOUNDARY_WINDOW, 0), max(tgt_boundary - BOUNDARY_WINDOW, 0)
-    similarity = src_vectors[s0:src_boundary + BOUNDARY_WINDOW] @ tgt_vectors[t0:tgt_boundary + BOUNDARY_WINDOW].T
-    best_tgt, best_src = similarity.argmax(axis=1), similarity.argmax(axis=0)
-    for i, j in enumerate(best_tgt):
-        if best_src[j] == i and (s0 + i < src_boundary) != (t0 + j < tgt_boundary):
-            return True
-    return False
+    rows, columns = mutual_best_pairs(src_vectors[s0:src_boundary + BOUNDARY_WINDOW]
+                                      @ tgt_vectors[t0:tgt_boundary + BOUNDARY_WINDOW].T)
+    return bool(np.any((s0 + rows < src_boundary) != (t0 + columns < tgt_boundary)))

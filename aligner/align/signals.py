@@ -149,6 +149,14 @@ def anchor_agreement(matches: np.ndarray, src_total: np.ndarray, tgt_total: np.n
     return np.where(total > 0, (4.0 * matches - total) / np.maximum(total, 1.0), 0.0)
 
 
+def mutual_best_pairs(similarity: np.ndarray):
+    """(rows, columns) of the cells of a similarity matrix that are the best of both their row and
+    their column: sentence pairs that are each other's nearest neighbour."""
+    best_column = similarity.argmax(axis=1)
+    rows = np.nonzero(similarity.argmax(axis=0)[best_column] == np.arange(len(best_column)))[0]
+    return rows, best_column[rows]
+
+
 def hashed_ngram_vectors(texts: Sequence[str], dim: int = 512) -> np.ndarray:
     """L2-normalised bag of hashed character n-grams: a language-blind 'embedding' for comparing
     a machine translation with its reference when no neural embedder is used."""
