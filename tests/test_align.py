@@ -403,12 +403,13 @@ def test_short_news_article_leaves_out_a_sentence_the_translation_lacks(shared_d
 
 
 @pytest.mark.parametrize("lang, start, stop, at, kind", [
-    ("ar", 27, 37, 5, "split"), ("ar", 62, 71, 5, "split"), ("fa", 139, 148, 6, "merge"), ("fa", 204, 214, 6, "merge")])
+    ("ar", 27, 37, 5, "split"), ("ar", 62, 71, 5, "split"), ("fa", 204, 214, 6, "merge"), ("fa", 225, 233, 3, "merge")])
 def test_a_written_merge_or_split_is_one_link_not_a_half_and_an_unaligned_sentence(shared_dir, lang, start, stop, at,
                                                                                      kind):
     """A FLORES dev article whose translation splits one sentence at a clause, or joins two with
     a comma, as a translator writes them (perturb.split_as_written, join_as_written): one 1-2 or
-    2-1 link, where the search alone kept a 1-1 link and left the other sentence unaligned."""
+    2-1 link, where the search alone kept a 1-1 link and left the other sentence unaligned. (The
+    absorb rule's log-odds here are 0.23-1.36, far from the 0 where rounding could flip them.)"""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from perturb import join_as_written, split_as_written, split_sentence
 
