@@ -104,6 +104,34 @@ def test_ordinals_read_as_their_number(text, lang, values):
     assert numbers(text, lang) == values
 
 
+@pytest.mark.parametrize("text, lang, values", [
+    # Arabic cardinals eleven to nineteen are two words, as the ordinals
+    ("خمسة عشر عاما", "ar", {"15": 1}),
+    ("إحدى عشرة دولة", "ar", {"11": 1}),
+    ("اثني عشر شهرا", "ar", {"12": 1}),
+    ("في السنوات الخمسة عشر الأخيرة", "ar", {"15": 1}),
+    # a dual noun says two
+    ("لمدة ساعتين", "ar", {"2": 1}),
+    ("لأسبوعين تقريبا", "ar", {"2": 1}),
+    # a dozen is a scale
+    ("two-dozen Emmy awards", "en", {"24": 1}),
+    ("some four dozen bases", "en", {"48": 1}),
+])
+def test_counted_words_read_as_their_number(text, lang, values):
+    assert numbers(text, lang) == values
+
+
+@pytest.mark.parametrize("src, tgt, expected", [
+    ("لمدة ساعتين", "for 2 hours", 1.0),
+    ("لمدة ساعتين", "for 7 hours", 0.05),
+    ("في السنوات الخمسة عشر الأخيرة", "in the past 15 years", 1.0),
+    ("في السنوات الخمسة عشر الأخيرة", "in the past 17 years", 0.05),
+    ("أكثر من 24 جائزة", "more than two-dozen awards", 1.0),
+])
+def test_arabic_counted_words_agree(src, tgt, expected):
+    assert NumberAgreement().score([link(src, tgt, src_lang="ar")])[0] == pytest.approx(expected)
+
+
 def test_an_arabic_compound_ordinal_is_one_spelled_number():
     [ordinal] = quantities("القرن الخامس عشر", "ar")
     assert (ordinal.value, ordinal.spelled, ordinal.text) == ("15", True, "الخامس عشر")
@@ -115,9 +143,11 @@ def test_an_arabic_compound_ordinal_is_one_spelled_number():
     ("في القرن العشرين", "ar", "in the twentieth century", 1.0),
     ("للمرة الحادية عشرة", "ar", "for the 11th time", 1.0),
     ("در قرن نوزدهم", "fa", "in the 19th century", 1.0),
-    # a different century: the spelled ordinal is weak, so the digits count as unpaired
-    ("في القرن الخامس عشر", "ar", "in the 16th century", 0.5),
-    ("في القرن الخامس عشر", "ar", "in the 5th century", 0.5),  # the compound is not its unit
+    # a different century: the spelled ordinal stands in for the changed figure
+    ("في القرن الخامس عشر", "ar", "in the 16th century", 0.05),
+    ("في القرن الخامس عشر", "ar", "in the 5th century", 0.05),  # the compound is not its unit
+    # but not for a year: a decade of a century is its own figure
+    ("منذ سبعينيات القرن العشرين", "ar", "since the 1970s", 0.5),
 ])
 def test_ordinal_centuries_agree(src, src_lang, tgt, expected):
     assert NumberAgreement().score([link(src, tgt, src_lang=src_lang)])[0] == pytest.approx(expected)
@@ -187,7 +217,8 @@ def test_spelled_numbers_are_weaker_evidence_than_digits():
     ("بدون عدد", "no number", 1.0),
     ("۱۲ نفر", "13 people", 0.05),  # a substituted number: strong evidence
     ("دو نفر", "2 people", 1.0),  # spelled out on one side: the same number
-    ("دو نفر", "3 people", 0.5),  # a digit number the other side lacks: weak evidence
+    ("دو نفر", "3 people", 0.05),  # a spelled number against another figure: changed
+    ("یک نفر", "3 people", 0.5),  # but not one, which is also "a": the figure is only unpaired
     ("۱۲ و ۱۳", "12 and 14", 0.05),
     ("ساعت ۱۲:۳۰", "at 12.00", 0.05),
     ("۸۰۰ هزار", "800 people", 0.05),  # the scale word changes the number
@@ -212,7 +243,11 @@ def test_number_agreement_values(src, tgt, expected):
     ("در ژوئیه", "fa", "in August and again in August", (1, 0)),
     # a value on one side only is still unpaired
     ("۱۲ نفر", "fa", "12 people and 13 cars", (0, 1)),
-    ("۱۲ نفر و ۱۲ خودرو", "fa", "12 people and 13 cars", (0, 1)),  # a repeated value that changed once: unpaired
+    # a value said more often on one side stands in for a figure the other side has left over
+    ("۱۲ نفر و ۱۲ خودرو", "fa", "12 people and 13 cars", (1, 0)),
+    ("۱۲ نفر و ۱۲ خودرو", "fa", "12 people and cars", (0, 0)),
+    # a code is a name: its repetition stands in for nothing
+    ("COVID-19 و COVID-19", "ar", "COVID-19 and COVID-24", (0, 0)),
     ("۱۲ و ۱۵", "fa", "12 and 13 and 14", (1, 1)),
 ])
 def test_numbers_match_by_value_presence_not_count(src, src_lang, tgt, mismatches):

@@ -71,7 +71,8 @@ def _table(entries: Dict[str, object]) -> Dict[str, object]:
 
 
 _SCALES = {
-    "en": _table({"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9}),
+    "en": _table({"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9,
+                  "dozen": 12}),  # "two dozen" = 24; "dozens" is no figure
     "fa": _table({"هزار": 10**3, "میلیون": 10**6, "ملیون": 10**6, "میلیارد": 10**9, "بیلیون": 10**9,
                   "تریلیون": 10**12}),
     "ar": _table({"ألف": 10**3, "ألفا": 10**3, "آلاف": 10**3, "مليون": 10**6, "مليونا": 10**6,
@@ -93,6 +94,11 @@ _FA_ORDINALS = ("یکم دوم سوم چهارم پنجم ششم هفتم هشت
                 "شانزدهم هفدهم هجدهم نوزدهم بیستم")
 _AR_TEEN_UNITS = "حادي ثاني ثالث رابع خامس سادس سابع ثامن تاسع"
 _AR_TEEN_UNITS_FEMININE = "حادية ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة"
+_AR_TEEN_CARDINALS = "أحد اثنا ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة"
+_AR_TEEN_CARDINALS_FEMININE = "إحدى اثنتا ثلاث أربع خمس ست سبع ثماني تسع"
+# The duals of the nouns news counts with, in both cases (nominative -ان, oblique -ين).
+_AR_DUALS = ("ساعتان ساعتين يومان يومين سنتان سنتين عامان عامين شهران شهرين أسبوعان أسبوعين دقيقتان دقيقتين "
+             "مرتان مرتين")
 _SMALL = {
     "en": _table({**_counting("one two three four five six seven eight nine ten eleven twelve thirteen "
                               "fourteen fifteen sixteen seventeen eighteen nineteen twenty"),
@@ -111,8 +117,14 @@ _SMALL = {
                   **_counting("أولى ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة عاشرة"),
                   **{f"{unit} عشر": value for unit, value in _counting(_AR_TEEN_UNITS, 11).items()},
                   **{f"{unit} عشرة": value for unit, value in _counting(_AR_TEEN_UNITS_FEMININE, 11).items()},
+                  # the cardinals eleven … nineteen, two words as the ordinals (خمسة عشر عاما)
+                  **{f"{unit} عشر": value for unit, value in _counting(_AR_TEEN_CARDINALS, 11).items()},
+                  **{f"{unit} عشرة": value for unit, value in _counting(_AR_TEEN_CARDINALS_FEMININE, 11).items()},
+                  "اثني عشر": 12, "اثنتي عشرة": 12,
                   # twenty; twentieth with the article
-                  "عشرون": 20, "عشرين": 20}),
+                  "عشرون": 20, "عشرين": 20,
+                  # a dual noun says "two" without the number: ساعتين = two hours
+                  **{noun: 2 for noun in _AR_DUALS.split()}}),
 }
 _MONTHS = {
     # English month names count only capitalised ("may", "march" are words too).
@@ -211,6 +223,9 @@ def _merged(tables: Dict[str, Dict[str, object]], langs: Iterable[str]) -> Dict[
         merged.update(tables[lang])
     return merged
 
+
+# Number words whose other sense is common enough that a changed figure cannot be read from them.
+_AMBIGUOUS_WORDS = {_fold("نه"), "second"}
 
 _TABLE_CACHE: Dict[Optional[str], _Tables] = {}
 
@@ -325,22 +340,73 @@ def unmatched_quantities(src: Iterable[Quantity], tgt: Iterable[Quantity]) -> Tu
     (``_KEYS``), however often: a translation repeats a figure or says it once for two mentions,
     so counts prove nothing. A leftover spelled number is dropped (a word's other sense, or a
     number said another way); a leftover month is dropped unless the other side has a leftover
-    month too, and a leftover code number unless the other side has a leftover number."""
+    month too, and a leftover code number unless the other side has a leftover number.
+
+    A side with fewer leftovers than the other has its stand-ins (``_stand_ins``) brought in
+    to pair with them, as many as pair: a value it says more often than the other side, or a
+    number it spells, against a figure the other side has left over is a changed figure («دو
+    نفر» for "3 people"; «۱۲ نفر و ۱۲ خودرو» for "12 people and 13 cars"), which a leftover
+    alone would only call unpaired."""
     src, tgt = list(src), list(tgt)
     src_left, tgt_left = _unaccounted(src, tgt), _unaccounted(tgt, src)
+    src_spare, tgt_spare = _stand_ins(src, tgt), _stand_ins(tgt, src)
+    kept: Tuple[List[Quantity], List[Quantity]] = ([], [])
     # A leftover month, or a code's number, is evidence only against a leftover of its kind on
     # the other side (a month; any number or percentage): a different month, a changed figure.
     for months in (True, False):
-        def of_kind(left):
-            return any((q.kind == MONTH) == months for q in left)
+        def of_kind(side):
+            return [q for q in side if (q.kind == MONTH) == months]
 
-        def weak(quantity):
-            return (quantity.kind == MONTH) == months and (months or quantity.code)
-        if not of_kind(tgt_left):
-            src_left = [q for q in src_left if not weak(q)]
-        if not of_kind(src_left):
-            tgt_left = [q for q in tgt_left if not weak(q)]
-    return src_left, tgt_left
+        def strong(left, other_left):
+            return [q for q in left if other_left or not (months or q.code)]
+        s_left, t_left = of_kind(src_left), of_kind(tgt_left)
+        s_left, t_left = (s_left + _brought_in(of_kind(src_spare), s_left, t_left),
+                          t_left + _brought_in(of_kind(tgt_spare), t_left, s_left))
+        kept[0].extend(strong(s_left, t_left))
+        kept[1].extend(strong(t_left, s_left))
+    return kept
+
+
+def _stand_ins(side: List[Quantity], other: List[Quantity]) -> List[Quantity]:
+    """What ``side`` may have changed into a figure the other side has left over: a value it
+    writes in digits more often than ``other`` does (one per value), then the numbers it spells
+    that ``other`` does not name, but not one ("a" as often as 1) and not the words whose other
+    sense is common («نه» = no, "second" of time). Code numbers are names, not figures."""
+    def in_digits(quantity):
+        return not quantity.spelled
+
+    counts = Counter(quantity.value for quantity in other if in_digits(quantity))
+    said = Counter(quantity.value for quantity in side if in_digits(quantity))
+    named = [{key(quantity) for quantity in other} for key in _KEYS]
+    surplus: Dict[str, Quantity] = {}
+    spelled: Dict[str, Quantity] = {}
+    for quantity in side:
+        if in_digits(quantity):
+            if said[quantity.value] > counts[quantity.value] > 0:
+                surplus.setdefault(quantity.value, quantity)
+        elif (not quantity.code and quantity.value != "1" and _fold(quantity.text) not in _AMBIGUOUS_WORDS
+              and not any(key(quantity) in values for key, values in zip(_KEYS, named))):
+            spelled.setdefault(quantity.value, quantity)
+    return list(surplus.values()) + list(spelled.values())
+
+
+def _brought_in(spare: List[Quantity], left: List[Quantity], other_left: List[Quantity]) -> List[Quantity]:
+    """The stand-ins (``spare``) that pair with the other side's leftover figures ``left`` has
+    no partner for. A code's number is a name and takes none; a spelled number (twenty at most)
+    takes only a figure below 100: against a year it says something else («سبعينيات القرن
+    العشرين» = the 1970s)."""
+    figures = [quantity for quantity in other_left if not quantity.code]
+    small = sum(quantity.kind != MONTH and Decimal(quantity.value.rstrip("%")) < 100 for quantity in figures)
+    chosen: List[Quantity] = []
+    for quantity in spare:
+        if len(chosen) >= len(figures) - len(left):
+            break
+        if quantity.spelled:
+            if small <= 0:
+                continue
+            small -= 1
+        chosen.append(quantity)
+    return chosen
 
 
 def _unaccounted(side: List[Quantity], other: List[Quantity]) -> List[Quantity]:
