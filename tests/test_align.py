@@ -379,6 +379,19 @@ def test_paired_ratio_measures_the_documents_on_mutual_nearest_sentences(monkeyp
     assert link_scores.paired_ratio(src_vectors, tgt_vectors, src, tgt, pieces) is None
 
 
+def test_paired_ratio_leaves_out_a_merge():
+    """A target sentence that renders two source sentences is the nearest neighbour of one of
+    them at twice the documents' ratio: it does not count, or the documents' ratio would make
+    the merge look like a 1-1 translation and the sentence it took in like an omission."""
+    from aligner.align.link_scores import paired_ratio
+
+    vectors = np.eye(4)
+    src = np.array([100.0, 100.0, 100.0, 100.0])
+    tgt = np.array([120.0, 120.0, 120.0, 250.0])  # target 3 says source 3 and a fourth sentence
+    pieces = [(range(0, 4), range(0, 4))]
+    assert paired_ratio(vectors, vectors, src, tgt, pieces) == pytest.approx(1.2)
+
+
 def test_aligned_ratio_leaves_out_what_one_side_added():
     from aligner.align.link_scores import aligned_ratio
 

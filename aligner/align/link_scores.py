@@ -187,6 +187,9 @@ def aligned_ratio(path: Sequence[search.Link], src_lengths: np.ndarray, tgt_leng
 
 
 PAIRED_RATIO_CELLS = 250_000  # a 500 x 500 paragraph pair: 2 MB of similarities
+# How far (natural log) from the median ratio a nearest-neighbour pair may be and still measure
+# the documents' ratio: 1.5 times either way; a merge or split half is twice or half.
+PAIRED_RATIO_SPREAD = 0.4
 
 
 def paired_ratio(src_vectors: np.ndarray, tgt_vectors: np.ndarray, src_lengths: np.ndarray, tgt_lengths: np.ndarray,
@@ -195,18 +198,27 @@ def paired_ratio(src_vectors: np.ndarray, tgt_vectors: np.ndarray, src_lengths: 
     nearest neighbour inside a piece (a pair of corresponding paragraphs): the documents' ratio
     for aligning them paragraph by paragraph, where a paragraph's own links are too few to
     measure it (a 2-1 link with an insert glued on sets the ratio of a two-link paragraph).
-    Pieces over PAIRED_RATIO_CELLS sentence pairs are left out: their similarity matrix would
-    break the aligner's linear memory, and their own links measure the ratio well. None when no
-    pair is found."""
-    src_chars = tgt_chars = 0.0
+    Pairs more than PAIRED_RATIO_SPREAD from the median log ratio are left out (merges and
+    split halves), and so are pieces over PAIRED_RATIO_CELLS sentence pairs: their similarity
+    matrix would break the aligner's linear memory, and their own links measure the ratio well.
+    None when no pair is found."""
+    src_pairs, tgt_pairs = [], []
     for src_range, tgt_range in pieces:
         if not len(src_range) or not len(tgt_range) or len(src_range) * len(tgt_range) > PAIRED_RATIO_CELLS:
             continue
         rows, columns = signals.mutual_best_pairs(
             src_vectors[src_range.start:src_range.stop] @ tgt_vectors[tgt_range.start:tgt_range.stop].T)
-        src_chars += float(src_lengths[src_range.start + rows].sum())
-        tgt_chars += float(tgt_lengths[tgt_range.start + columns].sum())
-    return tgt_chars / src_chars if src_chars >= 1 and tgt_chars >= 1 else None
+        src_pairs.append(src_lengths[src_range.start + rows])
+        tgt_pairs.append(tgt_lengths[tgt_range.start + columns])
+    if not src_pairs:
+        return None
+    src_chars, tgt_chars = np.concatenate(src_pairs), np.concatenate(tgt_pairs)
+    # A merge (two sentences against one) is its pair's nearest neighbour as often as a 1-1
+    # translation is, at twice the ratio: pairs that far from the median ratio are left out.
+    log_ratios = np.log((tgt_chars + 1.0) / (src_chars + 1.0))
+    typical = np.abs(log_ratios - np.median(log_ratios)) <= PAIRED_RATIO_SPREAD
+    src_total, tgt_total = float(src_chars[typical].sum()), float(tgt_chars[typical].sum())
+    return tgt_total / src_total if src_total >= 1 and tgt_total >= 1 else None
 
 
 def link_type_log_prior(a: int, b: int) -> float:
