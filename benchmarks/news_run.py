@@ -5,9 +5,9 @@ What a user runs, not pre-segmented lines: each document is a file with a headli
 line (terminal punctuation dropped, as headlines are written), then paragraphs separated by
 blank lines, a heading or caption (no final punctuation) on a line of its own; the translation
 has as many paragraphs, but about one boundary in five moved by a sentence (translators
-regroup). Documents come from FLORES-200 (short: 8-20 sentences, a
-few wikinews articles on one page, as a digest) and TICO-19 (long: 30-80 sentences of one
-source), perturbed with benchmarks/perturb.py's "news" mix at rate 0.3 (merges, splits,
+regroup); --layout lines writes one sentence per line instead, as a pre-split file. Documents
+come from FLORES-200 (short: 8-20 sentences, a few wikinews articles on one page, as a digest)
+and TICO-19 (long: 30-80 sentences of one source), perturbed with benchmarks/perturb.py's "news" mix at rate 0.3 (merges, splits,
 omissions and same-corpus inserts, both directions; merges joined by a comma and split halves
 ending in a full stop, as a translator writes them). Three pairs per run are not translations
 of each other (an article against another article's translation, paired by file name). The
@@ -31,6 +31,7 @@ offsets, so a segmentation error costs what it costs a user. Per language pair a
     python benchmarks/news_run.py                     # test split, fa-en and ar-en
     python benchmarks/news_run.py --split dev --lang fa --keep out/news-dev
     python benchmarks/news_run.py --short 105 --long 13 --draws 2   # every test document, twice
+    python benchmarks/news_run.py --layout lines      # one sentence per line, no paragraphs
 """
 
 from __future__ import annotations
@@ -143,13 +144,19 @@ def paragraphs(gold: Sequence[Link], rng: random.Random) -> Tuple[List[List[int]
     return groups, target
 
 
-def write_article(src: Sequence[str], tgt: Sequence[str], gold: Sequence[Link], seed: int
-                  ) -> Tuple[ArticleSide, ArticleSide]:
-    """The two files of a perturbed article pair: headline line (when the first link is 1-1,
-    without its final punctuation) and paragraphs, one per line, blank lines between."""
+def write_article(src: Sequence[str], tgt: Sequence[str], gold: Sequence[Link], seed: int,
+                  layout: str = "paragraphs") -> Tuple[ArticleSide, ArticleSide]:
+    """The two files of a perturbed article pair. Layout "paragraphs": headline line (when the
+    first link is 1-1, without its final punctuation) and paragraphs, one per line, blank lines
+    between. Layout "lines": one sentence per line, no blank lines (a pre-split file)."""
     rng = random.Random(seed)
     src, tgt = list(src), list(tgt)
     sides = ArticleSide(), ArticleSide()
+    if layout == "lines":
+        for side, texts in zip(sides, (src, tgt)):
+            for text in texts:
+                side.add_line([text], blank_after=False)
+        return sides
     first = 0
     if gold and len(gold[0][0]) == 1 and len(gold[0][1]) == 1:
         (i,), (j,) = gold[0]
@@ -167,7 +174,7 @@ def write_article(src: Sequence[str], tgt: Sequence[str], gold: Sequence[Link], 
 
 
 def build(split: str, lang: str, folder: Path, short_count: int = SHORT_DOCUMENTS,
-          long_count: int = LONG_DOCUMENTS, draw: int = 0) -> Dict[str, dict]:
+          long_count: int = LONG_DOCUMENTS, draw: int = 0, layout: str = "paragraphs") -> Dict[str, dict]:
     """Write the run's source and target folders; returns per file name its cell and gold.
     ``draw`` k > 0 perturbs the same documents with other seeds (more dev data to tune on)."""
     documents = parallel_documents(split, lang, short_count, long_count)
@@ -180,7 +187,7 @@ def build(split: str, lang: str, folder: Path, short_count: int = SHORT_DOCUMENT
                                          written=True)
             name = f"{cell}-{k:03d}.txt"
             cases[name] = {"cell": cell, "gold": gold, "gold_set": set(gold),
-                           "sides": write_article(p_src, p_tgt, gold, seed)}
+                           "sides": write_article(p_src, p_tgt, gold, seed, layout)}
     short = documents["short"]
     for k in range(NON_PARALLEL):
         # An article against the translation of an article from elsewhere on the list: same
@@ -189,8 +196,12 @@ def build(split: str, lang: str, folder: Path, short_count: int = SHORT_DOCUMENT
         _, tgt = short[(k + len(short) // 2) % len(short)]
         gold = [((i,), ()) for i in range(len(src))] + [((), (j,)) for j in range(len(tgt))]
         sides = ArticleSide(), ArticleSide()
-        sides[0].add_line(src)
-        sides[1].add_line(tgt)
+        for side, texts in zip(sides, (src, tgt)):
+            if layout == "lines":
+                for text in texts:
+                    side.add_line([text], blank_after=False)
+            else:
+                side.add_line(texts)
         cases[f"nonparallel-{k:03d}.txt"] = {"cell": "non-parallel", "gold": gold, "gold_set": set(gold),
                                              "sides": sides}
     for name, case in cases.items():
@@ -282,12 +293,12 @@ class CellCounts:
 
 
 def run_draw(split: str, lang: str, work: Path, short_count: int, long_count: int, draw: int,
-             counts: Dict[str, CellCounts]) -> Tuple[float, str]:
+             counts: Dict[str, CellCounts], layout: str = "paragraphs") -> Tuple[float, str]:
     """Build, run and score one draw of the articles, adding to ``counts``; each draw is its own
     run, as a user's folder would be (aligned.tmx drops duplicate units across its documents)."""
     name = f"{split}-{lang}" + (f"-draw{draw}" if draw else "")
     folder, outdir = work / name, work / f"{name}-out"
-    cases = build(split, lang, folder, short_count, long_count, draw)
+    cases = build(split, lang, folder, short_count, long_count, draw, layout)
     seconds, stderr = run_aligner(folder, lang, outdir)
     maps = {name: (gold_ids_of_sentences(case["sides"][0], folder / "src" / name, lang),
                    gold_ids_of_sentences(case["sides"][1], folder / "tgt" / name, "en"))
@@ -323,11 +334,12 @@ def run_draw(split: str, lang: str, work: Path, short_count: int, long_count: in
 
 
 def evaluate(split: str, lang: str, work: Path, short_count: int = SHORT_DOCUMENTS,
-             long_count: int = LONG_DOCUMENTS, draws: int = 1) -> Dict[str, Dict[str, float]]:
+             long_count: int = LONG_DOCUMENTS, draws: int = 1, layout: str = "paragraphs"
+             ) -> Dict[str, Dict[str, float]]:
     counts = {cell: CellCounts() for cell in CELLS}
     seconds, stderr_lines = 0.0, 0
     for draw in range(draws):
-        took, stderr = run_draw(split, lang, work, short_count, long_count, draw, counts)
+        took, stderr = run_draw(split, lang, work, short_count, long_count, draw, counts, layout)
         seconds += took
         stderr_lines += len([line for line in stderr.splitlines() if line.strip()])
     results: Dict[str, Dict[str, float]] = {cell: counts[cell].measures(cell) for cell in CELLS}
@@ -356,15 +368,19 @@ def main(argv=None):
     parser.add_argument("--draws", type=int, default=1,
                         help="perturb each document this many times with different seeds (default 1; more give "
                              "steadier numbers to tune on dev)")
+    parser.add_argument("--layout", choices=["paragraphs", "lines"], default="paragraphs",
+                        help="how the article files are written: paragraphs (default: a headline, paragraphs "
+                             "between blank lines) or lines (one sentence per line, as a pre-split file)")
     args = parser.parse_args(argv)
     columns = ("documents", "strict_f1", "nm_links", "nm_precision", "tmx_units", "tmx_precision", "tmx_whole",
                "tmx_kept", "auc")
-    print(f"`aligner run` defaults on raw perturbed news ({args.split}), perturbation 'news' at rate {RATE}")
+    print(f"`aligner run` defaults on raw perturbed news ({args.split}, {args.layout}), perturbation 'news' at "
+          f"rate {RATE}")
     print(f"{'pair':6} {'cell':13} " + " ".join(f"{c:>13}" for c in columns))
     with tempfile.TemporaryDirectory() as temporary:
         work = args.keep or Path(temporary)
         for lang in args.lang or ["fa", "ar"]:
-            results = evaluate(args.split, lang, work, args.short, args.long, args.draws)
+            results = evaluate(args.split, lang, work, args.short, args.long, args.draws, args.layout)
             for cell in CELLS:
                 row = results[cell]
                 print(f"{lang + '-en':6} {cell:13} " + " ".join(f"{_cell(row[c]):>13}" for c in columns))
