@@ -18,8 +18,10 @@ number written in words, or inside a code (``spelled``), agrees with the same nu
 the other side, but a word-number the other side lacks says nothing; a month or a code's number
 the other side lacks says nothing unless the other side has a different month, or number, left
 over ("COVID-26" for «کووید-۱۹» is a changed figure). Sides are compared by the values
-they name, not by how often: a translation repeats a figure or says it once for two mentions. The
-text is only read, never changed.
+they name, not by how often: a translation repeats a figure or says it once for two mentions.
+But a figure left over on one side is a changed one, not an unpaired one, when the other side
+has a stand-in for it: a value it says more often, or a number it spells (unmatched_quantities).
+The text is only read, never changed.
 """
 
 from __future__ import annotations
