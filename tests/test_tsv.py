@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -78,6 +80,19 @@ def test_full_record_round_trip_with_multi_and_unaligned_links(tmp_path):
     header = (tmp_path / "pairs.tsv").read_text(encoding="utf-8").splitlines()[0].split("\t")
     assert header[:4] == ["src", "tgt", "score", "score_semantic"]
     assert "link" in header and "provenance" in header
+
+
+def test_provenance_is_written_where_it_changes(tmp_path):
+    """Signatures run to a thousand characters: a row repeats none, an empty cell is the row
+    above's, and the round trip still gives every link its own."""
+    run = {"aligner": "aligner|method:embed|" + "x" * 500, "score": "score|" + "y" * 500}
+    machine = {**run, "machine_translation": "fa-en|model:test"}
+    links = [make_link("a", "b", src_ids=(k,), tgt_ids=(k,), provenance=provenance)
+             for k, provenance in enumerate([run, run, run, machine, machine, {}, run])]
+    assert round_trip(tmp_path, links, []) == links
+    rows = (tmp_path / "pairs.tsv").read_text(encoding="utf-8").splitlines()
+    cells = [row.split("\t")[-1] for row in rows[1:]]
+    assert [json.loads(cell) if cell else None for cell in cells] == [run, None, None, machine, None, {}, run]
 
 
 def test_every_record_is_one_line(tmp_path):

@@ -4,7 +4,10 @@ Columns (header names): ``src``, ``tgt``, ``score``, one ``score_<component>`` c
 component, ``link`` (1-1, 2-1, ...), ``src_doc``, ``tgt_doc``, ``src_ids``, ``tgt_ids`` (sentence
 indices separated by spaces), ``src_lang``, ``tgt_lang``, ``cost``, ``similarity``,
 ``other_scores`` (a JSON object of scores without a column, e.g. the aligner's ``align_*``) and
-``provenance`` (a JSON object). An empty cell is a missing value.
+``provenance`` (a JSON object). An empty cell is a missing value, except in ``provenance``:
+it is written on the first row and wherever it changes, and an empty cell means the row above's
+(``{}`` is no provenance). Signatures run to a thousand characters, more than the rest of a row;
+``df["provenance"].ffill()`` gives every row its own in pandas.
 
 Escaping rule, applied to every cell (so a line is always one record and a tab always a column
 break): backslash -> ``\\\\``, tab -> ``\\t``, line feed -> ``\\n``, carriage return -> ``\\r``.
@@ -76,6 +79,7 @@ class TsvWriter:
         self._handle = handle
         self.score_names = list(score_names)
         self._columns = set(self.score_names)
+        self._provenance: Optional[dict] = None  # the last provenance written
         self.rows = 0
         handle.write("\t".join(columns_for(self.score_names)) + "\n")
 
@@ -87,9 +91,16 @@ class TsvWriter:
                   " ".join(map(str, link.tgt_ids)), link.src_lang, link.tgt_lang, _number(link.cost),
                   _number(link.similarity),
                   json.dumps(other, ensure_ascii=False, sort_keys=True) if other else "",
-                  json.dumps(link.provenance, ensure_ascii=False, sort_keys=True) if link.provenance else ""]
+                  self._provenance_cell(link.provenance)]
         self._handle.write("\t".join(escape(cell) for cell in cells) + "\n")
         self.rows += 1
+
+    def _provenance_cell(self, provenance: dict) -> str:
+        """The provenance as JSON where it differs from the row above's, else empty."""
+        if provenance == self._provenance:
+            return ""
+        self._provenance = provenance
+        return json.dumps(provenance, ensure_ascii=False, sort_keys=True)
 
 
 def write_tsv(links: Iterable[BitextLink], handle: IO[str],
@@ -137,6 +148,7 @@ def read_tsv(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
     score_columns = [(i, name[len(SCORE_PREFIX):]) for i, name in enumerate(header)
                      if name.startswith(SCORE_PREFIX)]
     index = {name: i for i, name in enumerate(header)}
+    provenance: dict = {}  # an empty provenance cell is the row above's
     for number, line in lines:
         if not line:
             continue
@@ -144,14 +156,17 @@ def read_tsv(path: Path, src_lang: Optional[str] = None, tgt_lang: Optional[str]
         if len(cells) != len(header):
             raise FormatError(f"{path}:{number}: {len(cells)} columns, the header has {len(header)}")
         try:
-            yield _link_from_cells(path, number, [unescape(c) for c in cells], index, score_columns,
-                                   src_lang, tgt_lang)
+            link = _link_from_cells(path, number, [unescape(c) for c in cells], index, score_columns,
+                                    src_lang, tgt_lang, provenance)
         except (ValueError, KeyError) as exc:
             raise FormatError(f"{path}:{number}: {exc}") from None
+        provenance = link.provenance
+        yield link
 
 
 def _link_from_cells(path: Path, number: int, cells: List[str], index: Dict[str, int],
-                     score_columns, src_lang: Optional[str], tgt_lang: Optional[str]) -> BitextLink:
+                     score_columns, src_lang: Optional[str], tgt_lang: Optional[str],
+                     provenance_above: dict) -> BitextLink:
     def cell(name: str, default: str = "") -> str:
         return cells[index[name]] if name in index else default
 
@@ -171,4 +186,5 @@ def _link_from_cells(path: Path, number: int, cells: List[str], index: Dict[str,
         "src": cell("src"), "tgt": cell("tgt"), "cost": _optional_float(cell("cost"), "cost"),
         "similarity": _optional_float(cell("similarity"), "similarity"),
         "scores": scores, "score": _optional_float(cell("score"), "score"),
-        "provenance": _json_object("provenance", cell("provenance"))})
+        "provenance": _json_object("provenance", cell("provenance")) if cell("provenance")
+        else dict(provenance_above)})
