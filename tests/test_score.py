@@ -200,6 +200,29 @@ def test_codes_and_units_agree(src, src_lang, tgt, expected):
     assert NumberAgreement().score([link(src, tgt, src_lang=src_lang)])[0] == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("src, tgt, expected", [
+    # Persian writes its decimal separator as a slash
+    ("۲/۵ میلیون نفر", "2.5 million people", 1.0),
+    ("۲/۵ میلیون نفر", "2,500,000 people", 1.0),
+    ("بیش از ۹۹/۹۸ درصد", "more than 99.98%", 1.0),
+    ("۲/۵ میلیون نفر", "3.5 million people", 0.05),  # one changed figure, though read two ways
+    # and a fraction or a pair the same way as English does
+    ("۱/۵ اینچ", "1/5 inch", 1.0),
+    ("به صورت 24/7 فعال", "active 24/7", 1.0),
+    ("۱/۵ اینچ", "1/4 inch", 0.05),
+    # dates and ranges are their parts
+    ("در سال ۱۹۷۷/۱۹۷۸", "in 1977/1978", 1.0),
+    ("۱۴۰۰/۰۱/۰۵", "1400/01/05", 1.0),
+])
+def test_a_persian_slash_is_a_decimal_separator_or_a_fraction(src, tgt, expected):
+    assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
+
+
+def test_a_slash_between_english_numbers_is_no_decimal():
+    assert [q.value for q in quantities("open 24/7", "en")] == ["24", "7"]
+    assert NumberAgreement().score([link("open 24/7", "open 24.7", src_lang="en")])[0] < 1.0
+
+
 def test_a_dot_between_thousands_is_read_both_ways():
     assert numbers("104.500", "fa") == {"104.5": 1}
     assert NumberAgreement().score([link("گنجایش 104.500 بشکه", "holding 104,500 barrels")]) == [1.0]

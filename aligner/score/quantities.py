@@ -3,12 +3,13 @@
 A date or an amount said two ways must read the same: «800 هزار» = 800,000, «۲٫۵ میلیون» =
 2.5 million = 2,500,000, «نهم ژوئیه» = July 9, «٥٠ بالمئة» = 50 % = «۵۰ درصد», «١٢ تموز» = 12
 يوليو = July 12. Digits of every script count (۰-۹, ٠-٩, 0-9; ٫ decimal and ٬ thousands
-separators; a dot before three digits is also read as a thousands separator); a scale word
-after a number multiplies it; small numbers and ordinals written as words (one … twenty and first
-… twentieth in English and Persian; one … ten, twenty and first … twentieth in Arabic, where
-eleventh … nineteenth are two words: «القرن التاسع عشر» = 19th century) and month names
-(Gregorian months in English, Persian, and both Arabic naming systems: يناير … and كانون الثاني …)
-are read too.
+separators; a dot before three digits is also read as a thousands separator, and in Persian a
+slash as a decimal one, «۲/۵» = 2.5, besides the fraction 2/5); a scale word after a number
+multiplies it; small numbers and ordinals written as words (one … twenty and first … twentieth in
+English and Persian; the same in Arabic, where eleven … nineteen and eleventh … nineteenth are two
+words, «القرن التاسع عشر» = 19th century, and a dual noun says two, ساعتين = two hours) and
+month names (Gregorian months in English, Persian, and both Arabic naming systems: يناير … and
+كانون الثاني …) are read too.
 
 Digits glued to Latin letters (km2, CO2, A380, 4x4) or after capitalised letters and a hyphen
 (COVID-19, SARS-CoV-2) are part of a code or unit, not an amount: they are read like words.
@@ -161,9 +162,13 @@ _DIGIT_RUN = r"\d+(?:[.,\u060c]\d+)*"
 # unit or suffix of an amount (5km, 19th, 1990s, 2.5bn), and lower-case letters before a hyphen an
 # English word joined to one (mid-2020, pre-1990): those stay numbers.
 _CODE = r"(?:[A-Za-z\d]*[A-Za-z]|(?=[a-z]*[A-Z])[A-Za-z]+-)\d(?:[A-Za-z\d]|[.,]\d)*"
-# A code, a clock time (hours:minutes), a number, a word (Persian words keep their ZWNJ), or a
-# percent sign.
-_TOKEN = re.compile(rf"(?P<code>{_CODE})|(?P<number>\d{{1,2}}:\d{{2}}(?!\d)|{_DIGIT_RUN})"
+# Two numbers joined by one slash, the second of at most three digits: Persian writes its decimal
+# separator so («۲/۵ میلیون» = 2.5 million), and a fraction or a pair is written so too (1/5 inch,
+# 24/7). Dates and ranges (1400/01/05, 1977/1978) are not: more slashes or longer parts.
+_SLASHED = r"(?<![\d/])\d+/\d{1,3}(?![\d/])"
+# A code, a slashed pair, a clock time (hours:minutes), a number, a word (Persian words keep their
+# ZWNJ), or a percent sign.
+_TOKEN = re.compile(rf"(?P<code>{_CODE})|(?P<number>{_SLASHED}|\d{{1,2}}:\d{{2}}(?!\d)|{_DIGIT_RUN})"
                     rf"|(?P<word>[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*)"
                     rf"|(?P<sign>[{_PERCENT_SIGNS}])")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
@@ -193,12 +198,22 @@ def _digit_values(token: str) -> List[Tuple[Decimal, str]]:
     return [(Decimal(token), "")]
 
 
+def _slashed_values(token: str, scale: int, decimal: bool) -> List[Tuple[Decimal, str]]:
+    """The two numbers of '2/5', the scale word after it multiplying the second (as '5 million'
+    reads); with ``decimal`` (Persian text), each has the decimal reading, scaled, as its
+    alternative: «۲/۵ میلیون» pairs with "2.5 million", «۱/۵ اینچ» still with "1/5 inch"."""
+    whole, fraction = token.split("/")
+    reading = _canonical(Decimal(f"{whole}.{fraction}") * scale) if decimal else ""
+    return [(Decimal(whole), reading), (Decimal(fraction) * scale, reading)]
+
+
 class _Tables:
     """The word tables for a language (all languages for None; none for a language without tables)."""
 
     def __init__(self, lang: Optional[str]):
         langs = list(_SCALES) if lang is None else [lang] if lang in _SCALES else []
         self.arabic = lang in (None, "ar")
+        self.persian = lang in (None, "fa")
         self.scales = _merged(_SCALES, langs)
         self.small = _merged(_SMALL, langs)
         self.months = _merged(_MONTHS, langs)
@@ -259,13 +274,18 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             continue
         small, width = _phrase(tables, tables.small, tokens, i)
         if kind == "number" or small is not None:
-            values = _digit_values(token) if small is None else [(Decimal(small), "")]
+            slashed = small is None and "/" in token
+            values = [(Decimal(small), "")] if small is not None else [] if slashed else _digit_values(token)
             end = i + width
             following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
-            scale = tables.lookup(tables.scales, following) if following and len(values) == 1 else None
+            scale = (tables.lookup(tables.scales, following) if following and (slashed or len(values) == 1)
+                     else None)
             if scale is not None:
-                values = [(values[0][0] * scale, "")]
                 end += 1
+            if slashed:
+                values = _slashed_values(token, scale or 1, tables.persian)
+            elif scale is not None:
+                values = [(values[0][0] * scale, "")]
             percent, end = _percent_after(tables, tokens, end)
             written = _text_of(tokens, i, end)
             suffix = "%" if percent else ""
@@ -420,5 +440,6 @@ def _unaccounted(side: List[Quantity], other: List[Quantity]) -> List[Quantity]:
     for quantity in side:
         if (quantity.code or not quantity.spelled) and not any(key(quantity) in values
                                                                for key, values in zip(_KEYS, named)):
-            left.setdefault(quantity.value, quantity)
+            # one per value; the two parts of «۲/۵» are one figure, read two ways
+            left.setdefault(quantity.alternative or quantity.value, quantity)
     return list(left.values())
