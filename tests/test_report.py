@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 import html.parser
 import re
+import weakref
 from pathlib import Path
 from typing import List
 
 import pytest
 
 from aligner.bitext import BitextLink
+from aligner.formats import report
 from aligner.score import LengthRatio, NumberAgreement, length_plausibility, length_z
 from aligner.formats.report import explain_link, histogram_svg, render_report, text_dir, write_report
 
@@ -296,3 +298,47 @@ def test_write_report_is_atomic_and_utf8(tmp_path, links):
     write_report(target, links, ["note"])
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+
+
+def _document_links(number: int, size: int) -> List[BitextLink]:
+    """One document pair's links: probable ones, the first two of them untranslated copies (doubtful
+    units), and the last two improbable (the lowest units)."""
+    links = []
+    for i in range(size):
+        src = f"Sentence {i} of article {number}."
+        tgt = src if i < 2 else f"جملهٔ {i} از مقالهٔ {number}."
+        links.append(BitextLink(f"news{number}.en", f"news{number}.fa", "en", "fa", (i,), (i,), src, tgt,
+                                score=0.2 if i >= size - 2 else 0.9))
+    return links
+
+
+def test_report_holds_one_document_pair_at_a_time(monkeypatch):
+    """Rendered from a stream, the report keeps of the earlier document pairs only the units it lists
+    (2 x SHOWN at most), however many pairs go by; and the page is the one a list gives."""
+    monkeypatch.setattr(report, "SHOWN", 2)
+    documents, size = 30, 6
+    yielded = []  # (document number, weak reference) of every link yielded
+    most_held = 0
+
+    def stream():
+        nonlocal most_held
+        for number in range(documents):
+            # The previous pair's links are still being gathered when this pair's first one is asked for.
+            held = sum(ref() is not None for earlier, ref in yielded if earlier < number - 1)
+            most_held = max(most_held, held)
+            for link in _document_links(number, size):
+                yielded.append((number, weakref.ref(link)))
+                yield link
+
+    page = render_report(stream())
+    assert 0 < most_held <= 2 * report.SHOWN
+    assert page == render_report([link for number in range(documents) for link in _document_links(number, size)])
+    assert '<h2 id="doubtful">2 doubtful units' in page and '<h2 id="lowest">2 lowest-probability units' in page
+
+
+def test_a_document_pair_that_comes_back_is_regrouped_in_a_list_and_refused_in_a_stream():
+    first, second = _document_links(0, 4), _document_links(1, 4)
+    interleaved = first[:2] + second + first[2:]
+    assert render_report(interleaved) == render_report(first + second)
+    with pytest.raises(ValueError, match="links of news0.en / news0.fa come again after another"):
+        render_report(iter(interleaved))

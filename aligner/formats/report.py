@@ -10,6 +10,9 @@ What it shows, to find the bad units without reading them all: a verdict per doc
 memory's threshold, the doubtful units that are above it (components that disagree, numbers that
 differ, untranslated text), the lowest-probability units below it, each with its reasons in plain
 words, every unaligned sentence in full with its position, and notes of what was left out.
+
+It is rendered in one pass over the links, taken document pair by document pair as bitext files
+and runs write them (:class:`ReportContents`): a run of 200,000 pairs need not fit in memory.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import heapq
 import html
 import itertools
 import statistics
+from array import array
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .. import __version__
 from ..bitext import BitextLink
@@ -105,22 +109,26 @@ def _pair_name(link: BitextLink) -> str:
     return f"{link.src_lang}-{link.tgt_lang}"
 
 
+def _document_key(link: BitextLink) -> Tuple[str, str]:
+    return link.src_doc, link.tgt_doc
+
+
 def _type_total(counts: Counter, link_type: str) -> int:
     return sum(n for (t, _), n in counts.items() if t == link_type)
 
 
-def _link_type_section(links: Sequence[BitextLink]) -> str:
-    pairs = sorted({_pair_name(link) for link in links})
-    counts = Counter((link.link_type, _pair_name(link)) for link in links)
-    types = sorted({link.link_type for link in links},
-                   key=lambda t: (-_type_total(counts, t), t))
+def _link_type_section(counts: Counter) -> str:
+    """The table of links per type and language pair; ``counts`` is (link type, pair) -> links."""
+    pairs = sorted({pair for _, pair in counts})
+    types = sorted({link_type for link_type, _ in counts}, key=lambda t: (-_type_total(counts, t), t))
+    links = sum(counts.values())
     headers = [("link", "")] + [(pair, "num") for pair in pairs] + [("all", "num"), ("share", "num")]
     rows = []
     for link_type in types:
         total = _type_total(counts, link_type)
         cells = "".join(f'<td class="num">{counts[(link_type, pair)]}</td>' for pair in pairs)
         rows.append(f"<tr><td>{esc(link_type)}</td>{cells}<td class=\"num\">{total}</td>"
-                    f"<td class=\"num\">{total / len(links):.1%}</td></tr>")
+                    f"<td class=\"num\">{total / links:.1%}</td></tr>")
     return _table(headers, rows, "no links", compact=True)
 
 
@@ -164,15 +172,12 @@ def histogram_svg(values: Sequence[float], threshold: Optional[float] = None, bi
     return "".join(parts)
 
 
-def _histogram_section(links: Sequence[BitextLink], threshold: float) -> str:
-    by_pair: Dict[str, List[float]] = defaultdict(list)
-    for link in links:
-        if link.score is not None and not link.is_unaligned:
-            by_pair[_pair_name(link)].append(link.score)
-    if not by_pair:
+def _histogram_section(scores: Dict[str, Sequence[float]], threshold: float) -> str:
+    """One histogram per language pair; ``scores`` are the scores of its aligned units."""
+    if not scores:
         return '<p class="empty">no link has a score yet (run the scoring stage)</p>'
     figures = []
-    for pair, values in sorted(by_pair.items()):
+    for pair, values in sorted(scores.items()):
         above = sum(value >= threshold for value in values)
         caption = (f"{pair}: {len(values)} scored units, median {statistics.median(values):.3f}, "
                    f"{above} at or above {threshold:g}")
@@ -184,35 +189,29 @@ def _histogram_section(links: Sequence[BitextLink], threshold: float) -> str:
             f"was right. Bars left of the dashed line stay out of the memory.</p>")
 
 
-def _by_document(links: Sequence[BitextLink]) -> Dict[Tuple[str, str], List[BitextLink]]:
-    documents: Dict[Tuple[str, str], List[BitextLink]] = defaultdict(list)
-    for link in links:
-        documents[(link.src_doc, link.tgt_doc)].append(link)
-    return documents
-
-
-def _document_section(documents: Dict[Tuple[str, str], List[BitextLink]],
-                      verdicts: Dict[Tuple[str, str], DocumentVerdict], threshold: float) -> str:
+def _document_section(rows: Sequence[str], threshold: float) -> str:
     headers = [("source document", ""), ("target document", ""), ("pair", ""), ("verdict", ""), ("why", ""),
                ("links", "num"), ("1-1", "num"), ("unaligned src", "num"), ("unaligned tgt", "num"),
                ("mean score", "num"), (f"units ≥ {threshold:g}", "num")]
-    rows = []
-    for key, group in documents.items():
-        verdict = verdicts[key]
-        scores = [link.score for link in group if link.score is not None and not link.is_unaligned]
-        unaligned_src = sum(len(link.src_ids) for link in group if not link.tgt_ids)
-        unaligned_tgt = sum(len(link.tgt_ids) for link in group if not link.src_ids)
-        kind = verdict.verdict + (" (machine translation)" if any(l.is_machine_translation for l in group) else "")
-        cells = [f'<td class="doc"><bdi>{esc(key[0])}</bdi></td>', f'<td class="doc"><bdi>{esc(key[1])}</bdi></td>',
-                 f'<td class="tag">{esc(_pair_name(group[0]))}</td>',
-                 f'<td class="tag verdict-{esc(verdict.verdict)}">{esc(kind)}</td>',
-                 f'<td class="reason">{esc(verdict.describe())}</td>', f'<td class="num">{len(group)}</td>',
-                 f'<td class="num">{sum(link.link_type == "1-1" for link in group)}</td>',
-                 f'<td class="num">{unaligned_src}</td>', f'<td class="num">{unaligned_tgt}</td>',
-                 f'<td class="num">{_fmt(statistics.fmean(scores) if scores else None)}</td>',
-                 f'<td class="num">{sum(score >= threshold for score in scores)}</td>']
-        rows.append(f"<tr>{''.join(cells)}</tr>")
     return _table(headers, rows, "no documents")
+
+
+def _document_row(group: Sequence[BitextLink], verdict: DocumentVerdict, threshold: float) -> str:
+    """The documents table's row of one document pair."""
+    src_doc, tgt_doc = _document_key(group[0])
+    scores = [link.score for link in group if link.score is not None and not link.is_unaligned]
+    unaligned_src = sum(len(link.src_ids) for link in group if not link.tgt_ids)
+    unaligned_tgt = sum(len(link.tgt_ids) for link in group if not link.src_ids)
+    kind = verdict.verdict + (" (machine translation)" if any(l.is_machine_translation for l in group) else "")
+    cells = [f'<td class="doc"><bdi>{esc(src_doc)}</bdi></td>', f'<td class="doc"><bdi>{esc(tgt_doc)}</bdi></td>',
+             f'<td class="tag">{esc(_pair_name(group[0]))}</td>',
+             f'<td class="tag verdict-{esc(verdict.verdict)}">{esc(kind)}</td>',
+             f'<td class="reason">{esc(verdict.describe())}</td>', f'<td class="num">{len(group)}</td>',
+             f'<td class="num">{sum(link.link_type == "1-1" for link in group)}</td>',
+             f'<td class="num">{unaligned_src}</td>', f'<td class="num">{unaligned_tgt}</td>',
+             f'<td class="num">{_fmt(statistics.fmean(scores) if scores else None)}</td>',
+             f'<td class="num">{sum(score >= threshold for score in scores)}</td>']
+    return f"<tr>{''.join(cells)}</tr>"
 
 
 def _units_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str) -> str:
@@ -228,116 +227,198 @@ def _units_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str) -> st
     return _table(headers, html_rows, empty)
 
 
-def doubtful_units(links: Iterable[BitextLink], threshold: float, count: int = SHOWN
-                   ) -> List[Tuple[BitextLink, List[str]]]:
+def doubtful_units(links: Iterable[BitextLink], threshold: float, count: int = SHOWN,
+                   kept: Sequence[Tuple[BitextLink, List[str]]] = ()) -> List[Tuple[BitextLink, List[str]]]:
     """Units at or above the threshold (so in the memory) that something speaks against, with
     the reasons: most reasons first, then the highest scores, the ones a translator would trust.
-    Only ``count`` units are kept while the links stream past."""
+    Only ``count`` units are kept while the links stream past. ``kept`` is this function's answer
+    for earlier links: nsmallest is stable, so building the list document by document keeps the
+    same units, in the same order, as one call over all the links."""
     judged = ((link, explain_link(link)) for link in links
               if not link.is_unaligned and link.score is not None and link.score >= threshold)
-    return heapq.nsmallest(count, ((link, reasons) for link, reasons in judged if reasons),
+    return heapq.nsmallest(count, itertools.chain(kept, ((link, reasons) for link, reasons in judged if reasons)),
                            key=lambda item: (-len(item[1]), -item[0].score))
 
 
-def lowest_units(links: Iterable[BitextLink], threshold: float, count: int = SHOWN
-                 ) -> List[Tuple[BitextLink, List[str]]]:
-    """Scored units below the threshold, lowest first, with their reasons."""
-    below = heapq.nsmallest(count, (link for link in links if not link.is_unaligned and link.score is not None
-                                    and link.score < threshold), key=lambda link: link.score)
-    return [(link, explain_link(link) or [f"probability {link.score:.2f}, below {threshold:g}"]) for link in below]
+def lowest_links(links: Iterable[BitextLink], threshold: float, count: int = SHOWN,
+                 kept: Sequence[BitextLink] = ()) -> List[BitextLink]:
+    """Scored units below the threshold, lowest first; ``kept`` as for :func:`doubtful_units`.
+    Their reasons are looked up only for the few that are shown (:func:`_low_reasons`)."""
+    below = (link for link in links if not link.is_unaligned and link.score is not None and link.score < threshold)
+    return heapq.nsmallest(count, itertools.chain(kept, below), key=lambda link: link.score)
 
 
-def _unaligned_section(documents: Dict[Tuple[str, str], List[BitextLink]]) -> str:
-    """Every sentence without a counterpart, per document pair, with its side and position."""
-    parts = []
-    for (src_doc, tgt_doc), group in documents.items():
-        rows = []
+def _low_reasons(links: Iterable[BitextLink], threshold: float) -> List[Tuple[BitextLink, List[str]]]:
+    """The lowest units with their reasons; a unit with none is explained by its probability."""
+    return [(link, explain_link(link) or [f"probability {link.score:.2f}, below {threshold:g}"]) for link in links]
+
+
+def _unaligned_part(group: Sequence[BitextLink]) -> str:
+    """Every sentence of one document pair without a counterpart, with its side and position
+    ("" when there is none)."""
+    rows = []
+    for link in group:
+        if not link.is_unaligned:
+            continue
+        side, lang, ids, text = (("source", link.src_lang, link.src_ids, link.src) if link.src_ids
+                                 else ("target", link.tgt_lang, link.tgt_ids, link.tgt))
+        where = ", ".join(str(i + 1) for i in ids)
+        rows.append(f'<tr><td class="tag">{side}</td><td class="num">{esc(where)}</td>'
+                    f"{_text_cell(text, lang)}</tr>")
+    if not rows:
+        return ""
+    src_doc, tgt_doc = _document_key(group[0])
+    return (f'<h3><bdi>{esc(src_doc)}</bdi> ↔ <bdi>{esc(tgt_doc)}</bdi>: {len(rows)} sentence(s)</h3>'
+            + _table([("side", ""), ("sentence", "num"), ("text", "")], rows, "", compact=True))
+
+
+class ReportContents:
+    """What the page shows, gathered one document pair at a time (:meth:`add`) and rendered at
+    the end (:meth:`render`). Of the links only the listed units are kept (SHOWN doubtful and
+    SHOWN lowest); the rest is counts, the rows of the documents and of the unaligned sentences
+    already in HTML, and each language pair's scores at 8 bytes a score (its histogram and exact
+    median need them all). So memory grows with the document pairs and the unaligned sentences,
+    not with the links and their texts."""
+
+    def __init__(self, threshold: float = DEFAULT_MIN_PROBABILITY):
+        self.threshold = threshold
+        self.documents: Set[Tuple[str, str]] = set()  # to refuse a pair that comes back
+        self.document_rows: List[str] = []
+        self.not_parallel = 0
+        self.unaligned_parts: List[str] = []
+        self.unaligned_src = self.unaligned_tgt = self.unaligned_pairs = 0
+        self.links = self.aligned = self.above = self.unscored = 0
+        self.link_types: Counter = Counter()  # (link type, language pair) -> links
+        self.scores: Dict[str, array] = defaultdict(lambda: array("d"))  # language pair -> aligned units' scores
+        self.methods: Set[str] = set()
+        self.doubtful: List[Tuple[BitextLink, List[str]]] = []
+        self.lowest: List[BitextLink] = []
+
+    def add(self, group: Sequence[BitextLink]) -> None:
+        """Take all the links of one document pair. A pair added before raises ValueError: its
+        verdict, row and units were settled without these links."""
+        key = _document_key(group[0])
+        if key in self.documents:
+            raise ValueError(f"links of {key[0]} / {key[1]} come again after another document pair's: the report "
+                             "needs each pair's links together, as bitext files and runs write them")
+        self.documents.add(key)
+        verdict = document_verdict(group)
+        self.document_rows.append(_document_row(group, verdict, self.threshold))
+        unaligned = _unaligned_part(group)
+        if unaligned:
+            self.unaligned_parts.append(unaligned)
+            self.unaligned_pairs += 1
+        if verdict.verdict == PARALLEL:
+            # SHOWN is read here, not bound as a default, so that a test can shorten the lists.
+            self.doubtful = doubtful_units(group, self.threshold, SHOWN, kept=self.doubtful)
+            self.lowest = lowest_links(group, self.threshold, SHOWN, kept=self.lowest)
+        else:
+            # Units of a pair that is not a translation are explained by its verdict, not one by one.
+            self.not_parallel += 1
         for link in group:
-            if not link.is_unaligned:
-                continue
-            side, lang, ids, text = (("source", link.src_lang, link.src_ids, link.src) if link.src_ids
-                                     else ("target", link.tgt_lang, link.tgt_ids, link.tgt))
-            where = ", ".join(str(i + 1) for i in ids)
-            rows.append(f'<tr><td class="tag">{side}</td><td class="num">{esc(where)}</td>'
-                        f"{_text_cell(text, lang)}</tr>")
-        if rows:
-            parts.append(f'<h3><bdi>{esc(src_doc)}</bdi> ↔ <bdi>{esc(tgt_doc)}</bdi>: {len(rows)} sentence(s)</h3>')
-            parts.append(_table([("side", ""), ("sentence", "num"), ("text", "")], rows, "", compact=True))
-    return "".join(parts) or '<p class="empty">every sentence is aligned</p>'
+            self._count(link)
+
+    def _count(self, link: BitextLink) -> None:
+        pair = _pair_name(link)
+        self.links += 1
+        self.link_types[(link.link_type, pair)] += 1
+        self.methods.update(f"{key}: {value}" for key, value in link.provenance.items())
+        if link.is_unaligned:
+            self.unaligned_src += len(link.src_ids)
+            self.unaligned_tgt += len(link.tgt_ids)
+            return
+        self.aligned += 1
+        if link.score is None:
+            self.unscored += 1
+            return
+        self.scores[pair].append(link.score)
+        self.above += link.score >= self.threshold
+
+    def automatic_notes(self) -> List[str]:
+        """What the bitext itself says was left out: unaligned sentences, unscored links."""
+        notes = []
+        if self.unaligned_src or self.unaligned_tgt:
+            notes.append(f"{self.unaligned_src} source and {self.unaligned_tgt} target sentences are unaligned "
+                         f"(1-0 / 0-1 links) in {self.unaligned_pairs} document pair(s); they stay in the bitext, "
+                         "not in the memory, and are listed in full below.")
+        if self.unscored:
+            notes.append(f"{self.unscored} aligned pair(s) have no score")
+        return notes
+
+    def render(self, notes: Sequence[str] = (), title: str = "aligner report") -> str:
+        """The whole page; ``notes`` are the run's own, listed before the automatic ones."""
+        threshold = self.threshold
+        low = _low_reasons(self.lowest, threshold)
+        methods = sorted(self.methods)
+        summary = [("links", self.links), ("aligned pairs", self.aligned), (f"at or above {threshold:g}", self.above),
+                   ("document pairs", len(self.documents)), ("not parallel", self.not_parallel),
+                   ("language pairs", len({pair for _, pair in self.link_types}))]
+        all_notes = list(notes) + self.automatic_notes()
+        parts = [
+            "<!DOCTYPE html>",
+            '<html lang="en" dir="ltr"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
+            f"<h1>{esc(title)}</h1>",
+            f'<p class="meta">aligner {esc(__version__)}</p>',
+            '<div class="summary">' + "".join(f"<div><b>{n}</b>{esc(label)}</div>" for label, n in summary) + "</div>",
+            '<h2 id="notes">Notes: dropped and unaligned</h2>',
+            '<div class="notes">' + (("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in all_notes) + "</ul>")
+                                     if all_notes else "<p>Nothing was dropped and every sentence is aligned.</p>")
+            + "</div>",
+            '<h2 id="documents">Documents</h2>',
+            '<p class="meta">parallel: a document and its translation; comparable: not a translation (most sentences '
+            "in improbable links), so none of its units goes into the memory; empty: nothing aligned.</p>",
+            _document_section(self.document_rows, threshold),
+            '<h2 id="scores">Scores: how many units the memory keeps</h2>', _histogram_section(self.scores, threshold),
+            f'<h2 id="doubtful">{len(self.doubtful)} doubtful units at or above {threshold:g}</h2>',
+            '<p class="meta">In the memory, but something speaks against them: components that disagree with the '
+            "score, numbers that differ, an unusual length, untranslated text.</p>",
+            _units_table(self.doubtful, "no unit at or above the threshold looks doubtful"),
+            f'<h2 id="lowest">{len(low)} lowest-probability units, below {threshold:g}</h2>',
+            _units_table(low, "no unit is below the threshold"),
+            '<h2 id="unaligned">Unaligned sentences</h2>',
+            "".join(self.unaligned_parts) or '<p class="empty">every sentence is aligned</p>',
+            '<h2 id="types">Links by type</h2>', _link_type_section(self.link_types),
+        ]
+        if methods:
+            parts += ['<h2 id="methods">Methods</h2>',
+                      "<ul>" + "".join(f"<li><code>{esc(m)}</code></li>" for m in methods[:30]) + "</ul>"]
+        parts.append("</body></html>\n")
+        return "\n".join(parts)
 
 
-def automatic_notes(links: Sequence[BitextLink]) -> List[str]:
-    """What the bitext itself says was left out: unaligned sentences, unscored links."""
-    notes = []
-    src_n = sum(len(link.src_ids) for link in links if link.is_unaligned)
-    tgt_n = sum(len(link.tgt_ids) for link in links if link.is_unaligned)
-    if src_n or tgt_n:
-        pairs = len({(link.src_doc, link.tgt_doc) for link in links if link.is_unaligned})
-        notes.append(f"{src_n} source and {tgt_n} target sentences are unaligned (1-0 / 0-1 links) in {pairs} "
-                     "document pair(s); they stay in the bitext, not in the memory, and are listed in full below.")
-    unscored = sum(link.score is None and not link.is_unaligned for link in links)
-    if unscored:
-        notes.append(f"{unscored} aligned pair(s) have no score")
-    return notes
+def _in_document_order(links: Sequence[BitextLink]) -> List[BitextLink]:
+    """A list's links with each document pair's together, the pairs in order of first appearance
+    and the links of a pair in their order (a stable sort)."""
+    first: Dict[Tuple[str, str], int] = {}
+    for link in links:
+        first.setdefault(_document_key(link), len(first))
+    return sorted(links, key=lambda link: first[_document_key(link)])
 
 
 def render_report(links: Iterable[BitextLink], notes: Sequence[str] = (), title: str = "aligner report",
                   threshold: float = DEFAULT_MIN_PROBABILITY) -> str:
-    """The whole report page as a string. ``notes`` are the run's own notes (files skipped,
-    pairs dropped by filters...), listed before the automatic ones; ``threshold`` is the
-    memory's (units below it are not in the TMX)."""
-    links = list(links)
-    documents = _by_document(links)
-    verdicts = {key: document_verdict(group) for key, group in documents.items()}
-    # Units of a pair that is not a translation are explained by its verdict, not one by one.
-    parallel = [group for key, group in documents.items() if verdicts[key].verdict == PARALLEL]
-    doubtful = doubtful_units(itertools.chain.from_iterable(parallel), threshold)
-    low = lowest_units(itertools.chain.from_iterable(parallel), threshold)
-    aligned = [link for link in links if not link.is_unaligned]
-    not_parallel = sum(verdict.verdict != PARALLEL for verdict in verdicts.values())
-    methods = sorted({f"{key}: {value}" for link in links for key, value in link.provenance.items()})
-    summary = [("links", len(links)), ("aligned pairs", len(aligned)),
-               (f"at or above {threshold:g}", sum(link.score is not None and link.score >= threshold
-                                                  for link in aligned)),
-               ("document pairs", len(documents)), ("not parallel", not_parallel),
-               ("language pairs", len({_pair_name(link) for link in links}))]
-    all_notes = list(notes) + automatic_notes(links)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en" dir="ltr"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
-        f"<h1>{esc(title)}</h1>",
-        f'<p class="meta">aligner {esc(__version__)}</p>',
-        '<div class="summary">' + "".join(f"<div><b>{n}</b>{esc(label)}</div>" for label, n in summary) + "</div>",
-        '<h2 id="notes">Notes: dropped and unaligned</h2>',
-        '<div class="notes">' + (("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in all_notes) + "</ul>")
-                                 if all_notes else "<p>Nothing was dropped and every sentence is aligned.</p>")
-        + "</div>",
-        '<h2 id="documents">Documents</h2>',
-        '<p class="meta">parallel: a document and its translation; comparable: not a translation (most sentences '
-        "in improbable links), so none of its units goes into the memory; empty: nothing aligned.</p>",
-        _document_section(documents, verdicts, threshold),
-        '<h2 id="scores">Scores: how many units the memory keeps</h2>', _histogram_section(links, threshold),
-        f'<h2 id="doubtful">{len(doubtful)} doubtful units at or above {threshold:g}</h2>',
-        '<p class="meta">In the memory, but something speaks against them: components that disagree with the '
-        "score, numbers that differ, an unusual length, untranslated text.</p>",
-        _units_table(doubtful, "no unit at or above the threshold looks doubtful"),
-        f'<h2 id="lowest">{len(low)} lowest-probability units, below {threshold:g}</h2>',
-        _units_table(low, "no unit is below the threshold"),
-        '<h2 id="unaligned">Unaligned sentences</h2>', _unaligned_section(documents),
-        '<h2 id="types">Links by type</h2>', _link_type_section(links),
-    ]
-    if methods:
-        parts += ['<h2 id="methods">Methods</h2>',
-                  "<ul>" + "".join(f"<li><code>{esc(m)}</code></li>" for m in methods[:30]) + "</ul>"]
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+    """The whole report page as a string, from one pass over ``links``. ``notes`` are the run's
+    own notes (files skipped, pairs dropped by filters...), listed before the automatic ones;
+    ``threshold`` is the memory's (units below it are not in the TMX).
+
+    The links must come document pair by document pair, each pair's links together, as bitext
+    files and runs write them: only the pair at hand is held (see :class:`ReportContents`). An
+    iterator whose pair comes back after another pair raises ValueError; a list, already in
+    memory, may be in any order: it is regrouped first."""
+    if isinstance(links, Sequence):
+        links = _in_document_order(links)
+    contents = ReportContents(threshold)
+    for _, group in itertools.groupby(links, key=_document_key):
+        contents.add(list(group))
+    return contents.render(notes, title)
 
 
 def write_report(path: Path, links: Iterable[BitextLink], notes: Sequence[str] = (),
                  title: str = "aligner report", threshold: float = DEFAULT_MIN_PROBABILITY) -> None:
-    """Render and write report.html atomically."""
+    """Render and write report.html atomically, from one pass over ``links`` (document pair by
+    document pair, see :func:`render_report`)."""
     page = render_report(links, notes, title, threshold)
     with atomic_write(path) as handle:
         handle.write(page)
