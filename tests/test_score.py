@@ -218,6 +218,43 @@ def test_a_persian_slash_is_a_decimal_separator_or_a_fraction(src, tgt, expected
     assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("year, month, day, gregorian", [
+    (1402, 7, 15, (2023, 10, 7)),    # 15 Mehr 1402
+    (1400, 1, 1, (2021, 3, 21)),     # Nowruz 1400
+    (1403, 1, 1, (2024, 3, 20)),     # after the common year 1402, in a Gregorian leap year
+    (1403, 12, 30, (2025, 3, 20)),   # 1403 is leap: Esfand has 30 days
+    (1404, 1, 1, (2025, 3, 21)),
+    (1399, 1, 1, (2020, 3, 20)),
+    (1357, 11, 22, (1979, 2, 11)),   # 22 Bahman 1357
+    (1402, 12, 30, None),            # 1402 is common: no 30 Esfand
+])
+def test_solar_hijri_dates_to_gregorian(year, month, day, gregorian):
+    from datetime import date
+
+    from aligner.score.solar_calendar import to_gregorian
+
+    assert to_gregorian(year, month, day) == (date(*gregorian) if gregorian else None)
+
+
+@pytest.mark.parametrize("src, tgt, expected", [
+    # Persian news dates by the Solar Hijri calendar, its translation by the Gregorian one
+    ("روز شنبه ۱۵ مهر ۱۴۰۲ اعلام شد", "It was announced on Saturday, 7 October 2023", 1.0),
+    ("در ۱۵ مهرماه", "on October 7", 1.0),
+    ("در ۱۵ مهرماه", "on October 6", 1.0),  # without a year: either day
+    ("پانزدهم مهر ماه ۱۴۰۲", "October 7, 2023", 1.0),
+    ("در سال ۱۴۰۲", "in 2023", 1.0),
+    ("در سال ۱۴۰۲", "in 2024", 1.0),
+    ("روز شنبه ۱۵ مهر ۱۴۰۲", "on Saturday, 8 October 2023", 0.05),  # another day
+    ("روز شنبه ۱۵ مهر ۱۴۰۲", "on Saturday, 7 November 2023", 0.05),  # another month
+    # a year alone is Gregorian outside modern Iran's years
+    ("این الفبا را سال 1444 ابداع کرد", "The alphabet was invented in 1444", 1.0),
+    # a month name is a word without a day or year beside it
+    ("مهر مادری", "a mother's love", 1.0),
+])
+def test_persian_solar_dates_agree_with_gregorian(src, tgt, expected):
+    assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
+
+
 def test_a_slash_between_english_numbers_is_no_decimal():
     assert [q.value for q in quantities("open 24/7", "en")] == ["24", "7"]
     assert NumberAgreement().score([link("open 24/7", "open 24.7", src_lang="en")])[0] < 1.0

@@ -9,7 +9,8 @@ multiplies it; small numbers and ordinals written as words (one … twenty and f
 English and Persian; the same in Arabic, where eleven … nineteen and eleventh … nineteenth are two
 words, «القرن التاسع عشر» = 19th century, and a dual noun says two, ساعتين = two hours) and
 month names (Gregorian months in English, Persian, and both Arabic naming systems: يناير … and
-كانون الثاني …) are read too.
+كانون الثاني …) are read too, and Persian dates of the Solar Hijri calendar as the Gregorian date
+a translation gives («۱۵ مهر ۱۴۰۲» = 7 October 2023, :mod:`.solar_calendar`).
 
 Digits glued to Latin letters (km2, CO2, A380, 4x4) or after capitalised letters and a hyphen
 (COVID-19, SARS-CoV-2) are part of a code or unit, not an amount: they are read like words.
@@ -34,6 +35,7 @@ from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from ..text.normalise import DIACRITICS, TATWEEL, ZWNJ, normalise_digits
+from . import solar_calendar
 
 NUMBER, PERCENT, MONTH = "number", "percent", "month"
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -266,6 +268,12 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.extend(_code_numbers(token))
             i += 1
             continue
+        if tables.persian:
+            date, width = _solar_date(tables, tokens, i)
+            if date:
+                found.extend(date)
+                i += width
+                continue
         # A month first: «كانون الأول» is December, not "first".
         month, width = _month(tables, tokens, i)
         if month is not None:
@@ -299,6 +307,68 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.append(Quantity(_canonical(Decimal(scale)), NUMBER, True, token))
         i += 1
     return found
+
+
+# Solar Hijri month names, folded, with the month's number; "ماه" (month) may follow, glued
+# («مهرماه»), after a ZWNJ or as a word of its own.
+_SOLAR_MONTHS = {_fold(name): number for number, name in enumerate(solar_calendar.MONTHS, 1)}
+_MONTH_WORD, _YEAR_WORD = _fold("ماه"), _fold("سال")
+# «سال ۱۳۵۷» … «سال ۱۴۲۰»: 1978 to 2041.
+SOLAR_NEWS_YEARS = (1357, 1420)
+
+
+def _solar_month(word: str) -> Optional[int]:
+    folded = _fold(word).replace(ZWNJ, "")
+    if folded.endswith(_MONTH_WORD) and folded[:-len(_MONTH_WORD)] in _SOLAR_MONTHS:
+        folded = folded[:-len(_MONTH_WORD)]
+    return _SOLAR_MONTHS.get(folded)
+
+
+def _solar_year(tokens, i: int) -> Optional[int]:
+    if i < len(tokens) and tokens[i][0] == "number" and tokens[i][1].isdigit():
+        year = int(tokens[i][1])
+        if solar_calendar.FIRST_YEAR <= year <= solar_calendar.LAST_YEAR:
+            return year
+    return None
+
+
+def _solar_date(tables: _Tables, tokens, i: int) -> Tuple[List[Quantity], int]:
+    """A Persian date in the Solar Hijri calendar at ``i``, read as its Gregorian day, month and
+    year, which is how its translation says it («۱۵ مهر ۱۴۰۲» = 7 October 2023); and a year of
+    SOLAR_NEWS_YEARS after «سال» as the two Gregorian years it spans («سال ۱۴۰۲» = 2023 or 2024). Without a year a day
+    falls on one of two Gregorian days (a leap year moves 1 Farvardin), the other being the
+    alternative. ([], 1) when no such date starts at ``i``."""
+    kind, token, _ = tokens[i]
+    if kind == "word" and _fold(token) == _YEAR_WORD:
+        year = _solar_year(tokens, i + 1)
+        # Alone, a year may be Gregorian too («سال 1444», the 15th century): only the years of
+        # modern Iran's news are read as solar.
+        if year is None or not SOLAR_NEWS_YEARS[0] <= year <= SOLAR_NEWS_YEARS[1]:
+            return [], 1
+        first, second = solar_calendar.gregorian_years(year)
+        return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, i + 2), str(second))], 2
+    day, width = (int(token), 1) if kind == "number" and token.isdigit() else _phrase(tables, tables.small, tokens, i)
+    month = _solar_month(tokens[i + width][1]) if day and i + width < len(tokens) \
+        and tokens[i + width][0] == "word" else None
+    if month is None:
+        return [], 1
+    end = i + width + 1
+    if end < len(tokens) and tokens[end][0] == "word" and _fold(tokens[end][1]) == _MONTH_WORD:
+        end += 1
+    year = _solar_year(tokens, end)
+    dates = ([solar_calendar.to_gregorian(year, month, int(day))] if year is not None else
+             [solar_calendar.to_gregorian(y, month, int(day)) for y in (1402, 1403)])  # a common and a leap year
+    if None in dates:  # no such day
+        return [], 1
+    end += year is not None
+    written = _text_of(tokens, i, end)
+    spelled = kind != "number"
+    other_day = str(dates[-1].day) if dates[-1].day != dates[0].day else ""
+    found = [Quantity(str(dates[0].day), NUMBER, spelled, written, other_day),
+             Quantity(MONTH_NAMES[dates[0].month - 1], MONTH, False, written)]
+    if year is not None:
+        found.append(Quantity(str(dates[0].year), NUMBER, False, written))
+    return found, end - i
 
 
 def _code_numbers(code: str) -> List[Quantity]:
