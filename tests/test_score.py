@@ -255,6 +255,22 @@ def test_persian_solar_dates_agree_with_gregorian(src, tgt, expected):
     assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("src, src_lang, tgt, expected", [
+    # an amount goes on after its scale word with «و» and a smaller amount
+    ("۲ میلیون و ۵۰۰ هزار نفر", "fa", "2.5 million people", 1.0),
+    ("۵ هزار و ۲۰۰ نفر", "fa", "5,200 people", 1.0),
+    ("2 مليون و500 ألف شخص", "ar", "2.5 million people", 1.0),
+    ("۲ میلیون و ۵۰۰ هزار نفر", "fa", "2.6 million people", 0.05),
+    # but not into an amount as large, nor past a word between
+    ("۵ هزار و ۲ هزار", "fa", "5,000 and 2,000", 1.0),
+    ("۳ هزار نفر و ۲ نفر", "fa", "3,000 people and 2 people", 1.0),
+    # an Arabic dual of a scale says two of it
+    ("حوالي مليونين شخص", "ar", "about 2 million people", 1.0),
+])
+def test_compound_amounts_agree(src, src_lang, tgt, expected):
+    assert NumberAgreement().score([link(src, tgt, src_lang=src_lang)])[0] == pytest.approx(expected)
+
+
 def test_a_slash_between_english_numbers_is_no_decimal():
     assert [q.value for q in quantities("open 24/7", "en")] == ["24", "7"]
     assert NumberAgreement().score([link("open 24/7", "open 24.7", src_lang="en")])[0] < 1.0

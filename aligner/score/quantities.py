@@ -82,6 +82,9 @@ _SCALES = {
                   "تریلیون": 10**12}),
     "ar": _table({"ألف": 10**3, "ألفا": 10**3, "آلاف": 10**3, "مليون": 10**6, "مليونا": 10**6,
                   "ملايين": 10**6, "مليار": 10**9, "مليارا": 10**9, "مليارات": 10**9, "بليون": 10**9,
+                  # duals say two of the scale: ألفين = 2,000, مليونان = 2,000,000
+                  "ألفان": 2 * 10**3, "ألفين": 2 * 10**3, "مليونان": 2 * 10**6, "مليونين": 2 * 10**6,
+                  "ملياران": 2 * 10**9, "مليارين": 2 * 10**9,
                   "ترليون": 10**12, "تريليون": 10**12}),
 }
 
@@ -293,7 +296,8 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             if slashed:
                 values = _slashed_values(token, scale or 1, tables.persian)
             elif scale is not None:
-                values = [(values[0][0] * scale, "")]
+                amount, end = _compound(tables, tokens, end, values[0][0] * scale, scale)
+                values = [(amount, "")]
             percent, end = _percent_after(tables, tokens, end)
             written = _text_of(tokens, i, end)
             suffix = "%" if percent else ""
@@ -307,6 +311,26 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.append(Quantity(_canonical(Decimal(scale)), NUMBER, True, token))
         i += 1
     return found
+
+
+_AND = {_fold("و")}
+
+
+def _compound(tables: _Tables, tokens, end: int, amount: Decimal, scale: int) -> Tuple[Decimal, int]:
+    """An amount that goes on after its scale word with «و» and a smaller one, as Persian and
+    Arabic news write them: «۲ میلیون و ۵۰۰ هزار» = 2,500,000, «۵ هزار و ۲۰۰» = 5,200. Returns the
+    whole amount and where it ends (``amount`` and ``end`` when it does not go on)."""
+    while (end + 1 < len(tokens) and tokens[end][0] == "word" and _fold(tokens[end][1]) in _AND
+           and tokens[end + 1][0] == "number" and tokens[end + 1][1].isdigit()):
+        part, after = Decimal(tokens[end + 1][1]), end + 2
+        following = tokens[after][1] if after < len(tokens) and tokens[after][0] == "word" else ""
+        smaller = tables.lookup(tables.scales, following) if following else None
+        if smaller is not None:
+            part, after = part * smaller, after + 1
+        if part >= scale:  # «۵ هزار و ۲ هزار»: two amounts, not one
+            break
+        amount, end, scale = amount + part, after, smaller or 1
+    return amount, end
 
 
 # Solar Hijri month names, folded, with the month's number; "ماه" (month) may follow, glued
