@@ -236,23 +236,30 @@ def test_solar_hijri_dates_to_gregorian(year, month, day, gregorian):
     assert to_gregorian(year, month, day) == (date(*gregorian) if gregorian else None)
 
 
-@pytest.mark.parametrize("src, tgt, expected", [
+@pytest.mark.parametrize("src, src_lang, tgt, expected", [
     # Persian news dates by the Solar Hijri calendar, its translation by the Gregorian one
-    ("روز شنبه ۱۵ مهر ۱۴۰۲ اعلام شد", "It was announced on Saturday, 7 October 2023", 1.0),
-    ("در ۱۵ مهرماه", "on October 7", 1.0),
-    ("در ۱۵ مهرماه", "on October 6", 1.0),  # without a year: either day
-    ("پانزدهم مهر ماه ۱۴۰۲", "October 7, 2023", 1.0),
-    ("در سال ۱۴۰۲", "in 2023", 1.0),
-    ("در سال ۱۴۰۲", "in 2024", 1.0),
-    ("روز شنبه ۱۵ مهر ۱۴۰۲", "on Saturday, 8 October 2023", 0.05),  # another day
-    ("روز شنبه ۱۵ مهر ۱۴۰۲", "on Saturday, 7 November 2023", 0.05),  # another month
+    ("روز شنبه ۱۵ مهر ۱۴۰۲ اعلام شد", "fa", "It was announced on Saturday, 7 October 2023", 1.0),
+    ("در ۱۵ مهرماه", "fa", "on October 7", 1.0),
+    ("در ۱۵ مهرماه", "fa", "on October 6", 1.0),  # without a year: either day
+    ("پانزدهم مهر ماه ۱۴۰۲", "fa", "October 7, 2023", 1.0),
+    ("در سال ۱۴۰۲", "fa", "in 2023", 1.0),
+    ("در سال ۱۴۰۲", "fa", "in 2024", 1.0),
+    ("روز شنبه ۱۵ مهر ۱۴۰۲", "fa", "on Saturday, 8 October 2023", 0.05),  # another day
+    ("روز شنبه ۱۵ مهر ۱۴۰۲", "fa", "on Saturday, 7 November 2023", 0.05),  # another month
     # a year alone is Gregorian outside modern Iran's years
-    ("این الفبا را سال 1444 ابداع کرد", "The alphabet was invented in 1444", 1.0),
+    ("این الفبا را سال 1444 ابداع کرد", "fa", "The alphabet was invented in 1444", 1.0),
     # a month name is a word without a day or year beside it
-    ("مهر مادری", "a mother's love", 1.0),
+    ("مهر مادری", "fa", "a mother's love", 1.0),
+    # a two-digit year after a day and month
+    ("روز ۱۵ مهر ۹۹", "fa", "on 6 October 2020", 1.0),
+    # the lunar Hijri date beside the Gregorian one is dropped by translations: nothing to compare
+    ("الموافق ١٥ ربيع الأول ١٤٤٥ هـ الموافق ٣٠ سبتمبر ٢٠٢٣م", "ar", "on 30 September 2023", 1.0),
+    ("في عام 1445هـ", "ar", "in the year", 1.0),
+    ("۱۲ ربیع‌الاول ۱۴۴۵ ه.ق", "fa", "on the Prophet's birthday", 1.0),
+    ("الموافق ١٥ ربيع الأول ١٤٤٥ هـ الموافق ٣٠ سبتمبر ٢٠٢٣م", "ar", "on 29 September 2023", 0.05),
 ])
-def test_persian_solar_dates_agree_with_gregorian(src, tgt, expected):
-    assert NumberAgreement().score([link(src, tgt)])[0] == pytest.approx(expected)
+def test_hijri_dates_agree_with_gregorian(src, src_lang, tgt, expected):
+    assert NumberAgreement().score([link(src, tgt, src_lang=src_lang)])[0] == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("src, src_lang, tgt, expected", [

@@ -10,7 +10,8 @@ English and Persian; the same in Arabic, where eleven … nineteen and eleventh 
 words, «القرن التاسع عشر» = 19th century, and a dual noun says two, ساعتين = two hours) and
 month names (Gregorian months in English, Persian, and both Arabic naming systems: يناير … and
 كانون الثاني …) are read too, and Persian dates of the Solar Hijri calendar as the Gregorian date
-a translation gives («۱۵ مهر ۱۴۰۲» = 7 October 2023, :mod:`.solar_calendar`).
+a translation gives («۱۵ مهر ۱۴۰۲» = 7 October 2023, :mod:`.solar_calendar`); a lunar Hijri date,
+which translations drop, is not read.
 
 Digits glued to Latin letters (km2, CO2, A380, 4x4) or after capitalised letters and a hyphen
 (COVID-19, SARS-CoV-2) are part of a code or unit, not an amount: they are read like words.
@@ -271,9 +272,9 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.extend(_code_numbers(token))
             i += 1
             continue
-        if tables.persian:
-            date, width = _solar_date(tables, tokens, i)
-            if date:
+        if tables.persian or tables.arabic:
+            date, width = _hijri_date(tables, tokens, i)
+            if date is not None:
                 found.extend(date)
                 i += width
                 continue
@@ -348,42 +349,88 @@ def _solar_month(word: str) -> Optional[int]:
     return _SOLAR_MONTHS.get(folded)
 
 
-def _solar_year(tokens, i: int) -> Optional[int]:
+def _solar_year(tokens, i: int, after_month: bool = False) -> Optional[int]:
+    """The Solar Hijri year at ``i``; after a day and month also written with two digits, as
+    Persian news often writes it («۱۵ مهر ۹۹» = 1399)."""
     if i < len(tokens) and tokens[i][0] == "number" and tokens[i][1].isdigit():
         year = int(tokens[i][1])
+        if after_month and len(tokens[i][1]) == 2:
+            year += 1300 if year >= 50 else 1400
         if solar_calendar.FIRST_YEAR <= year <= solar_calendar.LAST_YEAR:
             return year
     return None
 
 
-def _solar_date(tables: _Tables, tokens, i: int) -> Tuple[List[Quantity], int]:
-    """A Persian date in the Solar Hijri calendar at ``i``, read as its Gregorian day, month and
-    year, which is how its translation says it («۱۵ مهر ۱۴۰۲» = 7 October 2023); and a year of
-    SOLAR_NEWS_YEARS after «سال» as the two Gregorian years it spans («سال ۱۴۰۲» = 2023 or 2024). Without a year a day
-    falls on one of two Gregorian days (a leap year moves 1 Farvardin), the other being the
-    alternative. ([], 1) when no such date starts at ``i``."""
+# The months of the (lunar) Islamic calendar, as Arabic and Persian write them, folded, without
+# spaces or ZWNJ: «١٥ ربيع الأول ١٤٤٥ هـ», «۱۲ ربیع‌الاول».
+_LUNAR_MONTHS = {_fold(name).replace(" ", "").replace(ZWNJ, "") for name in (
+    "محرم", "صفر", "ربيع الأول", "ربيع الثاني", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "جمادى الثانية",
+    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة", "ذي القعدة", "ذي الحجة",
+    "ربیع‌الاول", "ربیع‌الثانی", "جمادی‌الاول", "جمادی‌الاولی", "جمادی‌الثانی", "جمادی‌الثانیه", "ذی‌القعده", "ذی‌الحجه")}
+# What marks a year as lunar Hijri: هـ (folded to ه), ه.ق, قمری.
+_LUNAR_YEAR_MARKS = {_fold("هـ"), _fold("ق"), _fold("قمری")}
+
+
+def _lunar_month_width(tokens, i: int) -> int:
+    """How many words the lunar month name at ``i`` takes (0 when there is none)."""
+    for width in (2, 1):
+        words = tokens[i:i + width]
+        if len(words) == width and all(kind == "word" for kind, _, _ in words):
+            if "".join(_fold(word) for _, word, _ in words).replace(ZWNJ, "") in _LUNAR_MONTHS:
+                return width
+    return 0
+
+
+def _lunar_marks(tokens, end: int) -> int:
+    """``end`` moved past the marks of a lunar year (هـ, ه.ق) that follow it."""
+    while end < len(tokens) and tokens[end][0] == "word" and _fold(tokens[end][1]) in _LUNAR_YEAR_MARKS:
+        end += 1
+    return end
+
+
+def _hijri_date(tables: _Tables, tokens, i: int) -> Tuple[Optional[List[Quantity]], int]:
+    """A date of the Hijri calendars at ``i``: the quantities to compare for it and its width,
+    or (None, 1) when none starts there.
+
+    Solar (Persian news dates by it): read as its Gregorian day, month and year, which is how its
+    translation says it («۱۵ مهر ۱۴۰۲» = 7 October 2023); a year of SOLAR_NEWS_YEARS after «سال»
+    as the two Gregorian years it spans («سال ۱۴۰۲» = 2023 or 2024). Without a year a day falls on
+    one of two Gregorian days (a leap year moves 1 Farvardin), the other being the alternative.
+
+    Lunar (Arabic news gives it beside the Gregorian date, «١٥ ربيع الأول ١٤٤٥ هـ الموافق ٣٠
+    سبتمبر ٢٠٢٣م»): its day and year are nothing to compare, as a translation drops them, so they
+    are read as no quantity at all; so is a year marked هـ."""
     kind, token, _ = tokens[i]
-    if kind == "word" and _fold(token) == _YEAR_WORD:
+    if kind == "number" and token.isdigit() and _lunar_marks(tokens, i + 1) > i + 1:
+        return [], _lunar_marks(tokens, i + 1) - i  # 1445 هـ
+    if tables.persian and kind == "word" and _fold(token) == _YEAR_WORD:
         year = _solar_year(tokens, i + 1)
         # Alone, a year may be Gregorian too («سال 1444», the 15th century): only the years of
         # modern Iran's news are read as solar.
         if year is None or not SOLAR_NEWS_YEARS[0] <= year <= SOLAR_NEWS_YEARS[1]:
-            return [], 1
+            return None, 1
         first, second = solar_calendar.gregorian_years(year)
         return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, i + 2), str(second))], 2
     day, width = (int(token), 1) if kind == "number" and token.isdigit() else _phrase(tables, tables.small, tokens, i)
-    month = _solar_month(tokens[i + width][1]) if day and i + width < len(tokens) \
-        and tokens[i + width][0] == "word" else None
+    if not day or i + width >= len(tokens) or tokens[i + width][0] != "word":
+        return None, 1
+    lunar = _lunar_month_width(tokens, i + width)
+    if lunar:
+        end = i + width + lunar
+        if end < len(tokens) and tokens[end][0] == "number" and tokens[end][1].isdigit():
+            end = _lunar_marks(tokens, end + 1)
+        return [], end - i
+    month = _solar_month(tokens[i + width][1]) if tables.persian else None
     if month is None:
-        return [], 1
+        return None, 1
     end = i + width + 1
     if end < len(tokens) and tokens[end][0] == "word" and _fold(tokens[end][1]) == _MONTH_WORD:
         end += 1
-    year = _solar_year(tokens, end)
+    year = _solar_year(tokens, end, after_month=True)
     dates = ([solar_calendar.to_gregorian(year, month, int(day))] if year is not None else
              [solar_calendar.to_gregorian(y, month, int(day)) for y in (1402, 1403)])  # a common and a leap year
     if None in dates:  # no such day
-        return [], 1
+        return None, 1
     end += year is not None
     written = _text_of(tokens, i, end)
     spelled = kind != "number"
