@@ -250,6 +250,9 @@ def test_solar_hijri_dates_to_gregorian(year, month, day, gregorian):
     ("این الفبا را سال 1444 ابداع کرد", "fa", "The alphabet was invented in 1444", 1.0),
     # a month name is a word without a day or year beside it
     ("مهر مادری", "fa", "a mother's love", 1.0),
+    # a month and year without a day: the year
+    ("در مهر ۱۴۰۲", "fa", "in October 2023", 1.0),
+    ("در مهرماه ۱۴۰۲", "fa", "in September 2023", 1.0),
     # a two-digit year after a day and month
     ("روز ۱۵ مهر ۹۹", "fa", "on 6 October 2020", 1.0),
     # the lunar Hijri date beside the Gregorian one is dropped by translations: nothing to compare

@@ -366,7 +366,8 @@ def _solar_year(tokens, i: int, after_month: bool = False) -> Optional[int]:
 _LUNAR_MONTHS = {_fold(name).replace(" ", "").replace(ZWNJ, "") for name in (
     "محرم", "صفر", "ربيع الأول", "ربيع الثاني", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "جمادى الثانية",
     "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة", "ذي القعدة", "ذي الحجة",
-    "ربیع‌الاول", "ربیع‌الثانی", "جمادی‌الاول", "جمادی‌الاولی", "جمادی‌الثانی", "جمادی‌الثانیه", "ذی‌القعده", "ذی‌الحجه")}
+    "ربیع‌الاول", "ربیع‌الثانی", "جمادی‌الاول", "جمادی‌الاولی", "جمادی‌الثانی", "جمادی‌الثانیه", "ذی‌القعده",
+    "ذی‌الحجه")}
 # What marks a year as lunar Hijri: هـ (folded to ه), ه.ق, قمری.
 _LUNAR_YEAR_MARKS = {_fold("هـ"), _fold("ق"), _fold("قمری")}
 
@@ -394,8 +395,9 @@ def _hijri_date(tables: _Tables, tokens, i: int) -> Tuple[Optional[List[Quantity
 
     Solar (Persian news dates by it): read as its Gregorian day, month and year, which is how its
     translation says it («۱۵ مهر ۱۴۰۲» = 7 October 2023); a year of SOLAR_NEWS_YEARS after «سال»
-    as the two Gregorian years it spans («سال ۱۴۰۲» = 2023 or 2024). Without a year a day falls on
-    one of two Gregorian days (a leap year moves 1 Farvardin), the other being the alternative.
+    or a month as the two Gregorian years it spans («سال ۱۴۰۲», «مهر ۱۴۰۲» = 2023 or 2024).
+    Without a year a day falls on one of two Gregorian days (a leap year moves 1 Farvardin), the
+    other being the alternative.
 
     Lunar (Arabic news gives it beside the Gregorian date, «١٥ ربيع الأول ١٤٤٥ هـ الموافق ٣٠
     سبتمبر ٢٠٢٣م»): its day and year are nothing to compare, as a translation drops them, so they
@@ -403,14 +405,16 @@ def _hijri_date(tables: _Tables, tokens, i: int) -> Tuple[Optional[List[Quantity
     kind, token, _ = tokens[i]
     if kind == "number" and token.isdigit() and _lunar_marks(tokens, i + 1) > i + 1:
         return [], _lunar_marks(tokens, i + 1) - i  # 1445 هـ
-    if tables.persian and kind == "word" and _fold(token) == _YEAR_WORD:
-        year = _solar_year(tokens, i + 1)
+    if tables.persian and kind == "word" and (_fold(token) == _YEAR_WORD or _solar_month(token)):
+        # «سال ۱۴۰۲», «مهر ۱۴۰۲» (a month without its day falls in one of two Gregorian months)
+        after = i + 1 + (i + 1 < len(tokens) and _fold(tokens[i + 1][1]) == _MONTH_WORD)
+        year = _solar_year(tokens, after)
         # Alone, a year may be Gregorian too («سال 1444», the 15th century): only the years of
         # modern Iran's news are read as solar.
         if year is None or not SOLAR_NEWS_YEARS[0] <= year <= SOLAR_NEWS_YEARS[1]:
             return None, 1
         first, second = solar_calendar.gregorian_years(year)
-        return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, i + 2), str(second))], 2
+        return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, after + 1), str(second))], after + 1 - i
     day, width = (int(token), 1) if kind == "number" and token.isdigit() else _phrase(tables, tables.small, tokens, i)
     if not day or i + width >= len(tokens) or tokens[i + width][0] != "word":
         return None, 1
