@@ -259,6 +259,7 @@ def test_solar_hijri_dates_to_gregorian(year, month, day, gregorian):
     ("الموافق ١٥ ربيع الأول ١٤٤٥ هـ الموافق ٣٠ سبتمبر ٢٠٢٣م", "ar", "on 30 September 2023", 1.0),
     ("في عام 1445هـ", "ar", "in the year", 1.0),
     ("۱۲ ربیع‌الاول ۱۴۴۵ ه.ق", "fa", "on the Prophet's birthday", 1.0),
+    ("در سال ۵۰۰ ق.م", "fa", "in 500 BC", 1.0),  # ق.م is before Christ, not a lunar year
     ("الموافق ١٥ ربيع الأول ١٤٤٥ هـ الموافق ٣٠ سبتمبر ٢٠٢٣م", "ar", "on 29 September 2023", 0.05),
 ])
 def test_hijri_dates_agree_with_gregorian(src, src_lang, tgt, expected):

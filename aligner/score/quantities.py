@@ -368,8 +368,8 @@ _LUNAR_MONTHS = {_fold(name).replace(" ", "").replace(ZWNJ, "") for name in (
     "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة", "ذي القعدة", "ذي الحجة",
     "ربیع‌الاول", "ربیع‌الثانی", "جمادی‌الاول", "جمادی‌الاولی", "جمادی‌الثانی", "جمادی‌الثانیه", "ذی‌القعده",
     "ذی‌الحجه")}
-# What marks a year as lunar Hijri: هـ (folded to ه), ه.ق, قمری.
-_LUNAR_YEAR_MARKS = {_fold("هـ"), _fold("ق"), _fold("قمری")}
+# What marks a year as lunar Hijri: هـ (folded to ه) or ه.ق, and قمری; not ق alone (ق.م is BC).
+_LUNAR_MARK, _LUNAR_MARK_SECOND, _LUNAR_WORD = _fold("هـ"), _fold("ق"), _fold("قمری")
 
 
 def _lunar_month_width(tokens, i: int) -> int:
@@ -383,9 +383,14 @@ def _lunar_month_width(tokens, i: int) -> int:
 
 
 def _lunar_marks(tokens, end: int) -> int:
-    """``end`` moved past the marks of a lunar year (هـ, ه.ق) that follow it."""
-    while end < len(tokens) and tokens[end][0] == "word" and _fold(tokens[end][1]) in _LUNAR_YEAR_MARKS:
-        end += 1
+    """``end`` moved past the marks of a lunar year (هـ, ه.ق, قمری) that follow it."""
+    def word_at(k):
+        return _fold(tokens[k][1]) if k < len(tokens) and tokens[k][0] == "word" else None
+
+    if word_at(end) == _LUNAR_WORD:
+        return end + 1
+    if word_at(end) == _LUNAR_MARK:
+        return end + 2 if word_at(end + 1) == _LUNAR_MARK_SECOND else end + 1
     return end
 
 
@@ -416,7 +421,7 @@ def _hijri_date(tables: _Tables, tokens, i: int) -> Tuple[Optional[List[Quantity
         first, second = solar_calendar.gregorian_years(year)
         return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, after + 1), str(second))], after + 1 - i
     day, width = (int(token), 1) if kind == "number" and token.isdigit() else _phrase(tables, tables.small, tokens, i)
-    if not day or i + width >= len(tokens) or tokens[i + width][0] != "word":
+    if not day or day > 31 or i + width >= len(tokens) or tokens[i + width][0] != "word":
         return None, 1
     lunar = _lunar_month_width(tokens, i + width)
     if lunar:
