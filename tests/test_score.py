@@ -282,6 +282,11 @@ def test_compound_amounts_agree(src, src_lang, tgt, expected):
     assert NumberAgreement().score([link(src, tgt, src_lang=src_lang)])[0] == pytest.approx(expected)
 
 
+def test_a_changed_solar_date_is_explained_as_written():
+    reasons = explain_link(link("روز شنبه ۱۵ مهر ۱۴۰۲ اعلام شد", "It was announced on 8 October 2023"))
+    assert reasons == ["the source says 7 (15 مهر 1402) where the target says 8"]
+
+
 def test_a_slash_between_english_numbers_is_no_decimal():
     assert [q.value for q in quantities("open 24/7", "en")] == ["24", "7"]
     assert NumberAgreement().score([link("open 24/7", "open 24.7", src_lang="en")])[0] < 1.0

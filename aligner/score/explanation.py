@@ -36,12 +36,15 @@ def _language(code: str) -> str:
 
 
 def _value(quantity: Quantity) -> str:
-    """'800,000', '2.5', '50%', 'July'."""
+    """'800,000', '2.5', '50%', 'July'; a Solar Hijri date's value with what was written, '7 (15 مهر)'."""
+    # the date as written, since its Gregorian value is nowhere in the text
+    written = f" ({quantity.text})" if quantity.calendar else ""
     if quantity.kind == MONTH:
-        return quantity.value
+        return quantity.value + written
     whole, dot, fraction = quantity.value.rstrip("%").partition(".")
     # Thousands separators from 10,000 up: a year (2019) is not written 2,019.
-    return (f"{int(whole):,}" if abs(int(whole)) >= 10000 else whole) + dot + fraction + ("%" if quantity.value.endswith("%") else "")
+    return ((f"{int(whole):,}" if abs(int(whole)) >= 10000 else whole) + dot + fraction
+            + ("%" if quantity.value.endswith("%") else "") + written)
 
 
 def _shown(quantity: Quantity) -> str:

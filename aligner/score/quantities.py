@@ -60,6 +60,8 @@ class Quantity:
     # read from the digits of a code (km2, COVID-19): no evidence alone, but a code number the
     # other side gives differently ("COVID-26" for «کووید-۱۹») is a substitution
     code: bool = False
+    # read from a Solar Hijri date as the Gregorian value («۱۵ مهر» as 7): ``text`` says what was written
+    calendar: bool = False
 
 
 # One letter fold for Persian and Arabic words, so that one table serves every spelling:
@@ -419,7 +421,8 @@ def _hijri_date(tables: _Tables, tokens, i: int) -> Tuple[Optional[List[Quantity
         if year is None or not SOLAR_NEWS_YEARS[0] <= year <= SOLAR_NEWS_YEARS[1]:
             return None, 1
         first, second = solar_calendar.gregorian_years(year)
-        return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, after + 1), str(second))], after + 1 - i
+        return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, after + 1), str(second), calendar=True)], \
+            after + 1 - i
     day, width = (int(token), 1) if kind == "number" and token.isdigit() else _phrase(tables, tables.small, tokens, i)
     if not day or day > 31 or i + width >= len(tokens) or tokens[i + width][0] != "word":
         return None, 1
@@ -444,10 +447,10 @@ def _hijri_date(tables: _Tables, tokens, i: int) -> Tuple[Optional[List[Quantity
     written = _text_of(tokens, i, end)
     spelled = kind != "number"
     other_day = str(dates[-1].day) if dates[-1].day != dates[0].day else ""
-    found = [Quantity(str(dates[0].day), NUMBER, spelled, written, other_day),
-             Quantity(MONTH_NAMES[dates[0].month - 1], MONTH, False, written)]
+    found = [Quantity(str(dates[0].day), NUMBER, spelled, written, other_day, calendar=True),
+             Quantity(MONTH_NAMES[dates[0].month - 1], MONTH, False, written, calendar=True)]
     if year is not None:
-        found.append(Quantity(str(dates[0].year), NUMBER, False, written))
+        found.append(Quantity(str(dates[0].year), NUMBER, False, written, calendar=True))
     return found, end - i
 
 
