@@ -113,6 +113,12 @@ def test_ordinals_read_as_their_number(text, lang, values):
     # a dual noun says two
     ("لمدة ساعتين", "ar", {"2": 1}),
     ("لأسبوعين تقريبا", "ar", {"2": 1}),
+    # the hundreds
+    ("two hundred people", "en", {"200": 1}),
+    ("hundreds of people", "en", {}),
+    ("پانصد نفر", "fa", {"500": 1}),
+    ("ثلاثمائة شخص", "ar", {"300": 1}),
+    ("مئتي شخص", "ar", {"200": 1}),
     # a dozen is a scale
     ("two-dozen Emmy awards", "en", {"24": 1}),
     ("some four dozen bases", "en", {"48": 1}),

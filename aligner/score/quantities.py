@@ -7,11 +7,11 @@ separators; a dot before three digits is also read as a thousands separator, and
 slash as a decimal one, «۲/۵» = 2.5, besides the fraction 2/5); a scale word after a number
 multiplies it; small numbers and ordinals written as words (one … twenty and first … twentieth in
 English and Persian; the same in Arabic, where eleven … nineteen and eleventh … nineteenth are two
-words, «القرن التاسع عشر» = 19th century, and a dual noun says two, ساعتين = two hours) and
-month names (Gregorian months in English, Persian, and both Arabic naming systems: يناير … and
-كانون الثاني …) are read too, and Persian dates of the Solar Hijri calendar as the Gregorian date
-a translation gives («۱۵ مهر ۱۴۰۲» = 7 October 2023, :mod:`.solar_calendar`); a lunar Hijri date,
-which translations drop, is not read.
+words, «القرن التاسع عشر» = 19th century, and a dual noun says two, ساعتين = two hours), the
+hundreds (two hundred, پانصد, ثلاثمائة) and month names (Gregorian months in English, Persian,
+and both Arabic naming systems: يناير … and كانون الثاني …) are read too, and Persian dates of the
+Solar Hijri calendar as the Gregorian date a translation gives («۱۵ مهر ۱۴۰۲» = 7 October 2023,
+:mod:`.solar_calendar`); a lunar Hijri date, which translations drop, is not read.
 
 Digits glued to Latin letters (km2, CO2, A380, 4x4) or after capitalised letters and a hyphen
 (COVID-19, SARS-CoV-2) are part of a code or unit, not an amount: they are read like words.
@@ -79,8 +79,8 @@ def _table(entries: Dict[str, object]) -> Dict[str, object]:
 
 
 _SCALES = {
-    "en": _table({"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9,
-                  "dozen": 12}),  # "two dozen" = 24; "dozens" is no figure
+    "en": _table({"hundred": 10**2, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+                  "bn": 10**9, "dozen": 12}),  # "two dozen" = 24; "dozens", "hundreds" are no figure
     "fa": _table({"هزار": 10**3, "میلیون": 10**6, "ملیون": 10**6, "میلیارد": 10**9, "بیلیون": 10**9,
                   "تریلیون": 10**12}),
     "ar": _table({"ألف": 10**3, "ألفا": 10**3, "آلاف": 10**3, "مليون": 10**6, "مليونا": 10**6,
@@ -92,9 +92,9 @@ _SCALES = {
 }
 
 
-def _counting(words: str, start: int = 1) -> Dict[str, int]:
-    """{word: its number} for space-separated words counting up from ``start``."""
-    return {word: start + i for i, word in enumerate(words.split())}
+def _counting(words: str, start: int = 1, step: int = 1) -> Dict[str, int]:
+    """{word: its number} for space-separated words counting up from ``start`` (in ``step``s)."""
+    return {word: (start + i) * step for i, word in enumerate(words.split())}
 
 
 # Up to twenty in English and Persian (centuries and dates: «قرن پانزدهم» = 15th century). Arabic
@@ -119,7 +119,10 @@ _SMALL = {
     "fa": _table({**_counting("یک دو سه چهار پنج شش هفت هشت نه ده یازده دوازده سیزده چهارده پانزده شانزده هفده "
                               "هجده نوزده بیست"), "هیجده": 18, "هیجدهم": 18, **_counting(_FA_ORDINALS),
                   **{word + "ین": value for word, value in _counting(_FA_ORDINALS).items()},  # دومین
-                  "اول": 1, "اولین": 1, "نخست": 1, "نخستین": 1}),
+                  "اول": 1, "اولین": 1, "نخست": 1, "نخستین": 1,
+                  # the hundreds, one word each
+                  **_counting("صد دویست سیصد چهارصد پانصد ششصد هفتصد هشتصد نهصد", 1, step=100),
+                  "یکصد": 100}),
     # masculine and feminine forms of the cardinals and of the ordinals
     "ar": _table({**_counting("واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة"),
                   **_counting("واحدة اثنتان ثلاث أربع خمس ست سبع ثماني تسع عشر"),
@@ -135,7 +138,12 @@ _SMALL = {
                   # twenty; twentieth with the article
                   "عشرون": 20, "عشرين": 20,
                   # a dual noun says "two" without the number: ساعتين = two hours
-                  **{noun: 2 for noun in _AR_DUALS.split()}}),
+                  **{noun: 2 for noun in _AR_DUALS.split()},
+                  # the hundreds, one word each, with مائة or مئة (two hundred also before its noun: مئتي شخص)
+                  "مائة": 100, "مئة": 100,
+                  **{word: 200 for word in "مئتان مئتين مئتا مئتي مائتان مائتين مائتا مائتي".split()},
+                  **{f"{unit}{hundred}": value for hundred in ("مائة", "مئة")
+                     for unit, value in _counting("ثلاث أربع خمس ست سبع ثمان تسع", 3, step=100).items()}}),
 }
 _MONTHS = {
     # English month names count only capitalised ("may", "march" are words too).
