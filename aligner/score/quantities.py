@@ -282,8 +282,9 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.extend(_code_numbers(token))
             i += 1
             continue
+        small, small_width = _phrase(tables, tables.small, tokens, i)
         if tables.persian or tables.arabic:
-            date, width = _hijri_date(tables, tokens, i)
+            date, width = _hijri_date(tables, tokens, i, small, small_width)
             if date is not None:
                 found.extend(date)
                 i += width
@@ -294,11 +295,10 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.append(Quantity(month, MONTH, False, _text_of(tokens, i, i + width)))
             i += width
             continue
-        small, width = _phrase(tables, tables.small, tokens, i)
         if kind == "number" or small is not None:
             slashed = small is None and "/" in token
             values = [(Decimal(small), "")] if small is not None else [] if slashed else _digit_values(token)
-            end = i + width
+            end = i + small_width
             following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
             scale = (tables.lookup(tables.scales, following) if following and (slashed or len(values) == 1)
                      else None)
@@ -404,9 +404,11 @@ def _lunar_marks(tokens, end: int) -> int:
     return end
 
 
-def _hijri_date(tables: _Tables, tokens, i: int) -> Tuple[Optional[List[Quantity]], int]:
+def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_width: int
+                ) -> Tuple[Optional[List[Quantity]], int]:
     """A date of the Hijri calendars at ``i``: the quantities to compare for it and its width,
-    or (None, 1) when none starts there.
+    or (None, 1) when none starts there. ``small`` and ``small_width`` are the number in words
+    at ``i`` and its words (``_phrase`` of the small numbers), which can be its day.
 
     Solar (Persian news dates by it): read as its Gregorian day, month and year, which is how its
     translation says it («۱۵ مهر ۱۴۰۲» = 7 October 2023); a year of SOLAR_NEWS_YEARS after «سال»
@@ -431,7 +433,7 @@ def _hijri_date(tables: _Tables, tokens, i: int) -> Tuple[Optional[List[Quantity
         first, second = solar_calendar.gregorian_years(year)
         return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, after + 1), str(second), calendar=True)], \
             after + 1 - i
-    day, width = (int(token), 1) if kind == "number" and token.isdigit() else _phrase(tables, tables.small, tokens, i)
+    day, width = (int(token), 1) if kind == "number" and token.isdigit() else (small, small_width)
     if not day or day > 31 or i + width >= len(tokens) or tokens[i + width][0] != "word":
         return None, 1
     lunar = _lunar_month_width(tokens, i + width)
@@ -531,8 +533,11 @@ def unmatched_quantities(src: Iterable[Quantity], tgt: Iterable[Quantity]) -> Tu
     نفر» for "3 people"; «۱۲ نفر و ۱۲ خودرو» for "12 people and 13 cars"), which a leftover
     alone would only call unpaired."""
     src, tgt = list(src), list(tgt)
-    src_left, tgt_left = _unaccounted(src, tgt), _unaccounted(tgt, src)
-    src_spare, tgt_spare = _stand_ins(src, tgt), _stand_ins(tgt, src)
+    src_names, tgt_names = _names(src), _names(tgt)
+    src_left, tgt_left = _unaccounted(src, tgt_names), _unaccounted(tgt, src_names)
+    if not src_left and not tgt_left:  # the sides agree: stand-ins would pair with nothing
+        return [], []
+    src_spare, tgt_spare = _stand_ins(src, tgt, tgt_names), _stand_ins(tgt, src, src_names)
     kept: Tuple[List[Quantity], List[Quantity]] = ([], [])
     # A leftover month, or a code's number, is evidence only against a leftover of its kind on
     # the other side (a month; any number or percentage): a different month, a changed figure.
@@ -550,7 +555,7 @@ def unmatched_quantities(src: Iterable[Quantity], tgt: Iterable[Quantity]) -> Tu
     return kept
 
 
-def _stand_ins(side: List[Quantity], other: List[Quantity]) -> List[Quantity]:
+def _stand_ins(side: List[Quantity], other: List[Quantity], other_names: List[set]) -> List[Quantity]:
     """What ``side`` may have changed into a figure the other side has left over: a value it
     writes in digits more often than ``other`` does (one per value), then the numbers it spells
     that ``other`` does not name, but not one ("a" as often as 1) and not the words whose other
@@ -560,7 +565,6 @@ def _stand_ins(side: List[Quantity], other: List[Quantity]) -> List[Quantity]:
 
     counts = Counter(quantity.value for quantity in other if in_digits(quantity))
     said = Counter(quantity.value for quantity in side if in_digits(quantity))
-    named = [{key(quantity) for quantity in other} for key in _KEYS]
     surplus: Dict[str, Quantity] = {}
     spelled: Dict[str, Quantity] = {}
     for quantity in side:
@@ -568,7 +572,7 @@ def _stand_ins(side: List[Quantity], other: List[Quantity]) -> List[Quantity]:
             if said[quantity.value] > counts[quantity.value] > 0:
                 surplus.setdefault(quantity.value, quantity)
         elif (not quantity.code and quantity.value != "1" and _fold(quantity.text) not in _AMBIGUOUS_WORDS
-              and not any(key(quantity) in values for key, values in zip(_KEYS, named))):
+              and not _named(quantity, other_names)):
             spelled.setdefault(quantity.value, quantity)
     return list(surplus.values()) + list(spelled.values())
 
@@ -592,15 +596,23 @@ def _brought_in(spare: List[Quantity], left: List[Quantity], other_left: List[Qu
     return chosen
 
 
-def _unaccounted(side: List[Quantity], other: List[Quantity]) -> List[Quantity]:
-    """The quantities of ``side`` whose value ``other`` does not name, one per value (its first
-    mention in digits); spelled ones are no evidence and left out, code numbers kept for
-    unmatched_quantities to judge."""
-    named = [{key(quantity) for quantity in other} for key in _KEYS]
+def _names(side: List[Quantity]) -> List[set]:
+    """Per way of naming (``_KEYS``), the values ``side`` names."""
+    return [{key(quantity) for quantity in side} for key in _KEYS]
+
+
+def _named(quantity: Quantity, names: List[set]) -> bool:
+    """Does the side with ``names`` (``_names``) name ``quantity``'s value in any of the ways?"""
+    return any(key(quantity) in values for key, values in zip(_KEYS, names))
+
+
+def _unaccounted(side: List[Quantity], other_names: List[set]) -> List[Quantity]:
+    """The quantities of ``side`` whose value the other side (its ``_names``) does not name, one
+    per value (its first mention in digits); spelled ones are no evidence and left out, code
+    numbers kept for unmatched_quantities to judge."""
     left: Dict[str, Quantity] = {}
     for quantity in side:
-        if (quantity.code or not quantity.spelled) and not any(key(quantity) in values
-                                                               for key, values in zip(_KEYS, named)):
+        if (quantity.code or not quantity.spelled) and not _named(quantity, other_names):
             # one per value; the two parts of «۲/۵» are one figure, read two ways
             left.setdefault(quantity.alternative or quantity.value, quantity)
     return list(left.values())
