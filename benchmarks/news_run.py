@@ -128,6 +128,11 @@ class ArticleSide:
             self.text += sentence
         self.text += "\n\n" if blank_after else "\n"
 
+    def add_lines(self, sentences: Sequence[str]) -> None:
+        """One sentence per line, no blank lines (the "lines" layout)."""
+        for sentence in sentences:
+            self.add_line([sentence], blank_after=False)
+
 
 def paragraphs(gold: Sequence[Link], rng: random.Random) -> Tuple[List[List[int]], List[List[int]]]:
     """Gold links grouped into paragraphs of 1-4 links, and the target's grouping: the same,
@@ -154,8 +159,7 @@ def write_article(src: Sequence[str], tgt: Sequence[str], gold: Sequence[Link], 
     sides = ArticleSide(), ArticleSide()
     if layout == "lines":
         for side, texts in zip(sides, (src, tgt)):
-            for text in texts:
-                side.add_line([text], blank_after=False)
+            side.add_lines(texts)
         return sides
     first = 0
     if gold and len(gold[0][0]) == 1 and len(gold[0][1]) == 1:
@@ -198,8 +202,7 @@ def build(split: str, lang: str, folder: Path, short_count: int = SHORT_DOCUMENT
         sides = ArticleSide(), ArticleSide()
         for side, texts in zip(sides, (src, tgt)):
             if layout == "lines":
-                for text in texts:
-                    side.add_line([text], blank_after=False)
+                side.add_lines(texts)
             else:
                 side.add_line(texts)
         cases[f"nonparallel-{k:03d}.txt"] = {"cell": "non-parallel", "gold": gold, "gold_set": set(gold),

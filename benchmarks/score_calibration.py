@@ -112,11 +112,15 @@ def _corruptions(src: str, tgt: str, lang: str, doc: str, other_tgt: str, rng: r
     words = tgt.split()
     if len(words) >= 3:
         made.append(pair("truncated", " ".join(words[:max(1, int(len(words) * rng.uniform(0.3, 0.6)))])))
-    runs = list(_DIGIT_RUN.finditer(tgt))
-    if runs:
-        run = rng.choice(runs)
-        made.append(pair("number", tgt[:run.start()] + str(int(run.group()) + rng.randint(1, 9)) + tgt[run.end():]))
+    if _DIGIT_RUN.search(tgt):
+        made.append(pair("number", _one_number_changed(tgt, rng)))
     return made
+
+
+def _one_number_changed(text: str, rng: random.Random) -> str:
+    """``text`` with one of its digit runs, chosen at random, raised by 1 to 9."""
+    run = rng.choice(list(_DIGIT_RUN.finditer(text)))
+    return text[:run.start()] + str(int(run.group()) + rng.randint(1, 9)) + text[run.end():]
 
 
 def build(corpus: str, lang: str, embedder) -> List[Tuple[str, BitextLink]]:
@@ -187,10 +191,8 @@ def with_changed_numbers(labelled: List[Tuple[str, BitextLink]], rng: random.Ran
     one number changed, the aligner's values kept (one digit moves an embedding very little)."""
     changed = []
     for label, link in labelled:
-        runs = list(_DIGIT_RUN.finditer(link.tgt))
-        if label == "aligned:right" and runs:
-            run = rng.choice(runs)
-            target = link.tgt[:run.start()] + str(int(run.group()) + rng.randint(1, 9)) + link.tgt[run.end():]
+        if label == "aligned:right" and _DIGIT_RUN.search(link.tgt):
+            target = _one_number_changed(link.tgt, rng)
             changed.append(("aligned:number", BitextLink(
                 link.src_doc, link.tgt_doc, link.src_lang, link.tgt_lang, link.src_ids, link.tgt_ids, link.src, target,
                 cost=link.cost, similarity=link.similarity,
