@@ -393,12 +393,15 @@ def test_paired_ratio_leaves_out_a_merge():
 
 
 def test_aligned_ratio_leaves_out_what_one_side_added():
-    from aligner.align.link_scores import aligned_ratio
+    from aligner.align.link_scores import LinkScorer, aligned_ratio
+    from aligner.align.weights import weight_set
 
     src, tgt = np.array([100.0, 100.0, 100.0]), np.array([110.0, 500.0, 110.0, 110.0])
     path = [(0, 1, 0, 1), (1, 1, 1, 2), (1, 2, 2, 3), (2, 3, 3, 4)]  # target sentence 1 inserted
     assert aligned_ratio(path, src, tgt) == pytest.approx(1.1)
-    assert aligned_ratio([(0, 3, 0, 0), (3, 3, 0, 4)], src, tgt) == pytest.approx(830 / 300)  # nothing aligned
+    assert aligned_ratio([(0, 3, 0, 0), (3, 3, 0, 4)], src, tgt) is None  # nothing aligned
+    scorer = LinkScorer(weight_set("fa", "embed"), src, tgt, ratio=None)
+    assert scorer.ratio == pytest.approx(830 / 300)  # ... and the scorer takes the documents' ratio
 
 
 @pytest.mark.parametrize("lang", ["fa", "ar"])

@@ -40,6 +40,9 @@ def number_agreement(src, tgt, src_lang="fa"):
     ("800 هزار نفر", "800000 people"),
     ("۲٫۵ میلیون دلار", "2.5 million dollars"),
     ("۲٫۵ میلیارد دلار", "$2.5bn"),
+    ("۵ میلیون دلار", "a $5m deal"),  # million and thousand abbreviated after the digits
+    ("١٫٥ مليون شخص", "1.5m people"),
+    ("٢٠ مليون دولار", "20mn dollars"),
     ("١٫٢ مليار دولار", "1.2 billion dollars"),
     ("٣ آلاف شخص", "3,000 people"),
     ("۵۰ درصد", "50%"),  # percent words and signs
@@ -179,6 +182,7 @@ def test_ordinal_centuries_agree(src, src_lang, tgt, expected):
     ("an F-16", "en", [], ["16"]),
     # letters only after the digits are the amount's unit or suffix; lower case before a hyphen is a word
     ("5km, 19th, the 1990s, $2.5bn", "en", ["5", "19", "1990", "2500000000"], []),
+    ("$5m, 5 m, 5k", "en", ["5000000", "5", "5000"], []),
     ("mid-2020", "en", ["2020"], []),
     ("won 5-3 in 2020 after 24 hours", "en", ["5", "3", "2020", "24"], []),
     ("کووید-۱۹", "fa", ["19"], []),  # Persian letters: the digits stay a number
@@ -200,6 +204,10 @@ def test_digits_in_codes_are_weak(text, lang, amounts, in_codes):
     ("نشست گروه ۲۰", "fa", "the G20 summit", 1.0),
     ("۲ میلیون کیلومتر مربع", "fa", "2 million km3", 1.0),  # a different code is no evidence either
     ("۱۲ کیلومتر مربع", "fa", "13 km2", 0.05),  # the amount beside a unit is still compared
+    # "m" and "k" after the digits abbreviate million and thousand, or write metres and kilometres
+    ("فینال ۱۰۰ متر", "fa", "the 100m final", 1.0),
+    ("دوی ۵ کیلومتری", "fa", "a 5k run", 1.0),
+    ("فینال ۲۰۰ متر", "fa", "the 100m final", 0.05),
     ("در اواسط ۲۰۱۹", "fa", "in mid-2020", 0.05),
     # A code number is evidence against a number the other side gives differently: a changed figure.
     ("همه‌گیری کووید-۱۹", "fa", "the COVID-26 pandemic", 0.05),
@@ -271,6 +279,14 @@ def test_solar_hijri_dates_to_gregorian(year, month, day, gregorian):
     ("في عام 1445هـ", "ar", "in the year", 1.0),
     ("۱۲ ربیع‌الاول ۱۴۴۵ ه.ق", "fa", "on the Prophet's birthday", 1.0),
     ("در سال ۵۰۰ ق.م", "fa", "in 500 BC", 1.0),  # ق.م is before Christ, not a lunar year
+    # a translation that keeps the lunar date, romanised, reads it the same way
+    ("في ١٥ رمضان ١٤٤٥ هـ", "ar", "on 15 Ramadan 1445 AH", 1.0),
+    ("في ١٠ ذي الحجة", "ar", "on 10 Dhul-Hijjah", 1.0),
+    ("في ١٢ ربيع الأول ١٤٤٥ هـ الموافق ٢٧ سبتمبر ٢٠٢٣م", "ar", "on 12 Rabi' al-Awwal 1445 A.H. (27 September 2023)",
+     1.0),
+    ("في ٣ جمادى الآخرة عام 1445هـ", "ar", "on 3 Jumada II in 1445 Hijri", 1.0),
+    ("در ۱۵ رمضان ۱۴۴۵ قمری", "fa", "on 15 Ramadan 1445 AH", 1.0),
+    ("في ١٢ ربيع الأول ١٤٤٥ هـ الموافق ٢٧ سبتمبر ٢٠٢٣م", "ar", "on 12 Rabi I 1445 AH (28 September 2023)", 0.05),
     ("الموافق ١٥ ربيع الأول ١٤٤٥ هـ الموافق ٣٠ سبتمبر ٢٠٢٣م", "ar", "on 29 September 2023", 0.05),
 ])
 def test_hijri_dates_agree_with_gregorian(src, src_lang, tgt, expected):

@@ -172,8 +172,10 @@ class BandScores:
                 table[covered] = self.scorer.combine(parts, a, b)
 
 
-def aligned_ratio(path: Sequence[search.Link], src_lengths: np.ndarray, tgt_lengths: np.ndarray) -> float:
-    """Target characters per source character over the links of a path that have both sides.
+def aligned_ratio(path: Sequence[search.Link], src_lengths: np.ndarray, tgt_lengths: np.ndarray
+                  ) -> Optional[float]:
+    """Target characters per source character over the links of a path that have both sides
+    (None when none has: LinkScorer then takes the documents' ratio).
     The documents' own ratio counts the sentences one side left out or added (a fifth of a
     short news article can be), which makes a correct 1-1 link look too short or too long and
     a merge look better than it is. (The median of the links' ratios, which ignores a few
@@ -181,9 +183,7 @@ def aligned_ratio(path: Sequence[search.Link], src_lengths: np.ndarray, tgt_leng
     aligned = [(s0, s1, t0, t1) for s0, s1, t0, t1 in path if s1 > s0 and t1 > t0]
     src_chars = sum(float(src_lengths[s0:s1].sum()) for s0, s1, _, _ in aligned)
     tgt_chars = sum(float(tgt_lengths[t0:t1].sum()) for _, _, t0, t1 in aligned)
-    if src_chars < 1 or tgt_chars < 1:
-        return max(float(tgt_lengths.sum()), 1.0) / max(float(src_lengths.sum()), 1.0)
-    return tgt_chars / src_chars
+    return tgt_chars / src_chars if src_chars >= 1 and tgt_chars >= 1 else None
 
 
 PAIRED_RATIO_CELLS = 250_000  # a 500 x 500 paragraph pair: 2 MB of similarities

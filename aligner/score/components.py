@@ -237,7 +237,7 @@ class NumberAgreement(Component):
     name = "numbers"
 
     def signature(self) -> Signature:
-        return Signature.of(self.name, reading="quantities-fa-ar-en-3")
+        return Signature.of(self.name, reading="quantities-fa-ar-en-4")
 
     def score(self, links):
         values = []

@@ -92,6 +92,12 @@ _SCALES = {
 }
 
 
+# English news abbreviates million and thousand right after the digits ($5m, 20mn, 5k), where the
+# same letters also write metres and kilometres (the 100m final, a 5k run): such a number reads
+# as the scaled amount, its digits alone the alternative reading.
+_ATTACHED_SCALES = {"m": 10**6, "mn": 10**6, "k": 10**3}
+
+
 def _counting(words: str, start: int = 1, step: int = 1) -> Dict[str, int]:
     """{word: its number} for space-separated words counting up from ``start`` (in ``step``s)."""
     return {word: (start + i) * step for i, word in enumerate(words.split())}
@@ -229,6 +235,7 @@ class _Tables:
     def __init__(self, lang: Optional[str]):
         langs = list(_SCALES) if lang is None else [lang] if lang in _SCALES else []
         self.arabic = lang in (None, "ar")
+        self.english = lang in (None, "en")
         self.persian = lang in (None, "fa")
         self.scales = _merged(_SCALES, langs)
         self.small = _merged(_SMALL, langs)
@@ -283,7 +290,7 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             i += 1
             continue
         small, small_width = _phrase(tables, tables.small, tokens, i)
-        if tables.persian or tables.arabic:
+        if tables.persian or tables.arabic or tables.english:
             date, width = _hijri_date(tables, tokens, i, small, small_width)
             if date is not None:
                 found.extend(date)
@@ -302,9 +309,13 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
             scale = (tables.lookup(tables.scales, following) if following and (slashed or len(values) == 1)
                      else None)
-            if scale is not None:
+            attached = (tables.english and scale is None and len(values) == 1 and not values[0][1]
+                        and _ATTACHED_SCALES.get(following.lower()) if _adjacent(tokens, end) else None)
+            if scale is not None or attached:
                 end += 1
-            if slashed:
+            if attached:
+                values = [(values[0][0] * attached, _canonical(values[0][0]))]
+            elif slashed:
                 values = _slashed_values(token, scale or 1, tables.persian)
             elif scale is not None:
                 amount, end = _compound(tables, tokens, end, values[0][0] * scale, scale)
@@ -322,6 +333,11 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.append(Quantity(_canonical(Decimal(scale)), NUMBER, True, token))
         i += 1
     return found
+
+
+def _adjacent(tokens, end: int) -> bool:
+    """Does token ``end`` follow the one before it with nothing between ("5m", not "5 m")?"""
+    return 0 < end < len(tokens) and tokens[end][2] == tokens[end - 1][2] + len(tokens[end - 1][1])
 
 
 _AND = {_fold("و")}
@@ -371,20 +387,28 @@ def _solar_year(tokens, i: int, after_month: bool = False) -> Optional[int]:
     return None
 
 
-# The months of the (lunar) Islamic calendar, as Arabic and Persian write them, folded, without
-# spaces or ZWNJ: «١٥ ربيع الأول ١٤٤٥ هـ», «۱۲ ربیع‌الاول».
-_LUNAR_MONTHS = {_fold(name).replace(" ", "").replace(ZWNJ, "") for name in (
+# The months of the (lunar) Islamic calendar, as Arabic and Persian write them and as English
+# romanises them, folded, without spaces, hyphens, apostrophes or ZWNJ: «١٥ ربيع الأول ١٤٤٥ هـ»,
+# «۱۲ ربیع‌الاول», "15 Rabi' al-Awwal 1445 AH" (a translation may keep the date as it was).
+_LUNAR_MONTHS = {_fold(name).replace(" ", "").replace(ZWNJ, "").replace("-", "").replace("'", "") for name in (
     "محرم", "صفر", "ربيع الأول", "ربيع الثاني", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "جمادى الثانية",
     "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة", "ذي القعدة", "ذي الحجة",
     "ربیع‌الاول", "ربیع‌الثانی", "جمادی‌الاول", "جمادی‌الاولی", "جمادی‌الثانی", "جمادی‌الثانیه", "ذی‌القعده",
-    "ذی‌الحجه")}
+    "ذی‌الحجه",
+    "Muharram", "Safar", "Rabi al-Awwal", "Rabi ul-Awwal", "Rabi I", "Rabi al-Thani", "Rabi ul-Thani",
+    "Rabi al-Akhir", "Rabi ul-Akhir", "Rabi II", "Jumada al-Awwal", "Jumada al-Ula", "Jumada ul-Awwal", "Jumada I",
+    "Jumada al-Thani", "Jumada al-Akhirah", "Jumada al-Akhira", "Jumada ul-Akhir", "Jumada II", "Rajab",
+    "Sha'ban", "Shaaban", "Ramadan", "Ramadhan", "Ramazan", "Shawwal", "Dhu al-Qadah", "Dhu al-Qi'dah",
+    "Dhul-Qadah", "Dhul-Qi'dah", "Dhu al-Hijjah", "Dhul-Hijjah", "Dhu al-Hijja", "Dhul-Hijja")}
 # What marks a year as lunar Hijri: هـ (folded to ه) or ه.ق, and قمری; not ق alone (ق.م is BC).
+# In English AH, A.H. or Hijri.
 _LUNAR_MARK, _LUNAR_MARK_SECOND, _LUNAR_WORD = _fold("هـ"), _fold("ق"), _fold("قمری")
+_LUNAR_MARKS_EN, _A, _H = {"ah", "hijri"}, "a", "h"
 
 
 def _lunar_month_width(tokens, i: int) -> int:
     """How many words the lunar month name at ``i`` takes (0 when there is none)."""
-    for width in (2, 1):
+    for width in (3, 2, 1):
         words = tokens[i:i + width]
         if len(words) == width and all(kind == "word" for kind, _, _ in words):
             if "".join(_fold(word) for _, word, _ in words).replace(ZWNJ, "") in _LUNAR_MONTHS:
@@ -393,12 +417,14 @@ def _lunar_month_width(tokens, i: int) -> int:
 
 
 def _lunar_marks(tokens, end: int) -> int:
-    """``end`` moved past the marks of a lunar year (هـ, ه.ق, قمری) that follow it."""
+    """``end`` moved past the marks of a lunar year (هـ, ه.ق, قمری; AH, A.H., Hijri) that follow it."""
     def word_at(k):
         return _fold(tokens[k][1]) if k < len(tokens) and tokens[k][0] == "word" else None
 
-    if word_at(end) == _LUNAR_WORD:
+    if word_at(end) in (_LUNAR_WORD, *_LUNAR_MARKS_EN):
         return end + 1
+    if word_at(end) == _A and word_at(end + 1) == _H:
+        return end + 2
     if word_at(end) == _LUNAR_MARK:
         return end + 2 if word_at(end + 1) == _LUNAR_MARK_SECOND else end + 1
     return end
@@ -418,7 +444,8 @@ def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_wid
 
     Lunar (Arabic news gives it beside the Gregorian date, «١٥ ربيع الأول ١٤٤٥ هـ الموافق ٣٠
     سبتمبر ٢٠٢٣م»): its day and year are nothing to compare, as a translation drops them, so they
-    are read as no quantity at all; so is a year marked هـ."""
+    are read as no quantity at all; so is a year marked هـ. An English translation that keeps
+    the date ("15 Ramadan 1445 AH") reads it the same way."""
     kind, token, _ = tokens[i]
     if kind == "number" and token.isdigit() and _lunar_marks(tokens, i + 1) > i + 1:
         return [], _lunar_marks(tokens, i + 1) - i  # 1445 هـ
