@@ -22,10 +22,13 @@ The sentences the run's segmenter (rules, the default) finds are mapped back to 
 offsets, so a segmentation error costs what it costs a user. Per language pair and cell:
 
 - strict F1 of bitext.jsonl and the precision of its n-m links (several sentences on a side);
-- aligned.tmx: precision of its units (a unit is right when it is exactly a gold link), the
-  share of units that are whole translations all the same (a 2-2 of two right 1-1 links, see
-  whole_translation), the share of gold sentence pairs it holds as right units, units from
-  non-parallel pairs;
+- aligned.tmx: precision of its units (a unit is right when it is exactly a gold link; a
+  piece of a gold sentence the run's segmenter cut in two maps to the whole sentence, so two
+  1-1 units that split a gold 1-1 link in the same place are both right), the stricter
+  precision that counts such pieces wrong (tmx_strict: what matching unit texts against gold
+  sentence pairs would find), the share of units that are whole translations all the same (a
+  2-2 of two right 1-1 links, see whole_translation), the share of gold sentence pairs it holds
+  as right units, units from non-parallel pairs;
 - AUC of the unit score between right and wrong links of bitext.jsonl.
 
     python benchmarks/news_run.py                     # test split, fa-en and ar-en
@@ -44,7 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple
@@ -276,7 +279,7 @@ class CellCounts:
     golds: List[List[Link]] = field(default_factory=list)
     predictions: List[List[Link]] = field(default_factory=list)
     many: List[bool] = field(default_factory=list)  # per n-m link: right
-    units: List[Tuple[bool, bool]] = field(default_factory=list)  # per aligned.tmx unit: right, whole
+    units: List[Tuple[bool, bool, bool]] = field(default_factory=list)  # per aligned.tmx unit: right, whole, piece
     kept: int = 0  # gold sentence pairs held by right units
     gold_pairs: int = 0
     scores: Tuple[List[float], List[float]] = field(default_factory=lambda: ([], []))  # right, wrong links
@@ -288,8 +291,9 @@ class CellCounts:
             "strict_f1": score_alignment(self.golds, self.predictions)["strict_f1"] if cell != "non-parallel" else None,
             "nm_links": len(self.many), "nm_precision": sum(self.many) / len(self.many) if self.many else None,
             "tmx_units": len(units),
-            "tmx_precision": sum(right for right, _ in units) / len(units) if units else None,
-            "tmx_whole": sum(whole for _, whole in units) / len(units) if units else None,
+            "tmx_precision": sum(right for right, _, _ in units) / len(units) if units else None,
+            "tmx_strict": sum(right and not piece for right, _, piece in units) / len(units) if units else None,
+            "tmx_whole": sum(whole for _, whole, _ in units) / len(units) if units else None,
             "tmx_kept": self.kept / self.gold_pairs if self.gold_pairs else None,
             "auc": auc(*self.scores) if cell != "non-parallel" else None,
         }
@@ -306,23 +310,27 @@ def run_draw(split: str, lang: str, work: Path, short_count: int, long_count: in
     maps = {name: (gold_ids_of_sentences(case["sides"][0], folder / "src" / name, lang),
                    gold_ids_of_sentences(case["sides"][1], folder / "tgt" / name, "en"))
             for name, case in cases.items()}
-    # A TMX unit is found by its texts among the run's links: (document, gold-mapped link, right).
-    by_text: Dict[Tuple[str, str], List[Tuple[str, Link, bool, bool]]] = defaultdict(list)
+    links = [(Path(link.src_doc).name, link) for link in read_bitext(outdir / "bitext.jsonl")]
+    pairs = [mapped_link(link, *maps[name]) for name, link in links]
+    # How many of the run's links hold each gold sentence: a link that shares one with another
+    # holds a piece of it (the segmenter cut it), right or not (tmx_strict).
+    holders = Counter((name, side, g) for (name, _), pair in zip(links, pairs) for side in (0, 1) for g in pair[side])
+    # A TMX unit is found by its texts among the run's links: (document, gold-mapped link, right, whole, piece).
+    by_text: Dict[Tuple[str, str], List[Tuple[str, Link, bool, bool, bool]]] = defaultdict(list)
     predicted: Dict[str, List[Link]] = defaultdict(list)
-    for link in read_bitext(outdir / "bitext.jsonl"):
-        name = Path(link.src_doc).name
+    for (name, link), pair in zip(links, pairs):
         case = cases[name]
-        pair = mapped_link(link, *maps[name])
         predicted[name].append(pair)
         right = case["cell"] != "non-parallel" and bool(pair[0]) and bool(pair[1]) and pair in case["gold_set"]
         if not link.is_unaligned:
             whole = case["cell"] != "non-parallel" and whole_translation(pair, case["gold"])
-            by_text[link.src, link.tgt].append((name, pair, right, whole))
+            piece = any(holders[name, side, g] > 1 for side in (0, 1) for g in pair[side])
+            by_text[link.src, link.tgt].append((name, pair, right, whole, piece))
             counts[case["cell"]].scores[0 if right else 1].append(link.score or 0.0)
     kept: Dict[str, Set[Link]] = defaultdict(set)  # per document, the gold links held by right units
     for unit in read_tmx(outdir / "aligned.tmx"):
-        name, pair, right, whole = by_text[unit.src, unit.tgt][0]
-        counts[cases[name]["cell"]].units.append((right, whole))
+        name, pair, right, whole, piece = by_text[unit.src, unit.tgt][0]
+        counts[cases[name]["cell"]].units.append((right, whole, piece))
         if right:
             kept[name].add(pair)
     for name, case in cases.items():
@@ -375,8 +383,8 @@ def main(argv=None):
                         help="how the article files are written: paragraphs (default: a headline, paragraphs "
                              "between blank lines) or lines (one sentence per line, as a pre-split file)")
     args = parser.parse_args(argv)
-    columns = ("documents", "strict_f1", "nm_links", "nm_precision", "tmx_units", "tmx_precision", "tmx_whole",
-               "tmx_kept", "auc")
+    columns = ("documents", "strict_f1", "nm_links", "nm_precision", "tmx_units", "tmx_precision", "tmx_strict",
+               "tmx_whole", "tmx_kept", "auc")
     print(f"`aligner run` defaults on raw perturbed news ({args.split}, {args.layout}), perturbation 'news' at "
           f"rate {RATE}")
     print(f"{'pair':6} {'cell':13} " + " ".join(f"{c:>13}" for c in columns))
