@@ -309,8 +309,9 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
             scale = (tables.lookup(tables.scales, following) if following and (slashed or len(values) == 1)
                      else None)
-            attached = (tables.english and scale is None and len(values) == 1 and not values[0][1]
-                        and _ATTACHED_SCALES.get(following.lower()) if _adjacent(tokens, end) else None)
+            attached = None  # "5m": a scale letter written onto the digits
+            if tables.english and scale is None and len(values) == 1 and not values[0][1] and _adjacent(tokens, end):
+                attached = _ATTACHED_SCALES.get(following.lower())
             if scale is not None or attached:
                 end += 1
             if attached:
