@@ -59,6 +59,26 @@ def number_agreement(src, tgt, src_lang="fa"):
     ("في أيار", "in May"),
     ("سه نفر", "three people"),
     ("در قرن پانزدهم", "in the 15th century"),  # ordinals up to twenty in Persian and English
+    # the tens, and the numbers joined from words: a unit after tens, the rest after hundreds
+    ("سی سال", "thirty years"),
+    ("ثلاثين عاما", "30 years"),
+    ("بیست و پنج سال", "twenty-five years"),
+    ("خمسة وعشرون عاما", "25 years"),
+    ("اثنين وعشرين شخصا", "22 people"),
+    ("در قرن بیست و یکم", "in the twenty-first century"),
+    ("في القرن الحادي والعشرين", "in the 21st century"),
+    ("صد و پنجاه نفر", "150 people"),
+    ("یکصد و بیست و پنج نفر", "125 people"),
+    ("مائة وخمسة وعشرون شخصا", "125 people"),
+    ("بیست و پنج هزار نفر", "25,000 people"),  # a joined number before a scale word
+    ("سی‌امین سالگرد", "the 30th anniversary"),
+    ("تب صد و دو درجه", "a fever of a hundred and two"),  # after a scale word, in words too
+    ("هزار و دویست نفر", "1,200 people"),
+    ("ألف وخمسمائة شخص", "one thousand five hundred people"),
+    ("دو میلیون و پانصد هزار نفر", "2.5 million people"),
+    ("۳۰۰ هزار نفر", "three hundred thousand people"),  # scale words multiply the ones before them
+    ("هزار میلیارد تومان", "1,000 billion tomans"),
+    ("صد هزار نفر", "a hundred thousand people"),
 ])
 def test_numbers_agree_across_digit_scripts_and_wordings(a, b):
     src_lang = "ar" if any(ch in a for ch in "ةيكآإأ٠١٢٣٤٥٦٧٨٩") else "fa"
@@ -80,6 +100,16 @@ def test_numbers_agree_across_digit_scripts_and_wordings(a, b):
     ("آب", "fa", {}),  # water in Persian (August only in Arabic)
     ("آب", "ar", {"August": 1}),
     ("میلیون‌ها نفر", "fa", {}),  # "millions of": no amount
+    # words join into one number only as the language joins them
+    ("عشرة وعشرين", "ar", {"10": 1, "20": 1}),  # ten is no unit of a compound
+    ("ثلاثة وأربعة", "ar", {"3": 1, "4": 1}),
+    ("خمسة عشرون", "ar", {"5": 1, "20": 1}),  # no و
+    ("twenty, five", "en", {"20": 1, "5": 1}),
+    ("بیست و دو و سه", "fa", {"22": 1, "3": 1}),
+    ("صد و پانزده", "fa", {"115": 1}),
+    ("2 million and 5 of them", "en", {"2000000": 1, "5": 1}),  # English joins words after hundred only
+    ("ألف وزير", "ar", {"1000": 1}),  # a word with و written on that is no number
+    ("آلاف الأشخاص", "ar", {}),  # "thousands of people": no amount
 ])
 def test_numbers_read_words_per_language(text, lang, values):
     assert numbers(text, lang) == values

@@ -98,17 +98,24 @@ _SCALES = {
 _ATTACHED_SCALES = {"m": 10**6, "mn": 10**6, "k": 10**3}
 
 
+# Arabic plural scale words count after a number (٣ آلاف = 3,000); alone they say "thousands of".
+_PLURAL_SCALES = {_fold(word) for word in ("آلاف", "ملايين", "مليارات")}
+
+
 def _counting(words: str, start: int = 1, step: int = 1) -> Dict[str, int]:
     """{word: its number} for space-separated words counting up from ``start`` (in ``step``s)."""
     return {word: (start + i) * step for i, word in enumerate(words.split())}
 
 
-# Up to twenty in English and Persian (centuries and dates: «قرن پانزدهم» = 15th century). Arabic
-# cardinals stop at ten, and twenty, which with the article is also twentieth (القرن العشرين); the
-# ordinals eleventh … nineteenth are two words, unit + عشر (feminine …ة عشرة; eleventh with حادي):
-# «القرن الخامس عشر» = 15th century.
+# Up to twenty and the tens in English and Persian (centuries and dates: «قرن پانزدهم» = 15th
+# century). Arabic cardinals stop at ten, then the tens, which with the article are also ordinals
+# (القرن العشرين); the ordinals eleventh … nineteenth are two words, unit + عشر (feminine …ة
+# عشرة; eleventh with حادي): «القرن الخامس عشر» = 15th century. The numbers between are joined
+# from these words (_spelled_compound).
 _FA_ORDINALS = ("یکم دوم سوم چهارم پنجم ششم هفتم هشتم نهم دهم یازدهم دوازدهم سیزدهم چهاردهم پانزدهم "
                 "شانزدهم هفدهم هجدهم نوزدهم بیستم")
+_FA_TENS_ORDINALS = "سی‌ام چهلم پنجاهم شصتم هفتادم هشتادم نودم"
+_AR_TENS = "عشرون/عشرين ثلاثون/ثلاثين أربعون/أربعين خمسون/خمسين ستون/ستين سبعون/سبعين ثمانون/ثمانين تسعون/تسعين"
 _AR_TEEN_UNITS = "حادي ثاني ثالث رابع خامس سادس سابع ثامن تاسع"
 _AR_TEEN_UNITS_FEMININE = "حادية ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة"
 _AR_TEEN_CARDINALS = "أحد اثنا ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة"
@@ -121,11 +128,17 @@ _SMALL = {
                               "fourteen fifteen sixteen seventeen eighteen nineteen twenty"),
                   **_counting("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
                               "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
-                              "twentieth")}),
+                              "twentieth"),
+                  **_counting("thirty forty fifty sixty seventy eighty ninety", 3, step=10),
+                  **_counting("thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth", 3, step=10)}),
     "fa": _table({**_counting("یک دو سه چهار پنج شش هفت هشت نه ده یازده دوازده سیزده چهارده پانزده شانزده هفده "
                               "هجده نوزده بیست"), "هیجده": 18, "هیجدهم": 18, **_counting(_FA_ORDINALS),
                   **{word + "ین": value for word, value in _counting(_FA_ORDINALS).items()},  # دومین
                   "اول": 1, "اولین": 1, "نخست": 1, "نخستین": 1,
+                  # the tens after twenty, and their ordinals (سی‌ام = 30th)
+                  **_counting("سی چهل پنجاه شصت هفتاد هشتاد نود", 3, step=10),
+                  **{word + suffix: value for word, value in _counting(_FA_TENS_ORDINALS, 3, step=10).items()
+                     for suffix in ("", "ین")},
                   # the hundreds, one word each
                   **_counting("صد دویست سیصد چهارصد پانصد ششصد هفتصد هشتصد نهصد", 1, step=100),
                   "یکصد": 100}),
@@ -141,8 +154,11 @@ _SMALL = {
                   **{f"{unit} عشر": value for unit, value in _counting(_AR_TEEN_CARDINALS, 11).items()},
                   **{f"{unit} عشرة": value for unit, value in _counting(_AR_TEEN_CARDINALS_FEMININE, 11).items()},
                   "اثني عشر": 12, "اثنتي عشرة": 12,
-                  # twenty; twentieth with the article
-                  "عشرون": 20, "عشرين": 20,
+                  # the tens, nominative and oblique; with the article also the ordinals (القرن العشرين)
+                  **{word: value for pair, value in _counting(_AR_TENS, 2, step=10).items()
+                     for word in pair.split("/")},
+                  # one as the unit of a compound ordinal: الحادي والعشرين = 21st
+                  "حادي": 1, "حادية": 1,
                   # a dual noun says "two" without the number: ساعتين = two hours
                   **{noun: 2 for noun in _AR_DUALS.split()},
                   # the hundreds, one word each, with مائة or مئة (two hundred also before its noun: مئتي شخص)
@@ -289,7 +305,7 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.extend(_code_numbers(token))
             i += 1
             continue
-        small, small_width = _phrase(tables, tables.small, tokens, i)
+        small, small_width = _spelled_compound(tables, tokens, i, *_phrase(tables, tables.small, tokens, i))
         if tables.persian or tables.arabic or tables.english:
             date, width = _hijri_date(tables, tokens, i, small, small_width)
             if date is not None:
@@ -319,7 +335,8 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             elif slashed:
                 values = _slashed_values(token, scale or 1, tables.persian)
             elif scale is not None:
-                amount, end = _compound(tables, tokens, end, values[0][0] * scale, scale)
+                amount, scale, end = _larger_scales(tables, tokens, end, values[0][0] * scale, scale)
+                amount, end = _compound(tables, tokens, end, amount, scale)
                 values = [(amount, "")]
             percent, end = _percent_after(tables, tokens, end)
             written = _text_of(tokens, i, end)
@@ -329,9 +346,13 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
                                       written, alternative + suffix if alternative else ""))
             i = end
             continue
-        scale = tables.lookup(tables.scales, token) if kind == "word" else None
-        if scale is not None:  # "a thousand", «هزار نفر»: the scale word alone
-            found.append(Quantity(_canonical(Decimal(scale)), NUMBER, True, token))
+        scale = tables.lookup(tables.scales, token) if kind == "word" and _fold(token) not in _PLURAL_SCALES else None
+        if scale is not None:  # "a thousand", «هزار نفر»: the scale word alone ("a hundred and two")
+            amount, scale, end = _larger_scales(tables, tokens, i + 1, Decimal(scale), scale)  # «هزار میلیارد»
+            amount, end = _compound(tables, tokens, end, amount, scale)
+            found.append(Quantity(_canonical(amount), NUMBER, True, _text_of(tokens, i, end)))
+            i = end
+            continue
         i += 1
     return found
 
@@ -344,17 +365,46 @@ def _adjacent(tokens, end: int) -> bool:
 _AND = {_fold("و")}
 
 
+def _larger_scales(tables: _Tables, tokens, end: int, amount: Decimal, scale: int
+                   ) -> Tuple[Decimal, int, int]:
+    """``amount`` (said with ``scale``, ending at ``end``) times the larger scale words that follow
+    it ("three hundred thousand" = 300,000), the last scale and where the words end."""
+    while end < len(tokens) and tokens[end][0] == "word":
+        larger = tables.lookup(tables.scales, tokens[end][1])
+        if larger is None or larger <= scale:
+            break
+        amount, scale, end = amount * larger, larger, end + 1
+    return amount, scale, end
+
+
 def _compound(tables: _Tables, tokens, end: int, amount: Decimal, scale: int) -> Tuple[Decimal, int]:
-    """An amount that goes on after its scale word with «و» and a smaller one, as Persian and
-    Arabic news write them: «۲ میلیون و ۵۰۰ هزار» = 2,500,000, «۵ هزار و ۲۰۰» = 5,200. Returns the
-    whole amount and where it ends (``amount`` and ``end`` when it does not go on)."""
-    while (end + 1 < len(tokens) and tokens[end][0] == "word" and _fold(tokens[end][1]) in _AND
-           and tokens[end + 1][0] == "number" and tokens[end + 1][1].isdigit()):
-        part, after = Decimal(tokens[end + 1][1]), end + 2
+    """An amount that goes on after its scale word with «و» and a smaller one, in digits or words,
+    as Persian and Arabic news write them: «۲ میلیون و ۵۰۰ هزار» = 2,500,000, «۵ هزار و ۲۰۰» =
+    5,200, «دو میلیون و پانصد هزار», «ألف وخمسمائة» = 1,500 (و written onto the words); English
+    in words, with "and" only after hundred ("one thousand five hundred", "a hundred and two":
+    "2 million and 5 of them" is two figures). Returns the whole amount and where it ends
+    (``amount`` and ``end`` when it does not go on)."""
+    while end < len(tokens) and tokens[end][0] == "word":
+        connector = _fold(tokens[end][1])
+        if (connector in _AND and end + 1 < len(tokens) and tokens[end + 1][0] == "number"
+                and tokens[end + 1][1].isdigit()):
+            part, after = Decimal(tokens[end + 1][1]), end + 2
+        else:
+            # the words of the smaller amount: after «و» or "and", or with و written onto them
+            glued = tables.arabic and connector.startswith("و") and connector not in _AND
+            joined = connector in _AND or (tables.english and scale == 100 and connector == "and")
+            bare = tables.english and connector.isascii() and not joined  # "one thousand five hundred"
+            if not (glued or joined or bare):
+                break
+            start = end if glued or bare else end + 1
+            words, width = _spelled_compound(tables, tokens, start, *_phrase(tables, tables.small, tokens, start))
+            if words is None:
+                break
+            part, after = Decimal(words), start + width
         following = tokens[after][1] if after < len(tokens) and tokens[after][0] == "word" else ""
         smaller = tables.lookup(tables.scales, following) if following else None
         if smaller is not None:
-            part, after = part * smaller, after + 1
+            part, smaller, after = _larger_scales(tables, tokens, after + 1, part * smaller, smaller)
         if part >= scale:  # «۵ هزار و ۲ هزار»: two amounts, not one
             break
         amount, end, scale = amount + part, after, smaller or 1
@@ -503,6 +553,43 @@ def _code_numbers(code: str) -> List[Quantity]:
 def _text_of(tokens, first: int, end: int) -> str:
     """The tokens first..end-1 as the normalised text shows them, one space apart."""
     return " ".join(token for _, token, _ in tokens[first:end])
+
+
+def _spelled_compound(tables: _Tables, tokens, i: int, small: Optional[int], width: int
+                      ) -> Tuple[Optional[int], int]:
+    """The number in words at ``i`` (``small``, ``width`` words: ``_phrase``) with the smaller
+    numbers joined to it, and the words it takes: a unit after English tens ("twenty-five",
+    "twenty-first"); in Persian a smaller number after «و» and hundreds or tens («صد و بیست و
+    پنج» = 125, «قرن بیست و یکم» = 21st century); in Arabic the tens after a unit and the rest
+    after hundreds, each with و glued on («خمسة وعشرون» = 25, «القرن الحادي والعشرين» = 21st
+    century, «مائة وخمسون» = 150)."""
+    if small is None:
+        return small, width
+    value, last, end = small, small, i + width
+
+    def word(k):
+        return tokens[k][1] if k < len(tokens) and tokens[k][0] == "word" else None
+
+    while word(end) is not None:
+        folded = _fold(word(end))
+        if tables.persian and folded in _AND and word(end + 1) is not None:
+            part, after = tables.lookup(tables.small, word(end + 1)), end + 2
+        elif tables.arabic and folded.startswith("و") and len(folded) > 1:
+            part, after = tables.lookup(tables.small, word(end)), end + 1  # lookup strips the glued و
+        elif tables.english and tokens[end][2] - (tokens[end - 1][2] + len(tokens[end - 1][1])) <= 1:
+            part, after = tables.lookup(tables.small, word(end)), end + 1  # "twenty-five", "twenty five"
+        else:
+            break
+        if not isinstance(part, int):
+            break
+        glued = folded.startswith("و") and folded not in _AND  # Arabic: و written onto the number
+        hundreds_then_rest = last >= 100 and last % 100 == 0 and part < 100
+        tens_then_unit = 20 <= last <= 90 and last % 10 == 0 and 1 <= part <= 9 and not glued
+        unit_then_tens = 1 <= last <= 9 and 20 <= part <= 90 and part % 10 == 0 and glued
+        if not (hundreds_then_rest or tens_then_unit or unit_then_tens):
+            break
+        value, last, end = value + part, part, after
+    return value, end - i
 
 
 def _phrase(tables: _Tables, table: Dict[str, object], tokens, i: int) -> Tuple[Optional[object], int]:
