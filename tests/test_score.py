@@ -35,6 +35,9 @@ def number_agreement(src, tgt, src_lang="fa"):
     ("تقریباً 400،000 مورد", "about 400,000 cases"),  # Arabic comma as thousands separator
     ("ساعت ۰۹:۳۰", "at 9:30"),
     ("الساعة ١٢:٠٠ بتوقيت غرينتش", "at 12.00 GMT"),  # a clock time is hours.minutes
+    ("ساعت ۲۰:۳۰", "at 8:30 pm"),  # after noon in words: 24 hours
+    ("الساعة 8:30 مساءً", "at 20:30"),
+    ("ساعت ۸ بعد از ظهر", "at 8 p.m."),
     ("نتیجه ۳:۱ شد", "it ended 3-1"),  # a colon between other digits separates two numbers
     ("۸۰۰ هزار نفر", "800,000 people"),  # scale words
     ("800 هزار نفر", "800000 people"),
@@ -190,8 +193,9 @@ def test_an_arabic_compound_ordinal_is_one_spelled_number():
     # a different century: the spelled ordinal stands in for the changed figure
     ("في القرن الخامس عشر", "ar", "in the 16th century", 0.05),
     ("في القرن الخامس عشر", "ar", "in the 5th century", 0.05),  # the compound is not its unit
-    # but not for a year: a decade of a century is its own figure
-    ("منذ سبعينيات القرن العشرين", "ar", "since the 1970s", 0.5),
+    # but not for a year: a decade of a century is its own figure, and the decade is the year
+    ("منذ سبعينيات القرن العشرين", "ar", "since the 1970s", 1.0),
+    ("منذ سبعينيات القرن العشرين", "ar", "since the 1980s", 0.5),
 ])
 def test_ordinal_centuries_agree(src, src_lang, tgt, expected):
     assert number_agreement(src, tgt, src_lang=src_lang) == pytest.approx(expected)
@@ -304,6 +308,21 @@ def test_solar_hijri_dates_to_gregorian(year, month, day, gregorian):
     ("در مهرماه ۱۴۰۲", "fa", "in September 2023", 1.0),
     # a two-digit year after a day and month
     ("روز ۱۵ مهر ۹۹", "fa", "on 6 October 2020", 1.0),
+    # dates in digits: day, month and year (either order of day and month), or year first
+    ("يوم 5/10/2023", "ar", "on 5 October 2023", 1.0),
+    ("يوم 5/10/2023", "ar", "on October 5, 2023", 1.0),
+    ("يوم 25/10/2023", "ar", "on 25 October 2023", 1.0),
+    ("في 2023-10-05", "ar", "on 5 October 2023", 1.0),
+    ("يوم 5/10/2023", "ar", "on 5 November 2023", 0.05),
+    ("يوم 25/10/2023", "ar", "on 25 May 2023", 0.05),  # 25 is no month
+    # ... and a Solar one in Persian text, as its Gregorian date or as written
+    ("در تاریخ ۱۴۰۲/۰۷/۱۵", "fa", "on 7 October 2023", 1.0),
+    ("در تاریخ ۱۴۰۲/۰۷/۱۵", "fa", "on 8 October 2023", 0.05),
+    # a decade: «دهه ۹۰» is the 1990s or the Solar 1390s, the 2010s
+    ("در دهه ۹۰", "fa", "in the 1990s", 1.0),
+    ("در دهه نود", "fa", "in the 2010s", 1.0),
+    ("در دهه ۹۰", "fa", "in the 1980s", 0.05),
+    ("في التسعينيات", "ar", "in the 1990s", 1.0),
     # the lunar Hijri date beside the Gregorian one is dropped by translations: nothing to compare
     ("الموافق ١٥ ربيع الأول ١٤٤٥ هـ الموافق ٣٠ سبتمبر ٢٠٢٣م", "ar", "on 30 September 2023", 1.0),
     ("في عام 1445هـ", "ar", "in the year", 1.0),

@@ -116,6 +116,9 @@ _FA_ORDINALS = ("یکم دوم سوم چهارم پنجم ششم هفتم هشت
                 "شانزدهم هفدهم هجدهم نوزدهم بیستم")
 _FA_TENS_ORDINALS = "سی‌ام چهلم پنجاهم شصتم هفتادم هشتادم نودم"
 _AR_TENS = "عشرون/عشرين ثلاثون/ثلاثين أربعون/أربعين خمسون/خمسين ستون/ستين سبعون/سبعين ثمانون/ثمانين تسعون/تسعين"
+# The decades: العشرينيات (or العشرينات) … التسعينيات, {folded word: its tens}.
+_AR_DECADES = {_fold(stem + ending): tens for stem, tens in _counting(
+    "عشرين ثلاثين أربعين خمسين ستين سبعين ثمانين تسعين", 2, step=10).items() for ending in ("يات", "ات")}
 _AR_TEEN_UNITS = "حادي ثاني ثالث رابع خامس سادس سابع ثامن تاسع"
 _AR_TEEN_UNITS_FEMININE = "حادية ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة"
 _AR_TEEN_CARDINALS = "أحد اثنا ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة"
@@ -204,9 +207,13 @@ _CODE = r"(?:[A-Za-z\d]*[A-Za-z]|(?=[a-z]*[A-Z])[A-Za-z]+-)\d(?:[A-Za-z\d]|[.,]\
 # separator so («۲/۵ میلیون» = 2.5 million), and a fraction or a pair is written so too (1/5 inch,
 # 24/7). Dates and ranges (1400/01/05, 1977/1978) are not: more slashes or longer parts.
 _SLASHED = r"(?<![\d/])\d+/\d{1,3}(?![\d/])"
-# A code, a slashed pair, a clock time (hours:minutes), a number, a word (Persian words keep their
-# ZWNJ), or a percent sign.
-_TOKEN = re.compile(rf"(?P<code>{_CODE})|(?P<number>{_SLASHED}|\d{{1,2}}:\d{{2}}(?!\d)|{_DIGIT_RUN})"
+# A date in digits: year, month and day (2023/10/05, 2023-10-05, Persian «۱۴۰۲/۰۷/۱۵») or day,
+# month and year (5/10/2023; 10/5/2023 in American English).
+_NUMERIC_DATE = r"(?<![\d/.-])(?:\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}[/-]\d{1,2}[/-]\d{4})(?![\d/-])"
+# A date, a code, a slashed pair, a clock time (hours:minutes), a number, a word (Persian words
+# keep their ZWNJ), or a percent sign.
+_TOKEN = re.compile(rf"(?P<date>{_NUMERIC_DATE})|(?P<code>{_CODE})"
+                    rf"|(?P<number>{_SLASHED}|\d{{1,2}}:\d{{2}}(?!\d)|{_DIGIT_RUN})"
                     rf"|(?P<word>[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*)"
                     rf"|(?P<sign>[{_PERCENT_SIGNS}])")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
@@ -305,6 +312,10 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.extend(_code_numbers(token))
             i += 1
             continue
+        if kind == "date":
+            found.extend(_numeric_date(tables, token))
+            i += 1
+            continue
         small, small_width = _spelled_compound(tables, tokens, i, *_phrase(tables, tables.small, tokens, i))
         if tables.persian or tables.arabic or tables.english:
             date, width = _hijri_date(tables, tokens, i, small, small_width)
@@ -312,6 +323,17 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
                 found.extend(date)
                 i += width
                 continue
+        if tables.persian and kind == "word" and _fold(token) == _DECADE_WORD:
+            decade = _persian_decade(tables, tokens, i + 1)
+            if decade is not None:
+                found.append(decade)
+                i += 2
+                continue
+        if tables.arabic and kind == "word" and tables.lookup(_AR_DECADES, token) is not None:
+            decade, width = _arabic_decade(tables, tokens, i)
+            found.append(decade)
+            i += width
+            continue
         # A month first: «كانون الأول» is December, not "first".
         month, width = _month(tables, tokens, i)
         if month is not None:
@@ -330,6 +352,11 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
                 attached = _ATTACHED_SCALES.get(following.lower())
             if scale is not None or attached:
                 end += 1
+            if (kind == "number" and scale is None and not attached and len(values) == 1 and not values[0][1]
+                    and 1 <= values[0][0] < 12):
+                afternoon = _afternoon_width(tables, tokens, end)  # "8:30 pm" = 20:30
+                if afternoon:
+                    values, end = [(values[0][0] + 12, _canonical(values[0][0]))], end + afternoon
             if attached:
                 values = [(values[0][0] * attached, _canonical(values[0][0]))]
             elif slashed:
@@ -355,6 +382,25 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             continue
         i += 1
     return found
+
+
+# After a clock time, the words that put it after noon: "8:30 pm" is 20:30 as Persian and Arabic
+# news write it, «۸ بعدازظهر», «الساعة 8 مساءً» likewise; the hour as written is the alternative.
+_AFTERNOON = {"en": ("pm", "p m"), "fa": ("بعدازظهر", "بعد از ظهر", "عصر"), "ar": ("مساء", "مساءا")}
+_AFTERNOON_WORDS = {lang: [tuple(_fold(word) for word in phrase.split()) for phrase in phrases]
+                    for lang, phrases in _AFTERNOON.items()}
+
+
+def _afternoon_width(tables: _Tables, tokens, end: int) -> int:
+    """How many words at ``end`` say "after noon" (0 when none do)."""
+    langs = [lang for lang, on in (("en", tables.english), ("fa", tables.persian), ("ar", tables.arabic)) if on]
+    for lang in langs:
+        for phrase in _AFTERNOON_WORDS[lang]:
+            words = tokens[end:end + len(phrase)]
+            if len(words) == len(phrase) and all(kind == "word" and _fold(word) == expected
+                                                 for (kind, word, _), expected in zip(words, phrase)):
+                return len(phrase)
+    return 0
 
 
 def _adjacent(tokens, end: int) -> bool:
@@ -414,7 +460,8 @@ def _compound(tables: _Tables, tokens, end: int, amount: Decimal, scale: int) ->
 # Solar Hijri month names, folded, with the month's number; "ماه" (month) may follow, glued
 # («مهرماه»), after a ZWNJ or as a word of its own.
 _SOLAR_MONTHS = {_fold(name): number for number, name in enumerate(solar_calendar.MONTHS, 1)}
-_MONTH_WORD, _YEAR_WORD = _fold("ماه"), _fold("سال")
+_MONTH_WORD, _YEAR_WORD, _DECADE_WORD, _AGE_WORD = _fold("ماه"), _fold("سال"), _fold("دهه"), _fold("سالگی")
+_CENTURY = {_fold("قرن"): True}  # a table, for the lookup's clitics: القرن
 # «سال ۱۳۵۷» … «سال ۱۴۲۰»: 1978 to 2041.
 SOLAR_NEWS_YEARS = (1357, 1420)
 
@@ -540,6 +587,64 @@ def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_wid
     if year is not None:
         found.append(Quantity(str(dates[0].year), NUMBER, False, written, calendar=True))
     return found, end - i
+
+
+def _persian_decade(tables: _Tables, tokens, i: int) -> Optional[Quantity]:
+    """The decade «دهه» names with the tens at ``i`` («دهه ۹۰», «دهه نود»): the 1990s of a
+    translation, or the Solar 1390s, which Iranian news means as often and which its
+    translation gives as the 2010s (the alternative)."""
+    kind, token, _ = tokens[i] if i < len(tokens) else ("", "", 0)
+    # not an ordinal: «دهه بیستم زندگی» is one's twenties
+    tens = int(token) if kind == "number" and token.isdigit() and len(token) == 2 else (
+        tables.lookup(tables.small, token) if kind == "word" and not _fold(token).endswith("م") else None)
+    if not isinstance(tens, int) or not 10 <= tens <= 90 or tens % 10:
+        return None
+    if i + 1 < len(tokens) and _fold(tokens[i + 1][1]).startswith(_AGE_WORD):
+        return None  # «دهه ۲۰ سالگی»: one's twenties
+    # 1390-1399 begin in 2011: the decade a translation names is 20 years on
+    return Quantity(str(1900 + tens), NUMBER, kind == "word", _text_of(tokens, i - 1, i + 1), str(1920 + tens))
+
+
+def _arabic_decade(tables: _Tables, tokens, i: int) -> Tuple[Quantity, int]:
+    """The decade word at ``i`` (التسعينيات) as a year, and the words it takes: of the century
+    named after it (خمسينيات القرن التاسع عشر = the 1850s), else of the twentieth (سبعينيات
+    القرن الماضي), the bare tens the alternative (في العشرينيات من عمره = in his 20s;
+    temperatures in the 90s)."""
+    tens = tables.lookup(_AR_DECADES, tokens[i][1])
+    if i + 1 < len(tokens) and tables.lookup(_CENTURY, tokens[i + 1][1]):
+        century, width = _spelled_compound(tables, tokens, i + 2, *_phrase(tables, tables.small, tokens, i + 2))
+        if isinstance(century, int) and 11 <= century <= 21:
+            year = (century - 1) * 100 + tens
+            return Quantity(str(year), NUMBER, True, _text_of(tokens, i, i + 2 + width)), 2 + width
+    return Quantity(str(1900 + tens), NUMBER, True, tokens[i][1], str(tens)), 1
+
+
+def _numeric_date(tables: _Tables, token: str) -> List[Quantity]:
+    """A date written in digits, read as its day, month (a month name, as a translation writes
+    it: 5/10/2023 = 5 October 2023) and year. Day and month are read in the other order too, as
+    the alternative, where both are months (10/5/2023 is 5 October or, in American English, 10
+    May). In Persian text a year of the Solar Hijri calendar makes it a Solar date, read as its
+    Gregorian day («۱۴۰۲/۰۷/۱۵» = 7 October 2023), the digits as written the alternative. Not a
+    date (a month over 12, a day over 31): its numbers."""
+    parts = [int(part) for part in re.split(r"[/-]", token)]
+    if re.match(r"\d{4}[/-]", token):  # year first: then month and day
+        year, orders = parts[0], [(parts[2], parts[1])]
+    else:
+        year, orders = parts[2], [(parts[0], parts[1]), (parts[1], parts[0])]
+    if tables.persian and solar_calendar.FIRST_YEAR <= year <= solar_calendar.LAST_YEAR and len(orders) == 1:
+        (day, month), date = orders[0], solar_calendar.to_gregorian(year, orders[0][1], orders[0][0])
+        if date is not None:  # the digits as written are the alternative: a translation may keep them
+            return [Quantity(str(date.day), NUMBER, False, token, str(day), calendar=True),
+                    Quantity(MONTH_NAMES[date.month - 1], MONTH, False, token, MONTH_NAMES[month - 1], calendar=True),
+                    Quantity(str(date.year), NUMBER, False, token, str(year), calendar=True)]
+    orders = [(day, month) for day, month in orders if 1 <= day <= 31 and 1 <= month <= 12]
+    if not orders:
+        return [Quantity(str(part), NUMBER, False, token) for part in parts]
+    (day, month), other = orders[0], orders[-1]
+    return [Quantity(str(day), NUMBER, False, token, str(other[0]) if other[0] != day else ""),
+            Quantity(MONTH_NAMES[month - 1], MONTH, False, token,
+                     MONTH_NAMES[other[1] - 1] if other[1] != month else ""),
+            Quantity(str(year), NUMBER, False, token)]
 
 
 def _code_numbers(code: str) -> List[Quantity]:
