@@ -82,6 +82,15 @@ def number_agreement(src, tgt, src_lang="fa"):
     ("۳۰۰ هزار نفر", "three hundred thousand people"),  # scale words multiply the ones before them
     ("هزار میلیارد تومان", "1,000 billion tomans"),
     ("صد هزار نفر", "a hundred thousand people"),
+    # and a half, and half a
+    ("دو و نیم میلیون نفر", "2.5 million people"),
+    ("۲ و نیم میلیون نفر", "two and a half million people"),
+    ("مليونان ونصف", "2.5 million"),
+    ("مليون ونصف المليون شخص", "1.5 million people"),
+    ("نیم میلیون نفر", "500,000 people"),
+    ("نصف مليون", "half a million"),
+    ("۸ و نیم درصد", "8.5%"),
+    ("ساعت ۸ و نیم", "at 8:30"),  # half past the hour
 ])
 def test_numbers_agree_across_digit_scripts_and_wordings(a, b):
     src_lang = "ar" if any(ch in a for ch in "ةيكآإأ٠١٢٣٤٥٦٧٨٩") else "fa"

@@ -344,6 +344,12 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             slashed = small is None and "/" in token
             values = [(Decimal(small), "")] if small is not None else [] if slashed else _digit_values(token)
             end = i + small_width
+            half = _phrase_width(tables, tokens, end, _AND_A_HALF) if len(values) == 1 and not slashed else 0
+            if half:  # «دو و نیم میلیون», "two and a half million"; «ساعت ۸ و نیم» is half past eight
+                clock = i > 0 and _fold(tokens[i - 1][1]) == _HOUR_WORD
+                values = [(values[0][0] + Decimal("0.3"), _canonical(values[0][0] + HALF)) if clock
+                          else (values[0][0] + HALF, "")]
+                end += half
             following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
             scale = (tables.lookup(tables.scales, following) if following and (slashed or len(values) == 1)
                      else None)
@@ -354,7 +360,7 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
                 end += 1
             if (kind == "number" and scale is None and not attached and len(values) == 1 and not values[0][1]
                     and 1 <= values[0][0] < 12):
-                afternoon = _afternoon_width(tables, tokens, end)  # "8:30 pm" = 20:30
+                afternoon = _phrase_width(tables, tokens, end, _AFTERNOON)  # "8:30 pm" = 20:30
                 if afternoon:
                     values, end = [(values[0][0] + 12, _canonical(values[0][0]))], end + afternoon
             if attached:
@@ -373,6 +379,13 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
                                       written, alternative + suffix if alternative else ""))
             i = end
             continue
+        half = _phrase_width(tables, tokens, i, _HALF_OF)
+        if half and i + half < len(tokens) and tables.lookup(tables.scales, tokens[i + half][1]) is not None:
+            # «نیم میلیون», "half a million": half the scale word after it
+            scale = tables.lookup(tables.scales, tokens[i + half][1])
+            found.append(Quantity(_canonical(HALF * scale), NUMBER, True, _text_of(tokens, i, i + half + 1)))
+            i += half + 1
+            continue
         scale = tables.lookup(tables.scales, token) if kind == "word" and _fold(token) not in _PLURAL_SCALES else None
         if scale is not None:  # "a thousand", «هزار نفر»: the scale word alone ("a hundred and two")
             amount, scale, end = _larger_scales(tables, tokens, i + 1, Decimal(scale), scale)  # «هزار میلیارد»
@@ -384,18 +397,27 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
     return found
 
 
+def _folded_phrases(phrases: Dict[str, Tuple[str, ...]]) -> Dict[str, List[Tuple[str, ...]]]:
+    """{language: its phrases as tuples of folded words}."""
+    return {lang: [tuple(_fold(word) for word in phrase.split()) for phrase in phrases[lang]] for lang in phrases}
+
+
 # After a clock time, the words that put it after noon: "8:30 pm" is 20:30 as Persian and Arabic
 # news write it, «۸ بعدازظهر», «الساعة 8 مساءً» likewise; the hour as written is the alternative.
-_AFTERNOON = {"en": ("pm", "p m"), "fa": ("بعدازظهر", "بعد از ظهر", "عصر"), "ar": ("مساء", "مساءا")}
-_AFTERNOON_WORDS = {lang: [tuple(_fold(word) for word in phrase.split()) for phrase in phrases]
-                    for lang, phrases in _AFTERNOON.items()}
+_AFTERNOON = _folded_phrases({"en": ("pm", "p m"), "fa": ("بعدازظهر", "بعد از ظهر", "عصر"), "ar": ("مساء", "مساءا")})
+HALF = Decimal("0.5")
+_HOUR_WORD = _fold("ساعت")
+# "and a half" after a number («دو و نیم», «مليونان ونصف», "two and a half"), and "half (a)"
+# before a scale word («نیم میلیون», «نصف مليون», "half a million").
+_AND_A_HALF = _folded_phrases({"en": ("and a half",), "fa": ("و نیم",), "ar": ("ونصف", "و نصف")})
+_HALF_OF = _folded_phrases({"en": ("half a", "half"), "fa": ("نیم",), "ar": ("نصف",)})
 
 
-def _afternoon_width(tables: _Tables, tokens, end: int) -> int:
-    """How many words at ``end`` say "after noon" (0 when none do)."""
+def _phrase_width(tables: _Tables, tokens, end: int, phrases: Dict[str, List[Tuple[str, ...]]]) -> int:
+    """How many words at ``end`` make one of the ``phrases`` of the text's languages (0: none)."""
     langs = [lang for lang, on in (("en", tables.english), ("fa", tables.persian), ("ar", tables.arabic)) if on]
     for lang in langs:
-        for phrase in _AFTERNOON_WORDS[lang]:
+        for phrase in phrases[lang]:
             words = tokens[end:end + len(phrase)]
             if len(words) == len(phrase) and all(kind == "word" and _fold(word) == expected
                                                  for (kind, word, _), expected in zip(words, phrase)):
@@ -431,6 +453,13 @@ def _compound(tables: _Tables, tokens, end: int, amount: Decimal, scale: int) ->
     "2 million and 5 of them" is two figures). Returns the whole amount and where it ends
     (``amount`` and ``end`` when it does not go on)."""
     while end < len(tokens) and tokens[end][0] == "word":
+        half = _phrase_width(tables, tokens, end, _AND_A_HALF)
+        if half:  # «مليونان ونصف» = 2.5 million; half of the scale's power of ten (a dual says two)
+            amount += HALF * 10 ** (len(str(scale)) - 1)
+            end += half
+            if end < len(tokens) and tables.lookup(tables.scales, tokens[end][1]) == scale:
+                end += 1  # «مليون ونصف المليون»
+            break
         connector = _fold(tokens[end][1])
         if (connector in _AND and end + 1 < len(tokens) and tokens[end + 1][0] == "number"
                 and tokens[end + 1][1].isdigit()):
