@@ -347,8 +347,8 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             half = _phrase_width(tables, tokens, end, _AND_A_HALF) if len(values) == 1 and not slashed else 0
             if half:  # «دو و نیم میلیون», "two and a half million"; «ساعت ۸ و نیم» is half past eight
                 clock = i > 0 and _fold(tokens[i - 1][1]) == _HOUR_WORD
-                values = [(values[0][0] + Decimal("0.3"), _canonical(values[0][0] + HALF)) if clock
-                          else (values[0][0] + HALF, "")]
+                values = [(values[0][0] + Decimal("0.3"), _canonical(values[0][0] + _HALF)) if clock
+                          else (values[0][0] + _HALF, "")]
                 end += half
             following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
             scale = (tables.lookup(tables.scales, following) if following and (slashed or len(values) == 1)
@@ -383,7 +383,7 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
         if half and i + half < len(tokens) and tables.lookup(tables.scales, tokens[i + half][1]) is not None:
             # «نیم میلیون», "half a million": half the scale word after it
             scale = tables.lookup(tables.scales, tokens[i + half][1])
-            found.append(Quantity(_canonical(HALF * scale), NUMBER, True, _text_of(tokens, i, i + half + 1)))
+            found.append(Quantity(_canonical(_HALF * scale), NUMBER, True, _text_of(tokens, i, i + half + 1)))
             i += half + 1
             continue
         scale = tables.lookup(tables.scales, token) if kind == "word" and _fold(token) not in _PLURAL_SCALES else None
@@ -405,7 +405,7 @@ def _folded_phrases(phrases: Dict[str, Tuple[str, ...]]) -> Dict[str, List[Tuple
 # After a clock time, the words that put it after noon: "8:30 pm" is 20:30 as Persian and Arabic
 # news write it, «۸ بعدازظهر», «الساعة 8 مساءً» likewise; the hour as written is the alternative.
 _AFTERNOON = _folded_phrases({"en": ("pm", "p m"), "fa": ("بعدازظهر", "بعد از ظهر", "عصر"), "ar": ("مساء", "مساءا")})
-HALF = Decimal("0.5")
+_HALF = Decimal("0.5")
 _HOUR_WORD = _fold("ساعت")
 # "and a half" after a number («دو و نیم», «مليونان ونصف», "two and a half"), and "half (a)"
 # before a scale word («نیم میلیون», «نصف مليون», "half a million").
@@ -455,7 +455,7 @@ def _compound(tables: _Tables, tokens, end: int, amount: Decimal, scale: int) ->
     while end < len(tokens) and tokens[end][0] == "word":
         half = _phrase_width(tables, tokens, end, _AND_A_HALF)
         if half:  # «مليونان ونصف» = 2.5 million; half of the scale's power of ten (a dual says two)
-            amount += HALF * 10 ** (len(str(scale)) - 1)
+            amount += _HALF * 10 ** (len(str(scale)) - 1)
             end += half
             if end < len(tokens) and tables.lookup(tables.scales, tokens[end][1]) == scale:
                 end += 1  # «مليون ونصف المليون»
