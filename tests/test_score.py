@@ -75,6 +75,8 @@ def number_agreement(src, tgt, src_lang="fa"):
     ("مائة وخمسة وعشرون شخصا", "125 people"),
     ("بیست و پنج هزار نفر", "25,000 people"),  # a joined number before a scale word
     ("سی‌امین سالگرد", "the 30th anniversary"),
+    ("برای بیست‌ویکمین بار", "for the 21st time"),  # one word with ZWNJ
+    ("سی‌و‌پنج نفر", "35 people"),
     ("تب صد و دو درجه", "a fever of a hundred and two"),  # after a scale word, in words too
     ("هزار و دویست نفر", "1,200 people"),
     ("ألف وخمسمائة شخص", "one thousand five hundred people"),
@@ -317,6 +319,11 @@ def test_solar_hijri_dates_to_gregorian(year, month, day, gregorian):
     ("در مهرماه ۱۴۰۲", "fa", "in September 2023", 1.0),
     # a two-digit year after a day and month
     ("روز ۱۵ مهر ۹۹", "fa", "on 6 October 2020", 1.0),
+    # a Solar year marked ه.ش or هجری شمسی (not the lunar هـ), or alone in the years of Iran's news
+    ("متولد ۱۳۴۵ ه.ش", "fa", "born in 1966", 1.0),
+    ("در ۱۴۰۲ هجری شمسی", "fa", "in 2024", 1.0),
+    ("بودجه ۱۴۰۳", "fa", "the 2024 budget", 1.0),
+    ("بودجه ۱۴۰۳", "fa", "the 2025 budget", 0.05),
     # dates in digits: day, month and year (either order of day and month), or year first
     ("يوم 5/10/2023", "ar", "on 5 October 2023", 1.0),
     ("يوم 5/10/2023", "ar", "on October 5, 2023", 1.0),

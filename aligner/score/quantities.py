@@ -304,6 +304,8 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
     picks the word tables (None: all three; another language: digits only)."""
     tables = _tables(lang)
     tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(normalise_digits(text))]
+    if tables.persian:
+        tokens = [piece for token in tokens for piece in _joined_number_words(tables, token)]
     found: List[Quantity] = []
     i = 0
     while i < len(tokens):
@@ -372,6 +374,10 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
                 amount, end = _compound(tables, tokens, end, amount, scale)
                 values = [(amount, "")]
             percent, end = _percent_after(tables, tokens, end)
+            if (tables.persian and not percent and end == i + 1 and kind == "number" and token.isdigit()
+                    and SOLAR_NEWS_YEARS[0] <= int(token) <= SOLAR_NEWS_YEARS[1]):
+                # a year of Iran's news without «سال» («بودجه ۱۴۰۳»): also the Gregorian year it starts in
+                values = [(values[0][0], str(int(token) + 621))]
             written = _text_of(tokens, i, end)
             suffix = "%" if percent else ""
             for value, alternative in values:
@@ -405,6 +411,8 @@ def _folded_phrases(phrases: Dict[str, Tuple[str, ...]]) -> Dict[str, List[Tuple
 # After a clock time, the words that put it after noon: "8:30 pm" is 20:30 as Persian and Arabic
 # news write it, «۸ بعدازظهر», «الساعة 8 مساءً» likewise; the hour as written is the alternative.
 _AFTERNOON = _folded_phrases({"en": ("pm", "p m"), "fa": ("بعدازظهر", "بعد از ظهر", "عصر"), "ar": ("مساء", "مساءا")})
+# What marks a year as Solar Hijri: ه.ش (read as ه ش: not the lunar هـ), هجری شمسی, شمسی.
+_SOLAR_MARKS = _folded_phrases({"en": (), "fa": ("ه ش", "هجری شمسی", "شمسی"), "ar": ()})
 _HALF = Decimal("0.5")
 _HOUR_WORD = _fold("ساعت")
 # "and a half" after a number («دو و نیم», «مليونان ونصف», "two and a half"), and "half (a)"
@@ -423,6 +431,26 @@ def _phrase_width(tables: _Tables, tokens, end: int, phrases: Dict[str, List[Tup
                                                  for (kind, word, _), expected in zip(words, phrase)):
                 return len(phrase)
     return 0
+
+
+_JOINED_AND = re.compile(f"{ZWNJ}و{ZWNJ}?")
+
+
+def _joined_number_words(tables: _Tables, token) -> list:
+    """A Persian number written as one word, its parts joined by «و» and ZWNJ («بیست‌وپنج»,
+    «بیست‌و‌یکمین»), as its words and «و» apart, as _spelled_compound reads them; any other
+    token as it is."""
+    kind, word, start = token
+    if kind != "word" or _JOINED_AND.search(word) is None:
+        return [token]
+    pieces, position = [], 0
+    for joint in _JOINED_AND.finditer(word):
+        pieces += [("word", word[position:joint.start()], start + position),
+                   ("word", "و", start + joint.start() + 1)]
+        position = joint.end()
+    pieces.append(("word", word[position:], start + position))
+    numbers = [piece for _, piece, _ in pieces[::2]]  # the pieces between the joints
+    return pieces if all(tables.lookup(tables.small, piece) is not None for piece in numbers) else [token]
 
 
 def _adjacent(tokens, end: int) -> bool:
@@ -574,6 +602,12 @@ def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_wid
     are read as no quantity at all; so is a year marked هـ. An English translation that keeps
     the date ("15 Ramadan 1445 AH") reads it the same way."""
     kind, token, _ = tokens[i]
+    solar_mark = _phrase_width(tables, tokens, i + 1, _SOLAR_MARKS) if kind == "number" and token.isdigit() else 0
+    if solar_mark and solar_calendar.FIRST_YEAR <= int(token) <= solar_calendar.LAST_YEAR:
+        # «۱۴۰۲ ه.ش», «۱۴۰۲ هجری شمسی»: the two Gregorian years it spans
+        first, second = solar_calendar.gregorian_years(int(token))
+        return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, i + 1 + solar_mark), str(second),
+                         calendar=True)], 1 + solar_mark
     if kind == "number" and token.isdigit() and _lunar_marks(tokens, i + 1) > i + 1:
         return [], _lunar_marks(tokens, i + 1) - i  # 1445 هـ
     if tables.persian and kind == "word" and (_fold(token) == _YEAR_WORD or _solar_month(token)):
