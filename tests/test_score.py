@@ -35,6 +35,8 @@ def number_agreement(src, tgt, src_lang="fa"):
     ("تقریباً 400،000 مورد", "about 400,000 cases"),  # Arabic comma as thousands separator
     ("ساعت ۰۹:۳۰", "at 9:30"),
     ("الساعة ١٢:٠٠ بتوقيت غرينتش", "at 12.00 GMT"),  # a clock time is hours.minutes
+    ("۱۵ اکتبر", "Oct. 15"),  # an English month abbreviated beside its day
+    ("۳۰ سپتامبر", "Sept 30"),
     ("ساعت ۲۰:۳۰", "at 8:30 pm"),  # after noon in words: 24 hours
     ("الساعة 8:30 مساءً", "at 20:30"),
     ("ساعت ۸ بعد از ظهر", "at 8 p.m."),
@@ -124,6 +126,8 @@ def test_numbers_agree_across_digit_scripts_and_wordings(a, b):
     ("2 million and 5 of them", "en", {"2000000": 1, "5": 1}),  # English joins words after hundred only
     ("ألف وزير", "ar", {"1000": 1}),  # a word with و written on that is no number
     ("آلاف الأشخاص", "ar", {}),  # "thousands of people": no amount
+    ("Jan Egeland said", "en", {}),  # an abbreviation away from a day is a name
+    ("on Jun 3 and in June", "en", {"June": 2, "3": 1}),
 ])
 def test_numbers_read_words_per_language(text, lang, values):
     assert numbers(text, lang) == values

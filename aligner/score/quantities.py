@@ -170,9 +170,15 @@ _SMALL = {
                   **{f"{unit}{hundred}": value for hundred in ("مائة", "مئة")
                      for unit, value in _counting("ثلاث أربع خمس ست سبع ثمان تسع", 3, step=100).items()}}),
 }
+_ABBREVIATIONS = {"January": ("Jan",), "February": ("Feb",), "April": ("Apr",), "June": ("Jun",), "July": ("Jul",),
+                  "August": ("Aug",), "September": ("Sep", "Sept"), "October": ("Oct",), "November": ("Nov",),
+                  "December": ("Dec",)}
 _MONTHS = {
     # English month names count only capitalised ("may", "march" are words too).
-    "en": _table({name: name for name in MONTH_NAMES}),
+    "en": _table({**{name: name for name in MONTH_NAMES},
+                  # abbreviated, beside a day only ("Oct. 15", "15 Sept"): "Jan" and "Jun" are names too
+                  **{abbreviation: name for name, abbreviations in _ABBREVIATIONS.items()
+                     for abbreviation in abbreviations}}),
     # «می» (May) is left out: it is also the verb prefix, written with a space in much Persian text.
     "fa": _table(dict(zip("ژانویه فوریه مارس آوریل مه ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر".split(), MONTH_NAMES),
                       **{"جولای": "July", "آگوست": "August", "اگوست": "August", "آوریل": "April"})),
@@ -783,8 +789,12 @@ def _percent_after(tables: _Tables, tokens, end: int) -> Tuple[bool, int]:
 def _month(tables: _Tables, tokens, i: int) -> Tuple[Optional[str], int]:
     month, width = _phrase(tables, tables.months, tokens, i)
     written = _text_of(tokens, i, i + width)
-    # English month names count only capitalised (no English month name has two words)
+    # English month names count only capitalised (no English month name has two words), and
+    # abbreviated only beside a number
     if month is None or (written.isascii() and not written[0].isupper()):
+        return None, 1
+    if written.isascii() and written not in MONTH_NAMES and not any(
+            0 <= k < len(tokens) and tokens[k][0] == "number" for k in (i - 1, i + 1)):
         return None, 1
     return month, width
 
