@@ -36,9 +36,9 @@ def _language(code: str) -> str:
 
 
 def _value(quantity: Quantity) -> str:
-    """'800,000', '2.5', '50%', 'July'; a Solar Hijri date's value with what was written, '7 (15 مهر)'."""
-    # the date as written, since its Gregorian value is nowhere in the text
-    written = f" ({quantity.text})" if quantity.calendar else ""
+    """'800,000', '2.5', '50%', 'July'; a converted value with what was written, '7 (15 مهر)'."""
+    # as written, since the converted value (a Gregorian date, 1990 for «دهه ۹۰») is nowhere in the text
+    written = f" ({quantity.text})" if quantity.converted else ""
     if quantity.kind == MONTH:
         return quantity.value + written
     whole, dot, fraction = quantity.value.rstrip("%").partition(".")

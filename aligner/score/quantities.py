@@ -11,7 +11,9 @@ words, «القرن التاسع عشر» = 19th century, and a dual noun says t
 hundreds (two hundred, پانصد, ثلاثمائة) and month names (Gregorian months in English, Persian,
 and both Arabic naming systems: يناير … and كانون الثاني …) are read too, and Persian dates of the
 Solar Hijri calendar as the Gregorian date a translation gives («۱۵ مهر ۱۴۰۲» = 7 October 2023,
-:mod:`.solar_calendar`); a lunar Hijri date, which translations drop, is not read.
+:mod:`.solar_calendar`); a lunar Hijri date, which translations drop, is not read. Numbers joined
+from words («بیست و پنج», «خمسة وعشرون», twenty-five), halves («دو و نیم میلیون»), dates in
+digits, decades («دهه ۹۰», التسعينيات) and times after noon ("8:30 pm") read as their value.
 
 Digits glued to Latin letters (km2, CO2, A380, 4x4) or after capitalised letters and a hyphen
 (COVID-19, SARS-CoV-2) are part of a code or unit, not an amount: they are read like words.
@@ -60,8 +62,9 @@ class Quantity:
     # read from the digits of a code (km2, COVID-19): no evidence alone, but a code number the
     # other side gives differently ("COVID-26" for «کووید-۱۹») is a substitution
     code: bool = False
-    # read from a Solar Hijri date as the Gregorian value («۱۵ مهر» as 7): ``text`` says what was written
-    calendar: bool = False
+    # converted from what was written: a Solar Hijri date as its Gregorian value («۱۵ مهر» as 7),
+    # a decade («دهه ۹۰» as 1990), a time after noon ("8:30 pm" as 20.30); ``text`` says what was written
+    converted: bool = False
 
 
 # One letter fold for Persian and Arabic words, so that one table serves every spelling:
@@ -366,11 +369,13 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
                 attached = _ATTACHED_SCALES.get(following.lower())
             if scale is not None or attached:
                 end += 1
+            converted = False
             if (kind == "number" and scale is None and not attached and len(values) == 1 and not values[0][1]
                     and 1 <= values[0][0] < 12):
                 afternoon = _phrase_width(tables, tokens, end, _AFTERNOON)  # "8:30 pm" = 20:30
                 if afternoon:
                     values, end = [(values[0][0] + 12, _canonical(values[0][0]))], end + afternoon
+                    converted = True
             if attached:
                 values = [(values[0][0] * attached, _canonical(values[0][0]))]
             elif slashed:
@@ -388,7 +393,7 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             suffix = "%" if percent else ""
             for value, alternative in values:
                 found.append(Quantity(_canonical(value) + suffix, PERCENT if percent else NUMBER, small is not None,
-                                      written, alternative + suffix if alternative else ""))
+                                      written, alternative + suffix if alternative else "", converted=converted))
             i = end
             continue
         half = _phrase_width(tables, tokens, i, _HALF_OF)
@@ -613,7 +618,7 @@ def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_wid
         # «۱۴۰۲ ه.ش», «۱۴۰۲ هجری شمسی»: the two Gregorian years it spans
         first, second = solar_calendar.gregorian_years(int(token))
         return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, i + 1 + solar_mark), str(second),
-                         calendar=True)], 1 + solar_mark
+                         converted=True)], 1 + solar_mark
     if kind == "number" and token.isdigit() and _lunar_marks(tokens, i + 1) > i + 1:
         return [], _lunar_marks(tokens, i + 1) - i  # 1445 هـ
     if tables.persian and kind == "word" and (_fold(token) == _YEAR_WORD or _solar_month(token)):
@@ -625,7 +630,7 @@ def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_wid
         if year is None or not SOLAR_NEWS_YEARS[0] <= year <= SOLAR_NEWS_YEARS[1]:
             return None, 1
         first, second = solar_calendar.gregorian_years(year)
-        return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, after + 1), str(second), calendar=True)], \
+        return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, after + 1), str(second), converted=True)], \
             after + 1 - i
     day, width = (int(token), 1) if kind == "number" and token.isdigit() else (small, small_width)
     if not day or day > 31 or i + width >= len(tokens) or tokens[i + width][0] != "word":
@@ -651,10 +656,10 @@ def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_wid
     written = _text_of(tokens, i, end)
     spelled = kind != "number"
     other_day = str(dates[-1].day) if dates[-1].day != dates[0].day else ""
-    found = [Quantity(str(dates[0].day), NUMBER, spelled, written, other_day, calendar=True),
-             Quantity(MONTH_NAMES[dates[0].month - 1], MONTH, False, written, calendar=True)]
+    found = [Quantity(str(dates[0].day), NUMBER, spelled, written, other_day, converted=True),
+             Quantity(MONTH_NAMES[dates[0].month - 1], MONTH, False, written, converted=True)]
     if year is not None:
-        found.append(Quantity(str(dates[0].year), NUMBER, False, written, calendar=True))
+        found.append(Quantity(str(dates[0].year), NUMBER, False, written, converted=True))
     return found, end - i
 
 
@@ -671,7 +676,8 @@ def _persian_decade(tables: _Tables, tokens, i: int) -> Optional[Quantity]:
     if i + 1 < len(tokens) and _fold(tokens[i + 1][1]).startswith(_AGE_WORD):
         return None  # «دهه ۲۰ سالگی»: one's twenties
     # 1390-1399 begin in 2011: the decade a translation names is 20 years on
-    return Quantity(str(1900 + tens), NUMBER, kind == "word", _text_of(tokens, i - 1, i + 1), str(1920 + tens))
+    return Quantity(str(1900 + tens), NUMBER, kind == "word", _text_of(tokens, i - 1, i + 1), str(1920 + tens),
+                    converted=True)
 
 
 def _arabic_decade(tables: _Tables, tokens, i: int) -> Tuple[Quantity, int]:
@@ -703,9 +709,9 @@ def _numeric_date(tables: _Tables, token: str) -> List[Quantity]:
     if tables.persian and solar_calendar.FIRST_YEAR <= year <= solar_calendar.LAST_YEAR and len(orders) == 1:
         (day, month), date = orders[0], solar_calendar.to_gregorian(year, orders[0][1], orders[0][0])
         if date is not None:  # the digits as written are the alternative: a translation may keep them
-            return [Quantity(str(date.day), NUMBER, False, token, str(day), calendar=True),
-                    Quantity(MONTH_NAMES[date.month - 1], MONTH, False, token, MONTH_NAMES[month - 1], calendar=True),
-                    Quantity(str(date.year), NUMBER, False, token, str(year), calendar=True)]
+            return [Quantity(str(date.day), NUMBER, False, token, str(day), converted=True),
+                    Quantity(MONTH_NAMES[date.month - 1], MONTH, False, token, MONTH_NAMES[month - 1], converted=True),
+                    Quantity(str(date.year), NUMBER, False, token, str(year), converted=True)]
     orders = [(day, month) for day, month in orders if 1 <= day <= 31 and 1 <= month <= 12]
     if not orders:
         return [Quantity(str(part), NUMBER, False, token) for part in parts]
