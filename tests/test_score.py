@@ -386,7 +386,7 @@ def test_compound_amounts_agree(src, src_lang, tgt, expected):
     ("این ترانه در دهه ۹۰ محبوب بود", "The song was popular in the 1980s",
      "the source says 1990 (دهه 90) where the target says 1980"),
     ("جلسه ساعت ۲۱:۳۰ آغاز شد", "The meeting began at 8:30 pm",
-     "the source says 21.3 where the target says 20.3 (8:30 pm)"),
+     "the source says 21:30 where the target says 20:30 (8:30 pm)"),
 ])
 def test_a_converted_value_is_explained_as_written(src, tgt, reason):
     assert explain_link(link(src, tgt)) == [reason]

@@ -36,12 +36,14 @@ def _language(code: str) -> str:
 
 
 def _value(quantity: Quantity) -> str:
-    """'800,000', '2.5', '50%', 'July'; a converted value with what was written, '7 (15 مهر)'."""
+    """'800,000', '2.5', '50%', 'July', '20:30'; a converted value with what was written, '7 (15 مهر)'."""
     # as written, since the converted value (a Gregorian date, 1990 for «دهه ۹۰») is nowhere in the text
     written = f" ({quantity.text})" if quantity.converted else ""
     if quantity.kind == MONTH:
         return quantity.value + written
     whole, dot, fraction = quantity.value.rstrip("%").partition(".")
+    if ":" in quantity.text:  # a clock time, read as hours.minutes: 20:30, not 20.3
+        return f"{whole}:{fraction.ljust(2, '0')}" + written
     # Thousands separators from 10,000 up: a year (2019) is not written 2,019.
     return ((f"{int(whole):,}" if abs(int(whole)) >= 10000 else whole) + dot + fraction
             + ("%" if quantity.value.endswith("%") else "") + written)
