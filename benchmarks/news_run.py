@@ -7,11 +7,12 @@ blank lines, a heading or caption (no final punctuation) on a line of its own; t
 has as many paragraphs, but about one boundary in five moved by a sentence (translators
 regroup); --layout lines writes one sentence per line instead, as a pre-split file. Documents
 come from FLORES-200 (short: 8-20 sentences, a few wikinews articles on one page, as a digest)
-and TICO-19 (long: 30-80 sentences of one source), perturbed with benchmarks/perturb.py's "news" mix at rate 0.3 (merges, splits,
-omissions and same-corpus inserts, both directions; merges joined by a comma and split halves
-ending in a full stop, as a translator writes them). Three pairs per run are not translations
-of each other (an article against another article's translation, paired by file name). The
-gold is the corpora's segments cut into sentences where both sides have as many (sentence_pairs).
+and TICO-19 (long: 30-80 sentences of one source), perturbed with benchmarks/perturb.py's
+"news" mix at rate 0.3 (merges, splits, omissions and same-corpus inserts, both directions;
+merges joined by a comma and split halves ending in a full stop, as a translator writes them).
+Three pairs per run are not translations of each other (an article against another article's
+translation, paired by file name). The gold is the corpora's segments cut into sentences where
+both sides have as many (sentence_pairs).
 By default a run has 30 short and 8 long documents per language, as many as the held-out news
 of issue 13; --short, --long and --draws take more (each draw perturbs every document again, with
 other seeds, and is its own run).

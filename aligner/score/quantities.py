@@ -114,7 +114,7 @@ def _counting(words: str, start: int = 1, step: int = 1) -> Dict[str, int]:
 # century). Arabic cardinals stop at ten, then the tens, which with the article are also ordinals
 # (القرن العشرين); the ordinals eleventh … nineteenth are two words, unit + عشر (feminine …ة
 # عشرة; eleventh with حادي): «القرن الخامس عشر» = 15th century. The numbers between are joined
-# from these words (_spelled_compound).
+# from these words (_spelled_number).
 _FA_ORDINALS = ("یکم دوم سوم چهارم پنجم ششم هفتم هشتم نهم دهم یازدهم دوازدهم سیزدهم چهاردهم پانزدهم "
                 "شانزدهم هفدهم هجدهم نوزدهم بیستم")
 _FA_TENS_ORDINALS = "سی‌ام چهلم پنجاهم شصتم هفتادم هشتادم نودم"
@@ -327,7 +327,7 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             found.extend(_numeric_date(tables, token))
             i += 1
             continue
-        small, small_width = _spelled_compound(tables, tokens, i, *_phrase(tables, tables.small, tokens, i))
+        small, small_width = _spelled_number(tables, tokens, i)
         if tables.persian or tables.arabic or tables.english:
             date, width = _hijri_date(tables, tokens, i, small, small_width)
             if date is not None:
@@ -449,7 +449,7 @@ _JOINED_AND = re.compile(f"{ZWNJ}و{ZWNJ}?")
 
 def _joined_number_words(tables: _Tables, token) -> list:
     """A Persian number written as one word, its parts joined by «و» and ZWNJ («بیست‌وپنج»,
-    «بیست‌و‌یکمین»), as its words and «و» apart, as _spelled_compound reads them; any other
+    «بیست‌و‌یکمین»), as its words and «و» apart, as _spelled_number reads them; any other
     token as it is."""
     kind, word, start = token
     if kind != "word" or _JOINED_AND.search(word) is None:
@@ -511,7 +511,7 @@ def _compound(tables: _Tables, tokens, end: int, amount: Decimal, scale: int) ->
             if not (glued or joined or bare):
                 break
             start = end if glued or bare else end + 1
-            words, width = _spelled_compound(tables, tokens, start, *_phrase(tables, tables.small, tokens, start))
+            words, width = _spelled_number(tables, tokens, start)
             if words is None:
                 break
             part, after = Decimal(words), start + width
@@ -566,10 +566,10 @@ _LUNAR_MONTHS = {_fold(name).replace(" ", "").replace(ZWNJ, "").replace("-", "")
     "Jumada al-Thani", "Jumada al-Akhirah", "Jumada al-Akhira", "Jumada ul-Akhir", "Jumada II", "Rajab",
     "Sha'ban", "Shaaban", "Ramadan", "Ramadhan", "Ramazan", "Shawwal", "Dhu al-Qadah", "Dhu al-Qi'dah",
     "Dhul-Qadah", "Dhul-Qi'dah", "Dhu al-Hijjah", "Dhul-Hijjah", "Dhu al-Hijja", "Dhul-Hijja")}
-# What marks a year as lunar Hijri: هـ (folded to ه) or ه.ق, and قمری; not ق alone (ق.م is BC).
-# In English AH, A.H. or Hijri.
-_LUNAR_MARK, _LUNAR_MARK_SECOND, _LUNAR_WORD = _fold("هـ"), _fold("ق"), _fold("قمری")
-_LUNAR_MARKS_EN, _A, _H = {"ah", "hijri"}, "a", "h"
+# What marks a year as lunar Hijri, in any of the three languages: ه.ق, هـ (folded to ه) and قمری,
+# not ق alone (ق.م is BC); AH, A.H. and Hijri.
+_LUNAR_MARK_PHRASES = ("ه ق", "ه", "قمری", "ah", "a h", "hijri")
+_LUNAR_MARKS = _folded_phrases({lang: _LUNAR_MARK_PHRASES for lang in ("en", "fa", "ar")})
 
 
 def _lunar_month_width(tokens, i: int) -> int:
@@ -580,20 +580,6 @@ def _lunar_month_width(tokens, i: int) -> int:
             if "".join(_fold(word) for _, word, _ in words).replace(ZWNJ, "") in _LUNAR_MONTHS:
                 return width
     return 0
-
-
-def _lunar_marks(tokens, end: int) -> int:
-    """``end`` moved past the marks of a lunar year (هـ, ه.ق, قمری; AH, A.H., Hijri) that follow it."""
-    def word_at(k):
-        return _fold(tokens[k][1]) if k < len(tokens) and tokens[k][0] == "word" else None
-
-    if word_at(end) in (_LUNAR_WORD, *_LUNAR_MARKS_EN):
-        return end + 1
-    if word_at(end) == _A and word_at(end + 1) == _H:
-        return end + 2
-    if word_at(end) == _LUNAR_MARK:
-        return end + 2 if word_at(end + 1) == _LUNAR_MARK_SECOND else end + 1
-    return end
 
 
 def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_width: int
@@ -619,8 +605,9 @@ def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_wid
         first, second = solar_calendar.gregorian_years(int(token))
         return [Quantity(str(first), NUMBER, False, _text_of(tokens, i, i + 1 + solar_mark), str(second),
                          converted=True)], 1 + solar_mark
-    if kind == "number" and token.isdigit() and _lunar_marks(tokens, i + 1) > i + 1:
-        return [], _lunar_marks(tokens, i + 1) - i  # 1445 هـ
+    lunar_mark = _phrase_width(tables, tokens, i + 1, _LUNAR_MARKS) if kind == "number" and token.isdigit() else 0
+    if lunar_mark:
+        return [], 1 + lunar_mark  # 1445 هـ
     if tables.persian and kind == "word" and (_fold(token) == _YEAR_WORD or _solar_month(token)):
         # «سال ۱۴۰۲», «مهر ۱۴۰۲» (a month without its day falls in one of two Gregorian months)
         after = i + 1 + (i + 1 < len(tokens) and _fold(tokens[i + 1][1]) == _MONTH_WORD)
@@ -639,7 +626,7 @@ def _hijri_date(tables: _Tables, tokens, i: int, small: Optional[int], small_wid
     if lunar:
         end = i + width + lunar
         if end < len(tokens) and tokens[end][0] == "number" and tokens[end][1].isdigit():
-            end = _lunar_marks(tokens, end + 1)
+            end += 1 + _phrase_width(tables, tokens, end + 1, _LUNAR_MARKS)
         return [], end - i
     month = _solar_month(tokens[i + width][1]) if tables.persian else None
     if month is None:
@@ -687,7 +674,7 @@ def _arabic_decade(tables: _Tables, tokens, i: int) -> Tuple[Quantity, int]:
     temperatures in the 90s)."""
     tens = tables.lookup(_AR_DECADES, tokens[i][1])
     if i + 1 < len(tokens) and tables.lookup(_CENTURY, tokens[i + 1][1]):
-        century, width = _spelled_compound(tables, tokens, i + 2, *_phrase(tables, tables.small, tokens, i + 2))
+        century, width = _spelled_number(tables, tokens, i + 2)
         if isinstance(century, int) and 11 <= century <= 21:
             year = (century - 1) * 100 + tens
             return Quantity(str(year), NUMBER, True, _text_of(tokens, i, i + 2 + width)), 2 + width
@@ -735,14 +722,14 @@ def _text_of(tokens, first: int, end: int) -> str:
     return " ".join(token for _, token, _ in tokens[first:end])
 
 
-def _spelled_compound(tables: _Tables, tokens, i: int, small: Optional[int], width: int
-                      ) -> Tuple[Optional[int], int]:
-    """The number in words at ``i`` (``small``, ``width`` words: ``_phrase``) with the smaller
-    numbers joined to it, and the words it takes: a unit after English tens ("twenty-five",
+def _spelled_number(tables: _Tables, tokens, i: int) -> Tuple[Optional[int], int]:
+    """The number in words at ``i`` (None and 1 when none starts there) with the smaller numbers
+    joined to it, and the words it takes: a unit after English tens ("twenty-five",
     "twenty-first"); in Persian a smaller number after «و» and hundreds or tens («صد و بیست و
     پنج» = 125, «قرن بیست و یکم» = 21st century); in Arabic the tens after a unit and the rest
     after hundreds, each with و glued on («خمسة وعشرون» = 25, «القرن الحادي والعشرين» = 21st
     century, «مائة وخمسون» = 150)."""
+    small, width = _phrase(tables, tables.small, tokens, i)
     if small is None:
         return small, width
     value, last, end = small, small, i + width

@@ -33,9 +33,9 @@ VERDICTS = (PARALLEL, COMPARABLE, EMPTY)
 #   0.67 / 0.50, none comparable up to 0.5.)
 # - benchmarks/news_run.py --split dev --short 106 --long 29 --draws 2, coefficients version 5
 #   (perturbed FLORES/TICO news of 8-80 sentences, 270 parallel and 6 non-parallel pairs per
-#   language): non-parallel
-#   shares 0.00 (all twelve); the lowest parallel shares 0.29 (one fa-en digest of two articles
-#   whose second one the aligner mixed up), then 0.63 (fa-en) and 0.57 (ar-en).
+#   language): non-parallel shares 0.00 (all twelve); the lowest parallel shares 0.29 (one fa-en
+#   digest of two articles whose second one the aligner mixed up), then 0.63 (fa-en) and 0.57
+#   (ar-en).
 # 0.3 keeps every real translation of the article set and every news pair but that digest (0.29),
 # and lets through two chance pairs of short articles per language; 0.5 would call an ar-en
 # article pair of the set comparable (share 0.33) and leaves little margin under the lowest news
