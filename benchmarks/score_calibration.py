@@ -85,6 +85,7 @@ _DIGIT_RUN = re.compile(r"\d+")
 
 def _aligned(src: Sequence[str], tgt: Sequence[str], lang: str, doc: str, embedder) -> List[BitextLink]:
     from aligner.align import align_sentences
+    from aligner.align.documents import aligner_scores
 
     links = []
     for link in align_sentences(list(src), list(tgt), lang, "en", embedder=embedder):
@@ -93,7 +94,7 @@ def _aligned(src: Sequence[str], tgt: Sequence[str], lang: str, doc: str, embedd
         links.append(BitextLink(doc, doc, lang, "en", link.src_ids, link.tgt_ids,
                                 " ".join(src[i] for i in link.src_ids), " ".join(tgt[j] for j in link.tgt_ids),
                                 cost=link.search_cost, similarity=link.similarity,
-                                scores={f"align_{k}": v for k, v in link.signal_values.items()}))
+                                scores=aligner_scores(link)))
     return links
 
 

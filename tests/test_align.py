@@ -145,6 +145,52 @@ def test_competitive_links_are_the_links_of_near_best_paths(margin):
     assert expected or margin == 0  # positive margins must have links to find
 
 
+def _brute_force_paths(n, m, types, link_score):
+    """Every complete path's score and links, by recursion (small documents only)."""
+    def paths(i, j):
+        if (i, j) == (n, m):
+            yield 0.0, ()
+            return
+        for a, b in types:
+            if i + a <= n and j + b <= m:
+                for rest, links in paths(i + a, j + b):
+                    yield link_score(i + a, a, b, j + b) + rest, ((i, i + a, j, j + b),) + links
+    return list(paths(0, 0))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_path_margins_are_the_best_path_with_the_link_minus_the_best_without(seed):
+    n, m = 5, 6
+    types = search.link_types(4)
+    rng = np.random.default_rng(seed)
+    table = {(i, a, b, j): rng.normal() for i in range(n + 1) for a, b in types for j in range(m + 1)}
+
+    def score_fn(i, a, b, cols):
+        return np.array([table[i, a, b, int(c)] for c in cols])
+
+    def link_score(i, a, b, j):
+        return -1.0 if a == 0 or b == 0 else table[i, a, b, j]
+
+    every = _brute_force_paths(n, m, types, link_score)
+    lo, hi = search.full_band(n, m)
+    forward = search.forward(n, m, lo, hi, types, score_fn, -1.0, keep_rows=True)
+    best = search.best_path(forward, n, m, lo, types)
+    # The best path, and a path through a link the search did not choose (as pass 4 makes).
+    other = max((p for p in every if not set(p[1]) <= set(best)), key=lambda p: p[0])[1]
+    for path in (best, list(other)):
+        margins = search.path_margins(n, m, lo, hi, types, score_fn, -1.0, forward, path)
+        for link, margin in zip(path, margins):
+            s0, s1, t0, t1 = link
+            if s0 == s1 or t0 == t1:
+                assert margin is None
+                continue
+            with_link = max(score for score, links in every if link in links)
+            without = max(score for score, links in every if link not in links)
+            assert margin == pytest.approx(with_link - without)
+    assert any(margin is not None and margin < 0 for margin in search.path_margins(
+        n, m, lo, hi, types, score_fn, -1.0, forward, list(other)))
+
+
 def test_band_around_is_monotone_and_covers_the_path():
     lo, hi = search.band_around(TRUTH, 8, 8, 2)
     assert lo[0] == 0 and hi[-1] == 8

@@ -13,6 +13,7 @@ from aligner.score import (COEFFICIENTS, COMPONENTS, DEFAULT_MIN_PROBABILITY, FE
                            SemanticSimilarity, SourceLanguageIdentity, TargetLanguageIdentity, acceptance_filters,
                            apply_filters, default_components, explain_link, length_z, numbers, probability,
                            quantities)
+from aligner.score.calibration import feature_set
 from aligner.score.components import number_mismatches
 from aligner.signature import Signature
 
@@ -561,10 +562,24 @@ def test_a_line_in_the_wrong_language_has_probability_zero(gate):
 
 def test_the_aligners_values_are_used_where_the_link_has_them():
     plain = scored(GOOD)
-    trusted = scored({**GOOD, "align_embed": 0.2}, similarity=0.999)
-    doubted = scored({**GOOD, "align_embed": -0.05}, similarity=0.01)
+    trusted = scored({**GOOD, "align_embed": 0.2, "align_path_margin": 0.1}, similarity=0.999)
+    doubted = scored({**GOOD, "align_embed": -0.05, "align_path_margin": 0.1}, similarity=0.01)
+    assert feature_set(trusted) == feature_set(doubted) == "aligned"
     assert probability(doubted) < probability(trusted)
     assert probability(doubted) < probability(plain)
+
+
+def test_a_near_tie_in_the_search_lowers_the_probability():
+    clear = scored({**GOOD, "align_embed": 0.1, "align_path_margin": 0.1}, similarity=0.999)
+    tied = scored({**GOOD, "align_embed": 0.1, "align_path_margin": 0.001}, similarity=0.999)
+    assert probability(tied) < probability(clear)
+
+
+def test_a_link_aligned_without_a_path_margin_is_scored_as_a_plain_pair():
+    # bitext written before 0.3.3: the aligned coefficients were fitted with the margin
+    old = scored({**GOOD, "align_embed": 0.1}, similarity=0.999)
+    assert feature_set(old) == "plain"
+    assert probability(old) == pytest.approx(probability(scored(GOOD)))
 
 
 def test_coefficients_cover_every_feature_of_their_set():
@@ -710,6 +725,8 @@ def test_mt_agreement_translates_only_its_pair():
     ("او به خانه رفت.", "The football match ended in a draw.", {"semantic": 0.01},
      "the sentences mean different things (meaning 0.01)"),
     ("چرا رفت؟", "Why did he go.", {"punctuation": 0.5}, "the two sides differ in question marks"),
+    ("او به خانه رفت.", "He went home.", {"align_path_margin": 0.002},
+     "the aligner nearly joined or split these sentences another way (path margin 0.002)"),
 ])
 def test_explain_link_says_why_a_unit_is_doubtful(src, tgt, scores, reason):
     assert any(r.startswith(reason) for r in explain_link(link(src, tgt, scores={**GOOD, **scores})))
@@ -718,4 +735,5 @@ def test_explain_link_says_why_a_unit_is_doubtful(src, tgt, scores, reason):
 def test_explain_link_has_nothing_against_a_good_unit():
     good = link("نهم ژوئیه ۸۰۰ هزار نفر آمدند.", "On July 9, 800,000 people came.", scores=GOOD)
     assert explain_link(good) == []
+    assert explain_link(link(good.src, good.tgt, scores={**GOOD, "align_path_margin": 0.05})) == []
     assert explain_link(link("", "Orphan.", src_ids=())) == ["the target sentence has no counterpart on the other side"]

@@ -10,6 +10,9 @@ DP), encodes the real concatenated text of their multi-sentence blocks, and sear
 band again with those blocks scored by their own embeddings. Pass 4, with an embedder and a
 weight set that has an AbsorbRule, lets a sentence left unaligned join a neighbouring link when
 the link's length and the sentence's cosine with the link's other side say it belongs there.
+Last, each link gets its path margin: how much the best path through it outscores the best
+path without it (forward and backward DP of the final band), the search's own certainty, which
+the combined score reads (score/calibration.py).
 
 How a link is scored lives in link_scores.py (from blocks.py and signals.py, weighted by
 weights.py); its reported similarity in calibration.py.
@@ -52,6 +55,10 @@ class AlignedLink:
     similarity: float
     # The signal values the score was combined from (LinkScorer.signal_values); none for 1-0/0-1.
     signal_values: Dict[str, float] = field(default_factory=dict)
+    # How much the best path through the link outscores the best path without it, in link-score
+    # units (search.path_margins): near 0 the search could as well have split, merged or shifted
+    # it. None for 1-0/0-1 links and where no search ran.
+    path_margin: Optional[float] = None
 
 
 @dataclass
@@ -180,9 +187,10 @@ def _bridge_signals(src: Sequence[str], tgt: Sequence[str], translations, back_t
 
 
 def _third_pass(src: Sequence[str], tgt: Sequence[str], embedder, band: BandScores, table: search.Forward,
-                path: List[search.Link], types, skip, margin: float) -> List[search.Link]:
+                types, skip, margin: float) -> search.Forward:
     """Pass 3: the same search, with the competitive n-m links scored by the embeddings of
-    their real concatenated text; ``path`` stands when no competitive link has a block to encode.
+    their real concatenated text; returns the forward DP of the band as it then stands (all
+    rows kept), ``table`` when no competitive link has a block to encode.
 
     Summed vectors misjudge a block by about 0.01 of cosine (Text+Berg dev gold n-m links: 0.926
     summed, 0.919 encoded); a link that loses by more than the margin stays out of the path
@@ -193,12 +201,12 @@ def _third_pass(src: Sequence[str], tgt: Sequence[str], embedder, band: BandScor
     src_blocks = sorted({(s0, s1) for s0, s1, _, _ in links if s1 - s0 > 1})
     tgt_blocks = sorted({(t0, t1) for _, _, t0, t1 in links if t1 - t0 > 1})
     if not src_blocks and not tgt_blocks:
-        return path
+        return table
     scorer = band.scorer
     scorer.concat = ConcatenationVectors(src, tgt, scorer.src_vectors, scorer.tgt_vectors, src_blocks, tgt_blocks,
                                          embedder, scorer.means)
     band.rescore_concatenations()
-    return search.band_dp(n, m, band.lo, band.hi, types, band, skip)
+    return search.forward(n, m, band.lo, band.hi, types, band, skip, keep_rows=True)
 
 
 def _link_values(scorer: LinkScorer, link: search.Link) -> Tuple[float, float]:
@@ -334,19 +342,21 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], src_lang: str = "aut
                         ratio=(document_ratio or aligned_ratio(path, *lengths)) if weights.aligned_ratio else None)
     rescore = embedder is not None and method in EMBEDDING_METHODS and config.concat_margin > 0
     band = scorer.band_scores(lo, hi, types)
-    table = search.forward(n, m, lo, hi, types, band, skip, keep_rows=rescore)
-    path = search.best_path(table, n, m, lo, types)
+    table = search.forward(n, m, lo, hi, types, band, skip, keep_rows=True)
     if rescore:
-        path = _third_pass(src, tgt, embedder, band, table, path, types, skip, config.concat_margin)
+        table = _third_pass(src, tgt, embedder, band, table, types, skip, config.concat_margin)
+    path = search.best_path(table, n, m, lo, types)
     if embedder is not None and method in EMBEDDING_METHODS and weights.absorb is not None:
         path = _absorb_unaligned(src, tgt, embedder, scorer, path, config.max_link)
+    margins = search.path_margins(n, m, lo, hi, types, band, skip, table, path)
     midpoint = cosine_midpoint(src_lang, tgt_lang)
-    return [_describe(link, scorer, skip, midpoint, short) for link in path]
+    return [_describe(link, scorer, skip, midpoint, short, margin) for link, margin in zip(path, margins)]
 
 
-def _describe(link: search.Link, scorer: LinkScorer, skip, midpoint: float, short: bool) -> AlignedLink:
-    """A path's link with its search cost, signal values and similarity (``midpoint``: the
-    pair's calibration.cosine_midpoint)."""
+def _describe(link: search.Link, scorer: LinkScorer, skip, midpoint: float, short: bool,
+              path_margin: Optional[float]) -> AlignedLink:
+    """A path's link with its search cost, signal values, similarity (``midpoint``: the
+    pair's calibration.cosine_midpoint) and path margin (search.path_margins)."""
     s0, s1, t0, t1 = link
     src_ids, tgt_ids = tuple(range(s0, s1)), tuple(range(t0, t1))
     if not src_ids or not tgt_ids:
@@ -361,4 +371,4 @@ def _describe(link: search.Link, scorer: LinkScorer, skip, midpoint: float, shor
     trusted = {k: v for k, v in values.items() if k != "embed"} if short else values
     similarity = link_similarity(trusted, len(src_ids) + len(tgt_ids), midpoint)
     return AlignedLink(src_ids, tgt_ids, search_cost=round(-score, 4), similarity=round(similarity, 4),
-                       signal_values={k: round(v, 4) for k, v in values.items()})
+                       signal_values={k: round(v, 4) for k, v in values.items()}, path_margin=round(path_margin, 4))

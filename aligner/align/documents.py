@@ -9,7 +9,7 @@ Sentence vectors are computed once for the whole document either way.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 
 from ..bitext import BitextLink
@@ -83,16 +83,24 @@ def _correspondence_vectors(src_vectors, tgt_vectors, translations, tgt: Sequenc
 def to_bitext(link: AlignedLink, src_doc: Document, tgt_doc: Document, provenance: dict) -> BitextLink:
     """The record of an aligned link. BitextLink's names are a file format (JSONL keys, TMX
     properties, TSV columns) that later stages read, so the link's values are stored under
-    them here and only here: the search cost as ``cost``, the similarity as ``similarity``, and
-    each signal value as ``scores["align_<signal>"]`` beside the scorer's quality scores."""
+    them here and only here: the search cost as ``cost``, the similarity as ``similarity``,
+    each signal value as ``scores["align_<signal>"]`` beside the scorer's quality scores, and
+    the path margin as ``scores["align_path_margin"]``."""
     return BitextLink(
         src_doc=src_doc.doc_id, tgt_doc=tgt_doc.doc_id, src_lang=src_doc.lang, tgt_lang=tgt_doc.lang,
         src_ids=link.src_ids, tgt_ids=link.tgt_ids,
         src=" ".join(src_doc.sentences[i].text for i in link.src_ids),
         tgt=" ".join(tgt_doc.sentences[j].text for j in link.tgt_ids),
-        cost=link.search_cost, similarity=link.similarity,
-        scores={f"align_{name}": value for name, value in link.signal_values.items()},
-        provenance=dict(provenance))
+        cost=link.search_cost, similarity=link.similarity, scores=aligner_scores(link), provenance=dict(provenance))
+
+
+def aligner_scores(link: AlignedLink) -> Dict[str, float]:
+    """The aligner's values of a link under their ``scores`` names: ``align_<signal>`` and
+    ``align_path_margin``."""
+    scores = {f"align_{name}": value for name, value in link.signal_values.items()}
+    if link.path_margin is not None:
+        scores["align_path_margin"] = link.path_margin
+    return scores
 
 
 def split_below(links: Sequence[BitextLink], min_similarity: float, src_doc: Document,

@@ -13,7 +13,7 @@ exactly at the coarsest level, and the path is refined level by level inside a n
 
 from __future__ import annotations
 
-from typing import Callable, List, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -150,6 +150,51 @@ def forward(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[Link
     return Forward(scores, backs)
 
 
+class Backward:
+    """The best score from each band cell (i, j) to the end (n, m): the same DP over both
+    documents reversed. A reversed link of type (a, b) that ends at reversed row r and column c
+    is the link ending at row n - r + a and column m - c + b."""
+
+    def __init__(self, n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[LinkType],
+                 score_fn: ScoreFn, skip_score):
+        skip_src, skip_tgt = _skip_arrays(n, m, skip_score)
+        self.n, self.m = n, m
+        self.rev_lo = m - hi[::-1]
+
+        def reversed_score(r, a, b, cols):
+            return score_fn(n - r + a, a, b, m - cols + b)
+
+        self.rows = forward(n, m, self.rev_lo, m - lo[::-1], types, reversed_score, (skip_src[::-1], skip_tgt[::-1]),
+                            keep_rows=True).scores
+
+    def after(self, i: int, cols: np.ndarray) -> np.ndarray:
+        """Best scores from (i, col) to (n, m) for band columns ``cols`` of row i."""
+        r = self.n - i
+        return self.rows[r][(self.m - cols) - self.rev_lo[r]]
+
+
+def _max_marginals(lo: np.ndarray, hi: np.ndarray, listed: Sequence[LinkType], score_fn: ScoreFn, skip_src: np.ndarray,
+                   table: Forward, backward: Backward, rows: Sequence[int]):
+    """For each row i of ``rows`` and each link type (a, b) of ``listed`` with a source side: the
+    columns j at which a link (a, b) ends in the band at (i, j) with a complete path through it,
+    and the best such path's score (its max-marginal), from ``table`` (the forward DP, all rows
+    kept) and ``backward`` over the same band."""
+    before_rows = table.scores
+    for i in rows:
+        cols = np.arange(lo[i], hi[i] + 1)
+        after = backward.after(i, cols)
+        for a, b in listed:
+            if i - a < 0:
+                continue
+            starts = cols - b
+            where = np.nonzero((starts >= lo[i - a]) & (starts <= hi[i - a]))[0]
+            total = before_rows[i - a][starts[where] - lo[i - a]] + after[where]
+            finite = np.isfinite(total)
+            where, total = where[finite], total[finite]
+            if len(where):
+                yield i, a, b, cols[where], total + (skip_src[i - 1] if b == 0 else score_fn(i, a, b, cols[where]))
+
+
 def competitive_links(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[LinkType],
                       score_fn: ScoreFn, skip_score, margin: float, table: Forward) -> List[Link]:
     """Links with several sentences on a side whose best complete path scores within ``margin``
@@ -159,40 +204,60 @@ def competitive_links(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Seq
     Only these links can enter the best path when multi-sentence blocks are re-scored by
     less than the margin; every other link loses by more than that whatever its own score.
     """
-    skip_src, skip_tgt = _skip_arrays(n, m, skip_score)
-    # Backward DP: the same search over both documents reversed. A reversed link of type
-    # (a, b) that ends at reversed row r and column c is the link ending at row n - r + a and
-    # column m - c + b.
-    rev_lo, rev_hi = m - hi[::-1], m - lo[::-1]
-
-    def reversed_score(r, a, b, cols):
-        return score_fn(n - r + a, a, b, m - cols + b)
-
-    backward = forward(n, m, rev_lo, rev_hi, types, reversed_score, (skip_src[::-1], skip_tgt[::-1]),
-                       keep_rows=True).scores
-    before_rows = table.scores
-    best = before_rows[n][m - lo[n]]
+    backward = Backward(n, m, lo, hi, types, score_fn, skip_score)
+    best = table.scores[n][m - lo[n]]
+    listed = [(a, b) for a, b in types if a and b and a + b > 2]
     found: List[Link] = []
-    for i in range(1, n + 1):
-        cols = np.arange(lo[i], hi[i] + 1)
-        after = backward[n - i][(m - cols) - rev_lo[n - i]]  # best score from (i, col) to (n, m)
-        for a, b in types:
-            if a == 0 or b == 0 or a + b <= 2 or i - a < 0:
-                continue
-            starts = cols - b
-            where = np.nonzero((starts >= lo[i - a]) & (starts <= hi[i - a]))[0]
-            if not len(where):
-                continue
-            total = before_rows[i - a][starts[where] - lo[i - a]] + after[where]
-            finite = np.isfinite(total)
-            where, total = where[finite], total[finite]
-            if not len(where):
-                continue
-            total = total + score_fn(i, a, b, cols[where])
-            # The tolerance keeps the best path's own links despite float rounding.
-            for k in where[total >= best - margin - 1e-9]:
-                found.append((i - a, i, int(cols[k]) - b, int(cols[k])))
+    for i, a, b, ends, total in _max_marginals(lo, hi, listed, score_fn, _skip_arrays(n, m, skip_score)[0], table,
+                                               backward, range(1, n + 1)):
+        # The tolerance keeps the best path's own links despite float rounding.
+        found += [(i - a, i, int(j) - b, int(j)) for j in ends[total >= best - margin - 1e-9]]
     return found
+
+
+def path_margins(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[LinkType], score_fn: ScoreFn,
+                 skip_score, table: Forward, path: Sequence[Link]) -> List[Optional[float]]:
+    """For each link of ``path`` with both sides, how much the best complete path through it
+    outscores the best one without it; None for 1-0 and 0-1 links.
+
+    Every complete path covers the link's first source sentence with exactly one link, so the
+    best path without the link is the best path through any other link that covers that
+    sentence (a 1-0 link included). Max-marginals come from ``table`` (the forward DP, all rows
+    kept) and a backward DP over the same band. A margin near 0 is a near tie: the search could
+    as well have split, merged or shifted the link (the link's own score cannot tell, since a
+    sentence embeds nearly as close to a translation of it and a neighbour as to its own).
+    """
+    skip_src, _ = _skip_arrays(n, m, skip_score)
+    backward = Backward(n, m, lo, hi, types, score_fn, skip_score)
+    listed = [(a, b) for a, b in types if a]
+    max_a = max(a for a, _ in listed)
+    wanted = {s0 for s0, s1, t0, t1 in path if s1 > s0 and t1 > t0}
+    rows = [i for i in range(1, n + 1) if wanted.intersection(range(max(i - max_a, 0), i))]
+    # Per source sentence, the two best max-marginals of the links covering it, with the links.
+    best = np.full((n, 2), -np.inf)
+    best_link: List[List[Optional[Link]]] = [[None, None] for _ in range(n)]
+    for i, a, b, ends, total in _max_marginals(lo, hi, listed, score_fn, skip_src, table, backward, rows):
+        for top in np.argsort(-total)[:2]:
+            value, col = float(total[top]), int(ends[top])
+            link = (i - a, i, col - b, col)
+            for s in range(i - a, i):
+                if value > best[s, 0]:
+                    best[s] = value, best[s, 0]
+                    best_link[s] = [link, best_link[s][0]]
+                elif value > best[s, 1]:
+                    best[s, 1] = value
+                    best_link[s][1] = link
+    margins: List[Optional[float]] = []
+    for link in path:
+        s0, s1, t0, t1 = link
+        if s1 == s0 or t1 == t0:
+            margins.append(None)
+            continue
+        own = float(table.scores[s0][t0 - lo[s0]] + score_fn(s1, s1 - s0, t1 - t0, np.array([t1]))[0]
+                    + backward.after(s1, np.array([t1]))[0])
+        other = best[s0, 1] if best_link[s0][0] == link else best[s0, 0]
+        margins.append(own - float(other))
+    return margins
 
 
 def shrink(vectors: np.ndarray, lengths: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

@@ -26,6 +26,10 @@ ALIGNER_DOUBT = 0.5
 LENGTH_Z_DOUBT = 2.5
 # A link of more sentences than this (1-3, 2-2 ...) is often over-merged.
 MERGED_SENTENCES_DOUBT = 3
+# Below this path margin the search nearly linked the sentences another way (split, merged or
+# shifted): a third of the aligner's wrong links in the raw-path dev news runs, 2 % of the right
+# ones (benchmarks/news_run.py --split dev).
+PATH_MARGIN_DOUBT = 0.01
 _SIDE = {"src": "source", "tgt": "target"}
 MIN_SCRIPT_LETTERS = 8  # fewer letters than this say nothing about a side's script
 MT_DOUBT = 0.5  # the mt component (chrF agreement with the machine translation) below this
@@ -132,6 +136,10 @@ def explain_link(link: BitextLink) -> List[str]:
                        "translation on the other side")
     if link.similarity is not None and "align_embed" in link.scores and link.similarity < ALIGNER_DOUBT:
         reasons.append(f"the aligner was unsure of this link (similarity {link.similarity:.2f})")
+    margin = link.scores.get("align_path_margin")
+    if margin is not None and margin < PATH_MARGIN_DOUBT:
+        reasons.append(f"the aligner nearly joined or split these sentences another way (path margin {margin:.3f}): "
+                       "a neighbouring sentence may belong here, or part of this one elsewhere")
     reason = _punctuation_reason(link)
     if reason:
         reasons.append(reason)
