@@ -231,22 +231,18 @@ def path_margins(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence
     backward = Backward(n, m, lo, hi, types, score_fn, skip_score)
     listed = [(a, b) for a, b in types if a]
     max_a = max(a for a, _ in listed)
-    wanted = {s0 for s0, s1, t0, t1 in path if s1 > s0 and t1 > t0}
-    rows = [i for i in range(1, n + 1) if wanted.intersection(range(max(i - max_a, 0), i))]
-    # Per source sentence, the two best max-marginals of the links covering it, with the links.
-    best = np.full((n, 2), -np.inf)
-    best_link: List[List[Optional[Link]]] = [[None, None] for _ in range(n)]
+    # The path's links with both sides, by their first source sentence, and the best max-marginal
+    # of any other link covering that sentence.
+    first = {s0: (s0, s1, t0, t1) for s0, s1, t0, t1 in path if s1 > s0 and t1 > t0}
+    other = dict.fromkeys(first, -np.inf)
+    rows = [i for i in range(1, n + 1) if first.keys() & set(range(max(i - max_a, 0), i))]
     for i, a, b, ends, total in _max_marginals(lo, hi, listed, score_fn, skip_src, table, backward, rows):
+        # Of the links of one type ending in one row, one at most is the path's: the best two stand for all.
         for top in np.argsort(-total)[:2]:
             value, col = float(total[top]), int(ends[top])
-            link = (i - a, i, col - b, col)
-            for s in range(i - a, i):
-                if value > best[s, 0]:
-                    best[s] = value, best[s, 0]
-                    best_link[s] = [link, best_link[s][0]]
-                elif value > best[s, 1]:
-                    best[s, 1] = value
-                    best_link[s][1] = link
+            for s in first.keys() & set(range(i - a, i)):
+                if first[s] != (i - a, i, col - b, col):
+                    other[s] = max(other[s], value)
     margins: List[Optional[float]] = []
     for link in path:
         s0, s1, t0, t1 = link
@@ -255,8 +251,7 @@ def path_margins(n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence
             continue
         own = float(table.scores[s0][t0 - lo[s0]] + score_fn(s1, s1 - s0, t1 - t0, np.array([t1]))[0]
                     + backward.after(s1, np.array([t1]))[0])
-        other = best[s0, 1] if best_link[s0][0] == link else best[s0, 0]
-        margins.append(own - float(other))
+        margins.append(own - other[s0])
     return margins
 
 
