@@ -115,7 +115,7 @@ def test_install_list_info_remove(served, tmp_path, test_models, how):
     assert result.exit_code == 0, result.output
     assert leftovers(models_dir) == ["translate-fa_en-1_0"]
     listed = models_cli("list", "--models-dir", str(models_dir))
-    assert listed.stdout == "translate-fa_en-1_0\targos\tfa->en\n"
+    assert listed.stdout == "translate-fa_en-1_0\targos\tfa->en\t1.0\n"
     info = models_cli("info", "fa-en", "--models-dir", str(models_dir))
     assert "layout\targos" in info.stdout
     assert "signature\tmodel|layout:argos|folder:translate-fa_en-1_0|pair:fa-en|fingerprint:" in info.stdout
@@ -134,7 +134,7 @@ def test_install_list_info_remove(served, tmp_path, test_models, how):
 
 @pytest.mark.parametrize("name", ["marian_fa_en", "nllb", "m2m"])
 def test_install_converted_model_folders(test_models, tmp_path, name):
-    model = install(str(test_models[name]), str(tmp_path / "models"), progress=False)
+    model = install(str(test_models[name]), str(tmp_path / "models"), progress=False).model
     assert model.layout == detect_layout(test_models[name])
     assert load_model(model.name, ModelFolders.default(tmp_path / "models")).signature() == model.signature()
 

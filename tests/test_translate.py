@@ -46,7 +46,7 @@ def translator(spec, *langs, **options):
 def direct(model, texts, src, tgt, compute_type="float32", **options):
     """The reference: one plain ctranslate2.Translator call with the same tokens and options."""
     ct2 = ctranslate2.Translator(str(model.ct2_dir), device="cpu", compute_type=compute_type)
-    sources = [model.encode(t, src) for t in texts]
+    sources = [model.encode(t, src, tgt) for t in texts]
     prefix = model.target_prefix(tgt)
     results = ct2.translate_batch(sources, target_prefix=[prefix] * len(sources) if prefix else None,
                                   replace_unknowns=True, return_scores=True, **options)
@@ -62,7 +62,7 @@ def test_the_test_models_decide_every_token_by_a_clear_margin(test_models, name,
     ct2 = ctranslate2.Translator(str(model.ct2_dir), device="cpu", compute_type=compute_type)
     prefix = model.target_prefix(tgt)
     texts = make_test_models.CORPUS[src]
-    results = ct2.translate_batch([model.encode(t, src) for t in texts], beam_size=1, return_logits_vocab=True,
+    results = ct2.translate_batch([model.encode(t, src, tgt) for t in texts], beam_size=1, return_logits_vocab=True,
                                   target_prefix=[prefix] * len(texts) if prefix else None)
     steps = np.array([np.sort(np.asarray(logits))[-2:] for r in results for logits in r.logits[0]])
     assert len(steps) > 10 * len(texts)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import click
 
+from .common import LANGS
 from ..translate.store import (
     DEFAULT_INDEX_URL,
     DOWNLOAD_DEADLINE_S,
+    MIN_RATE,
+    MIN_RATE_TIME_S,
+    Limits,
     ModelFolders,
     fetch_index,
     install,
     load_model,
     remove,
     scan_models_dir,
+    version_key,
 )
 
 INDEX_ENV_VAR = "ALIGNER_MODEL_INDEX"
@@ -52,8 +57,8 @@ def models():
 @models.command("list")
 @models_dir_option
 def list_command(folders):
-    """Installed models: name, layout, language pair ('broken' and the reason for a folder that
-    does not load).
+    """Installed models: name, layout, language pair and package version where the model has one
+    ('broken' and the reason for a folder that does not load).
 
     \b
     Examples:
@@ -66,7 +71,8 @@ def list_command(folders):
         if isinstance(model, Exception):
             click.echo(f"{name}\tbroken\t{model}")
         else:
-            click.echo(f"{name}\t{model.layout}\t{model.pair_label}")
+            version = f"\t{model.version}" if model.version else ""
+            click.echo(f"{name}\t{model.layout}\t{model.pair_label}{version}")
 
 
 @models.command()
@@ -79,25 +85,45 @@ def available(index_url):
       aligner models available
       aligner models available | grep -w fa-en      # the fa->en versions
     """
-    for entry in sorted(fetch_index(index_url), key=lambda e: (e.pair, e.version)):
+    for entry in sorted(fetch_index(index_url), key=lambda e: (e.pair, version_key(e.version))):
         click.echo(f"{entry.pair}\t{entry.version}\t{entry.code}")
 
 
 @models.command("install")
 @click.argument("source")
+@click.option("--from", "src_lang", type=click.Choice(LANGS), default=None,
+              help="Source language of a model that does not record it (a converted OPUS-MT folder with no "
+                   "model card and no xx-yy name); written into its metadata.json.")
+@click.option("--to", "tgt_lang", type=click.Choice(LANGS), default=None, help="Its target language (with --from).")
 @click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
+@click.option("--keep-old", is_flag=True,
+              help="Keep the installed older package versions of the same pair (by default a newer version "
+                   "replaces them; the newest is used either way).")
 @click.option("--download-timeout", type=click.FloatRange(min=0, min_open=True), default=DOWNLOAD_DEADLINE_S,
               show_default=True, metavar="SECONDS",
-              help="Give up a download that has not finished after this long (a stalled or trickling server).")
+              help="Give up a download that has not finished after this long.")
+@click.option("--min-rate", type=click.FloatRange(min=0), default=MIN_RATE, show_default=True, metavar="BYTES/S",
+              help="Give up a download slower than this on average over --min-rate-time (a stalled or "
+                   "trickling server), like curl --speed-limit.")
+@click.option("--min-rate-time", type=click.FloatRange(min=0, min_open=True), default=MIN_RATE_TIME_S,
+              show_default=True, metavar="SECONDS", help="The period --min-rate is measured over.")
 @models_dir_option
 @_index_option
-def install_command(source, force, download_timeout, folders, index_url):
+def install_command(source, src_lang, tgt_lang, force, keep_old, download_timeout, min_rate, min_rate_time,
+                    folders, index_url):
     """Install SOURCE: an .argosmodel/zip file, a model folder, an http(s) URL, or a pair name
     ('fa-en') or package code looked up in the index. The model is unpacked and loaded in a
-    temporary folder first, so a broken download never replaces a working model.
+    temporary folder first, so a broken download never replaces a working model. A newer
+    package version of a pair replaces the older ones (see --keep-old).
 
     Offline, install a package file downloaded elsewhere (the index lists each package's
-    link) or a folder converted with CTranslate2's ct2-transformers-converter.
+    link) or a folder converted with CTranslate2. Converters leave the tokenizer behind:
+    ct2-opus-mt-converter never copies source.spm and target.spm (copy them from the OPUS-MT
+    download), and ct2-transformers-converter copies them only when asked: `--copy_files
+    source.spm target.spm` for OPUS-MT, `--copy_files sentencepiece.bpe.model` for NLLB-200 and
+    M2M100 (for fairseq's M2M-100, copy spm.128k.model). The language pair of an OPUS-MT folder
+    is read from its metadata.json, its model card (README.md) or an xx-yy in its name
+    (opus-mt-fa-en-ct2); otherwise give --from and --to.
 
     \b
     Examples:
@@ -105,22 +131,30 @@ def install_command(source, force, download_timeout, folders, index_url):
       aligner models install ./translate-en_ar-1_0.argosmodel   # a downloaded package file
       aligner models install ./opus-mt-ar-en        # a converted OPUS-MT (or NLLB) folder
     """
-    model = install(source, folders.installed, index_url, force=force, deadline_s=download_timeout)
+    if (src_lang is None) != (tgt_lang is None) or (src_lang and src_lang == tgt_lang):
+        raise click.BadParameter("give both --from and --to, two different languages", param_hint="--from/--to")
+    installed = install(source, folders.installed, index_url, force=force,
+                        limits=Limits(download_timeout, min_rate, min_rate_time),
+                        pair=(src_lang, tgt_lang) if src_lang else None, keep_old=keep_old)
+    model = installed.model
     click.echo(f"installed {model.name} ({model.layout}, {model.pair_label}) in {model.path.parent}")
+    for name in installed.replaced:
+        click.echo(f"removed {name} (an older version; --keep-old keeps it)")
 
 
 @models.command("remove")
 @click.argument("name")
 @models_dir_option
 def remove_command(name, folders):
-    """Delete the installed model NAME (as `aligner models list` shows it).
+    """Delete the installed model NAME (a folder name as `aligner models list` shows it), or
+    every installed model of a pair ('en-ar'; multilingual models are left alone).
 
     \b
     Examples:
-      aligner models remove translate-en_ar-1_0
+      aligner models remove en-ar                   # the en->ar model(s), whatever their folder names
     """
-    remove(name, folders.installed)
-    click.echo(f"removed {name}")
+    for path in remove(name, folders.installed):
+        click.echo(f"removed {path.name}")
 
 
 @models.command()

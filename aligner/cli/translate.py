@@ -13,10 +13,11 @@ import click
 
 from ..document import Document, Sentence
 from ..errors import InputError
-from ..text.reading import iter_sources
+from ..text.reading import check_encoding, iter_sources
 from ..segment.stanza import ENV_VAR as STANZA_ENV_VAR
 from ..segment.base import SEGMENTERS, get_segmenter, segment_document
-from ..translate.translator import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
+from ..translate.translator import (COMPUTE_TYPES, DEVICES, MAX_SENTENCE_CHARS, make_translator,
+                                    translate_documents)
 from ..formats.atomic import open_output
 from ..progress import Progress
 from .common import LANGS, input_options, load_documents, quiet_option
@@ -38,10 +39,8 @@ def iter_presegmented(inputs, include, encoding) -> Iterator[Document]:
 
 def _stream_lines(source, encoding: Optional[str]):
     name = source.display_name
-    try:
-        decoder = codecs.getincrementaldecoder(encoding or "utf-8-sig")(errors="strict")
-    except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}") from None
+    check_encoding(encoding or "utf-8-sig")  # one line for rot13, hex, zlib, as `segment` says it
+    decoder = codecs.getincrementaldecoder(encoding or "utf-8-sig")(errors="strict")
     raw = sys.stdin.buffer if source.path is None else open(source.path, "rb")
     try:
         for number, chunk in enumerate(raw):
@@ -92,7 +91,10 @@ def _stream_lines(source, encoding: Optional[str]):
               help="Token budget of one batch (padded source tokens).")
 @click.option("--max-input-tokens", type=click.IntRange(4), default=256, show_default=True,
               help="Longer sentences are split at clause punctuation (then spaces) and the parts' "
-                   "translations joined; nothing is truncated.")
+                   "translations joined.")
+@click.option("--max-sentence-chars", type=click.IntRange(1), default=MAX_SENTENCE_CHARS, show_default=True,
+              help="A longer \"sentence\" (a runaway line, a huge word) is translated from its first this many "
+                   "characters, with a warning: work stays bounded per input byte.")
 @click.option("--window", type=click.IntRange(1), default=8192, show_default=True,
               help="Sentences read ahead and sorted by length at once; memory is bounded by this, "
                    "not by the input size.")
@@ -109,7 +111,7 @@ def _stream_lines(source, encoding: Optional[str]):
 @quiet_option
 def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_format, output, source_out,
               beam_size, length_penalty, max_decoding_length, device, compute_type, threads,
-              max_batch_tokens, max_input_tokens, window, no_cache, segmenter, stanza_dir, folders,
+              max_batch_tokens, max_input_tokens, max_sentence_chars, window, no_cache, segmenter, stanza_dir, folders,
               include, encoding, quiet):
     """Translate documents sentence by sentence with a local CTranslate2 model.
 
@@ -131,13 +133,16 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
       # a model folder, not installed (NLLB-200 for CTranslate2); one translation per line, for bench
       aligner translate corpora/fa/police-telegram-cooperation.txt --presegmented --from fa --to en --model ./nllb-200-distilled-600M-ct2 --beam-size 2 -o police.nllb.en
     """
+    from . import warn
+
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to are the same language", param_hint="--to")
     translator = make_translator(
         model, src_lang, tgt_lang, pivot, folders=folders,
         beam_size=beam_size, length_penalty=length_penalty, max_decoding_length=max_decoding_length,
         device=device, compute_type=compute_type, threads=threads, max_batch_tokens=max_batch_tokens,
-        max_input_tokens=max_input_tokens, window=window, cache=not no_cache, progress=False)
+        max_input_tokens=max_input_tokens, max_sentence_chars=max_sentence_chars, window=window,
+        cache=not no_cache, progress=False, warn=warn)
     if presegmented:
         documents = iter_presegmented(inputs, include, encoding)
     else:

@@ -5,9 +5,15 @@ Three families of CTranslate2 models are what users actually have for fa/ar<->en
 * ``argos``  Argos Translate packages (.argosmodel zip or its folder): metadata.json with
   from_code/to_code, model/ (CTranslate2), sentencepiece.model, optionally stanza/.
 * ``marian`` OPUS-MT / Marian models converted to CTranslate2: model.bin with source.spm and
-  target.spm. The pair comes from metadata.json or the folder name (opus-mt-fa-en).
+  target.spm. The pair comes from metadata.json, the model card or the folder name (translate.pairs);
+  a multi-target model gets the ``>>xxx<<`` token of the target language in front of the source.
 * ``nllb`` / ``m2m`` NLLB-200 and M2M100 converted to CTranslate2: one SentencePiece model, a
   source-language token in front of the source, the target-language token as target prefix.
+
+Converters leave the tokenizers behind (ct2-opus-mt-converter always, ct2-transformers-converter
+without --copy_files): such a folder is refused with the copy or command that completes it. A
+model converted before CTranslate2 3.0 has no config.json; its source-EOS flag is read from
+model.bin (translate.ct2_binary).
 
 Each layout is a TranslationModel subclass registered in LAYOUTS with a ``detect`` test. What
 the Translator (translate.translator) needs from a model: its languages (``check_pair``), its
@@ -27,11 +33,20 @@ from typing import Dict, List, Optional, Sequence, Type
 from ..errors import ModelError
 from ..registry import Registry
 from ..signature import Signature
+from .ct2_binary import legacy_config
+from .pairs import CARD_BYTES, merge, pair_from_card, pair_from_name, target_tokens
 
 NLLB_CODES = {"fa": "pes_Arab", "ar": "arb_Arab", "en": "eng_Latn"}
 M2M_CODES = {"fa": "__fa__", "ar": "__ar__", "en": "__en__"}
 VOCABULARY_FILES = ("shared_vocabulary.json", "shared_vocabulary.txt",
                     "source_vocabulary.json", "source_vocabulary.txt")
+# Tokens a translation may end with or contain that are no text: sequence markers, padding,
+# language tokens of every family, fairseq's vocabulary padding (madeupword0000...).
+SPECIAL_TOKEN = re.compile(r"</?s>|<pad>|madeupword\d+|__[a-z]{2,3}(?:_[A-Za-z]+)?__|[a-z]{3}_[A-Z][a-z]{3}|>>[\w-]+<<")
+OPUS_MT_FIX = ("copy source.spm and target.spm from the OPUS-MT download you converted into {path} "
+               "(ct2-opus-mt-converter never copies them), or convert the Hugging Face model with "
+               "`ct2-transformers-converter --model Helsinki-NLP/opus-mt-SRC-TGT --output_dir {path} "
+               "--copy_files source.spm target.spm`")
 
 
 class TranslationModel:
@@ -52,7 +67,15 @@ class TranslationModel:
         self.name = path.name
         if not (ct2_dir / "model.bin").is_file():
             raise ModelError(f"{ct2_dir}: no model.bin (not a CTranslate2 model folder)")
-        self.config = _read_json(ct2_dir / "config.json") if (ct2_dir / "config.json").is_file() else {}
+        # Converters since CTranslate2 3.0 write config.json; older ones kept the flags in model.bin.
+        has_config = (ct2_dir / "config.json").is_file()
+        self.config = _read_json(ct2_dir / "config.json") if has_config else legacy_config(ct2_dir / "model.bin")
+        self.metadata = _read_metadata(path)
+
+    @property
+    def version(self) -> str:
+        """The package version of metadata.json ('1.9'), '' when the folder records none."""
+        return str(self.metadata.get("package_version") or "")
 
     # -- detection and languages -------------------------------------------------------------
     @classmethod
@@ -71,6 +94,11 @@ class TranslationModel:
         return (src_lang, tgt_lang) == (self.src_lang, self.tgt_lang)
 
     @property
+    def pair_known(self) -> bool:
+        """Whether the folder says what it translates (a multilingual model: its language tokens)."""
+        return self.multilingual or bool(self.src_lang and self.tgt_lang)
+
+    @property
     def pair_label(self) -> str:
         """What the model translates, for messages and listings: 'fa->en' or 'fa+ar+en (any pair)'."""
         return "+".join(self.languages) + " (any pair)" if self.multilingual else f"{self.src_lang}->{self.tgt_lang}"
@@ -80,8 +108,9 @@ class TranslationModel:
             raise ModelError(f"{self.path}: model translates {self.pair_label}, not {src_lang}->{tgt_lang}")
 
     # -- tokenisation ----------------------------------------------------------------------------
-    def encode(self, text: str, src_lang: str) -> List[str]:
-        """Source tokens for one sentence, with whatever markers the layout needs."""
+    def encode(self, text: str, src_lang: str, tgt_lang: Optional[str] = None) -> List[str]:
+        """Source tokens for one sentence, with whatever markers the layout needs (a multi-target
+        model's needs ``tgt_lang``)."""
         raise NotImplementedError
 
     def target_prefix(self, tgt_lang: str) -> Optional[List[str]]:
@@ -141,6 +170,15 @@ def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def _read_metadata(path: Path) -> dict:
+    metadata = _read_json(path / "metadata.json") if (path / "metadata.json").is_file() else {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def _text_tokens(tokens: Sequence[str]) -> List[str]:
+    return [token for token in tokens if not SPECIAL_TOKEN.fullmatch(token)]
+
+
 def _read_json(path: Path):
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -172,8 +210,8 @@ class ArgosModel(TranslationModel):
     layout = "argos"
 
     def __init__(self, path: Path):
-        metadata = _read_json(path / "metadata.json")
-        if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
+        metadata = _read_metadata(path)
+        if not metadata.get("from_code") or not metadata.get("to_code"):
             raise ModelError(f"{path / 'metadata.json'}: no from_code/to_code (not an Argos translate package)")
         if (path / "bpe.model").is_file() and not (path / "sentencepiece.model").is_file():
             raise ModelError(f"{path}: Argos packages with a BPE tokenizer (bpe.model) are not supported")
@@ -185,7 +223,7 @@ class ArgosModel(TranslationModel):
     def detect(cls, path: Path) -> bool:
         return (path / "metadata.json").is_file() and (path / "model").is_dir()
 
-    def encode(self, text: str, src_lang: str) -> List[str]:
+    def encode(self, text: str, src_lang: str, tgt_lang: Optional[str] = None) -> List[str]:
         return self.sp.encode(text)
 
     def target_prefix(self, tgt_lang: str) -> Optional[List[str]]:
@@ -203,33 +241,65 @@ class ArgosModel(TranslationModel):
 
 
 class MarianModel(TranslationModel):
+    """An OPUS-MT model; ``target_tokens`` (lang -> '>>ara<<') is non-empty for a multi-target one."""
+
     layout = "marian"
 
     def __init__(self, path: Path):
-        src_lang, tgt_lang = _marian_pair(path)
+        missing = [name for name in ("source.spm", "target.spm") if not (path / name).is_file()]
+        if missing:
+            raise ModelError(f"{path}: no {' or '.join(missing)}: " + OPUS_MT_FIX.format(path=path))
+        metadata = _read_metadata(path)
+        card = path / "README.md"
+        src_lang, tgt_lang = merge((metadata.get("from_code"), metadata.get("to_code")),
+                                   pair_from_card(_head(card)) if card.is_file() else (None, None),
+                                   pair_from_name(path.name))
         super().__init__(path, path, src_lang, tgt_lang)
+        self.target_tokens = target_tokens(_vocabulary_tokens(path))
         self.source_sp = _SentencePiece(path / "source.spm")
         self.target_sp = _SentencePiece(path / "target.spm")
 
     @classmethod
     def detect(cls, path: Path) -> bool:
-        return (path / "model.bin").is_file() and (path / "source.spm").is_file()
+        return (path / "model.bin").is_file() and ((path / "source.spm").is_file() or (path / "target.spm").is_file())
 
-    def encode(self, text: str, src_lang: str) -> List[str]:
-        return self._with_eos(self.source_sp.encode(text))
+    @property
+    def pair_known(self) -> bool:
+        return bool(self.src_lang and (self.tgt_lang or self.target_tokens))
+
+    @property
+    def targets(self) -> Sequence[str]:
+        """The languages it translates into: those of its >>xxx<< tokens, or its one target."""
+        return sorted(self.target_tokens) if self.target_tokens else [lang for lang in (self.tgt_lang,) if lang]
+
+    def supports(self, src_lang: str, tgt_lang: str) -> bool:
+        if not self.target_tokens:
+            return super().supports(src_lang, tgt_lang)
+        return self.src_lang in (None, src_lang) and tgt_lang in self.target_tokens and src_lang != tgt_lang
+
+    @property
+    def pair_label(self) -> str:
+        if not self.target_tokens:
+            return super().pair_label
+        return f"{self.src_lang}->" + "|".join(f"{lang} ({self.target_tokens[lang]})" for lang in self.targets)
+
+    def encode(self, text: str, src_lang: str, tgt_lang: Optional[str] = None) -> List[str]:
+        pieces = self.source_sp.encode(text)
+        if self.target_tokens:
+            if tgt_lang not in self.target_tokens:
+                raise ModelError(f"{self.path}: a multi-target model needs a target language it has a token for "
+                                 f"({self.pair_label})")
+            pieces = [self.target_tokens[tgt_lang]] + pieces
+        return self._with_eos(pieces)
 
     def decode(self, tokens: Sequence[str], tgt_lang: str) -> str:
-        return self.target_sp.decode(tokens)
+        return self.target_sp.decode(_text_tokens(tokens))
 
 
-def _marian_pair(path: Path):
-    """The language pair from metadata.json (written by `aligner models install`) or the name."""
-    if (path / "metadata.json").is_file():
-        metadata = _read_json(path / "metadata.json")
-        if isinstance(metadata, dict) and metadata.get("from_code") and metadata.get("to_code"):
-            return metadata["from_code"], metadata["to_code"]
-    match = re.search(r"(?:^|[-_.])([a-z]{2,3})[-_]([a-z]{2,3})$", path.name)
-    return (match.group(1), match.group(2)) if match else (None, None)
+def _head(path: Path) -> str:
+    """The start of a model card (README.md): where its language fields are."""
+    with open(path, "rb") as handle:
+        return handle.read(CARD_BYTES).decode("utf-8", "replace")
 
 
 class _MultilingualModel(TranslationModel):
@@ -237,13 +307,17 @@ class _MultilingualModel(TranslationModel):
 
     multilingual = True
     codes: Dict[str, str] = {}
-    sp_files = ("sentencepiece.bpe.model", "sentencepiece.model", "spm.model")
+    # NLLB-200 and M2M100 from Hugging Face: sentencepiece.bpe.model; fairseq's M2M-100 download
+    # (CTranslate2's fairseq guide): spm.128k.model.
+    sp_files = ("sentencepiece.bpe.model", "sentencepiece.model", "spm.128k.model", "spm.model")
+    tokenizer_source = ""  # where the SentencePiece model of the family comes from
 
     def __init__(self, path: Path):
         super().__init__(path, path, None, None)
         sp_file = next((path / name for name in self.sp_files if (path / name).is_file()), None)
         if sp_file is None:
-            raise ModelError(f"{path}: no SentencePiece model ({' or '.join(self.sp_files)})")
+            raise ModelError(f"{path}: no SentencePiece model ({' or '.join(self.sp_files)}): "
+                             f"{self.tokenizer_source.format(path=path)}")
         self.sp = _SentencePiece(sp_file)
         vocabulary = _vocabulary_tokens(path)
         self._languages = [lang for lang, token in self.codes.items() if token in vocabulary]
@@ -259,26 +333,29 @@ class _MultilingualModel(TranslationModel):
     def languages(self) -> Sequence[str]:
         return self._languages
 
-    def encode(self, text: str, src_lang: str) -> List[str]:
+    def encode(self, text: str, src_lang: str, tgt_lang: Optional[str] = None) -> List[str]:
         return self._with_eos([self.codes[src_lang]] + self.sp.encode(text))
 
     def target_prefix(self, tgt_lang: str) -> Optional[List[str]]:
         return [self.codes[tgt_lang]]
 
     def decode(self, tokens: Sequence[str], tgt_lang: str) -> str:
-        if tokens and tokens[0] == self.codes[tgt_lang]:
-            tokens = tokens[1:]
-        return self.sp.decode(tokens)
+        return self.sp.decode(_text_tokens(tokens))  # the target prefix and any later special token
 
 
 class NllbModel(_MultilingualModel):
     layout = "nllb"
     codes = NLLB_CODES
+    tokenizer_source = ("copy sentencepiece.bpe.model from the Hugging Face model (facebook/nllb-200-...) into "
+                        "{path}, or convert with `ct2-transformers-converter ... --copy_files sentencepiece.bpe.model`")
 
 
 class M2M100Model(_MultilingualModel):
     layout = "m2m"
     codes = M2M_CODES
+    tokenizer_source = ("copy spm.128k.model (fairseq's M2M-100 download) or sentencepiece.bpe.model (Hugging Face's "
+                        "facebook/m2m100_...) into {path}, or convert with `ct2-transformers-converter ... "
+                        "--copy_files sentencepiece.bpe.model`")
 
 
 def _vocabulary_tokens(path: Path) -> frozenset:
@@ -306,6 +383,10 @@ def detect_layout(path: Path) -> str:
     for name, cls in LAYOUTS.items():
         if cls.detect(path):
             return name
+    if (path / "model.bin").is_file():
+        # A converted model with no tokenizer and no language tokens: what the OPUS-MT converters make.
+        raise ModelError(f"{path}: a CTranslate2 model without its SentencePiece models: "
+                         + OPUS_MT_FIX.format(path=path))
     raise ModelError(f"{path}: unknown model layout (expected an Argos package, an OPUS-MT/Marian "
                      "folder with source.spm, or an NLLB/M2M100 CTranslate2 folder)")
 

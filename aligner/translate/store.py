@@ -7,7 +7,14 @@ The package index is Argos Translate's index.json format: a JSON list of package
 
 Installing is atomic: an archive is unpacked (translate.archives) into a hidden temporary folder
 inside the models folder, checked by loading it (layout, tokenizers and the CTranslate2 weights),
-and only then renamed into place.
+and only then renamed into place. A model whose language pair nothing in it records (a converted
+OPUS-MT folder named after nothing) needs the pair stated; the pair is then written into its
+metadata.json, so the installed folder keeps it. Installing a newer package version of a pair
+removes the older ones (unless asked to keep them); `fa-en` always means the newest.
+
+Downloads send ``User-Agent: aligner/<version>`` (package hosts refuse urllib's default) and
+end on any of: no bytes for TIMEOUT_S, a transfer slower than a floor for a while (curl's
+--speed-limit/--speed-time), or an overall deadline.
 
 Only ``ModelFolders.default`` consults the environment (through paths.py); the command line
 calls it once with its --models-dir, and every other function here takes its folders and the
@@ -32,6 +39,7 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from tqdm import tqdm
 
+from .. import __version__
 from ..errors import ModelError
 from ..paths import cache_dir, models_dir
 from .archives import CHUNK, unpack_cached, unpack_package
@@ -43,6 +51,11 @@ TIMEOUT_S = 30  # longest wait for a connection or for the next bytes of a respo
 # trickles a byte at a time never trips the per-read timeout, so this deadline ends it.
 DOWNLOAD_DEADLINE_S = 3600
 INDEX_DEADLINE_S = 120  # the same for the package index, a small JSON file
+# A download averaging under MIN_RATE bytes/s over MIN_RATE_TIME_S seconds is abandoned
+# (`--min-rate`, `--min-rate-time`): a server trickling a byte every 2 s ends in half a minute.
+MIN_RATE = 1024
+MIN_RATE_TIME_S = 30.0
+USER_AGENT = f"aligner/{__version__}"
 URL_SCHEMES = ("http://", "https://", "file://")
 PAIR_NAME = re.compile(r"^([a-z]{2,3})[-_]([a-z]{2,3})$")
 
@@ -61,6 +74,16 @@ class ModelFolders:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """When a download is given up: past ``deadline_s`` in all, or slower than ``min_rate``
+    bytes/s on average over any ``min_rate_time_s`` seconds."""
+
+    deadline_s: float = DOWNLOAD_DEADLINE_S
+    min_rate: float = MIN_RATE
+    min_rate_time_s: float = MIN_RATE_TIME_S
+
+
+@dataclass(frozen=True)
 class IndexEntry:
     """One downloadable package of the index."""
 
@@ -76,40 +99,58 @@ class IndexEntry:
         return f"{self.from_code}-{self.to_code}"
 
 
-def _version_key(version: str):
+def version_key(version: str):
+    """A package version ('1.9', '1.10') as a sortable tuple: 1.10 is newer than 1.9."""
     return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
 
 
-def _open_url(url: str, deadline_s: float):
+def _open_url(url: str, limits: Limits):
     """The response for ``url`` (http, https or file); ValueError for anything that is not a URL."""
     if not url.lower().startswith(URL_SCHEMES):
         raise ValueError(f"not a URL ({', '.join(URL_SCHEMES)})")
-    return urllib.request.urlopen(url, timeout=min(TIMEOUT_S, deadline_s))
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    return urllib.request.urlopen(request, timeout=min(TIMEOUT_S, limits.deadline_s, limits.min_rate_time_s))
 
 
-def _read_response(url: str, response, deadline_s: float, consume: Callable[[bytes], None]) -> None:
-    """Pass the body of ``response`` to ``consume`` piece by piece; ModelError past the deadline.
-    read1 returns whatever has arrived, so the deadline is checked at least every TIMEOUT_S."""
-    deadline = time.monotonic() + deadline_s
+def _http_error(url: str, exc: urllib.error.HTTPError, what: str) -> ModelError:
+    if exc.code == 403:
+        return ModelError(f"{url}: {what} refused by the server (HTTP 403 Forbidden: it blocks this client or "
+                          "the link has expired); download the file in a browser and install it from the file")
+    return ModelError(f"{url}: {what} (HTTP {exc.code})")
+
+
+def _read_response(url: str, response, limits: Limits, consume: Callable[[bytes], None]) -> None:
+    """Pass the body of ``response`` to ``consume`` piece by piece; ModelError past the deadline
+    or below the rate floor. read1 returns whatever has arrived, and the socket timeout is at
+    most min_rate_time_s, so both are checked at least that often."""
+    started = window = time.monotonic()
+    window_bytes = 0
     while True:
         chunk = response.read1(CHUNK)
         if not chunk:
             return
         consume(chunk)
-        if time.monotonic() > deadline:
-            raise ModelError(f"{url}: download took longer than {deadline_s:g} s, abandoned "
+        now = time.monotonic()
+        window_bytes += len(chunk)
+        if now - started > limits.deadline_s:
+            raise ModelError(f"{url}: download took longer than {limits.deadline_s:g} s, abandoned "
                              "(a stalled or very slow server; see --download-timeout)")
+        if now - window >= limits.min_rate_time_s:
+            if window_bytes < limits.min_rate * (now - window):
+                raise ModelError(f"{url}: download slower than {limits.min_rate:g} bytes/s for "
+                                 f"{now - window:.0f} s, abandoned (a stalled server; see --min-rate)")
+            window, window_bytes = now, 0
 
 
-def fetch_index(url: str = DEFAULT_INDEX_URL, deadline_s: float = INDEX_DEADLINE_S) -> List[IndexEntry]:
+def fetch_index(url: str = DEFAULT_INDEX_URL, limits: Limits = Limits(INDEX_DEADLINE_S)) -> List[IndexEntry]:
     """The translate packages listed by the index at ``url``."""
     body = bytearray()
     try:
-        with _open_url(url, deadline_s) as response:
-            _read_response(url, response, deadline_s, body.extend)
+        with _open_url(url, limits) as response:
+            _read_response(url, response, limits, body.extend)
         data = json.loads(body.decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        raise ModelError(f"{url}: package index unavailable (HTTP {exc.code})") from None
+        raise _http_error(url, exc, "package index unavailable") from None
     except (urllib.error.URLError, OSError) as exc:
         raise ModelError(f"{url}: cannot reach the package index ({getattr(exc, 'reason', exc)})") from None
     except RecursionError:
@@ -156,16 +197,16 @@ def find_in_index(name: str, entries: Sequence[IndexEntry], url: str) -> IndexEn
     matches = [e for e in entries if (pair and (e.from_code, e.to_code) == pair.groups()) or e.code == name]
     if not matches:
         raise ModelError(f"{name}: no such package in the index {url} (see `aligner models available`)")
-    return max(matches, key=lambda e: _version_key(e.version))
+    return max(matches, key=lambda e: version_key(e.version))
 
 
 def download(url: str, dest: Path, sha256: Optional[str] = None, progress: bool = True,
-             deadline_s: float = DOWNLOAD_DEADLINE_S) -> Path:
-    """Stream ``url`` to ``dest`` within ``deadline_s`` seconds; verifies ``sha256`` when given.
+             limits: Limits = Limits()) -> Path:
+    """Stream ``url`` to ``dest`` within ``limits``; verifies ``sha256`` when given.
     ModelError on any failure."""
     digest = hashlib.sha256()
     try:
-        with _open_url(url, deadline_s) as response, open(dest, "wb") as out:
+        with _open_url(url, limits) as response, open(dest, "wb") as out:
             total = int(response.headers.get("Content-Length") or 0) or None
             with tqdm(total=total, unit="B", unit_scale=True, desc="downloading", leave=False,
                       disable=None if progress else True) as bar:
@@ -174,9 +215,9 @@ def download(url: str, dest: Path, sha256: Optional[str] = None, progress: bool 
                     digest.update(chunk)
                     bar.update(len(chunk))
 
-                _read_response(url, response, deadline_s, consume)
+                _read_response(url, response, limits, consume)
     except urllib.error.HTTPError as exc:
-        raise ModelError(f"{url}: download failed (HTTP {exc.code})") from None
+        raise _http_error(url, exc, "download failed") from None
     except (urllib.error.URLError, OSError) as exc:
         raise ModelError(f"{url}: download failed ({getattr(exc, 'reason', exc)})") from None
     except ValueError as exc:  # not a URL, a bad Content-Length
@@ -186,17 +227,26 @@ def download(url: str, dest: Path, sha256: Optional[str] = None, progress: bool 
     return dest
 
 
+@dataclass(frozen=True)
+class Installed:
+    """What `install` did: the model now in place, and the older versions of its pair it removed."""
+
+    model: TranslationModel
+    replaced: List[str]
+
+
 def install(source: str, models_dir: Union[str, Path], index_url: str = DEFAULT_INDEX_URL,
-            force: bool = False, progress: bool = True,
-            deadline_s: float = DOWNLOAD_DEADLINE_S) -> TranslationModel:
+            force: bool = False, progress: bool = True, limits: Limits = Limits(),
+            pair: Optional[Tuple[str, str]] = None, keep_old: bool = False) -> Installed:
     """Install into ``models_dir`` from a local archive or folder, an http(s) URL, or a name in
-    the package index at ``index_url``; a download taking over ``deadline_s`` seconds fails."""
+    the package index at ``index_url``. ``pair`` (from, to) states the languages of a model that
+    does not record them; older package versions of the pair are removed unless ``keep_old``."""
     root = Path(models_dir)
     work = _work_folder(root, ".install-")
     try:
-        unpacked = _fetch_package(source, work, index_url, progress, deadline_s)
+        unpacked = _fetch_package(source, work, index_url, progress, limits)
         try:
-            _validate(unpacked)
+            _validate(unpacked, pair)
         except ModelError as exc:
             # The message names the temporary copy, which is gone by now: name what was given.
             raise ModelError(str(exc).replace(str(unpacked), source)) from None
@@ -206,11 +256,25 @@ def install(source: str, models_dir: Union[str, Path], index_url: str = DEFAULT_
                 raise ModelError(f"{target.name}: already installed in {root} (use --force to replace it)")
             os.replace(target, work / "replaced")
         os.replace(unpacked, target)
-        return open_model_folder(target)
+        model = open_model_folder(target)
+        return Installed(model, [] if keep_old else _remove_older(model, root, work))
     except OSError as exc:  # a full disk while unpacking or a models folder that changed under us
         raise ModelError(f"{root}: cannot install into the models folder ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_older(model: TranslationModel, root: Path, work: Path) -> List[str]:
+    """Move the installed models of ``model``'s pair with an older package version out of ``root``."""
+    if not model.version or model.multilingual:
+        return []
+    older = [name for name, other in scan_models_dir(root) if isinstance(other, TranslationModel)
+             and name != model.name and not other.multilingual and other.layout == model.layout
+             and (other.src_lang, other.tgt_lang) == (model.src_lang, model.tgt_lang)
+             and version_key(other.version) < version_key(model.version)]
+    for name in older:
+        os.replace(root / name, work / f"older-{name}")
+    return older
 
 
 def _work_folder(root: Path, prefix: str) -> Path:
@@ -236,7 +300,7 @@ def _copy_model_folder(folder: Path, work: Path) -> Path:
     return copy
 
 
-def _fetch_package(source: str, work: Path, index_url: str, progress: bool, deadline_s: float) -> Path:
+def _fetch_package(source: str, work: Path, index_url: str, progress: bool, limits: Limits) -> Path:
     """The model folder of ``source``, copied or unpacked under ``work``."""
     path = Path(source)
     if path.is_dir():
@@ -244,19 +308,39 @@ def _fetch_package(source: str, work: Path, index_url: str, progress: bool, dead
     if path.is_file():
         return unpack_package(path, work)
     if source.lower().startswith(URL_SCHEMES):
-        return unpack_package(download(source, work / _file_name(source), progress=progress,
-                                       deadline_s=deadline_s), work)
+        return unpack_package(download(source, work / _file_name(source), progress=progress, limits=limits), work)
     if os.sep in source or source.endswith((".argosmodel", ".zip")):
         raise ModelError(f"{source}: no such file or folder")
     entry = find_in_index(source, fetch_index(index_url), index_url)
-    return unpack_package(_download_entry(entry, work, progress, deadline_s), work)
+    return unpack_package(_download_entry(entry, work, progress, limits), work)
 
 
-def _validate(folder: Path) -> TranslationModel:
-    """Load the model fully (tokenizers and weights) so a broken one is never installed."""
+def _validate(folder: Path, pair: Optional[Tuple[str, str]]) -> TranslationModel:
+    """Load the model fully (tokenizers and weights) so a broken one is never installed; record
+    its language pair in metadata.json, or refuse it when nothing says what the pair is."""
     model = open_model_folder(folder)
+    if pair and not model.multilingual and (model.src_lang, model.tgt_lang) != tuple(pair):
+        if model.layout == "argos":
+            raise ModelError(f"{folder}: the package translates {model.pair_label}, not {pair[0]}->{pair[1]} "
+                             "(leave out --from/--to)")
+        model = _record_pair(model, pair)
+    elif pair:
+        model.check_pair(*pair)
+    elif model.layout == "marian" and model.pair_known and "from_code" not in model.metadata:
+        model = _record_pair(model, (model.src_lang, model.tgt_lang))
+    if not model.pair_known:
+        raise ModelError(f"{folder}: cannot tell which languages this model translates (no metadata.json, "
+                         "model card or xx-yy folder name); state them: aligner models install "
+                         f"{folder.name} --from LANG --to LANG")
     model.load_ctranslate2(device="cpu", compute_type="default", threads=1)
     return model
+
+
+def _record_pair(model: TranslationModel, pair: Tuple[Optional[str], Optional[str]]) -> TranslationModel:
+    """``model`` reopened after writing ``pair`` into its metadata.json (the docs' from_code/to_code)."""
+    metadata = {**model.metadata, "from_code": pair[0], "to_code": pair[1]}
+    (model.path / "metadata.json").write_text(json.dumps(metadata, indent=4), encoding="utf-8")
+    return open_model_folder(model.path)
 
 
 def _file_name(url: str) -> str:
@@ -264,25 +348,35 @@ def _file_name(url: str) -> str:
     return name or "package.argosmodel"
 
 
-def _download_entry(entry: IndexEntry, work: Path, progress: bool, deadline_s: float) -> Path:
+def _download_entry(entry: IndexEntry, work: Path, progress: bool, limits: Limits) -> Path:
     errors = []
     for link in entry.links:
         try:
-            return download(link, work / _file_name(link), entry.sha256, progress, deadline_s)
+            return download(link, work / _file_name(link), entry.sha256, progress, limits)
         except ModelError as exc:
             errors.append(str(exc))
     raise ModelError(f"{entry.code}: every download link failed: {'; '.join(errors)}")
 
 
-def remove(name: str, models_dir: Union[str, Path]) -> Path:
-    """Delete the installed model ``name`` from ``models_dir``; returns its former path."""
+def remove(name: str, models_dir: Union[str, Path]) -> List[Path]:
+    """Delete the installed model ``name`` from ``models_dir``, or with a pair name ('fa-en') every
+    installed model of that pair (not multilingual ones); returns the former paths."""
     root = Path(models_dir)
-    target = root / name
-    if not name or name.startswith(".") or "/" in name or not target.is_dir():
+    if name and not name.startswith(".") and "/" not in name and (root / name).is_dir():
+        names = [name]
+    else:
+        pair = PAIR_NAME.match(name)
+        names = [folder for folder, model in scan_models_dir(root) if pair and isinstance(model, TranslationModel)
+                 and not model.multilingual and (model.src_lang, model.tgt_lang) == pair.groups()]
+    if not names:
         raise ModelError(f"{name}: not installed in {root} (see `aligner models list`)")
-    trash = _work_folder(root, ".remove-")
+    return [_remove_folder(root / folder) for folder in names]
+
+
+def _remove_folder(target: Path) -> Path:
+    trash = _work_folder(target.parent, ".remove-")
     try:
-        os.replace(target, trash / name)  # atomic disappearance, then the slow delete
+        os.replace(target, trash / target.name)  # atomic disappearance, then the slow delete
     except OSError as exc:
         shutil.rmtree(trash, ignore_errors=True)
         raise ModelError(f"{target}: cannot remove ({exc.strerror or exc})") from None
@@ -303,12 +397,15 @@ def scan_models_dir(models_dir: Path) -> List[Tuple[str, Union[TranslationModel,
 
 
 def find_installed(src_lang: str, tgt_lang: str, models_dir: Path) -> Optional[TranslationModel]:
-    """The installed model for a pair: a dedicated bilingual model first, else a multilingual one.
-    Folders that fail to load are passed over (`aligner models list` shows them)."""
+    """The installed model for a pair: the newest package version of a dedicated bilingual model
+    first, else a multilingual one. Folders that fail to load are passed over (`aligner models
+    list` shows them)."""
     candidates = [m for _, m in scan_models_dir(models_dir) if isinstance(m, TranslationModel)
-                  and m.supports(src_lang, tgt_lang) and (m.multilingual or m.src_lang is not None)]
-    candidates.sort(key=lambda m: (m.multilingual, m.name))
-    return candidates[0] if candidates else None
+                  and m.supports(src_lang, tgt_lang) and m.pair_known]
+    bilingual = [m for m in candidates if not m.multilingual]
+    if bilingual:
+        return max(bilingual, key=lambda m: (version_key(m.version), m.name))
+    return min(candidates, key=lambda m: m.name) if candidates else None
 
 
 def load_model(spec: Union[TranslationModel, str, Path], folders: ModelFolders) -> TranslationModel:

@@ -10,17 +10,21 @@ the input); inside a window each distinct text is translated once, in batches of
 whose padded size stays under a token budget; every finished batch goes into an SQLite cache
 keyed by model, decoding options and text, so a killed run resumes where it stopped and a rerun
 translates nothing. Sentences longer than ``max_input_tokens`` are split at clause punctuation
-(then at spaces) and their parts' translations joined: nothing is ever truncated.
+(then at spaces) and their parts' translations joined. Work per input byte is bounded: a
+"sentence" longer than ``max_sentence_chars`` characters (a 1 MB word, a file with no
+punctuation) is translated from its first ``max_sentence_chars`` characters, with a warning
+naming it; the rest is reported, not translated.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 import regex
 from tqdm import tqdm
@@ -39,6 +43,7 @@ COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int
 # Clause boundaries (Latin and Arabic-script punctuation) where an over-long sentence may be cut.
 _CLAUSE_END = regex.compile(r"(?<=[,;:\u060C\u061B\u2013\u2014)\]])\s+")
 _SPACE = regex.compile(r"\s+")
+MAX_SENTENCE_CHARS = 5_000  # some 20 news sentences: longer is a runaway line or a huge word
 
 
 @dataclass(frozen=True)
@@ -76,15 +81,17 @@ class Translator:
                  max_decoding_length: int = 256, replace_unknowns: bool = True, device: str = "auto",
                  compute_type: str = "default", threads: int = 0, max_batch_tokens: int = 1024,
                  max_input_tokens: int = 256, window: int = 8192, cache: Optional[Path] = None,
-                 progress: bool = False):
+                 progress: bool = False, max_sentence_chars: int = MAX_SENTENCE_CHARS,
+                 warn: Optional[Callable[[str], None]] = None):
         self.model = model
         self.src_lang = src_lang or self.model.src_lang
         self.tgt_lang = tgt_lang or self.model.tgt_lang
         if not self.src_lang or not self.tgt_lang:
             raise ModelError(f"{self.model.path}: the model does not say its languages; pass --from and --to")
         self.model.check_pair(self.src_lang, self.tgt_lang)
-        if beam_size < 1 or max_batch_tokens < 1 or max_input_tokens < 4 or window < 1:
-            raise AlignerError("beam size, max batch tokens and window must be >= 1, max input tokens >= 4")
+        if beam_size < 1 or max_batch_tokens < 1 or max_input_tokens < 4 or window < 1 or max_sentence_chars < 1:
+            raise AlignerError("beam size, max batch tokens, max sentence characters and window must be >= 1, "
+                               "max input tokens >= 4")
         if compute_type not in COMPUTE_TYPES:
             raise AlignerError(f"unknown compute type {compute_type!r} (choose from {', '.join(COMPUTE_TYPES)})")
         self.device = resolve_device(device)
@@ -96,15 +103,18 @@ class Translator:
         self.max_batch_tokens = max_batch_tokens
         self.max_input_tokens = max_input_tokens
         self.window = window
+        self.max_sentence_chars = max_sentence_chars
+        self.warn = warn or logging.getLogger(__name__).warning
         self.progress = progress
         self.cache = TranslationCache(Path(cache)) if cache is not None else None
         self._ct2 = None
-        self.stats = {"translated": 0, "cached": 0, "target_tokens": 0}
+        self.stats = {"translated": 0, "cached": 0, "target_tokens": 0, "cut": 0}
 
     def signature(self) -> Signature:
         """What decides the output text: model, pair and decoding options (not threads or batching)."""
         return Signature.of("translator", model=self.model.signature(), pair=f"{self.src_lang}>{self.tgt_lang}",
-                            **self.options, max_input_tokens=self.max_input_tokens, compute_type=self.compute_type)
+                            **self.options, max_input_tokens=self.max_input_tokens,
+                            max_sentence_chars=self.max_sentence_chars, compute_type=self.compute_type)
 
     @property
     def ctranslate2(self):
@@ -194,44 +204,57 @@ class Translator:
             out.append((self.model.decode(tokens, self.tgt_lang), result.scores[0]))
         return out
 
+    def _encode(self, text: str) -> List[str]:
+        return self.model.encode(text, self.src_lang, self.tgt_lang)
+
     def _encode_parts(self, text: str) -> List[List[str]]:
-        """Token sequences for ``text``: one, or several when it is longer than max_input_tokens."""
-        tokens = self.model.encode(text, self.src_lang)
+        """Token sequences for ``text``: one, or several when it is longer than max_input_tokens;
+        a text over max_sentence_chars is cut there first (with a warning)."""
+        if len(text) > self.max_sentence_chars:
+            self.stats["cut"] += 1
+            self.warn(f"a sentence of {len(text):,} characters ({text[:40]!r}...) is translated from its first "
+                      f"{self.max_sentence_chars:,} characters only (see --max-sentence-chars)")
+            text = text[:self.max_sentence_chars]
+        tokens = self._encode(text)
         if len(tokens) <= self.max_input_tokens:
             return [tokens]
-        return [self.model.encode(piece, self.src_lang) for piece in self._split_text(text)]
+        return [self._encode(piece) for piece in self._split_text(text)]
+
+    def _fits(self, piece: str) -> bool:
+        return len(self._encode(piece)) <= self.max_input_tokens
 
     def _split_text(self, text: str) -> List[str]:
         """Cut at clause punctuation, then at spaces, then inside words, packing greedily."""
-        def fits(piece: str) -> bool:
-            return len(self.model.encode(piece, self.src_lang)) <= self.max_input_tokens
-
         pieces: List[str] = []
         for clause in _CLAUSE_END.split(text):
-            if fits(clause):
+            if self._fits(clause):
                 pieces.append(clause)
                 continue
-            # No SentencePiece piece is longer than 16 characters, so a first try of this many
-            # characters bounds every encoding; later cuts start from the last one that fitted,
-            # so a 1 MB word costs linear time.
-            cut_guess = 16 * self.max_input_tokens
             for word in _SPACE.split(clause):
-                while word and not fits(word):  # a "word" longer than the limit: cut it by characters
-                    cut = max(1, min(len(word) // 2, cut_guess))
-                    while cut > 1 and not fits(word[:cut]):
-                        cut //= 2
-                    pieces.append(word[:cut])
-                    word = word[cut:]
-                    cut_guess = 2 * cut
                 if word:
-                    pieces.append(word)
+                    pieces.extend([word] if self._fits(word) else self._cut_word(word))
         packed: List[str] = []
         for piece in pieces:
-            if packed and fits(packed[-1] + " " + piece):
+            if packed and self._fits(packed[-1] + " " + piece):
                 packed[-1] += " " + piece
             else:
                 packed.append(piece)
         return packed
+
+
+    def _cut_word(self, word: str) -> List[str]:
+        """A word longer than one input, cut into pieces that fit. No SentencePiece piece is longer
+        than 16 characters, so no try is longer than 16 x max_input_tokens characters: each piece
+        costs a few bounded encodings and the whole word linear time."""
+        pieces = []
+        longest = 16 * self.max_input_tokens
+        while word:
+            cut = min(len(word), longest)
+            while cut > 1 and not self._fits(word[:cut]):
+                cut //= 2
+            pieces.append(word[:cut])
+            word = word[cut:]
+        return pieces
 
 
 class PivotTranslator:
