@@ -103,15 +103,16 @@ WINNER_LOGIT = 24.0  # every other token but the runner-up sits at 0
 RUNNER_UP_GAP = (3.0, 6.0)  # nats between winner and runner-up, drawn per source piece
 ATTENTION_GAP = 30.0  # attention logits between the step's own source position and any other
 
-def train_sentencepiece(lines: Iterable[str], prefix: Path, vocab_size: int) -> Path:
-    """Train a unigram SentencePiece model on ``lines``; returns the .model path."""
+def train_sentencepiece(lines: Iterable[str], prefix: Path, vocab_size: int, normalization: str = "nmt_nfkc") -> Path:
+    """Train a unigram SentencePiece model on ``lines``; returns the .model path. ``normalization``
+    'identity' leaves out the 240 KB NFKC table (the repository's fixtures)."""
     import sentencepiece as spm
 
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(list(lines)), model_writer=model, vocab_size=vocab_size,
         hard_vocab_limit=False, character_coverage=1.0, model_type="unigram",
-        minloglevel=2, num_threads=1, bos_id=1, eos_id=2, unk_id=0, pad_id=-1)
+        minloglevel=2, num_threads=1, bos_id=1, eos_id=2, unk_id=0, pad_id=-1, normalization_rule_name=normalization)
     path = prefix.with_suffix(".model")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(model.getvalue())
@@ -247,9 +248,27 @@ def _dictionary(rng, source_vocab: Sequence[str], target_vocab: Sequence[str], n
     return entries
 
 
+def _lookup_spec(decoder_start_token: str, add_source_eos: bool):
+    """A one-layer, one-head TransformerSpec with these settings: in its config (config.json)
+    with CTranslate2 3.0 and later, as the spec's with_target_bos/with_source_eos (saved inside
+    model.bin) with 2.x, which scripts/make_legacy_models.py runs under."""
+    from ctranslate2 import specs
+
+    if hasattr(specs.TransformerSpec, "from_config"):
+        spec = specs.TransformerSpec.from_config(1, 1)
+        spec.config.decoder_start_token = decoder_start_token
+        spec.config.add_source_eos = add_source_eos
+    else:
+        spec = specs.TransformerSpec(1, 1)
+        spec.with_target_bos = decoder_start_token == "<s>"  # 2.x: False starts decoding from </s>
+        spec.with_source_eos = add_source_eos
+    return spec
+
+
 def build_lookup_transformer(out_dir: Path, source_vocab: Sequence[str], target_vocab: Sequence[str], *,
                              seed: int = 1, decoder_start_token: str = "<s>", add_source_eos: bool = False,
-                             non_output: Sequence[str] = ()) -> Path:
+                             non_output: Sequence[str] = (), content_dims: int = CONTENT_DIMS,
+                             position_dims: int = POSITION_DIMS, positions: int = POSITIONS) -> Path:
     """Save a CTranslate2 Transformer that translates piece by piece through a seeded dictionary.
 
     The encoder leaves each source position as its piece's code plus its position's code (its
@@ -262,43 +281,41 @@ def build_lookup_transformer(out_dir: Path, source_vocab: Sequence[str], target_
     hypothesis of a beam search ends where the greedy one does.
 
     ``add_source_eos`` makes CTranslate2 append the source's </s> (for layouts that do not).
+    ``content_dims`` (more than the source vocabulary), ``position_dims`` and ``positions`` (the
+    longest input and output) size the model: the repository's fixtures are kept small with them.
     """
-    from ctranslate2 import specs
-
-    dims = CONTENT_DIMS + POSITION_DIMS
-    spec = specs.TransformerSpec.from_config(1, 1)
-    spec.config.decoder_start_token = decoder_start_token
-    spec.config.add_source_eos = add_source_eos
+    dims = content_dims + position_dims
+    spec = _lookup_spec(decoder_start_token, add_source_eos)
     for name, value in spec.variables().items():
         if value is None:
             shape = _weight_shape(name, dims, 8, len(source_vocab), len(target_vocab))  # FFN width 8, unused
             node, attribute = _resolve(spec, name)
             setattr(node, attribute, np.full(shape, 1.0 if name.endswith("gamma") else 0.0, np.float32))
     rng = np.random.default_rng(seed)
-    codes = _hadamard_codes(len(source_vocab), CONTENT_DIMS)
-    positions = _sign_codes(rng, POSITIONS, POSITION_DIMS)
+    codes = _hadamard_codes(len(source_vocab), content_dims)
+    position_codes = _sign_codes(rng, positions, position_dims)
     for side in (spec.encoder, spec.decoder):
         side.scale_embeddings = False
-        side.position_encodings.encodings = np.zeros((POSITIONS, dims), np.float32)
-        side.position_encodings.encodings[:, CONTENT_DIMS:] = positions
-    spec.encoder.embeddings[0].weight[:, :CONTENT_DIMS] = codes
+        side.position_encodings.encodings = np.zeros((positions, dims), np.float32)
+        side.position_encodings.encodings[:, content_dims:] = position_codes
+    spec.encoder.embeddings[0].weight[:, :content_dims] = codes
     # Layer norms scale a code-plus-position vector (norm sqrt 2) by sqrt(dims / 2). The attention
     # logit of step t on position j is then query_scale * norm * (p_t . p_j): the step's own
     # position leads every other by at least ATTENTION_GAP.
     norm = np.sqrt(dims / 2)
-    overlap = positions @ positions.T
+    overlap = position_codes @ position_codes.T
     np.fill_diagonal(overlap, -1.0)
     attention = spec.decoder.layer[0].attention
     query_scale = ATTENTION_GAP / (norm * (1.0 - overlap.max()))
-    attention.linear[0].weight[CONTENT_DIMS:, CONTENT_DIMS:] = np.eye(POSITION_DIMS) * query_scale
-    attention.linear[1].weight[CONTENT_DIMS:dims, CONTENT_DIMS:] = np.eye(POSITION_DIMS)  # keys: positions
-    attention.linear[1].weight[dims:dims + CONTENT_DIMS, :CONTENT_DIMS] = np.eye(CONTENT_DIMS)  # values: codes
-    attention.linear[2].weight[:CONTENT_DIMS, :CONTENT_DIMS] = np.eye(CONTENT_DIMS) / norm
+    attention.linear[0].weight[content_dims:, content_dims:] = np.eye(position_dims) * query_scale
+    attention.linear[1].weight[content_dims:dims, content_dims:] = np.eye(position_dims)  # keys: positions
+    attention.linear[1].weight[dims:dims + content_dims, :content_dims] = np.eye(content_dims)  # values: codes
+    attention.linear[2].weight[:content_dims, :content_dims] = np.eye(content_dims) / norm
     projection = spec.decoder.projection.weight
     for code, (winner, runner_up, gap) in zip(codes, _dictionary(rng, source_vocab, target_vocab, non_output)):
-        projection[winner, :CONTENT_DIMS] += code * WINNER_LOGIT / norm
+        projection[winner, :content_dims] += code * WINNER_LOGIT / norm
         if runner_up is not None:
-            projection[runner_up, :CONTENT_DIMS] += code * (WINNER_LOGIT - gap) / norm
+            projection[runner_up, :content_dims] += code * (WINNER_LOGIT - gap) / norm
     spec.register_source_vocabulary(list(source_vocab))
     spec.register_target_vocabulary(list(target_vocab))
     spec.validate()
@@ -341,16 +358,20 @@ def make_argos(out_dir: Path, src: str, tgt: str, size: dict = LOOKUP, corpus=No
     # model asks CTranslate2 to append it.
     source_eos = {"add_source_eos": True} if size["kind"] == "lookup" else {}
     build_model(package / "model", vocab, vocab, size, seed=seed, **source_eos)
-    metadata = {"package_version": package_version, "argos_version": "1.0", "from_code": src,
-                "from_name": src, "to_code": tgt, "to_name": tgt, "type": "translate",
-                "target_prefix": ""}
-    (package / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    (package / "metadata.json").write_text(json.dumps(argos_metadata(src, tgt, package_version), indent=4),
+                                           encoding="utf-8")
     (package / "README.md").write_text(f"Test model {src}->{tgt} ({size['kind']} weights).\n", encoding="utf-8")
     if not zip_package:
         return package
     archive = out_dir / f"{name}.argosmodel"
     zip_folder(package, archive)
     return archive
+
+
+def argos_metadata(src: str, tgt: str, package_version: str = "1.0") -> dict:
+    """metadata.json as argos-train writes it (argostrain/train.py): these six fields, no more."""
+    return {"package_version": package_version, "argos_version": "1.0", "from_code": src, "from_name": src,
+            "to_code": tgt, "to_name": tgt}
 
 
 def zip_folder(folder: Path, archive: Path) -> Path:
@@ -371,6 +392,60 @@ def make_marian(out_dir: Path, src: str, tgt: str, size: dict = LOOKUP, corpus=N
                 seed=seed)
     shutil.move(str(source_spm), folder / "source.spm")
     shutil.move(str(target_spm), folder / "target.spm")
+    shutil.rmtree(work)
+    return folder
+
+
+def joint_vocabulary(source_spm: Path, target_spm: Path, first: Sequence[str] = ()):
+    """(vocabulary, source-only pieces): OPUS-MT's one vocab.yml over both SentencePiece models
+    (</s>, <unk>, then ``first`` and the pieces), and the pieces a translation never outputs."""
+    specials = {"<unk>", "<s>", "</s>"}
+    source = [p for p in sentencepiece_vocabulary(source_spm) if p not in specials]
+    target = [p for p in sentencepiece_vocabulary(target_spm) if p not in specials]
+    vocab = ["</s>", "<unk>", *first] + list(dict.fromkeys(source + target))
+    return vocab, [*first, *sorted(set(source) - set(target))]
+
+
+def make_converted_opus_mt(out_dir: Path, src: str, tgt: str, name: Optional[str] = None, *,
+                           converter: str = "transformers", copy_files: bool = True,
+                           target_tokens: Sequence[str] = (), card: Optional[str] = None, seed: int = 6) -> Path:
+    """An OPUS-MT model as CTranslate2 4.x's converters write it: model.bin, config.json and
+    shared_vocabulary.json (Marian's joint vocabulary). ``converter`` 'transformers'
+    (ct2-transformers-converter: the tokenizer appends </s>, decoding starts from </s>) copies
+    source.spm/target.spm only with ``copy_files`` (--copy_files); 'opus-mt' (ct2-opus-mt-converter:
+    config add_source_eos) never does. SentencePiece models not copied are left in
+    ``<name>.download/``, where the user would have them. ``target_tokens`` ('>>ara<<') make a
+    multi-target model; ``card`` is written as its README.md."""
+    folder = out_dir / (name or f"opus-mt-{src}-{tgt}-ct2")
+    download = out_dir / f"{folder.name}.download"
+    source_spm = train_sentencepiece(_corpus([src], None), download / "source", 120)
+    target_spm = train_sentencepiece(_corpus([tgt], None), download / "target", 120)
+    vocab, never = joint_vocabulary(source_spm, target_spm, target_tokens)
+    build_lookup_transformer(folder, vocab, vocab, seed=seed, decoder_start_token="</s>",
+                             add_source_eos=converter == "opus-mt", non_output=never)
+    for spm in (source_spm, target_spm):
+        spm.rename(spm.with_suffix(".spm"))
+        if copy_files and converter == "transformers":
+            shutil.copyfile(spm.with_suffix(".spm"), folder / spm.with_suffix(".spm").name)
+    if card:
+        (folder / "README.md").write_text(card, encoding="utf-8")
+    return folder
+
+
+def make_fairseq_m2m(out_dir: Path, seed: int = 7) -> Path:
+    """M2M-100 as CTranslate2's fairseq guide makes it (ct2-fairseq-converter --fixed_dictionary
+    model_dict.128k.txt): fairseq's dictionary order (<s>, <pad>, </s>, <unk>, pieces, __xx__
+    language tokens, madeupwordNNNN padding), and spm.128k.model copied in by the user."""
+    folder = out_dir / "m2m_100_418m_ct2"
+    work = out_dir / ".spm-fairseq"
+    sp_model = train_sentencepiece(_corpus(list(M2M_CODES), None), work / "spm.128k", LOOKUP["vocab_size"])
+    pieces = [p for p in sentencepiece_vocabulary(sp_model) if p not in ("<unk>", "<s>", "</s>")]
+    languages = sorted(M2M_CODES.values())
+    padding = ["madeupword0000", "madeupword0001"]
+    vocab = ["<s>", "<pad>", "</s>", "<unk>", *pieces, *languages, *padding]
+    build_lookup_transformer(folder, vocab, vocab, seed=seed, decoder_start_token="</s>",
+                             non_output=["<pad>", *languages, *padding])
+    shutil.move(str(sp_model), folder / "spm.128k.model")
     shutil.rmtree(work)
     return folder
 

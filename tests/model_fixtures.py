@@ -35,3 +35,16 @@ def test_models(tmp_path_factory):
     if not _built:
         _built.update(make_test_models.make_all(tmp_path_factory.mktemp("test-models")))
     return _built
+
+
+LEGACY_MODELS = REPO / "tests" / "data" / "models"  # built by scripts/make_legacy_models.py (CTranslate2 2.x)
+
+
+def unpack_legacy(name: str, dest: Path) -> Path:
+    """The folder inside the repository's legacy archive ``name``, unpacked under ``dest``."""
+    import zipfile
+
+    with zipfile.ZipFile(LEGACY_MODELS / name) as zipped:
+        zipped.extractall(dest)
+        top = zipped.namelist()[0].split("/")[0]
+    return dest / top

@@ -104,7 +104,7 @@ RUN_ORDER = [
     "aligner package out/fa-en/bitext.jsonl --format tsv --min-score 0.5 -o fa-en.tsv",
     "aligner package police.filtered.jsonl --lang-tag fa=fa-IR --lang-tag en=en-GB -o police.fa-IR.tmx",
     "aligner package out/police-mt/bitext.jsonl --machine-translated -o police.mt.tmx",
-    "aligner models remove translate-en_ar-1_0",
+    "aligner models remove en-ar",
 ]
 
 # Options and redirections after which an example names a file or folder it writes.

@@ -412,7 +412,11 @@ def test_an_index_url_that_is_not_a_url_is_a_model_error(tmp_path, command):
     assert_one_line_error(result, "notaurl: cannot fetch the package index (not a URL")
 
 
-def test_a_download_that_trickles_forever_ends_at_its_deadline(tmp_path):
+@pytest.mark.parametrize("limits, pattern", [
+    (["--download-timeout", "2"], "x.argosmodel: download took longer than 2 s"),
+    (["--min-rate", "100", "--min-rate-time", "1"], "x.argosmodel: download slower than 100 bytes/s for"),
+])
+def test_a_download_that_trickles_forever_ends_at_its_deadline_or_rate_floor(tmp_path, limits, pattern):
     import http.server
     import threading
     import time
@@ -439,10 +443,9 @@ def test_a_download_that_trickles_forever_ends_at_its_deadline(tmp_path):
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/x.argosmodel"
         started = time.monotonic()
-        result = aligner("models", "install", url, "--models-dir", "models", "--download-timeout", "2",
-                         cwd=tmp_path, timeout=60)
+        result = aligner("models", "install", url, "--models-dir", "models", *limits, cwd=tmp_path, timeout=60)
         assert time.monotonic() - started < 30
-        assert_one_line_error(result, "x.argosmodel: download took longer than 2 s")
+        assert_one_line_error(result, pattern)
         assert list((tmp_path / "models").iterdir()) == []
     finally:
         server.shutdown()

@@ -308,3 +308,42 @@ def test_cli_presegmented_rejects_non_utf8(test_models, tmp_path):
     result = run(str(doc), "--from", "fa", "--to", "en", "--model", str(test_models["argos_fa_en"]),
                  "--presegmented")
     assert_one_line_error(result, r"line 1: not UTF-8")
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "hex", "zlib"])
+def test_cli_presegmented_refuses_a_codec_that_does_not_decode_bytes(test_models, tmp_path, encoding):
+    doc = tmp_path / "a.txt"
+    doc.write_text(FA[0] + "\n", encoding="utf-8")
+    result = run(str(doc), "--from", "fa", "--to", "en", "--model", str(test_models["argos_fa_en"]),
+                 "--presegmented", "--encoding", encoding)
+    assert_one_line_error(result, rf"'{encoding}' is not a text encoding")
+
+
+def test_a_huge_word_is_translated_from_a_bounded_prefix_with_a_warning(test_models, tmp_path):
+    word = "پ" * 1_000_000  # one 1 MB "sentence": no punctuation, no space
+    doc = tmp_path / "word.fa"
+    doc.write_text(f"{FA[0]}\n{word}\n", encoding="utf-8")
+    result = run(str(doc), "--from", "fa", "--to", "en", "--model", str(test_models["argos_fa_en"]), "--presegmented",
+                 "--max-sentence-chars", "200", "--max-input-tokens", "32", "--no-cache", "--device", "cpu",
+                 "--compute-type", "float32")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("aligner: warning:")]
+    assert len(warnings) == 1 and "1,000,000 characters" in warnings[0] and "first 200 characters" in warnings[0]
+    first, second = result.stdout.splitlines()
+    reference = translator(test_models["argos_fa_en"], max_input_tokens=32, max_sentence_chars=100_000)
+    assert [first, second] == reference.translate_list([FA[0], word[:200]])
+
+
+def test_work_per_input_byte_is_bounded(test_models, monkeypatch):
+    """Every character reaches SentencePiece a bounded number of times, however long the word
+    (cutting it used to re-encode the whole rest of the word at every cut)."""
+    model = load(test_models["argos_fa_en"])
+    argos = translator(model, max_input_tokens=16, max_sentence_chars=50_000)
+    encoded = []
+    original = model.encode
+    monkeypatch.setattr(model, "encode", lambda text, *langs: encoded.append(len(text)) or original(text, *langs))
+    for length in (5_000, 50_000):
+        encoded.clear()
+        parts = argos._encode_parts("پ" * length)
+        assert sum(len(p) for p in parts) >= length // 16 and all(len(p) <= 16 for p in parts)
+        assert sum(encoded) < 40 * length, (length, sum(encoded))

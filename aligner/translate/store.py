@@ -112,11 +112,12 @@ def _open_url(url: str, limits: Limits):
     return urllib.request.urlopen(request, timeout=min(TIMEOUT_S, limits.deadline_s, limits.min_rate_time_s))
 
 
-def _http_error(url: str, exc: urllib.error.HTTPError, what: str) -> ModelError:
+def _http_error(url: str, exc: urllib.error.HTTPError, failure: str, what: str) -> ModelError:
+    """``failure`` ('download failed') and the HTTP status; for 403 what the refusal means."""
     if exc.code == 403:
-        return ModelError(f"{url}: {what} refused by the server (HTTP 403 Forbidden: it blocks this client or "
-                          "the link has expired); download the file in a browser and install it from the file")
-    return ModelError(f"{url}: {what} (HTTP {exc.code})")
+        return ModelError(f"{url}: the server refused the {what} (HTTP 403 Forbidden: it blocks this client or "
+                          "the link has expired); download it in a browser and install the file")
+    return ModelError(f"{url}: {failure} (HTTP {exc.code})")
 
 
 def _read_response(url: str, response, limits: Limits, consume: Callable[[bytes], None]) -> None:
@@ -150,7 +151,7 @@ def fetch_index(url: str = DEFAULT_INDEX_URL, limits: Limits = Limits(INDEX_DEAD
             _read_response(url, response, limits, body.extend)
         data = json.loads(body.decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        raise _http_error(url, exc, "package index unavailable") from None
+        raise _http_error(url, exc, "package index unavailable", "package index") from None
     except (urllib.error.URLError, OSError) as exc:
         raise ModelError(f"{url}: cannot reach the package index ({getattr(exc, 'reason', exc)})") from None
     except RecursionError:
@@ -217,7 +218,7 @@ def download(url: str, dest: Path, sha256: Optional[str] = None, progress: bool 
 
                 _read_response(url, response, limits, consume)
     except urllib.error.HTTPError as exc:
-        raise _http_error(url, exc, "download failed") from None
+        raise _http_error(url, exc, "download failed", "download") from None
     except (urllib.error.URLError, OSError) as exc:
         raise ModelError(f"{url}: download failed ({getattr(exc, 'reason', exc)})") from None
     except ValueError as exc:  # not a URL, a bad Content-Length
