@@ -242,7 +242,9 @@ def test_the_newest_version_is_used_and_a_newer_install_replaces_the_older(versi
     for version in ("1.9", "1.5"):  # by folder name translate-fa_en-1_5 would come first
         result = models_cli("install", str(versions[version]), "--keep-old", "--models-dir", str(models_dir))
         assert result.exit_code == 0, result.output
+    assert "fa-en still means translate-fa_en-1_9 (version 1.9, newer)" in result.stderr
     assert load_model("fa-en", ModelFolders.default(models_dir)).version == "1.9"
+    assert "version\t1.9" in models_cli("info", "fa-en", "--models-dir", str(models_dir)).stdout
     newer = models_cli("install", str(versions["1.10"]), "--models-dir", str(models_dir))
     assert newer.exit_code == 0, newer.output
     assert "removed translate-fa_en-1_5" in newer.stdout and "removed translate-fa_en-1_9" in newer.stdout

@@ -13,6 +13,7 @@ from ..translate.store import (
     Limits,
     ModelFolders,
     fetch_index,
+    find_installed,
     install,
     load_model,
     remove,
@@ -140,6 +141,11 @@ def install_command(source, src_lang, tgt_lang, force, keep_old, download_timeou
     click.echo(f"installed {model.name} ({model.layout}, {model.pair_label}) in {model.path.parent}")
     for name in installed.replaced:
         click.echo(f"removed {name} (an older version; --keep-old keeps it)")
+    if not model.multilingual and model.pair_known and model.tgt_lang:
+        used = find_installed(model.src_lang, model.tgt_lang, folders.installed)
+        if used is not None and used.name != model.name:
+            click.echo(f"note: {model.src_lang}-{model.tgt_lang} still means {used.name} (version {used.version}, "
+                       "newer); pass --model to use this one", err=True)
 
 
 @models.command("remove")
@@ -172,6 +178,8 @@ def info(model, folders):
     click.echo(f"name\t{loaded.name}")
     click.echo(f"layout\t{loaded.layout}")
     click.echo(f"languages\t{loaded.pair_label}")
+    if loaded.version:
+        click.echo(f"version\t{loaded.version}")
     click.echo(f"path\t{loaded.path}")
     if loaded.stanza_dir:
         click.echo(f"stanza\t{loaded.stanza_dir}")
