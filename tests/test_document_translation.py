@@ -48,6 +48,9 @@ def write_docx(path: Path, sentences) -> Path:
     paragraph.add_run(sentences[2] + " ")
     paragraph.add_run(sentences[6]).italic = True
     document.add_paragraph(sentences[4])
+    broken = document.add_paragraph().add_run(sentences[3])
+    broken.add_break()  # a line break between two sentences of one run
+    broken.add_text(sentences[8])
     table = document.add_table(rows=2, cols=2)
     for cell, sentence in zip(table._cells, (sentences[5], sentences[9], sentences[3], sentences[8])):
         cell.text = sentence
@@ -177,8 +180,10 @@ def test_docx_keeps_headings_runs_tables_and_header(translated, expected):
     t = expected[("en", "fa")]
     document = docx.Document(translated["docx"])
     paragraphs = [p for p in document.paragraphs if p.text]
-    assert [p.style.name for p in paragraphs] == ["Heading 1", "Normal", "Normal"]
-    assert [p.text for p in paragraphs] == [t[EN[1]], f"{t[EN[0]]} {t[EN[2]]} {t[EN[6]]}", t[EN[4]]]
+    assert [p.style.name for p in paragraphs] == ["Heading 1", "Normal", "Normal", "Normal"]
+    assert [p.text for p in paragraphs] == [t[EN[1]], f"{t[EN[0]]} {t[EN[2]]} {t[EN[6]]}", t[EN[4]],
+                                            f"{t[EN[3]]} {t[EN[8]]}"]
+    assert paragraphs[3]._p.find(".//w:br", W) is None  # the break's place went to the joined translation
     runs = [(r.text, bool(r.bold), bool(r.italic)) for r in paragraphs[1].runs]
     # Each run held whole sentences, so each sentence's translation keeps its run's formatting.
     assert runs == [(t[EN[0]] + " ", True, False), (t[EN[2]] + " ", False, False), (t[EN[6]], False, True)]
@@ -206,7 +211,7 @@ def test_docx_for_persian_is_right_to_left_with_language_tags(translated):
 def test_docx_into_english_is_left_to_right(translated, expected):
     t = expected[("fa", "en")]
     document = docx.Document(translated["docx_en"])
-    assert [p.text for p in document.paragraphs if p.text][0] == t[FA[1]]
+    assert [p.text for p in document.paragraphs if p.text][:2] == [t[FA[1]], f"{t[FA[0]]} {t[FA[2]]} {t[FA[6]]}"]
     body = docx_xml(translated["docx_en"])
     switches = body.findall(".//w:pPr/w:bidi", W)
     assert switches and {s.get(f"{{{W_NS}}}val") for s in switches} == {"0"}

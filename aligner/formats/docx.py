@@ -2,7 +2,9 @@
 
 Text blocks are the ``w:p`` of the main document, headers, footers, footnotes and endnotes
 (table cells, text boxes and list items are ``w:p`` too); a slot is one ``w:t``, keyed by its
-run's formatting (``w:rPr`` less proofing and language marks) and its hyperlink. ``mark`` sets
+run's formatting (``w:rPr`` less proofing and language marks) and its hyperlink; a tab or a line
+break inside a run is white space between the words around it, removed when the translation no
+longer needs its place (page breaks stay). ``mark`` sets
 for a right-to-left target ``w:bidi`` on every paragraph and section, ``w:bidiVisual`` on every
 table, ``w:rtl`` on every run and the complex-script twins of bold, italic and size (``w:bCs``,
 ``w:iCs``, ``w:szCs``: Word shows Arabic script with those, not with ``w:b``); for a left-to-right
@@ -68,6 +70,7 @@ class DocxTree(DocumentTree):
         self.text_parts = self._text_parts(name)
         self.heading_styles = self._heading_styles()
         self.blocks: List[Block] = []
+        self.emptied: List[etree._Element] = []
         for part in self.text_parts:
             self.blocks.extend(self._blocks(self.package.xml(part)))
 
@@ -101,11 +104,25 @@ class DocxTree(DocumentTree):
         blocks: Dict[etree._Element, Block] = {}
         for paragraph in root.iter(w("p")):
             blocks[paragraph] = Block([], self._heading_level(paragraph))
-        for text in root.iter(w("t")):
-            paragraph = next(text.iterancestors(w("p")), None)
-            if paragraph is not None and text.text:
-                blocks[paragraph].slots.append(Slot(text.text, _run_key(text, paragraph), _writer(text)))
-        return [block for block in blocks.values() if block.slots]
+        for element in root.iter(w("t"), w("tab"), w("br"), w("cr")):
+            paragraph = next(element.iterancestors(w("p")), None)
+            if paragraph is None or element.getparent().tag != w("r"):
+                continue  # a tab stop (w:tabs/w:tab), not a character
+            key = _run_key(element, paragraph)
+            if element.tag == w("t"):
+                if element.text:
+                    blocks[paragraph].slots.append(Slot(element.text, key, _writer(element)))
+            elif element.get(w("type"), "textWrapping") == "textWrapping":  # page breaks stay
+                spacing = "\t" if element.tag == w("tab") else "\n"
+                blocks[paragraph].slots.append(Slot(spacing, key, self._spacing_writer(element), placeholder=True))
+        return [block for block in blocks.values() if any(not slot.placeholder for slot in block.slots)]
+
+    def _spacing_writer(self, element: etree._Element):
+        """A tab or line break whose place the translation does not need (emptied) is removed."""
+        def write(new: str) -> None:
+            if not new:
+                self.emptied.append(element)
+        return write
 
     def _heading_level(self, paragraph: etree._Element) -> int:
         style = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
@@ -115,6 +132,9 @@ class DocxTree(DocumentTree):
         return int(outline.get(w("val"), "0")) + 1 if outline is not None and outline.get(w("val"), "").isdigit() else 0
 
     def mark(self, lang: str) -> None:
+        for element in self.emptied:
+            element.getparent().remove(element)
+        self.emptied = []
         rtl, tag = is_rtl(lang), LANGUAGE_TAGS[lang]
         for part in self.text_parts:
             root = self.package.xml(part)
