@@ -25,6 +25,13 @@ _UNCLOSED_SCRIPT = re.compile(rb"<(script|style)\b.*", re.I | re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w:.]+)""", re.I)
 _HTML_TAG = re.compile(rb"<html\b([^>]*)>", re.I)
 _ATTRIBUTE = re.compile(rb"""\b(lang|xml:lang|dir)\s*=\s*["']?([-\w]+)""", re.I)
+# trafilatura drops every character that is not printable, and so ZWNJ (U+200C), ZWJ and the
+# bidi marks, which Persian and Arabic text needs. They go through it as letters of a script no
+# news page uses (Linear B ideograms) and are put back after.
+_FORMAT_CHARACTERS = "\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
+_STAND_INS = "".join(chr(0x10080 + k) for k in range(len(_FORMAT_CHARACTERS)))
+_PROTECT = str.maketrans(_FORMAT_CHARACTERS, _STAND_INS)
+_RESTORE = str.maketrans(_STAND_INS, _FORMAT_CHARACTERS)
 _KIND = {"head": "heading", "p": "paragraph", "item": "paragraph", "quote": "paragraph", "cell": "cell"}
 
 
@@ -44,12 +51,15 @@ class HtmlReader(Reader):
                          f"({len(data) // (1024 * 1024)} MB without scripts)")
             data = data[:MAX_HTML_BYTES]
         lang, direction = _declared(data)
-        xml = trafilatura.extract(decode_html(data, name), output_format="xml", include_comments=False,
+        page = decode_html(data, name)
+        if not any(stand_in in page for stand_in in _STAND_INS):
+            page = page.translate(_PROTECT)
+        xml = trafilatura.extract(page, output_format="xml", include_comments=False,
                                   include_tables=True, include_images=False, with_metadata=True,
                                   deduplicate=False)
         if not xml:
             raise InputError(f"{name}: no article text found in the page")
-        title, blocks = _blocks(xml)
+        title, blocks = _blocks(xml.translate(_RESTORE))
         if title and (not blocks or blocks[0].text != title):
             blocks.insert(0, Block(title, "title"))
         return Extracted("html", blocks, title=title, lang_hint=lang, dir_hint=direction, notes=notes)

@@ -31,27 +31,52 @@ _PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
 _PAGE_NUMBER = re.compile(r"^\W*(?:page|صفحه|صفحة)?\s*[\d\u0660-\u0669\u06f0-\u06f9]+"
                           r"(?:\s*(?:/|of|از|من)\s*[\d\u0660-\u0669\u06f0-\u06f9]+)?\W*$", re.I)
 _DIGITS = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]+")
-_MARGIN = 0.12  # share of the page height at the top and bottom where running heads and page numbers stand
+_ENDS_SENTENCE = re.compile(r"[.!?\u061f\u06d4:][\"'\u00bb\u201d)]*$")
+_MARGIN = 0.1  # share of the page height at the top and bottom where running heads and page numbers stand
+
+
+@dataclass
+class _Line:
+    """A line (or one column's part of it) in logical order, with its position: ``top`` and
+    ``bottom`` as shares of the page's height from its top."""
+
+    text: str
+    rtl: bool
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # the largest glyph's font size
 
 
 @dataclass
 class _Box:
-    """A text box of a page: its lines in logical order, position, and whether it is right to left."""
+    """A paragraph: consecutive lines of one column."""
 
-    x0: float
-    x1: float
-    top: float  # distance from the page's top, as a share of its height
-    bottom: float
-    lines: List[str]
-    rtl: bool
-    size: float = 0.0  # the largest glyph's font size
-    votes: int = 0  # lines that read right to left, less those that read left to right
+    lines: List[_Line]
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+    @property
+    def rtl(self) -> bool:
+        return 2 * sum(line.rtl for line in self.lines) > len(self.lines)
 
 
 @dataclass
 class _Page:
     width: float
-    boxes: List[_Box] = field(default_factory=list)
+    height: float
+    lines: List[_Line] = field(default_factory=list)
 
 
 class PdfReader(Reader):
@@ -69,14 +94,15 @@ class PdfReader(Reader):
             raise InputError(f"{name}: PDF whose fonts map {unmapped} of {glyphs} glyphs to no character; "
                              "its text cannot be read")
         running = _running_lines(pages)
-        texts = [text for page in pages for text in _page_paragraphs(page, running)]
+        boxes = [_page_boxes(page, running) for page in pages]
+        texts = [_join_lines([line.text for line in box.lines]) for page_boxes in boxes for box in page_boxes]
         if not texts:
             raise InputError(f"{name}: PDF without readable text")
         if _visual_order(texts):
             raise InputError(f"{name}: PDF whose Arabic-script text is stored in visual order that cannot "
                              "be repaired (letter shapes face the wrong way); export it again from the original")
-        rtl = sum(box.rtl for page in pages for box in page.boxes)
-        total = sum(len(page.boxes) for page in pages)
+        rtl = sum(box.rtl for page_boxes in boxes for box in page_boxes)
+        total = sum(len(page_boxes) for page_boxes in boxes)
         blocks = [Block(_fold(text)) for text in texts]
         return Extracted("pdf", blocks, dir_hint=("rtl" if 2 * rtl > total else "ltr") if total else None,
                          notes=notes)
@@ -120,36 +146,37 @@ def _page_count(document) -> Optional[int]:
 
 
 def _layout_page(layout, counts: List[int]) -> _Page:
-    """The page's boxes: glyphs grouped into lines by baseline, lines cut where a gap wider than
-    a column gutter opens, and consecutive lines of one column grouped into paragraphs.
-    pdfminer.six's own grouping is not used: it only joins glyphs that follow each other in the
-    content stream, and writers store a right-to-left line's runs in logical order, so it cuts
-    such a line at every number or Latin word."""
+    """The page's lines: glyphs grouped into lines by baseline, and lines cut where a gap wider
+    than a column gutter opens. pdfminer.six's own grouping is not used: it only joins glyphs
+    that follow each other in the content stream, and writers store a right-to-left line's runs
+    in logical order, so it cuts such a line at every number or Latin word."""
     glyphs = list(_glyphs(layout))
     counts[0] += len(glyphs)
     counts[1] += sum(c.get_text().startswith("(cid:") for c in glyphs)
-    bases = [c for c in glyphs if not _is_mark(c.get_text())]
-    lines = _lines(bases)
     marks = _attach_marks(glyphs)
-    page = _Page(layout.width or 1.0)
-    height = layout.height or 1.0
-    box: Optional[_Box] = None
-    for segment in _segments(lines):
+    page = _Page(layout.width or 1.0, layout.height or 1.0)
+    for segment in _segments(_lines([c for c in glyphs if not _is_mark(c.get_text())])):
         text, rtl = _line_text(segment, marks)
-        if not text.strip():
-            continue
-        x0, x1 = min(c.x0 for c in segment), max(c.x1 for c in segment)
-        top, bottom = 1 - max(c.y1 for c in segment) / height, 1 - min(c.y0 for c in segment) / height
-        size = max(c.size for c in segment)
-        if box is not None and _continues(box, x0, x1, top, size, height):
-            box.lines.append(text.strip())
-            box.bottom, box.size, box.votes = bottom, size, box.votes + (1 if rtl else -1)
-            continue
-        box = _Box(x0, x1, top, bottom, [text.strip()], rtl, size, 1 if rtl else -1)
-        page.boxes.append(box)
-    for box in page.boxes:
-        box.rtl = box.votes > 0
+        if text.strip():
+            page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
+                                    1 - max(c.y1 for c in segment) / page.height,
+                                    1 - min(c.y0 for c in segment) / page.height, max(c.size for c in segment)))
     return page
+
+
+def _page_boxes(page: _Page, running: set) -> List[_Box]:
+    """The page's paragraphs in reading order, without its running heads and page numbers."""
+    boxes: List[_Box] = []
+    for line in page.lines:
+        if _in_margin(line) and (_running_key(line) in running or _PAGE_NUMBER.match(line.text)):
+            continue
+        # The paragraph this line may continue: the latest one above it in the same column.
+        box = next((b for b in reversed(boxes) if min(line.x1, b.x1) - max(line.x0, b.x0) > 0), None)
+        if box is not None and _continues(box.lines[-1], line, box.x1 - box.x0, page.height):
+            box.lines.append(line)
+        else:
+            boxes.append(_Box([line]))
+    return _reading_order(boxes, page.width)
 
 
 def _glyphs(container):
@@ -216,12 +243,15 @@ def _segments(lines: List[list]) -> List[list]:
     return out
 
 
-def _continues(box: _Box, x0: float, x1: float, top: float, size: float, height: float) -> bool:
-    """Whether a line continues the paragraph ``box`` (the latest one): of the same size, in the
-    same column, and closer below it than a paragraph's spacing."""
-    gap = (top - box.bottom) * height
-    overlap = min(x1, box.x1) - max(x0, box.x0)
-    return abs(size - box.size) < 0.5 and -0.5 * size <= gap <= 0.45 * size and overlap > 0
+def _continues(last: _Line, line: _Line, width: float, height: float) -> bool:
+    """Whether ``line`` continues the paragraph whose last line is ``last``: of the same size,
+    closer below it than a paragraph's spacing, and not after a line that ended a sentence well
+    short of the column's edge (a paragraph's last line)."""
+    gap = (line.top - last.bottom) * height
+    if abs(line.size - last.size) >= 0.5 or not -0.5 * line.size <= gap <= 0.45 * line.size:
+        return False
+    short = width > 0 and (last.x1 - last.x0) < 0.75 * width
+    return not (short and _ENDS_SENTENCE.search(last.text))
 
 
 def _fold(text: str) -> str:
@@ -303,25 +333,24 @@ def _joins(items: List[str], last: int, k: int, kind: str, has_letter: bool) -> 
 
 
 def _running_lines(pages: List[_Page]) -> set:
-    """Texts (numbers masked) of the boxes in the top or bottom margin of at least half the pages."""
+    """Texts (numbers masked) of the short lines in the top or bottom margin of at least half
+    the pages (and two): running heads and feet."""
     if len(pages) < 2:
         return set()
     seen = Counter()
     for page in pages:
-        seen.update({_DIGITS.sub("#", " ".join(box.lines)) for box in page.boxes if _in_margin(box)})
-    with_text = sum(bool(page.boxes) for page in pages)
+        seen.update({_running_key(line) for line in page.lines if _in_margin(line) and len(line.text) <= 100})
+    with_text = sum(bool(page.lines) for page in pages)
     return {text for text, count in seen.items() if count >= 2 and count * 2 >= with_text}
 
 
-def _in_margin(box: _Box) -> bool:
-    return box.bottom <= _MARGIN or box.top >= 1 - _MARGIN
+def _running_key(line: _Line) -> str:
+    return _DIGITS.sub("#", line.text)
 
 
-def _page_paragraphs(page: _Page, running: set) -> List[str]:
-    boxes = [box for box in page.boxes
-             if not (_in_margin(box) and (_DIGITS.sub("#", " ".join(box.lines)) in running
-                                           or _PAGE_NUMBER.match(" ".join(box.lines))))]
-    return [_join_lines(box.lines) for box in _reading_order(boxes, page.width)]
+def _in_margin(line: _Line) -> bool:
+    """Whether the line lies wholly in the top or bottom margin zone."""
+    return line.bottom <= _MARGIN or line.top >= 1 - _MARGIN
 
 
 def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
@@ -333,7 +362,7 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     by_top = sorted(boxes, key=lambda b: (round(b.top, 3), b.x0))
     if not left or not right:
         return by_top
-    spanning = [b for b in boxes if b not in left and b not in right]
+    spanning = [b for b in boxes if not any(b is c for c in left + right)]
     columns_top = min(b.top for b in left + right)
     above = [b for b in spanning if b.top < columns_top]
     below = [b for b in spanning if b.top >= columns_top]
