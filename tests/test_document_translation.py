@@ -285,8 +285,8 @@ def test_html_keeps_markup_translates_text_only_and_is_right_to_left(translated,
 # --- bad input ----------------------------------------------------------------------------------
 
 # bad input -> what its one-line message says
-BAD_MESSAGES = {"truncated": "corrupt or truncated", "encrypted": "encrypted", "bomb": "zip bomb",
-                "not-text": "not a text document"}
+BAD_MESSAGES = {"truncated": "not a readable zip", "encrypted": "encrypted", "bomb": "zip bomb",
+                "not-text": "OpenDocument file of type"}
 
 
 def write_bad_inputs(folder: Path) -> None:
@@ -315,10 +315,51 @@ def test_bad_documents_fail_with_one_line_and_write_nothing(work, test_models, n
     assert not output.exists() and not list(folder.glob(".out-*"))
 
 
-def test_a_document_without_output_file_is_a_usage_error(work, translated, test_models):  # noqa: F811
+def test_a_document_without_a_document_output_gives_text(work, translated, test_models, expected):  # noqa: F811
+    """No -o: one translated sentence per line on stdout, the DOCX read by text/readers."""
+    t = expected[("en", "fa")]
     result = CliRunner().invoke(main, ["translate", str(work / "article.docx"), "--from", "en", "--to", "fa",
                                        "--model", str(test_models["nllb"])])
-    assert result.exit_code == 2 and "-o" in result.output
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line]
+    assert {t[EN[1]], t[EN[0]], t[EN[2]], t[EN[6]], t[EN[4]]} <= set(lines)
+
+
+def test_a_document_format_needs_one_input_and_an_output_file(work, translated, test_models):  # noqa: F811
+    for arguments in ([str(work / "article.docx"), "--format", "docx"],
+                      [str(work / "article.docx"), str(work / "article.odt"), "-o", str(work / "both.docx")]):
+        result = CliRunner().invoke(main, ["translate", *arguments, "--from", "en", "--to", "fa",
+                                           "--model", str(test_models["nllb"])])
+        assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+
+
+# --- PDF in ---------------------------------------------------------------------------------
+
+def soffice_or_missing() -> str:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        missing("LibreOffice is not installed (apt-get install -y libreoffice-writer)")
+    return soffice
+
+
+def soffice_convert(work: Path, target: str, out: Path, *files: Path) -> None:
+    subprocess.run([soffice_or_missing(), "--headless", f"-env:UserInstallation=file://{work / 'lo-profile'}",
+                    "--convert-to", target, "--outdir", str(out), *map(str, files)],
+                   check=True, capture_output=True, timeout=240)
+
+
+def test_a_pdf_becomes_a_right_to_left_docx(work, test_models, expected):  # noqa: F811
+    """The English article printed to PDF by LibreOffice, read by text/readers, translated into
+    a new DOCX: its body paragraphs come back as paragraphs, right to left."""
+    t = expected[("en", "fa")]
+    source = write_docx(work / "printed.docx", EN)
+    soffice_convert(work, "pdf", work, source)
+    output = work / "printed.fa.docx"
+    result = translate(test_models, work / "printed.pdf", output, "en", "fa")
+    assert result.exit_code == 0, result.output
+    paragraphs = [p.text for p in docx.Document(output).paragraphs]
+    assert t[EN[4]] in paragraphs and f"{t[EN[0]]} {t[EN[2]]} {t[EN[6]]}" in paragraphs
+    assert {p.find("w:pPr/w:bidi", W) is not None for p in docx_xml(output).iter(f"{{{W_NS}}}p")} == {True}
 
 
 # --- LibreOffice and Chromium -------------------------------------------------------------------
@@ -328,17 +369,12 @@ def collapse(text: str) -> str:
 
 
 def test_libreoffice_opens_the_outputs_right_to_left(work, translated, expected):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        missing("LibreOffice is not installed (apt-get install -y libreoffice-writer)")
     t = expected[("en", "fa")]
     inputs = {"docx": work / "lo-docx.docx", "odt": work / "lo-odt.odt"}
     for name, copy in inputs.items():
         shutil.copyfile(translated[name], copy)
     out = work / "libreoffice"
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{work / 'lo-profile'}", "--convert-to",
-                    "html", "--outdir", str(out), *map(str, inputs.values())],
-                   check=True, capture_output=True, timeout=240)
+    soffice_convert(work, "html", out, *inputs.values())
     for name, copy in inputs.items():
         page = lxml_html.fromstring((out / f"{copy.stem}.html").read_bytes())
         text = collapse(text_of(page.find("body")))

@@ -19,7 +19,7 @@ from ..segment.stanza import ENV_VAR as STANZA_ENV_VAR
 from ..segment.base import SEGMENTERS, get_segmenter, segment_document
 from ..translate.translator import COMPUTE_TYPES, DEVICES, make_translator, translate_documents
 from ..formats.atomic import open_output
-from ..formats.documents import DOCUMENT_FORMATS, detect_format, format_of_suffix
+from ..formats.documents import DOCUMENT_FORMATS, format_of_suffix
 from ..progress import Progress
 from .common import LANGS, input_options, load_documents, quiet_option
 from .models import models_dir_option
@@ -77,9 +77,9 @@ def _stream_lines(source, encoding: Optional[str]):
                    "(a blank line between paragraphs and documents). jsonl: doc, paragraph, sentence, source, "
                    "translation, score per line. docx, odt, html: the translated document itself (one INPUT, "
                    "-o needed): the input's paragraphs, headings, tables and bold/italic/links kept, marked "
-                   "right to left for fa/ar and left to right for en, language tags set; a plain-text "
-                   "input becomes a new document. Default: the format -o's extension names, else the "
-                   "input's own for a DOCX/ODT/HTML input, else txt.")
+                   "right to left for fa/ar and left to right for en, language tags set; an input of "
+                   "another format (PDF, text) becomes a new docx or html document. Default: the format "
+                   "-o's extension (.docx, .odt, .html) names, else txt.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout (txt and jsonl only).")
 @click.option("--source-out", type=click.Path(dir_okay=False), default=None,
@@ -127,9 +127,10 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
 
     Without --model, the installed model for --from/--to is used (see `aligner models`).
 
-    A DOCX, ODT or HTML document translates into a document of the same kind (or -o names
-    another: .docx, .html): its structure and formatting kept, see docs/translation.md
-    ("Translating documents") for what maps.
+    INPUT may be plain text, HTML, WARC, DOCX, ODT or PDF (see `aligner segment`). With -o
+    out.docx, out.odt or out.html the translation is that document: a DOCX, ODT or HTML input
+    keeps its structure and formatting, any other input becomes a new document; see
+    docs/translation.md ("Translating documents") for what maps.
 
     \b
     Examples:
@@ -144,7 +145,7 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
       # documents: the same format back, right to left for fa/ar (headings, tables, bold kept)
       aligner translate article.docx --from en --to ar -o article.ar.docx
       aligner translate article.html --from en --to ar -o article.ar.html
-      # plain text (or a PDF) in, a new DOCX out
+      # plain text or a PDF in, a new DOCX out
       aligner translate corpora/fa/police-telegram-cooperation.txt --from fa --to en -o police.en.docx
     """
     if src_lang == tgt_lang:
@@ -187,21 +188,15 @@ def _segmenter(name: str, lang: str, stanza_dir, translator):
 
 
 def _document_format(inputs, output, output_format) -> Optional[str]:
-    """The document format to write (docx, odt, html), or None for txt/jsonl; checks that a
-    document has one input file and an output file."""
+    """The document format to write (docx, odt, html: --format, else -o's extension), or None
+    for txt/jsonl; a document needs one input file and an output file."""
     if output_format in ("txt", "jsonl"):
         return None
-    chosen = output_format or (format_of_suffix(output) if output and output != "-" else None)
-    if chosen is None and len(inputs) == 1 and Path(inputs[0]).is_file():
-        with open(inputs[0], "rb") as handle:
-            chosen = detect_format(handle.read(4096), inputs[0])
-        if chosen is not None and (output is None or output == "-"):
-            raise click.UsageError(f"{inputs[0]} is a {chosen.upper()} document: name the translated file "
-                                   f"with -o (e.g. -o translated.{chosen})")
+    chosen = output_format or (format_of_suffix(output) if output else None)
     if chosen is None:
         return None
     if len(inputs) != 1 or not Path(inputs[0]).is_file():
-        raise click.UsageError(f"--format {chosen}: give one input file (a document translates into one document)")
+        raise click.UsageError(f"{chosen} output: give one input file (a document translates into one document)")
     if output is None or output == "-":
         raise click.UsageError(f"--format {chosen}: name the output file with -o")
     return chosen

@@ -76,12 +76,12 @@ class DocumentTree:
 
 @dataclass(frozen=True)
 class DocumentFormat:
-    """``detect(head, suffix)``: whether a file is of this format; ``open(data, name)`` the tree
+    """``suffixes``: the file names it is chosen by for output; ``open(data, name)`` the tree
     (InputError when unreadable); ``build(blocks, lang)`` a new document from (text, heading
-    level) pairs, for inputs of another format (a PDF, plain text)."""
+    level) pairs, for inputs of another format (a PDF, plain text). Which format an input is,
+    text/readers decides from its bytes."""
 
     suffixes: Tuple[str, ...]
-    detect: Callable[[bytes, str], bool]
     open: Callable[[bytes, str], DocumentTree]
     build: Optional[Callable[[Sequence[Tuple[str, int]], str], bytes]] = None
 
@@ -97,15 +97,6 @@ def format_of_suffix(path: str) -> Optional[str]:
     lowered = str(path).lower()
     for name, document_format in DOCUMENT_FORMATS.items():
         if lowered.endswith(document_format.suffixes):
-            return name
-    return None
-
-
-def detect_format(data: bytes, path: str) -> Optional[str]:
-    """The document format of ``data`` by its content (the name's extension only breaks ties)."""
-    suffix = str(path).lower()
-    for name, document_format in DOCUMENT_FORMATS.items():
-        if document_format.detect(data[:4096], suffix):
             return name
     return None
 

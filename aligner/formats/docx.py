@@ -66,7 +66,7 @@ _HEADING_STYLE = re.compile(r"(?i)^(?:heading|titre|berschrift)\s*(\d)$")
 
 class DocxTree(DocumentTree):
     def __init__(self, data: bytes, name: str):
-        self.package = OfficeZip(data, name)
+        self.package = OfficeZip(data, name, "DOCX")
         self.text_parts = self._text_parts(name)
         self.heading_styles = self._heading_styles()
         self.blocks: List[Block] = []
@@ -244,16 +244,8 @@ def build_docx(blocks: Sequence[Tuple[str, int]], lang: str) -> bytes:
     return tree.to_bytes()
 
 
-def _detect(head: bytes, suffix: str) -> bool:
-    if head.startswith(b"\xd0\xcf\x11\xe0") and suffix.endswith((".docx", ".docm", ".dotx")):
-        return True  # an encrypted DOCX: opening it says so
-    if not head.startswith(b"PK\x03\x04") or b"application/vnd.oasis.opendocument" in head[:100]:
-        return False
-    return b"word/" in head or b"[Content_Types].xml" in head or suffix.endswith((".docx", ".docm", ".dotx"))
-
-
 def _open(data: bytes, name: str) -> DocxTree:
     return DocxTree(data, name)
 
 
-DOCX = DocumentFormat((".docx", ".docm", ".dotx"), _detect, _open, build_docx)
+DOCX = DocumentFormat((".docx", ".docm", ".dotx"), _open, build_docx)

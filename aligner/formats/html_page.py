@@ -29,7 +29,6 @@ BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "
 SKIP_TAGS = {"script", "style", "noscript", "template", "code", "pre", "svg", "math", "textarea", "select",
              "iframe", "object", "head"}
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
-_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
 
 
 def _heading(tag: str) -> int:
@@ -127,12 +126,8 @@ def build_html(blocks: Sequence[Tuple[str, int]], lang: str) -> bytes:
     return page.encode("utf-8")
 
 
-def _detect(head: bytes, suffix: str) -> bool:
-    return bool(_HTML_START.search(head[:1024])) or suffix.endswith((".html", ".htm", ".xhtml"))
-
-
 def _open(data: bytes, name: str) -> HtmlTree:
     return HtmlTree(data, name)
 
 
-HTML = DocumentFormat((".html", ".htm", ".xhtml"), _detect, _open, build_html)
+HTML = DocumentFormat((".html", ".htm", ".xhtml"), _open, build_html)

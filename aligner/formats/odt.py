@@ -59,7 +59,7 @@ MIRRORED_ALIGN = {"left": "end", "start": "end", "right": "start", "end": "start
 
 class OdtTree(DocumentTree):
     def __init__(self, data: bytes, name: str):
-        self.package = OfficeZip(data, name)
+        self.package = OfficeZip(data, name, "ODT")
         if self.package.parts.get("mimetype", ODT_MIMETYPE).strip() != ODT_MIMETYPE:
             raise InputError(f"{name}: an OpenDocument file but not a text document (ODT)")
         self.content = self.package.xml("content.xml")
@@ -210,14 +210,8 @@ def _ensure_page_layout(styles: etree._Element, rtl: bool) -> None:
                      {q("style:name"): "Standard", q("style:page-layout-name"): "AlignerPage"})
 
 
-def _detect(head: bytes, suffix: str) -> bool:
-    if not head.startswith(b"PK\x03\x04"):
-        return False
-    return b"mimetype" + ODT_MIMETYPE in head[:200] or suffix.endswith(".odt")
-
-
 def _open(data: bytes, name: str) -> OdtTree:
     return OdtTree(data, name)
 
 
-ODT = DocumentFormat((".odt",), _detect, _open)
+ODT = DocumentFormat((".odt",), _open)

@@ -1,4 +1,5 @@
-"""The zip side of DOCX and ODT: parts read with bounded work, XML parsed safely, written back.
+"""The zip side of DOCX and ODT: parts read with bounded work (text/readers/safezip.py), XML
+parsed safely, written back.
 
 Parts that were not parsed are written back byte for byte; ``mimetype`` (ODF requires it first
 and uncompressed) keeps its place and is stored.
@@ -13,7 +14,7 @@ from typing import Dict, Optional
 from lxml import etree
 
 from ..errors import InputError
-from ..text.bounded_zip import read_zip
+from ..text.readers.safezip import open_checked, read_members
 
 # No entities resolved, no network, no huge-tree mode: a hostile part stays a parse error.
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
@@ -30,9 +31,11 @@ def parse_xml(data: bytes, name: str, part: str) -> etree._Element:
 class OfficeZip:
     """The parts of one office container; ``xml(part)`` parses a part once and keeps it."""
 
-    def __init__(self, data: bytes, name: str):
+    def __init__(self, data: bytes, name: str, fmt: str):
         self.name = name
-        self.parts: Dict[str, bytes] = read_zip(data, name)
+        archive = open_checked(data, name, fmt)  # refuses zip bombs before anything is parsed
+        members = [member.filename for member in archive.infolist() if not member.is_dir()]
+        self.parts: Dict[str, bytes] = read_members(archive, members, name, fmt)
         self._trees: Dict[str, etree._Element] = {}
 
     def xml(self, part: str) -> Optional[etree._Element]:

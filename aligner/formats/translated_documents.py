@@ -6,8 +6,8 @@ Every block's text is segmented into sentences with the project's segmenter; all
 the document go to the translator as one stream (batched, deduplicated, cached); each block's
 translated sentences are joined with a space and written back into its slots, formatting mapped
 as formats/documents.py says; then the document and its blocks are marked with the target's
-direction and language. Inputs of another kind (plain text, and whatever the readers of text/
-turn into a Document) become a new document of the output format, one paragraph per paragraph.
+direction and language. Inputs of another kind (a PDF, plain text, or a DOCX written as HTML),
+read by text/readers, become a new document of the output format, one paragraph per block.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..errors import InputError
 from ..segment.base import Segmenter
-from ..text.reading import Source, document_from_bytes, read_regular_file, strip_span
+from ..text.readers import detect_format, extract
+from ..text.reading import decode, read_regular_file, split_paragraphs, strip_span
 from .atomic import atomic_write
-from .documents import DOCUMENT_FORMATS, Block, DocumentTree, Slot, detect_format, distribute, open_document
+from .documents import DOCUMENT_FORMATS, Block, Slot, distribute, open_document
 
 # A document larger than this is refused before it is read (news articles are far below).
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
@@ -66,33 +67,30 @@ def translate_blocks(blocks: Sequence[Block], segmenter: Segmenter, translator) 
 
 
 def translate_file(path, output, translator, segmenter: Segmenter, tgt_lang: str,
-                   output_format: Optional[str] = None, encoding: Optional[str] = None) -> TranslatedDocument:
-    """Translate the document at ``path`` into ``output`` (written atomically) in ``output_format``
-    (default: the input's format); see the module docstring."""
+                   output_format: str, encoding: Optional[str] = None) -> TranslatedDocument:
+    """Translate the document at ``path`` into ``output`` (written atomically) as ``output_format``
+    (a DOCUMENT_FORMATS name); see the module docstring."""
     path = Path(path)
     name = str(path)
     data = _read_bounded(path)
     input_format = detect_format(data, name)
-    output_format = output_format or input_format
-    if output_format is None:
-        raise InputError(f"{name}: not a DOCX, ODT or HTML document; name the output's format (-o out.docx)")
     if input_format == output_format:
         tree = open_document(data, name, input_format)
-        count = translate_blocks(tree.blocks, segmenter, translator)
+        blocks = tree.blocks
+        count = translate_blocks(blocks, segmenter, translator)
         tree.mark(tgt_lang)
         result = tree.to_bytes()
-        blocks = len(tree.blocks)
     else:
-        built = DOCUMENT_FORMATS.get(output_format).build
-        if built is None:
-            raise InputError(f"{name}: {output_format} output is written only from {output_format} input")
-        paragraphs = _paragraphs(data, name, input_format, encoding, translator.src_lang)
-        count = translate_blocks(paragraphs, segmenter, translator)
-        result = built([(block.text, block.heading) for block in paragraphs], tgt_lang)
-        blocks = len(paragraphs)
+        build = DOCUMENT_FORMATS.get(output_format).build
+        if build is None:
+            raise InputError(f"{name}: {output_format} output is written only from {output_format} input "
+                             "(choose docx or html for a new document)")
+        blocks = _paragraphs(data, name, input_format, encoding)
+        count = translate_blocks(blocks, segmenter, translator)
+        result = build([(block.text, block.heading) for block in blocks], tgt_lang)
     with atomic_write(output, "wb") as handle:
         handle.write(result)
-    return TranslatedDocument(input_format or "text", output_format, blocks, count)
+    return TranslatedDocument(input_format, output_format, len(blocks), count)
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -106,15 +104,23 @@ def _read_bounded(path: Path) -> bytes:
     return read_regular_file(path, str(path))
 
 
-def _paragraphs(data: bytes, name: str, input_format: Optional[str], encoding, lang: str) -> List[Block]:
-    """The input's paragraphs as one-slot blocks (text and heading level), whatever its format."""
-    if input_format is not None:
-        tree: DocumentTree = open_document(data, name, input_format)
-        pairs = [(block.text, block.heading) for block in tree.blocks]
+# Heading levels of the readers' block kinds in a new document.
+_HEADING_LEVELS = {"title": 1, "heading": 2}
+
+
+def _paragraphs(data: bytes, name: str, input_format: str, encoding) -> List[Block]:
+    """The input's blocks as one-slot blocks (text and heading level), read by text/readers."""
+    if input_format == "warc":
+        raise InputError(f"{name}: a WARC crawl holds many pages; translate it with txt or jsonl output")
+    if input_format == "text":
+        text = decode(data, name, encoding)
+        pairs = [(text[p.start:p.end], 0) for p in split_paragraphs(text)]
     else:
-        document = document_from_bytes(Source(name, Path(name)), data, encoding, lang)
-        pairs = [(document.text[p.start:p.end], 0) for p in document.paragraphs]
-    return [_one_slot_block(text, heading) for text, heading in pairs if text.strip()]
+        pairs = [(block.text, _HEADING_LEVELS.get(block.kind, 0)) for block in extract(data, name, input_format).blocks]
+    blocks = [_one_slot_block(text, heading) for text, heading in pairs if text.strip()]
+    if not blocks:
+        raise InputError(f"{name}: no text to translate")
+    return blocks
 
 
 def _one_slot_block(text: str, heading: int) -> Block:
