@@ -138,9 +138,13 @@ def translated(work, test_models):  # noqa: F811
         "html": (write_html(work / "article.html", EN), work / "article.fa.html", "en", "fa"),
         "docx_en": (write_docx(work / "maghaleh.docx", FA), work / "maghaleh.en.docx", "fa", "en"),
     }
+    # Back into English: the right-to-left outputs become left to right again.
+    jobs["odt_back"] = (work / "article.fa.odt", work / "article.back.odt", "fa", "en")
+    jobs["html_back"] = (work / "article.fa.html", work / "article.back.html", "fa", "en")
     plain = work / "notes.txt"
     plain.write_text(f"{FA[1]}\n\n{FA[0]} {FA[2]}\n\n{FA[4]}\n", encoding="utf-8")
     jobs["text_docx"] = (plain, work / "notes.en.docx", "fa", "en")
+    jobs["text_odt"] = (plain, work / "notes.en.odt", "fa", "en")
     for name, (source, output, src, tgt) in jobs.items():
         result = translate(test_models, source, output, src, tgt)
         assert result.exit_code == 0, (name, result.output)
@@ -225,6 +229,8 @@ def test_plain_text_becomes_a_new_docx(translated, expected):
     document = docx.Document(translated["text_docx"])
     assert [p.text for p in document.paragraphs] == [t[FA[1]], f"{t[FA[0]]} {t[FA[2]]}", t[FA[4]]]
     assert docx_xml(translated["text_docx"]).find(".//w:pPr/w:bidi", W).get(f"{{{W_NS}}}val") == "0"
+    body = odt_xml(translated["text_odt"], "content.xml").find("office:body/office:text", ODF)
+    assert [text_of(p) for p in body] == [t[FA[1]], f"{t[FA[0]]} {t[FA[2]]}", t[FA[4]]]
 
 
 # --- ODT and HTML -------------------------------------------------------------------------------
@@ -265,6 +271,20 @@ def test_odt_keeps_structure_and_is_right_to_left(translated, expected):
     assert bold.get(f"{{{ODF['style']}}}font-weight-complex") == "bold"
     meta = odt_xml(translated["odt"], "meta.xml")
     assert meta.find(".//dc:language", ODF).text == "fa-IR"
+
+
+def test_right_to_left_documents_translated_into_english_are_left_to_right(translated):
+    styles = odt_xml(translated["odt_back"], "styles.xml")
+    default = next(s for s in styles.iter(f"{{{ODF['style']}}}default-style")
+                   if s.get(f"{{{ODF['style']}}}family") == "paragraph")
+    properties = default.find("style:paragraph-properties", ODF)
+    # "end" made the Persian paragraphs start at the right margin; in English they start at the left.
+    assert properties.get(f"{{{ODF['style']}}}writing-mode") == "lr-tb"
+    assert properties.get(f"{{{ODF['fo']}}}text-align") == "start"
+    assert default.find("style:text-properties", ODF).get(f"{{{ODF['fo']}}}language") == "en"
+    page = lxml_html.fromstring(translated["html_back"].read_bytes())
+    assert (page.get("lang"), page.get("dir")) == ("en", "ltr")
+    assert {(e.get("dir"), e.get("lang")) for e in page.iter("h1", "p", "td")} == {("ltr", "en")}
 
 
 def test_html_keeps_markup_translates_text_only_and_is_right_to_left(translated, expected):

@@ -78,7 +78,7 @@ def _stream_lines(source, encoding: Optional[str]):
                    "translation, score per line. docx, odt, html: the translated document itself (one INPUT, "
                    "-o needed): the input's paragraphs, headings, tables and bold/italic/links kept, marked "
                    "right to left for fa/ar and left to right for en, language tags set; an input of "
-                   "another format (PDF, text) becomes a new docx or html document. Default: the format "
+                   "another format (PDF, text) becomes a new document. Default: the format "
                    "-o's extension (.docx, .odt, .html) names, else txt.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout (txt and jsonl only).")

@@ -83,7 +83,7 @@ class DocumentFormat:
 
     suffixes: Tuple[str, ...]
     open: Callable[[bytes, str], DocumentTree]
-    build: Optional[Callable[[Sequence[Tuple[str, int]], str], bytes]] = None
+    build: Callable[[Sequence[Tuple[str, int]], str], bytes]
 
 
 DOCUMENT_FORMATS: Registry[DocumentFormat] = Registry("document format")

@@ -17,7 +17,8 @@ turns tables and pages right to left, and sets ``dc:language`` in meta.xml.
 
 from __future__ import annotations
 
-from typing import List, Tuple
+import io
+from typing import List, Sequence, Tuple
 
 from lxml import etree
 
@@ -214,4 +215,19 @@ def _open(data: bytes, name: str) -> OdtTree:
     return OdtTree(data, name)
 
 
-ODT = DocumentFormat((".odt",), _open)
+def build_odt(blocks: Sequence[Tuple[str, int]], lang: str) -> bytes:
+    """A new ODT (odfpy) of paragraphs and headings, marked for ``lang``."""
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, P
+
+    document = OpenDocumentText()
+    for text, level in blocks:
+        document.text.addElement(H(outlinelevel=level, text=text) if level else P(text=text))
+    buffer = io.BytesIO()
+    document.write(buffer)
+    tree = OdtTree(buffer.getvalue(), "new document")
+    tree.mark(lang)
+    return tree.to_bytes()
+
+
+ODT = DocumentFormat((".odt",), _open, build_odt)

@@ -82,9 +82,6 @@ def translate_file(path, output, translator, segmenter: Segmenter, tgt_lang: str
         result = tree.to_bytes()
     else:
         build = DOCUMENT_FORMATS.get(output_format).build
-        if build is None:
-            raise InputError(f"{name}: {output_format} output is written only from {output_format} input "
-                             "(choose docx or html for a new document)")
         blocks = _paragraphs(data, name, input_format, encoding)
         count = translate_blocks(blocks, segmenter, translator)
         result = build([(block.text, block.heading) for block in blocks], tgt_lang)
