@@ -306,7 +306,7 @@ def test_html_keeps_markup_translates_text_only_and_is_right_to_left(translated,
 
 # bad input -> what its one-line message says
 BAD_MESSAGES = {"truncated": "not a readable zip", "encrypted": "encrypted", "bomb": "zip bomb",
-                "not-text": "OpenDocument file of type"}
+                "not-text": "OpenDocument file of type", "nested": "beyond the parser's limits"}
 
 
 def write_bad_inputs(folder: Path) -> None:
@@ -318,6 +318,9 @@ def write_bad_inputs(folder: Path) -> None:
         bomb.writestr("word/document.xml", b"<" + b" " * (40 * 2**20))  # inflates 40 MB at about 1000:1
     with zipfile.ZipFile(folder / "not-text.odt", "w") as other:
         other.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    # libxml2 stops at 2,048 levels and would quietly return the page cut there
+    (folder / "nested.html").write_text(f"<html><body><p>{EN[0]}</p>{'<b>' * 5000}{EN[1]}</body></html>",
+                                        encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", list(BAD_MESSAGES))
@@ -333,6 +336,22 @@ def test_bad_documents_fail_with_one_line_and_write_nothing(work, test_models, n
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and BAD_MESSAGES[name] in lines[0], lines
     assert not output.exists() and not list(folder.glob(".out-*"))
+
+
+def test_a_page_with_megabytes_of_script_is_translated_whole(work, test_models, expected):  # noqa: F811
+    """One 12 MB script (beyond libxml2's default 10 MB text node): kept byte for byte, and the
+    text after it is translated, not cut off."""
+    t = expected[("en", "fa")]
+    script = "var tracker = 1;" * 750_000
+    source = work / "heavy.html"
+    source.write_text(f"<html><body><p>{EN[0]}</p><script>{script}</script><p>{EN[1]}</p></body></html>",
+                      encoding="utf-8")
+    result = translate(test_models, source, work / "heavy.fa.html", "en", "fa")
+    assert result.exit_code == 0, result.output
+    page = lxml_html.document_fromstring((work / "heavy.fa.html").read_bytes(),
+                                         parser=lxml_html.HTMLParser(huge_tree=True))
+    assert [p.text for p in page.iter("p")] == [t[EN[0]], t[EN[1]]]
+    assert page.find(".//script").text == script
 
 
 def test_a_document_without_a_document_output_gives_text(work, translated, test_models, expected):  # noqa: F811

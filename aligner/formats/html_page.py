@@ -90,10 +90,17 @@ def _parse(data: bytes, name: str) -> etree._Element:
         except UnicodeDecodeError:
             raise InputError(f"{name}: HTML that is not UTF-8 and declares no charset (<meta charset>)") from None
         encoding = "utf-8"
+    # huge_tree: a page may hold megabytes of script in one text node. libxml2 still stops at
+    # 2,048 levels of nesting, and then quietly returns what it had: that is an error here,
+    # never a page translated in part.
+    parser = lxml.html.HTMLParser(encoding=encoding, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding=encoding))
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, LookupError) as exc:
         raise InputError(f"{name}: cannot be read as HTML ({exc})") from None
+    fatal = [error.message for error in parser.error_log if error.level_name == "FATAL"]
+    if fatal:
+        raise InputError(f"{name}: HTML beyond the parser's limits ({fatal[0]}); not translated")
     return root
 
 
@@ -127,7 +134,10 @@ def build_html(blocks: Sequence[Tuple[str, int]], lang: str) -> bytes:
 
 
 def _open(data: bytes, name: str) -> HtmlTree:
-    return HtmlTree(data, name)
+    try:
+        return HtmlTree(data, name)
+    except RecursionError:
+        raise InputError(f"{name}: HTML nested too deeply (inline elements inside each other); not translated") from None
 
 
 HTML = DocumentFormat((".html", ".htm", ".xhtml"), _open, build_html)

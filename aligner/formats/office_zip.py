@@ -25,7 +25,7 @@ def parse_xml(data: bytes, name: str, part: str) -> etree._Element:
     try:
         return etree.fromstring(data, SAFE_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{name}: {part} is not well-formed XML ({exc.msg}); the file is corrupt") from None
+        raise InputError(f"{name}: {part} cannot be parsed as XML ({exc.msg})") from None
 
 
 class OfficeZip:
