@@ -203,6 +203,8 @@ def test_docx_for_persian_is_right_to_left_with_language_tags(translated):
     assert all(p.find("w:pPr/w:bidi", W).get(f"{{{W_NS}}}val") is None for p in paragraphs)
     runs = [r for r in body.iter(f"{{{W_NS}}}r") if r.find("w:t", W) is not None]
     assert all(r.find("w:rPr/w:rtl", W) is not None for r in runs)
+    # Word's schema order: properties come first in a paragraph and a run
+    assert all(p[0].tag == f"{{{W_NS}}}pPr" for p in paragraphs) and all(r[0].tag == f"{{{W_NS}}}rPr" for r in runs)
     assert {r.find("w:rPr/w:lang", W).get(f"{{{W_NS}}}bidi") for r in runs} == {"fa-IR"}
     bold = [r for r in runs if r.find("w:rPr/w:b", W) is not None]
     assert bold and all(r.find("w:rPr/w:bCs", W) is not None for r in bold)  # Arabic script shows bold

@@ -59,6 +59,7 @@ SECTPR_ORDER = [w(n) for n in ("headerReference", "footerReference", "footnotePr
                                "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt",
                                "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid",
                                "printerSettings", "sectPrChange")]
+DEFAULTS_ORDER = [w("rPrDefault"), w("pPrDefault")]
 # Latin-script properties and their complex-script twins, which Word applies to Arabic script.
 COMPLEX_TWINS = {w("b"): w("bCs"), w("i"): w("iCs"), w("sz"): w("szCs")}
 _HEADING_STYLE = re.compile(r"(?i)^(?:heading|titre|berschrift)\s*(\d)$")
@@ -139,10 +140,10 @@ class DocxTree(DocumentTree):
         for part in self.text_parts:
             root = self.package.xml(part)
             for paragraph in root.iter(w("p")):
-                _set_switch(ensure_child(paragraph, w("pPr"), ()), w("bidi"), rtl, PPR_ORDER)
+                _set_switch(ensure_child(paragraph, w("pPr"), [w("pPr")]), w("bidi"), rtl, PPR_ORDER)
             for run in root.iter(w("r")):
                 if run.find(w("t")) is not None:
-                    _mark_run(ensure_child(run, w("rPr"), ()), rtl, tag)
+                    _mark_run(ensure_child(run, w("rPr"), [w("rPr")]), rtl, tag)
             for table in root.iter(w("tbl")):
                 properties = table.find(w("tblPr"))
                 if properties is not None:
@@ -155,10 +156,10 @@ class DocxTree(DocumentTree):
         styles = self.package.xml("word/styles.xml")
         if styles is None:
             return
-        defaults = ensure_child(styles, w("docDefaults"), ())
-        run_defaults = ensure_child(ensure_child(defaults, w("rPrDefault"), ()), w("rPr"), ())
+        defaults = ensure_child(styles, w("docDefaults"), [w("docDefaults")])
+        run_defaults = ensure_child(ensure_child(defaults, w("rPrDefault"), DEFAULTS_ORDER), w("rPr"), ())
         _set_lang(ensure_child(run_defaults, w("lang"), RPR_ORDER), rtl, tag)
-        paragraph_defaults = ensure_child(ensure_child(defaults, w("pPrDefault"), ()), w("pPr"), ())
+        paragraph_defaults = ensure_child(ensure_child(defaults, w("pPrDefault"), DEFAULTS_ORDER), w("pPr"), ())
         _set_switch(paragraph_defaults, w("bidi"), rtl, PPR_ORDER)
         if rtl:
             for properties in styles.iter(w("rPr")):

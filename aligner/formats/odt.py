@@ -48,6 +48,8 @@ INLINE = {q("text:span"), q("text:a")}
 SPACES = {q("text:s"): " ", q("text:tab"): "\t", q("text:line-break"): "\n"}
 STYLE_ORDER = [q(n) for n in ("style:section-properties", "style:table-properties", "style:paragraph-properties",
                               "style:text-properties")]
+DOCUMENT_STYLES_ORDER = [q(n) for n in ("office:font-face-decls", "office:styles", "office:automatic-styles",
+                                         "office:master-styles")]
 COMPLEX_TWINS = {q("fo:font-weight"): q("style:font-weight-complex"),
                  q("fo:font-style"): q("style:font-style-complex"),
                  q("fo:font-size"): q("style:font-size-complex")}
@@ -189,7 +191,7 @@ def _style_bare_tables(content: etree._Element) -> None:
 def _ensure_default_paragraph_style(styles: etree._Element, rtl: bool, lang: str) -> None:
     """Paragraphs without a style of their own follow the default paragraph style: make sure
     there is one (odfpy and some converters write none)."""
-    office_styles = ensure_child(styles, q("office:styles"), ())
+    office_styles = ensure_child(styles, q("office:styles"), DOCUMENT_STYLES_ORDER)
     for default in office_styles.findall(q("style:default-style")):
         if default.get(q("style:family")) == "paragraph":
             return
@@ -203,7 +205,7 @@ def _ensure_page_layout(styles: etree._Element, rtl: bool) -> None:
     if next(styles.iter(q("style:page-layout")), None) is not None or \
             next(styles.iter(q("style:master-page")), None) is not None:
         return
-    order = [q("office:font-face-decls"), q("office:styles"), q("office:automatic-styles"), q("office:master-styles")]
+    order = DOCUMENT_STYLES_ORDER
     layout = etree.SubElement(ensure_child(styles, q("office:automatic-styles"), order), q("style:page-layout"),
                               {q("style:name"): "AlignerPage"})
     etree.SubElement(layout, q("style:page-layout-properties"), {q("style:writing-mode"): "rl-tb" if rtl else "lr-tb"})

@@ -60,7 +60,9 @@ class OfficeZip:
 
 def ensure_child(parent: etree._Element, tag: str, order) -> etree._Element:
     """``parent``'s child ``tag`` (Clark notation), created where ``order`` (the schema's sequence
-    of child tags) puts it when missing: Word rejects children out of sequence."""
+    of child tags) puts it when missing: before the first sibling that comes later in ``order``
+    or is not in it (``[w:rPr]`` puts a run's properties before its text). Word rejects children
+    out of sequence."""
     found = parent.find(tag)
     if found is not None:
         return found
@@ -68,7 +70,7 @@ def ensure_child(parent: etree._Element, tag: str, order) -> etree._Element:
     rank = {name: k for k, name in enumerate(order)}
     mine = rank.get(tag, len(order))
     for k, sibling in enumerate(parent):
-        if rank.get(sibling.tag, -1) > mine:
+        if rank.get(sibling.tag, len(order)) > mine:
             parent.insert(k, child)
             return child
     parent.append(child)
