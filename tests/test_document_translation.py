@@ -422,6 +422,10 @@ def test_libreoffice_opens_the_outputs_right_to_left(work, translated, expected)
         for sentence in (EN[1], EN[0], EN[2], EN[4], EN[5], EN[9]):
             assert collapse(t[sentence]) in text, (name, sentence)
         assert page.find(".//h1") is not None and page.find(".//table") is not None, name
+        # LibreOffice shows the bold sentence bold (and, in the DOCX, the italic one italic)
+        assert collapse("".join(text_of(b) for b in page.iter("b"))) == collapse(t[EN[0]]), name
+        if name == "docx":
+            assert collapse("".join(text_of(i) for i in page.iter("i"))) == collapse(t[EN[6]])
         # LibreOffice writes dir where a paragraph's direction differs from its table's or the page's.
         assert page.find("body").get("dir") == "rtl", name
         for paragraph in page.iter("p", "h1"):
