@@ -107,7 +107,7 @@ def _file_sources(doc_id: str, path: Path) -> Iterator[Source]:
         yield Source(doc_id, path)
         return
     seen = set()
-    for entry in warc.list_records(path, doc_id):
+    for entry in warc.list_records(path, display_id(str(path))):
         if entry.problem:
             yield Source(f"{doc_id}@{entry.offset}", path, offset=entry.offset, problem=entry.problem)
             continue

@@ -52,11 +52,11 @@ def _docx_content(items: Iterable, blocks: List[Block], counts: List[int], kind:
 
     for item in items:
         if isinstance(item, Table):
-            seen = set()
+            seen = {}  # id -> the cell element, kept alive so that its id is not reused
             for row in item.rows:
                 for cell in row.cells:
                     if id(cell._tc) not in seen:  # a merged cell is returned once per grid column
-                        seen.add(id(cell._tc))
+                        seen[id(cell._tc)] = cell._tc
                         _docx_content(cell.iter_inner_content(), blocks, counts, "cell")
             continue
         text = item.text.strip()

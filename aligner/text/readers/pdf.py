@@ -168,7 +168,7 @@ def _page_boxes(page: _Page, running: set) -> List[_Box]:
     """The page's paragraphs in reading order, without its running heads and page numbers."""
     boxes: List[_Box] = []
     for line in page.lines:
-        if _in_margin(line) and (_running_key(line) in running or _PAGE_NUMBER.match(line.text)):
+        if _at_edge(page, line) and (_running_key(line) in running or _PAGE_NUMBER.match(line.text)):
             continue
         # The paragraph this line may continue: the latest one above it in the same column.
         box = next((b for b in reversed(boxes) if min(line.x1, b.x1) - max(line.x0, b.x0) > 0), None)
@@ -260,6 +260,7 @@ def _fold(text: str) -> str:
 
 def _line_text(glyphs, marks: dict) -> Tuple[str, bool]:
     """A line's text in logical order, and whether it is right to left."""
+    glyphs = _zwnj_before_letters(glyphs)
     texts = [c.get_text() + "".join(marks.get(id(c), ())) for c in glyphs]
     joined = "".join(texts)
     rtl = len(_ARABIC.findall(joined)) > len(re.findall(r"[A-Za-z]", joined))
@@ -277,6 +278,19 @@ def _line_text(glyphs, marks: dict) -> Tuple[str, bool]:
     text = re.sub(r"\u200c(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])|(?<![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])\u200c",
                   " ", text)
     return text, rtl
+
+
+def _zwnj_before_letters(glyphs) -> list:
+    """The glyphs left to right with each space that advances nothing (a ZWNJ) put just left of
+    the letter it shares its start with (writers draw it at that letter's pen position)."""
+    keys = [c.x0 for c in glyphs]
+    for k, glyph in enumerate(glyphs):
+        if glyph.get_text() == " " and _advances_nothing(glyphs, k):
+            near = 0.25 * (glyph.x1 - glyph.x0)
+            letter = next(glyphs[j] for j in (k + 1, k - 1) if 0 <= j < len(glyphs)
+                          and glyphs[j].get_text() != " " and abs(glyphs[j].x0 - glyph.x0) <= near)
+            keys[k] = letter.x0 - 1e-3
+    return [glyph for _, _, glyph in sorted(zip(keys, range(len(glyphs)), glyphs))]
 
 
 def _advances_nothing(glyphs, k: int) -> bool:
@@ -339,7 +353,7 @@ def _running_lines(pages: List[_Page]) -> set:
         return set()
     seen = Counter()
     for page in pages:
-        seen.update({_running_key(line) for line in page.lines if _in_margin(line) and len(line.text) <= 100})
+        seen.update({_running_key(line) for line in page.lines if _at_edge(page, line) and len(line.text) <= 100})
     with_text = sum(bool(page.lines) for page in pages)
     return {text for text, count in seen.items() if count >= 2 and count * 2 >= with_text}
 
@@ -348,9 +362,13 @@ def _running_key(line: _Line) -> str:
     return _DIGITS.sub("#", line.text)
 
 
-def _in_margin(line: _Line) -> bool:
-    """Whether the line lies wholly in the top or bottom margin zone."""
-    return line.bottom <= _MARGIN or line.top >= 1 - _MARGIN
+def _at_edge(page: _Page, line: _Line) -> bool:
+    """Whether the line is the page's first or last (on the baseline of either), in the top or
+    bottom margin zone: where running heads, feet and page numbers stand."""
+    first = min(other.top for other in page.lines)
+    last = max(other.bottom for other in page.lines)
+    return ((line.bottom <= _MARGIN and line.top <= first + 0.005)
+            or (line.top >= 1 - _MARGIN and line.bottom >= last - 0.005))
 
 
 def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:

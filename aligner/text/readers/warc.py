@@ -51,41 +51,48 @@ def is_warc(head: bytes) -> bool:
 def list_records(path: Path, name: str) -> List[RecordEntry]:
     """The crawl's HTML documents and its broken records, in file order."""
     entries: List[RecordEntry] = []
+    size = path.stat().st_size
     with open(path, "rb") as handle:
-        gzipped = handle.read(3) == _GZIP
-        start = 0
-        while start is not None:
+        marker = _GZIP if handle.read(3) == _GZIP else _WARC
+        start: Optional[int] = 0
+        while start is not None and start < size:
             handle.seek(start)
-            failed_at = _scan(handle, start, entries)
-            if failed_at is None:
+            stop = _scan(handle, start, entries)
+            if stop is None:
                 break
-            entries.append(RecordEntry(failed_at[0], None, f"{name}: {failed_at[1]} at byte {failed_at[0]}; "
-                                                          "the record is left out"))
-            start = _next_member(handle, failed_at[0] + 1, _GZIP if gzipped else _WARC)
+            failed, reason, listed = stop
+            if not listed:  # the record at ``start`` itself is broken: report it, go on after it
+                entries.append(RecordEntry(failed, None, f"{name}: {reason} at byte {failed}; the record is left out"))
+            start = _next_member(handle, failed + 1, marker)
     return entries
 
 
-def _scan(handle: BinaryIO, base: int, entries: List[RecordEntry]) -> Optional[Tuple[int, str]]:
-    """Add the records from ``handle``'s position (``base``) on; the offset and reason where it
-    stops at a broken record, None at the end of the file."""
+def _scan(handle: BinaryIO, base: int, entries: List[RecordEntry]) -> Optional[Tuple[int, str, bool]]:
+    """Add the records from ``handle``'s position (``base``) on. None at the end of the file;
+    else where reading stopped, why, and whether records were listed before (then the broken
+    one is found again by resuming after the last good record)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    offset = base
+    offset, listed = base, False
     try:
         iterator = ArchiveIterator(handle, check_digests=False)
         for record in iterator:
-            offset = base + iterator.get_record_offset()
+            offset = iterator.get_record_offset()  # from the file's start: warcio reads tell()
             url = _html_response_url(record)
-            complete = _drain(record)
-            if not complete:
-                return offset, "record cut in the middle"
+            if not _drain(record):
+                return offset, "record cut in the middle", False
             if url:
                 entries.append(RecordEntry(offset, url))
-    except ArchiveLoadFailed as exc:
-        return offset, "not a WARC record (" + " ".join(str(exc).split())[:120] + ")"
+            listed = True
+        end = iterator.offset
+    except ArchiveLoadFailed:
+        return offset, "not a WARC record", listed
     except _READ_ERRORS as exc:
-        return offset, f"unreadable record ({type(exc).__name__})"
+        return offset, f"unreadable record ({type(exc).__name__})", listed
+    handle.seek(end)
+    if handle.read(64).strip():  # bytes after the last whole record: a record cut in its headers
+        return end, "record cut in the middle", False
     return None
 
 
@@ -132,13 +139,14 @@ def record_payload(path: Path, offset: int, name: str) -> bytes:
     """The HTTP payload (content encodings undone) of the record at ``offset``, at most
     MAX_WARC_RECORD bytes."""
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
 
     try:
         with open(path, "rb") as handle:
             handle.seek(offset)
             record = next(iter(ArchiveIterator(handle, check_digests=False)))
             return record.content_stream().read(MAX_WARC_RECORD)
-    except (StopIteration, *_READ_ERRORS) as exc:
+    except (StopIteration, ArchiveLoadFailed, *_READ_ERRORS) as exc:
         raise InputError(f"{name}: unreadable WARC record ({type(exc).__name__})") from None
 
 
