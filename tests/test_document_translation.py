@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 from lxml import etree, html as lxml_html
 from model_fixtures import make_test_models, test_models  # noqa: F401 (fixture)
 from conftest import missing, required_module
+from format_fixtures import soffice
 
 from aligner.cli import main
 from aligner.formats.documents import Block, Slot, distribute
@@ -376,17 +376,10 @@ def test_a_document_format_needs_one_input_and_an_output_file(work, translated, 
 
 # --- PDF in ---------------------------------------------------------------------------------
 
-def soffice_or_missing() -> str:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        missing("LibreOffice is not installed (apt-get install -y libreoffice-writer)")
-    return soffice
-
-
 def soffice_convert(work: Path, target: str, out: Path, *files: Path) -> None:
-    subprocess.run([soffice_or_missing(), "--headless", f"-env:UserInstallation=file://{work / 'lo-profile'}",
-                    "--convert-to", target, "--outdir", str(out), *map(str, files)],
-                   check=True, capture_output=True, timeout=240)
+    if shutil.which("soffice") is None:
+        missing("LibreOffice is not installed (apt-get install -y libreoffice-writer)")
+    soffice(list(files), target, out, work / "lo-profile")
 
 
 def test_a_pdf_becomes_a_right_to_left_docx(work, test_models, expected):  # noqa: F811
