@@ -382,9 +382,9 @@ def soffice_convert(work: Path, target: str, out: Path, *files: Path) -> None:
     soffice(list(files), target, out, work / "lo-profile")
 
 
-def test_a_pdf_becomes_a_right_to_left_docx(work, test_models, expected):  # noqa: F811
+def test_a_pdf_becomes_a_right_to_left_docx_or_text(work, test_models, expected):  # noqa: F811
     """The English article printed to PDF by LibreOffice, read by text/readers, translated into
-    a new DOCX: its body paragraphs come back as paragraphs, right to left."""
+    a new DOCX (its body paragraphs come back as paragraphs, right to left) or into text."""
     t = expected[("en", "fa")]
     source = write_docx(work / "printed.docx", EN)
     soffice_convert(work, "pdf", work, source)
@@ -394,6 +394,9 @@ def test_a_pdf_becomes_a_right_to_left_docx(work, test_models, expected):  # noq
     paragraphs = [p.text for p in docx.Document(output).paragraphs]
     assert t[EN[4]] in paragraphs and f"{t[EN[0]]} {t[EN[2]]} {t[EN[6]]}" in paragraphs
     assert {p.find("w:pPr/w:bidi", W) is not None for p in docx_xml(output).iter(f"{{{W_NS}}}p")} == {True}
+    as_text = CliRunner().invoke(main, ["translate", str(work / "printed.pdf"), "--from", "en", "--to", "fa",
+                                        "--model", str(test_models["nllb"])])
+    assert as_text.exit_code == 0 and t[EN[4]] in as_text.output.splitlines(), as_text.output
 
 
 # --- LibreOffice and Chromium -------------------------------------------------------------------
