@@ -95,7 +95,7 @@ def write_html(path: Path, sentences) -> Path:
 <script>var headline = "{sentences[3]}";</script></head>
 <body><h1>{sentences[1]}</h1>
 <p><b>{sentences[0]}</b> {sentences[2]}</p>
-<p><a href="https://example.org/storm">{sentences[8]}</a></p>
+<p align="left" style="margin: 0; text-align: left"><a href="https://example.org/storm">{sentences[8]}</a></p>
 <table><tr><td>{sentences[5]}</td><td>{sentences[9]}</td></tr></table>
 <p>{sentences[4]}</p>
 </body></html>
@@ -300,6 +300,9 @@ def test_html_keeps_markup_translates_text_only_and_is_right_to_left(translated,
     assert page.find(".//p/b").text == t[EN[0]] + " "
     link = page.find(".//p/a")
     assert link.get("href") == "https://example.org/storm" and link.text == t[EN[8]]
+    # aligned to the start of the line in English, so to its start in Persian too
+    aligned = link.getparent()
+    assert aligned.get("align") == "right" and aligned.get("style") == "margin: 0; text-align: right"
     assert {(e.get("dir"), e.get("lang")) for e in page.iter("h1", "p", "td")} == {("rtl", "fa")}
     assert b'<meta charset="utf-8">' in translated["html"].read_bytes()
 

@@ -7,7 +7,8 @@ href>`` ...), so a link's text stays in its link. Scripts, styles, ``<code>``, `
 and MathML are never translated, nor are attribute values (``alt``, ``title``).
 
 ``mark`` sets ``<html lang dir>``, and ``lang`` and ``dir`` on every translated block (an inline
-element inside one loses its own, now wrong, ``lang``/``dir``); the page is written as UTF-8
+element inside one loses its own, now wrong, ``lang``/``dir``; a block whose direction changes
+has its ``align`` and inline ``text-align`` left/right swapped); the page is written as UTF-8
 with ``<meta charset="utf-8">``.
 """
 
@@ -28,6 +29,8 @@ BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "
               "body", "address", "summary", "legend", "figure", "ul", "ol", "dl", "table", "tr", "form"}
 SKIP_TAGS = {"script", "style", "noscript", "template", "code", "pre", "svg", "math", "textarea", "select",
              "iframe", "object", "head"}
+_MIRRORED = {"left": "right", "right": "left"}
+_TEXT_ALIGN = re.compile(r"(text-align\s*:\s*)(left|right)\b", re.I)
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 
 
@@ -54,11 +57,14 @@ class HtmlTree(DocumentTree):
 
     def mark(self, lang: str) -> None:
         direction = "rtl" if is_rtl(lang) else "ltr"
+        before = [_direction(element) for element in self.block_elements]
         self.root.set("lang", lang)
         self.root.set("dir", direction)
-        for element in self.block_elements:
+        for element, was in zip(self.block_elements, before):
             if element.tag == "title":
                 continue
+            if was != direction:
+                _mirror_alignment(element)
             element.set("lang", lang)
             element.set("dir", direction)
             for inner in element.iterdescendants():
@@ -76,6 +82,25 @@ class HtmlTree(DocumentTree):
                 head.remove(meta)
         head.insert(0, etree.Element("meta", charset="utf-8"))
         return lxml.html.tostring(self.root, doctype=self.doctype, encoding="utf-8", method="html")
+
+
+def _direction(element: etree._Element) -> str:
+    """The direction an element had: its own ``dir`` or its nearest ancestor's (default ltr)."""
+    for node in (element, *element.iterancestors()):
+        if (node.get("dir") or "").lower() in ("rtl", "ltr"):
+            return node.get("dir").lower()
+    return "ltr"
+
+
+def _mirror_alignment(element: etree._Element) -> None:
+    """A block that changes direction keeps its alignment to the line's start or end: its
+    ``align`` attribute and inline ``text-align`` swap left and right (style sheets are not
+    rewritten)."""
+    if (element.get("align") or "").lower() in _MIRRORED:
+        element.set("align", _MIRRORED[element.get("align").lower()])
+    style = element.get("style")
+    if style:
+        element.set("style", _TEXT_ALIGN.sub(lambda m: m.group(1) + _MIRRORED[m.group(2).lower()], style))
 
 
 def _parse(data: bytes, name: str) -> etree._Element:
