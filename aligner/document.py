@@ -8,7 +8,7 @@ normalised form that matching uses and is never written where the original is ex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Tuple
 
 from .errors import InputError
 
@@ -62,6 +62,24 @@ class Paragraph:
     end: int
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a document's text came from and what its reader found beside the text. Hints are
+    what the file declares; the language is still identified from the text."""
+
+    format: str = "text"  # text, html, docx, odt, pdf (a WARC record: html with its url)
+    url: Optional[str] = None  # a WARC record's target URI
+    title: Optional[str] = None  # the headline the file names (HTML title, document title)
+    lang_hint: Optional[str] = None
+    dir_hint: Optional[str] = None  # "rtl" or "ltr"
+    notes: Tuple[str, ...] = ()  # what the reader capped or repaired
+
+    def describe(self, path: Optional[str]) -> str:
+        """The file (and URL) a document came from, as reports name it."""
+        where = path or "<stdin>"
+        return f"{where} ({self.url})" if self.url else where
+
+
 @dataclass
 class Document:
     """A whole input file (or stdin) as read, with its language and, once segmented, sentences."""
@@ -74,6 +92,7 @@ class Document:
     sentences: List[Sentence] = field(default_factory=list)
     # Set by language identification when a document mixes languages substantially.
     mixed_languages: Optional[dict] = None
+    origin: Origin = field(default_factory=Origin)
 
     def paragraph_text(self, paragraph: Paragraph) -> str:
         return self.text[paragraph.start : paragraph.end]

@@ -80,6 +80,9 @@ RUN_ORDER = [
     " --pivot en -o police.fa-ar.mt",
     "aligner translate corpora/fa/police-telegram-cooperation.txt --presegmented --from fa --to en"
     " --model ./nllb-200-distilled-600M-ct2 --beam-size 2 -o police.nllb.en",
+    "aligner translate article.docx --from en --to ar -o article.ar.docx",
+    "aligner translate article.html --from en --to ar -o article.ar.html",
+    "aligner translate corpora/fa/police-telegram-cooperation.txt --from fa --to en -o police.en.docx",
     "aligner align corpora/parallel/fa-en/police-telegram-cooperation.fa.sents"
     " corpora/parallel/fa-en/police-telegram-cooperation.en.sents --presegmented --src-lang fa --tgt-lang en"
     " --translation police.fa-en.mt --method mt --format vecalign -o police.mt.pred",
@@ -217,8 +220,13 @@ def package_index(tmp_path_factory, test_models):  # noqa: F811
 
 def write_user_files(work: Path, models: Dict[str, Path], shared: Path) -> None:
     """The files examples name that a user brings: a downloaded Argos package, converted OPUS-MT and
-    NLLB-200 folders, and a system's output for FLORES-200 devtest.fa (here the English reference
-    with every third word left out, so it scores like a system rather than 100)."""
+    NLLB-200 folders, a system's output for FLORES-200 devtest.fa (here the English reference
+    with every third word left out, so it scores like a system rather than 100), and an English
+    article as DOCX (python-docx) and as a saved page."""
+    from test_document_translation import write_docx, write_html
+
+    write_docx(work / "article.docx", make_test_models.CORPUS["en"])
+    write_html(work / "article.html", make_test_models.CORPUS["en"])
     shutil.copyfile(models["argos_en_ar"], work / models["argos_en_ar"].name)
     make_test_models.make_marian(work, "ar", "en")
     shutil.copytree(models["nllb"], work / "nllb-200-distilled-600M-ct2")

@@ -20,7 +20,9 @@ def input_options(func):
     """--include and --encoding, for commands that read documents."""
     func = click.option(
         "--include", multiple=True, default=DEFAULT_INCLUDE, show_default=True, metavar="GLOB",
-        help="File name pattern to read inside folders (repeatable), e.g. --include '*.md'.")(func)
+        help="File name pattern to read inside folders (repeatable), e.g. --include '*.md'. "
+             "Default: every format read (text, HTML, WARC, DOCX, ODT, PDF; the format is found "
+             "from the file's content, not its name).")(func)
     func = click.option(
         "--encoding", default=None, metavar="NAME",
         help="Force the input encoding (e.g. cp1256 for old Windows Arabic/Persian files). "
@@ -44,6 +46,8 @@ def read_checked(source: Source, lang: str, encoding: Optional[str], lang_option
     from . import warn
 
     document = read_document(source, encoding, lang)
+    for note in document.origin.notes:
+        warn(f"{document.doc_id}: {note}")
     if lang == "auto":
         identify_document(document)
         if document.mixed_languages:

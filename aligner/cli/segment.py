@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
 from tqdm import tqdm
 
-from ..formats.atomic import open_output
+from ..formats.atomic import atomic_write, open_output
 from ..segment.stanza import ENV_VAR as STANZA_ENV_VAR
 from ..segment.base import SEGMENTERS, get_segmenter, segment_document
 from ..text.reading import iter_sources
@@ -29,9 +30,13 @@ from .common import LANG_CHOICES, fail_fast_option, finish_batch, input_options,
               help="Stanza resources folder for --segmenter stanza (never downloaded).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
+@click.option("--keep-text", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Also write the text read from each input to DIR/<doc>.txt: what an HTML page, "
+                   "WARC record, DOCX, ODT or PDF gave, one block per line with blank lines between "
+                   "them; the jsonl offsets count in it.")
 @fail_fast_option
 @input_options
-def segment(inputs, lang, output_format, segmenter, stanza_dir, output, fail_fast, include, encoding):
+def segment(inputs, lang, output_format, segmenter, stanza_dir, output, keep_text, fail_fast, include, encoding):
     """Split documents into sentences.
 
     INPUT is a file, a folder (read recursively, see --include) or - for stdin. Line breaks are
@@ -43,11 +48,18 @@ def segment(inputs, lang, output_format, segmenter, stanza_dir, output, fail_fas
       aligner segment corpora/fa/police-telegram-cooperation.txt
       aligner segment corpora/fa corpora/en --format jsonl -o sentences.jsonl
       cat corpora/ar/durov-case-paris-prosecutor.txt | aligner segment - --lang ar
+      aligner segment saved-pages/ --format jsonl --keep-text extracted/
+
+    Inputs may be plain text, HTML pages, WARC crawls (each HTML page one document, named by
+    its URL), DOCX, ODT and PDF; the format is found from the content (docs/formats.md).
     """
     options = {"resources_dir": stanza_dir} if segmenter == "stanza" else {}
     sources = list(iter_sources(inputs, include))
     documents, problems = read_all(sources, lambda source: read_checked(source, lang, encoding),
                                    lambda source: source.display_name, fail_fast)
+    if keep_text:
+        for _, document in documents:
+            write_kept_text(Path(keep_text), document)
     with open_output(output) as out:
         first = True
         for _, document in tqdm(documents, desc="segmenting", unit="doc", leave=False,
@@ -63,3 +75,13 @@ def segment(inputs, lang, output_format, segmenter, stanza_dir, output, fail_fas
                 first = False
                 out.write("".join(s.text + "\n" for s in group))
     finish_batch(problems, len(sources))
+
+
+def write_kept_text(folder: Path, document) -> Path:
+    """DIR/<doc id>.txt holding the document's text as read (atomically); returns its path."""
+    path = folder / (document.doc_id if document.doc_id != "stdin" else "stdin")
+    path = path.with_name(path.name + ".txt")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as handle:
+        handle.write(document.text)
+    return path

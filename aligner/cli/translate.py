@@ -7,6 +7,7 @@ import contextlib
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Iterator, Optional
 
 import click
@@ -19,6 +20,7 @@ from ..segment.base import SEGMENTERS, get_segmenter, segment_document
 from ..translate.translator import (COMPUTE_TYPES, DEVICES, MAX_SENTENCE_CHARS, make_translator,
                                     translate_documents)
 from ..formats.atomic import open_output
+from ..formats.documents import DOCUMENT_FORMATS, format_of_suffix
 from ..progress import Progress
 from .common import LANGS, input_options, load_documents, quiet_option
 from .models import models_dir_option
@@ -68,12 +70,17 @@ def _stream_lines(source, encoding: Optional[str]):
               help="Without a direct model, translate through this language (fa->ar via en).")
 @click.option("--presegmented", is_flag=True,
               help="Input is one sentence per line: no segmentation; blank lines stay blank.")
-@click.option("--format", "output_format", type=click.Choice(["txt", "jsonl"]), default="txt", show_default=True,
-              help="txt: one translation per source sentence, line-aligned with --source-out (a blank "
-                   "line between paragraphs and documents). jsonl: doc, paragraph, sentence, source, "
-                   "translation, score per line.")
+@click.option("--format", "output_format", type=click.Choice(["txt", "jsonl", *DOCUMENT_FORMATS.names()]),
+              default=None,
+              help="txt (the default): one translation per source sentence, line-aligned with --source-out "
+                   "(a blank line between paragraphs and documents). jsonl: doc, paragraph, sentence, source, "
+                   "translation, score per line. docx, odt, html: the translated document itself (one INPUT, "
+                   "-o needed): the input's paragraphs, headings, tables and bold/italic/links kept, marked "
+                   "right to left for fa/ar and left to right for en, language tags set; an input of "
+                   "another format (PDF, text) becomes a new document. Default: the format "
+                   "-o's extension (.docx, .odt, .html) names, else txt.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Output file (written atomically). Default: stdout.")
+              help="Output file (written atomically). Default: stdout (txt and jsonl only).")
 @click.option("--source-out", type=click.Path(dir_okay=False), default=None,
               help="Also write the source sentences, line-aligned with the txt output.")
 @click.option("--beam-size", type=click.IntRange(1), default=4, show_default=True, help="Beam width.")
@@ -122,6 +129,11 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
 
     Without --model, the installed model for --from/--to is used (see `aligner models`).
 
+    INPUT may be plain text, HTML, WARC, DOCX, ODT or PDF (see `aligner segment`). With -o
+    out.docx, out.odt or out.html the translation is that document: a DOCX, ODT or HTML input
+    keeps its structure and formatting, any other input becomes a new document; see
+    docs/translation.md ("Translating documents") for what maps.
+
     \b
     Examples:
       aligner translate corpora/fa --from fa --to en -o fa.en.txt --source-out fa.txt
@@ -132,36 +144,80 @@ def translate(inputs, src_lang, tgt_lang, model, pivot, presegmented, output_for
       aligner translate corpora/parallel/fa-en/police-telegram-cooperation.fa.sents --presegmented --from fa --to ar --pivot en -o police.fa-ar.mt
       # a model folder, not installed (NLLB-200 for CTranslate2); one translation per line, for bench
       aligner translate corpora/fa/police-telegram-cooperation.txt --presegmented --from fa --to en --model ./nllb-200-distilled-600M-ct2 --beam-size 2 -o police.nllb.en
+      # documents: the same format back, right to left for fa/ar (headings, tables, bold kept)
+      aligner translate article.docx --from en --to ar -o article.ar.docx
+      aligner translate article.html --from en --to ar -o article.ar.html
+      # plain text or a PDF in, a new DOCX out
+      aligner translate corpora/fa/police-telegram-cooperation.txt --from fa --to en -o police.en.docx
     """
     from . import warn
 
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to are the same language", param_hint="--to")
+    document_format = _document_format(inputs, output, output_format)
+    if document_format is not None and (presegmented or source_out):
+        raise click.UsageError(f"--presegmented and --source-out apply to txt/jsonl output, not to {document_format}")
     translator = make_translator(
         model, src_lang, tgt_lang, pivot, folders=folders,
         beam_size=beam_size, length_penalty=length_penalty, max_decoding_length=max_decoding_length,
         device=device, compute_type=compute_type, threads=threads, max_batch_tokens=max_batch_tokens,
         max_input_tokens=max_input_tokens, max_sentence_chars=max_sentence_chars, window=window,
         cache=not no_cache, progress=False, warn=warn)
+    if document_format is not None:
+        _translate_document(inputs[0], output, document_format, translator, src_lang, tgt_lang, segmenter,
+                            stanza_dir, encoding, quiet)
+        return
     if presegmented:
         documents = iter_presegmented(inputs, include, encoding)
     else:
-        first = getattr(translator, "first", translator)
-        options = {}
-        if segmenter == "stanza":
-            options["resources_dir"] = stanza_dir or (str(first.model.stanza_dir) if first.model.stanza_dir else None)
-        backend = get_segmenter(segmenter, src_lang, **options)
+        backend = _segmenter(segmenter, src_lang, stanza_dir, translator)
         documents = (segment_document(d, backend) for d in load_documents(inputs, src_lang, include, encoding,
                                                                           lang_option="--from", quiet=quiet))
     started = time.perf_counter()
     with Progress("translating", "sent", quiet=quiet) as progress:
         count = _write_translations(translate_documents(documents, translator), output, source_out,
-                                    output_format, presegmented, progress)
+                                    output_format or "txt", presegmented, progress)
     if sys.stderr.isatty() and not quiet:
         stats = translator.stats
         elapsed = time.perf_counter() - started
         click.echo(f"aligner: translated {count} sentences in {elapsed:.1f}s ({stats['cached']} from cache, "
                    f"{stats['target_tokens'] / max(elapsed, 1e-9):.0f} target tokens/s)", err=True)
+
+
+def _segmenter(name: str, lang: str, stanza_dir, translator):
+    options = {}
+    if name == "stanza":
+        first = getattr(translator, "first", translator)
+        options["resources_dir"] = stanza_dir or (str(first.model.stanza_dir) if first.model.stanza_dir else None)
+    return get_segmenter(name, lang, **options)
+
+
+def _document_format(inputs, output, output_format) -> Optional[str]:
+    """The document format to write (docx, odt, html: --format, else -o's extension), or None
+    for txt/jsonl; a document needs one input file and an output file."""
+    if output_format in ("txt", "jsonl"):
+        return None
+    chosen = output_format or (format_of_suffix(output) if output else None)
+    if chosen is None:
+        return None
+    if len(inputs) != 1 or not Path(inputs[0]).is_file():
+        raise click.UsageError(f"{chosen} output: give one input file (a document translates into one document)")
+    if output is None or output == "-":
+        raise click.UsageError(f"--format {chosen}: name the output file with -o")
+    return chosen
+
+
+def _translate_document(path, output, document_format, translator, src_lang, tgt_lang, segmenter_name,
+                        stanza_dir, encoding, quiet) -> None:
+    from ..formats.translated_documents import translate_file
+
+    backend = _segmenter(segmenter_name, src_lang, stanza_dir, translator)
+    with Progress("translating", "doc", quiet=quiet) as progress:
+        done = translate_file(path, output, translator, backend, tgt_lang, document_format, encoding)
+        progress.update(1)
+    if sys.stderr.isatty() and not quiet:
+        click.echo(f"aligner: {output}: {done.sentences} sentences in {done.blocks} blocks translated "
+                   f"({done.input_format} -> {done.output_format})", err=True)
 
 
 def _write_translations(pairs, output, source_out, output_format: str, presegmented: bool, progress) -> int:

@@ -187,10 +187,23 @@ def process_document(aligner: PairAligner, item: WorkItem, outdir: Path) -> Docu
         translator_id = translator_signature(aligner.translator(options.src_lang, options.tgt_lang))
         pair, fingerprint = read_job(item.job, options, translator_id, item.stdin_data)
         result = aligner.align_pair(pair)
-        return store_finished(outdir, item.job, result.links, result.notes + result.warnings, result.verdict,
-                              fingerprint)
+        return store_finished(outdir, item.job, result.links, provenance_notes(pair) + result.notes + result.warnings,
+                              result.verdict, fingerprint)
     except Exception as exc:  # noqa: BLE001 - any error of one pair is that pair's failure, reported by the driver
         return DocumentOutcome(item.job, failure=failure_reason(exc))
+
+
+def provenance_notes(pair: PairInput) -> List[str]:
+    """Where each side's text came from, for a document that is not a plain text file (the
+    report shows it): the file, its format, the URL of a WARC record, what the reader capped."""
+    notes = []
+    for document in (pair.source, pair.target):
+        origin = document.origin if document is not None else None
+        if origin is None or (origin.format == "text" and not origin.url):
+            continue
+        notes.append(f"{document.doc_id}: read from {origin.describe(document.path)} as {origin.format}"
+                     + "".join(f"; {note}" for note in origin.notes))
+    return notes
 
 
 def failure_reason(exc: BaseException) -> str:

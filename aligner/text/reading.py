@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, List, Optional, Sequence, Tuple
 
-from ..document import Document, Paragraph, Sentence
+from ..document import Document, Origin, Paragraph, Sentence
 from ..errors import InputError
 from ..paths import file_kind
 from .normalise import normalise
+from .readers import INPUT_GLOBS, Extracted, detect_format, extract
+from .readers import warc
 
-DEFAULT_INCLUDE = ("*.txt",)
+DEFAULT_INCLUDE = INPUT_GLOBS  # every format read: plain text, HTML, WARC, DOCX, ODT, PDF
+_SNIFF_BYTES = 4096
 STDIN_NAME = "-"
 
 # Bytes that Windows-1256 uses for Arabic letters (0xC1-0xDA, 0xDC-0xDF, 0xE1, 0xE3-0xE6, ...):
@@ -41,10 +44,14 @@ class Source:
 
     doc_id: str
     path: Optional[Path]
+    url: Optional[str] = None  # a WARC record: its target URI
+    offset: Optional[int] = None  # a WARC record: its byte offset in the file
+    problem: Optional[str] = None  # a WARC record that could not be read: why (read_bytes raises it)
 
     @property
     def display_name(self) -> str:
-        return str(self.path) if self.path is not None else "<stdin>"
+        name = str(self.path) if self.path is not None else "<stdin>"
+        return f"{name} ({self.url})" if self.url else name
 
 
 def iter_sources(inputs: Sequence[str], include: Sequence[str] = DEFAULT_INCLUDE) -> Iterator[Source]:
@@ -65,7 +72,7 @@ def iter_sources(inputs: Sequence[str], include: Sequence[str] = DEFAULT_INCLUDE
         if kind == "folder":
             yield from _folder_sources(path, include)
         elif kind == "file":
-            yield Source(display_id(path.name), path)
+            yield from _file_sources(display_id(path.name), path)
         elif kind == "missing":
             raise InputError(f"{display_id(str(path))}: no such file or folder")
         else:
@@ -84,9 +91,31 @@ def _folder_sources(folder: Path, include: Sequence[str]) -> Iterator[Source]:
             if kind != "file":
                 raise InputError(f"{display_id(str(file_path))}: {kind}")
             found = True
-            yield Source(display_id(file_path.relative_to(folder).as_posix()), file_path)
+            yield from _file_sources(display_id(file_path.relative_to(folder).as_posix()), file_path)
     if not found:
         raise InputError(f"{display_id(str(folder))}: folder holds no file matching {', '.join(include)}")
+
+
+def _file_sources(doc_id: str, path: Path) -> Iterator[Source]:
+    """The file itself, or for a WARC crawl one source per HTML page (and per broken record)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        head = b""  # read_bytes reports it
+    if not warc.is_warc(head):
+        yield Source(doc_id, path)
+        return
+    seen = set()
+    for entry in warc.list_records(path, display_id(str(path))):
+        if entry.problem:
+            yield Source(f"{doc_id}@{entry.offset}", path, offset=entry.offset, problem=entry.problem)
+            continue
+        record_id = f"{doc_id}/{warc.url_id(entry.url)}"
+        if record_id in seen:  # the same URL crawled twice: its later captures are other documents
+            record_id = f"{record_id}@{entry.offset}"
+        seen.add(record_id)
+        yield Source(record_id, path, url=entry.url, offset=entry.offset)
 
 
 def display_id(name: str) -> str:
@@ -155,6 +184,11 @@ def _decode_utf8(data: bytes, name: str) -> str:
 
 
 def read_bytes(source: Source, stdin: Optional[BinaryIO] = None) -> bytes:
+    """The source's bytes: a file's, stdin's, or a WARC record's HTTP payload."""
+    if source.problem:
+        raise InputError(source.problem)
+    if source.offset is not None and source.path is not None:
+        return warc.record_payload(source.path, source.offset, source.display_name)
     if source.path is None:
         stream = stdin if stdin is not None else sys.stdin.buffer
         return stream.read()
@@ -248,11 +282,36 @@ def read_document(source: Source, encoding: Optional[str] = None, lang: str = "a
 
 def document_from_bytes(source: Source, data: bytes, encoding: Optional[str] = None,
                         lang: str = "auto") -> Document:
-    """Decode the bytes already read from ``source`` into a Document with its paragraphs."""
-    text = decode(data, source.display_name, encoding)
+    """Decode the bytes already read from ``source`` into a Document with its paragraphs: plain
+    text as it is, any other format (found from the bytes) through its reader."""
     path = str(source.path) if source.path is not None else None
+    fmt = detect_format(data, source.display_name)
+    if fmt == "warc":
+        raise InputError(f"{source.display_name}: a WARC crawl; pass it as a file or in a folder, not on stdin")
+    if fmt != "text":
+        return document_from_extracted(source, extract(data, source.display_name, fmt), lang)
+    text = decode(data, source.display_name, encoding)
     return Document(doc_id=source.doc_id, text=text, lang=lang, path=path,
-                    paragraphs=split_paragraphs(text))
+                    paragraphs=split_paragraphs(text), origin=Origin(url=source.url))
+
+
+def document_from_extracted(source: Source, extracted: Extracted, lang: str = "auto") -> Document:
+    """A Document whose text is the reader's blocks, one per line with a blank line between
+    them (what --keep-text writes, and what jsonl offsets count in); each block one paragraph."""
+    text, paragraphs = "", []
+    for block in extracted.blocks:
+        if text:
+            text += "\n\n"
+        start = len(text)
+        text += block.text
+        paragraphs.append(Paragraph(len(paragraphs), start, len(text)))
+    if not text.strip():
+        raise InputError(f"{source.display_name}: empty {extracted.format} file (no text to process)")
+    origin = Origin(extracted.format, source.url, extracted.title, extracted.lang_hint, extracted.dir_hint,
+                    tuple(extracted.notes))
+    return Document(doc_id=source.doc_id, text=text, lang=lang,
+                    path=str(source.path) if source.path is not None else None,
+                    paragraphs=paragraphs, origin=origin)
 
 
 def document_from_lines(doc_id: str, lines: Sequence[str], lang: str, path: Optional[str] = None,
@@ -302,7 +361,10 @@ def iter_lines(source: Source, encoding: Optional[str] = None,
 
 
 def name_key(source: Source) -> str:
-    """A document id with a language code removed from its name: news.fa.txt and news.en.txt pair up."""
+    """A document id with a language code removed from its name: news.fa.txt and news.en.txt pair
+    up; a WARC record's key is its URL without language segments (/fa/news/1 and /en/news/1)."""
+    if source.url:
+        return "url:" + warc.url_pair_key(source.url)
     parts = source.doc_id.split(".")
     if len(parts) == 1:
         return source.doc_id

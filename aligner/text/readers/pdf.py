@@ -1,0 +1,416 @@
+"""PDFs with a text layer, read from each glyph's position (pdfminer.six).
+
+Measured on PDFs that LibreOffice writes from Persian and Arabic text (benchmarks/formats.py,
+docs/formats.md): pdfminer.six and pdfplumber return right-to-left lines in visual order
+(reversed), pypdf reorders them but reverses numbers, moves vowel marks and splits words at
+every ZWNJ. So lines are rebuilt here from pdfminer.six's glyphs: a right-to-left line is read
+from right to left with numbers and Latin runs kept left to right, a zero-width space glyph
+between two Arabic letters is the ZWNJ the writer dropped, presentation forms are folded
+(NFKC of U+FB50-U+FDFF and U+FE70-U+FEFF only: they are the glyphs' shapes, not the author's
+characters), a word split at a line's end is joined, running headers, footers and page numbers
+are dropped, and a page set in two columns is read column by column (the right one first when
+the page is right to left).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+from ...errors import InputError
+from .base import MAX_PDF_PAGES, MAX_PDF_SECONDS, Block, Extracted, Reader, unreadable
+
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]")
+_PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
+_PAGE_NUMBER = re.compile(r"^\W*(?:page|صفحه|صفحة)?\s*[\d\u0660-\u0669\u06f0-\u06f9]+"
+                          r"(?:\s*(?:/|of|از|من)\s*[\d\u0660-\u0669\u06f0-\u06f9]+)?\W*$", re.I)
+_DIGITS = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]+")
+_ENDS_SENTENCE = re.compile(r"[.!?\u061f\u06d4:][\"'\u00bb\u201d)]*$")
+_MARGIN = 0.1  # share of the page height at the top and bottom where running heads and page numbers stand
+
+
+@dataclass
+class _Line:
+    """A line (or one column's part of it) in logical order, with its position: ``top`` and
+    ``bottom`` as shares of the page's height from its top."""
+
+    text: str
+    rtl: bool
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # the largest glyph's font size
+
+
+@dataclass
+class _Box:
+    """A paragraph: consecutive lines of one column."""
+
+    lines: List[_Line]
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+    @property
+    def rtl(self) -> bool:
+        return 2 * sum(line.rtl for line in self.lines) > len(self.lines)
+
+
+@dataclass
+class _Page:
+    width: float
+    height: float
+    lines: List[_Line] = field(default_factory=list)
+
+
+class PdfReader(Reader):
+    name = "pdf"
+    description = "PDF with a text layer (pdfminer.six glyphs; right-to-left lines rebuilt)"
+    globs = ("*.pdf",)
+
+    def read(self, data: bytes, name: str) -> Extracted:
+        notes: List[str] = []
+        pages, glyphs, unmapped = _pages(data, name, notes)
+        if glyphs == 0:
+            raise InputError(f"{name}: PDF without a text layer (a scanned document?); run OCR on it "
+                             "first (e.g. ocrmypdf) or use the original file")
+        if unmapped > 0.3 * glyphs:
+            raise InputError(f"{name}: PDF whose fonts map {unmapped} of {glyphs} glyphs to no character; "
+                             "its text cannot be read")
+        running = _running_lines(pages)
+        boxes = [_page_boxes(page, running) for page in pages]
+        texts = [_join_lines([line.text for line in box.lines]) for page_boxes in boxes for box in page_boxes]
+        if not texts:
+            raise InputError(f"{name}: PDF without readable text")
+        if _visual_order(texts):
+            raise InputError(f"{name}: PDF whose Arabic-script text is stored in visual order that cannot "
+                             "be repaired (letter shapes face the wrong way); export it again from the original")
+        rtl = sum(box.rtl for page_boxes in boxes for box in page_boxes)
+        total = sum(len(page_boxes) for page_boxes in boxes)
+        blocks = [Block(_fold(text)) for text in texts]
+        return Extracted("pdf", blocks, dir_hint=("rtl" if 2 * rtl > total else "ltr") if total else None,
+                         notes=notes)
+
+
+def _pages(data: bytes, name: str, notes: List[str]) -> Tuple[List[_Page], int, int]:
+    """Every page's boxes (at most MAX_PDF_PAGES pages, MAX_PDF_SECONDS), with counts of glyphs
+    and of glyphs without a character."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+    except PDFPasswordIncorrect:
+        raise InputError(f"{name}: an encrypted PDF (password needed); save it unprotected") from None
+    total = _page_count(document)
+    manager = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(manager, laparams=None)
+    interpreter = PDFPageInterpreter(manager, device)
+    pages, counts, started = [], [0, 0], time.monotonic()
+    for number, page in enumerate(PDFPage.create_pages(document)):
+        if number >= MAX_PDF_PAGES or time.monotonic() - started > MAX_PDF_SECONDS:
+            notes.append(f"read the first {number} of {total or 'its'} pages (aligner reads at most "
+                         f"{MAX_PDF_PAGES} pages or {MAX_PDF_SECONDS:.0f} s of a PDF); split the file to read the rest")
+            break
+        interpreter.process_page(page)
+        pages.append(_layout_page(device.get_result(), counts))
+    return pages, counts[0], counts[1]
+
+
+def _page_count(document) -> Optional[int]:
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return int(resolve1(resolve1(document.catalog["Pages"])["Count"]))
+    except Exception:  # noqa: BLE001 - a count is only for the note; a malformed tree is found when read
+        return None
+
+
+def _layout_page(layout, counts: List[int]) -> _Page:
+    """The page's lines: glyphs grouped into lines by baseline, and lines cut where a gap wider
+    than a column gutter opens. pdfminer.six's own grouping is not used: it only joins glyphs
+    that follow each other in the content stream, and writers store a right-to-left line's runs
+    in logical order, so it cuts such a line at every number or Latin word."""
+    glyphs = list(_glyphs(layout))
+    counts[0] += len(glyphs)
+    counts[1] += sum(c.get_text().startswith("(cid:") for c in glyphs)
+    marks = _attach_marks(glyphs)
+    page = _Page(layout.width or 1.0, layout.height or 1.0)
+    for segment in _segments(_lines([c for c in glyphs if not _is_mark(c.get_text())])):
+        text, rtl = _line_text(segment, marks)
+        if text.strip():
+            page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
+                                    1 - max(c.y1 for c in segment) / page.height,
+                                    1 - min(c.y0 for c in segment) / page.height, max(c.size for c in segment)))
+    return page
+
+
+def _page_boxes(page: _Page, running: set) -> List[_Box]:
+    """The page's paragraphs in reading order, without its running heads and page numbers."""
+    boxes: List[_Box] = []
+    for line in page.lines:
+        if _at_edge(page, line) and (_running_key(line) in running or _PAGE_NUMBER.match(line.text)):
+            continue
+        # The paragraph this line may continue: the latest one above it in the same column.
+        box = next((b for b in reversed(boxes) if min(line.x1, b.x1) - max(line.x0, b.x0) > 0), None)
+        if box is not None and _continues(box.lines[-1], line, box.x1 - box.x0, page.height):
+            box.lines.append(line)
+        else:
+            boxes.append(_Box([line]))
+    return _reading_order(boxes, page.width)
+
+
+def _glyphs(container):
+    from pdfminer.layout import LTChar, LTContainer
+
+    for item in container:
+        if isinstance(item, LTChar):
+            if item.get_text().strip() or item.get_text() == " ":
+                yield item
+        elif isinstance(item, LTContainer):
+            yield from _glyphs(item)
+
+
+def _lines(glyphs) -> List[list]:
+    """Glyphs grouped by baseline, top to bottom, each line left to right."""
+    lines: List[list] = []
+    for glyph in sorted(glyphs, key=lambda c: -(c.y0 + c.y1) / 2):
+        middle = (glyph.y0 + glyph.y1) / 2
+        if lines and abs(lines[-1][0] - middle) <= 0.35 * max(glyph.size, 1.0):
+            lines[-1][1].append(glyph)
+        else:
+            lines.append((middle, [glyph]))
+    return [sorted(line, key=lambda c: c.x0) for _, line in lines]
+
+
+def _is_mark(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(ch) == "Mn" for ch in text)
+
+
+def _attach_marks(glyphs) -> dict:
+    """For each base glyph (by id), the vowel marks drawn on it. Writers put a mark next to its
+    letter in the content stream (LibreOffice just before it, others just after), at a zero
+    width position at or just left of the letter, so the letter is the stream neighbour that
+    starts within a glyph's breadth of the mark, the one before it only when it holds the mark."""
+    attached: dict = {}
+    for k, glyph in enumerate(glyphs):
+        if not _is_mark(glyph.get_text()):
+            continue
+        after = next((g for g in glyphs[k + 1:k + 4] if g.get_text().strip() and not _is_mark(g.get_text())), None)
+        before = next((g for g in reversed(glyphs[max(k - 3, 0):k])
+                       if g.get_text().strip() and not _is_mark(g.get_text())), None)
+        x = (glyph.x0 + glyph.x1) / 2
+        if after is not None and abs(after.y0 - glyph.y0) < 2 * glyph.size and after.x0 - 3.0 <= x <= after.x1:
+            base = after
+        elif before is not None and abs(before.y0 - glyph.y0) < 2 * glyph.size and before.x0 <= x <= before.x1:
+            base = before
+        else:
+            base = after or before
+        if base is not None:
+            attached.setdefault(id(base), []).append(glyph.get_text())
+    return attached
+
+
+def _segments(lines: List[list]) -> List[list]:
+    """Each line cut where the gap between two glyphs is wider than a gutter between columns."""
+    out = []
+    for line in lines:
+        start = 0
+        for k in range(1, len(line)):
+            if line[k].x0 - max(c.x1 for c in line[start:k]) > 1.5 * max(line[k].size, 1.0):
+                out.append(line[start:k])
+                start = k
+        out.append(line[start:])
+    return out
+
+
+def _continues(last: _Line, line: _Line, width: float, height: float) -> bool:
+    """Whether ``line`` continues the paragraph whose last line is ``last``: of the same size,
+    closer below it than a paragraph's spacing, and not after a line that ended a sentence well
+    short of the column's edge (a paragraph's last line)."""
+    gap = (line.top - last.bottom) * height
+    if abs(line.size - last.size) >= 0.5 or not -0.5 * line.size <= gap <= 0.45 * line.size:
+        return False
+    short = width > 0 and (last.x1 - last.x0) < 0.75 * width
+    return not (short and _ENDS_SENTENCE.search(last.text))
+
+
+def _fold(text: str) -> str:
+    return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def _line_text(glyphs, marks: dict) -> Tuple[str, bool]:
+    """A line's text in logical order, and whether it is right to left."""
+    glyphs = _zwnj_before_letters(glyphs)
+    texts = [c.get_text() + "".join(marks.get(id(c), ())) for c in glyphs]
+    joined = "".join(texts)
+    rtl = len(_ARABIC.findall(joined)) > len(re.findall(r"[A-Za-z]", joined))
+    items = []  # texts with spaces where the glyphs leave a gap
+    for k, (glyph, text) in enumerate(zip(glyphs, texts)):
+        if k and text != " " and items[-1] != " " and glyph.x0 - glyphs[k - 1].x1 > 0.2 * glyph.size:
+            items.append(" ")
+        if text == " " and _advances_nothing(glyphs, k):
+            text = "\u200c"  # a space that advances nothing: the ZWNJ, which the writer drew as a space
+        items.append(text)
+    if rtl:
+        items = [text for run in reversed(_ltr_runs(items)) for text in run]
+    text = "".join(items)
+    # A ZWNJ is only ever between letters; a zero-width space elsewhere is a plain space.
+    text = re.sub(r"\u200c(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])|(?<![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])\u200c",
+                  " ", text)
+    return text, rtl
+
+
+def _zwnj_before_letters(glyphs) -> list:
+    """The glyphs left to right with each space that advances nothing (a ZWNJ) put just left of
+    the letter it shares its start with (writers draw it at that letter's pen position)."""
+    keys = [c.x0 for c in glyphs]
+    for k, glyph in enumerate(glyphs):
+        if glyph.get_text() == " " and _advances_nothing(glyphs, k):
+            near = 0.25 * (glyph.x1 - glyph.x0)
+            letter = next(glyphs[j] for j in (k + 1, k - 1) if 0 <= j < len(glyphs)
+                          and glyphs[j].get_text() != " " and abs(glyphs[j].x0 - glyph.x0) <= near)
+            keys[k] = letter.x0 - 1e-3
+    return [glyph for _, _, glyph in sorted(zip(keys, range(len(glyphs)), glyphs))]
+
+
+def _advances_nothing(glyphs, k: int) -> bool:
+    """Whether the space glyph ``k`` shares its start with a neighbouring letter (writers draw a
+    ZWNJ as a space glyph that the next letter overdraws)."""
+    space = glyphs[k]
+    near = 0.25 * (space.x1 - space.x0)
+    return any(0 <= j < len(glyphs) and glyphs[j].get_text() != " " and abs(glyphs[j].x0 - space.x0) <= near
+               for j in (k - 1, k + 1))
+
+
+def _ltr_runs(items: List[str]) -> List[List[str]]:
+    """A right-to-left line's glyphs (left to right as drawn) cut into units that reversed give
+    the logical order: a left-to-right run (Latin words and the numbers after them, a number with
+    its separators: 11:29, 1.5, 3/4) is one unit in its own order, every other glyph a unit.
+    The Unicode bidi algorithm's weak-type rules, approximated: digits after a Latin letter are
+    Latin (W7); between two numbers only one separator keeps them one run (W4); any other
+    character between numbers, or between a number and a following Latin word, stands apart."""
+    units: List[List[str]] = []
+    run: Optional[List[int]] = None  # indices of the open run
+    last = None  # index of the run's last strong (letter or digit) glyph
+    has_letter = False
+    for k, text in enumerate(items):
+        kind = "A" if text.isalpha() and not _ARABIC.match(text) else "D" if _LTR.match(text) else (
+            "R" if _ARABIC.match(text) else "N")
+        if kind in "AD" and run is not None and _joins(items, last, k, kind, has_letter):
+            run.extend(range(last + 1, k + 1))
+            last, has_letter = k, has_letter or kind == "A"
+            continue
+        if kind == "N" and run is not None:
+            continue  # belongs to the run if a letter or digit that joins it follows
+        if run is not None:
+            units.append([items[i] for i in run])
+            units.extend([items[i]] for i in range(last + 1, k))
+            run = None
+        if kind in "AD":
+            run, last, has_letter = [k], k, kind == "A"
+        else:
+            units.append([text])
+    if run is not None:
+        units.append([items[i] for i in run])
+        units.extend([items[i]] for i in range(last + 1, len(items)))
+    return units
+
+
+def _joins(items: List[str], last: int, k: int, kind: str, has_letter: bool) -> bool:
+    """Whether glyph ``k`` (a letter "A" or digit "D") continues the run that ends at ``last``."""
+    between = "".join(items[last + 1:k])
+    if has_letter:  # Latin text, and the numbers within it (W7)
+        return True
+    if kind == "A":  # a number followed by a Latin word: one run only when they touch (39C)
+        return not between
+    return between == "" or (len(between) == 1 and between in ",.:/+-\u066b\u066c\u00a0")
+
+
+def _running_lines(pages: List[_Page]) -> set:
+    """Texts (numbers masked) of the short lines in the top or bottom margin of at least half
+    the pages (and two): running heads and feet."""
+    if len(pages) < 2:
+        return set()
+    seen = Counter()
+    for page in pages:
+        seen.update({_running_key(line) for line in page.lines if _at_edge(page, line) and len(line.text) <= 100})
+    with_text = sum(bool(page.lines) for page in pages)
+    return {text for text, count in seen.items() if count >= 2 and count * 2 >= with_text}
+
+
+def _running_key(line: _Line) -> str:
+    return _DIGITS.sub("#", line.text)
+
+
+def _at_edge(page: _Page, line: _Line) -> bool:
+    """Whether the line is the page's first or last (on the baseline of either), in the top or
+    bottom margin zone: where running heads, feet and page numbers stand."""
+    first = min(other.top for other in page.lines)
+    last = max(other.bottom for other in page.lines)
+    return ((line.bottom <= _MARGIN and line.top <= first + 0.005)
+            or (line.top >= 1 - _MARGIN and line.bottom >= last - 0.005))
+
+
+def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
+    """Top to bottom; where the page has two columns, those between the first and last box that
+    spans the page are read column by column (right first on a right-to-left page)."""
+    middle = width / 2
+    left = [b for b in boxes if b.x1 <= middle + 0.02 * width]
+    right = [b for b in boxes if b.x0 >= middle - 0.02 * width]
+    by_top = sorted(boxes, key=lambda b: (round(b.top, 3), b.x0))
+    if not left or not right:
+        return by_top
+    spanning = [b for b in boxes if not any(b is c for c in left + right)]
+    columns_top = min(b.top for b in left + right)
+    above = [b for b in spanning if b.top < columns_top]
+    below = [b for b in spanning if b.top >= columns_top]
+    rtl = 2 * sum(b.rtl for b in boxes) > len(boxes)
+    first, second = (right, left) if rtl else (left, right)
+    return (sorted(above, key=lambda b: b.top) + sorted(first, key=lambda b: b.top)
+            + sorted(second, key=lambda b: b.top) + sorted(below, key=lambda b: b.top))
+
+
+def _join_lines(lines: List[str]) -> str:
+    """A box's lines as one paragraph: a soft hyphen at a line's end is dropped and the word
+    joined, a word broken after its own hyphen (well-/known) joined keeping it."""
+    text = lines[0]
+    for line in lines[1:]:
+        if text.endswith("\u00ad"):
+            text = text[:-1] + line
+        elif re.search(r"\w-$", text) and line[:1].isalpha():
+            text += line
+        else:
+            text += " " + line
+    return text
+
+
+def _visual_order(texts: List[str]) -> bool:
+    """Whether most Arabic-script words written with presentation forms still face the wrong
+    way (a final form first, an initial form last) after the repair."""
+    wrong = right = 0
+    for text in texts:
+        for word in re.findall(r"[\ufb50-\ufdff\ufe70-\ufeff]{2,}", text):
+            first, last = unicodedata.name(word[0], ""), unicodedata.name(word[-1], "")
+            wrong += "FINAL" in first or "INITIAL" in last
+            right += "INITIAL" in first or "FINAL" in last
+    return wrong > 10 and wrong > right

@@ -1,0 +1,234 @@
+"""The readers of HTML, WARC, DOCX, ODT and PDF, on files written by the real writers
+(tests/format_fixtures.py), and the broken files a user meets."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aligner.document import Document
+from aligner.errors import InputError
+from aligner.pipeline.documents import provenance_notes
+from aligner.pipeline.job import PairInput
+from aligner.text.readers import READERS, detect_format, extract
+from aligner.text.readers import pdf as pdf_reader
+from aligner.text.reading import Source, iter_sources, pair_sources, read_bytes, read_document
+
+from conftest import missing
+import format_fixtures as F
+
+PRESENTATION_FORMS = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+@pytest.fixture(scope="session")
+def format_files(tmp_path_factory):
+    if shutil.which("soffice") is None:
+        missing("LibreOffice (soffice) is not installed (apt-get install libreoffice-writer)")
+    return F.build(tmp_path_factory.mktemp("formats"))
+
+
+def read(files, name: str) -> Document:
+    return read_document(Source(name, files[name]))
+
+
+def flat(document: Document) -> str:
+    return re.sub(r"\s+", " ", document.text)
+
+
+@pytest.mark.parametrize("name, fmt", [
+    ("article.docx", "docx"), ("footnotes.docx", "docx"), ("article.odt", "odt"), ("persian.pdf", "pdf"),
+    ("page.html", "html"), ("crawl.warc.gz", "warc"), ("plain.warc", "warc"), ("scripts.html", "html"),
+])
+def test_format_is_found_from_the_content(format_files, tmp_path, name, fmt):
+    # Under a name that says nothing, the content decides.
+    anonymous = tmp_path / "download(3)"
+    shutil.copy(format_files[name], anonymous)
+    assert detect_format(anonymous.read_bytes()[:1 << 20] if fmt != "docx" and fmt != "odt"
+                         else anonymous.read_bytes(), "x") == fmt
+
+
+def test_plain_text_that_mentions_html_stays_text():
+    assert detect_format("The <html> tag starts a page.\n".encode(), "x") == "text"
+    assert detect_format("متن ساده\n".encode(), "x") == "text"
+
+
+def test_every_reader_is_registered():
+    assert set(READERS.names()) == {"html", "docx", "odt", "pdf"}
+
+
+def test_docx_paragraphs_headings_cells_and_hints(format_files):
+    document = read(format_files, "article.docx")
+    extracted = extract(format_files["article.docx"].read_bytes(), "article.docx", "docx")
+    kinds = [(block.kind, block.text) for block in extracted.blocks]
+    assert kinds[0] == ("heading", F.FA_TITLE)
+    assert ("cell", F.CELLS[0]) in kinds and ("cell", F.CELLS[1]) in kinds
+    assert [text for kind, text in kinds].count(F.FA[3]) == 1  # a merged cell once
+    assert [sentence for sentence in F.FA if sentence not in flat(document)] == []
+    assert document.origin.format == "docx"
+    assert (document.origin.lang_hint, document.origin.dir_hint) == ("fa", "rtl")
+    assert document.text.count("\u200c") == sum(s.count("\u200c") for s in F.FA)
+
+
+def test_docx_footnotes_come_after_the_body(format_files):
+    extracted = extract(format_files["footnotes.docx"].read_bytes(), "footnotes.docx", "docx")
+    assert extracted.blocks[-1] == type(extracted.blocks[-1])(F.FOOTNOTE, "footnote")
+    body = " ".join(block.text for block in extracted.blocks[:-1])
+    assert F.FOOTNOTE not in body and all(sentence in body for sentence in F.FA)
+
+
+def test_odt_paragraphs_headings_cells_footnotes(format_files):
+    extracted = extract(format_files["article.odt"].read_bytes(), "article.odt", "odt")
+    kinds = [(block.kind, block.text) for block in extracted.blocks]
+    assert kinds[0] == ("heading", F.FA_TITLE)
+    assert kinds[-1] == ("footnote", F.FOOTNOTE)
+    assert ("cell", F.CELLS[0]) in kinds
+    text = " ".join(block.text for block in extracted.blocks)
+    assert all(sentence in text for sentence in F.FA)
+    assert (extracted.lang_hint, extracted.dir_hint) == ("fa", "rtl")
+
+
+def test_html_main_text_only(format_files):
+    document = read(format_files, "page.html")
+    text = flat(document)
+    assert all(sentence in text for sentence in F.FA)  # ZWNJ and digits kept
+    for boilerplate in ("Markets close", "Weather", "Great article", "Copyright", "Home", "tracking"):
+        assert boilerplate not in text
+    assert document.text.startswith(F.FA_TITLE)
+    assert (document.origin.title, document.origin.lang_hint, document.origin.dir_hint) == (F.FA_TITLE, "fa", "rtl")
+
+
+def test_html_of_50_mb_of_scripts_is_read_bounded(format_files):
+    document = read(format_files, "scripts.html")
+    assert all(sentence in flat(document) for sentence in F.EN)
+    assert "var x" not in document.text
+
+
+@pytest.mark.parametrize("name, sentences", [("persian.pdf", F.FA), ("arabic.pdf", F.AR)])
+def test_pdf_right_to_left_in_logical_order(format_files, name, sentences):
+    document = read(format_files, name)
+    text = flat(document)
+    assert [sentence for sentence in sentences if sentence not in text] == []
+    assert not PRESENTATION_FORMS.search(document.text)
+    assert document.origin.dir_hint == "rtl"
+
+
+def test_pdf_running_heads_and_page_numbers_dropped(format_files):
+    document = read(format_files, "persian.pdf")  # 12 copies of the text: several pages
+    assert F.RUNNING_HEAD not in document.text
+    assert not any(re.fullmatch(r"[\d۰-۹]+", document.paragraph_text(p)) for p in document.paragraphs)
+    assert flat(document).count(F.FA[0]) == 12
+
+
+def test_pdf_two_columns_read_in_order(format_files):
+    document = read(format_files, "columns.pdf")
+    numbers = [int(n) for n in re.findall(r"Sentence (\d+) tells", document.text)]
+    assert numbers == list(range(1, len(F.TWO_COLUMN_SENTENCES) + 1))
+    assert all(sentence in flat(document) for sentence in F.TWO_COLUMN_SENTENCES)  # words split at line ends joined
+
+
+def test_pdf_of_5000_pages_is_capped_and_says_so(format_files, monkeypatch):
+    monkeypatch.setattr(pdf_reader, "MAX_PDF_PAGES", 3)
+    document = read(format_files, "pages5000.pdf")
+    assert document.origin.notes == ("read the first 3 of 5000 pages (aligner reads at most 3 pages or 120 s of a "
+                                     "PDF); split the file to read the rest",)
+    assert flat(document).count(F.AR[0]) == 3
+
+
+@pytest.mark.parametrize("name, message", [
+    ("truncated.docx", "not a readable zip (DOCX/ODT) file"),
+    ("corrupt.docx", "not a readable zip (DOCX/ODT) file"),
+    ("encrypted.docx", "an encrypted (password-protected) Office file"),
+    ("encrypted.odt", "not a readable ODT file (encrypted: password-protected"),
+    ("bomb.docx", "refused as a zip bomb (word/document.xml inflates"),
+    ("members.odt", "refused as a zip bomb (6001 members"),
+    ("truncated.pdf", "not a readable pdf file"),
+    ("encrypted.pdf", "an encrypted PDF (password needed)"),
+    ("scanned.pdf", "PDF without a text layer (a scanned document?)"),
+])
+def test_bad_files_one_line_each(format_files, name, message):
+    with pytest.raises(InputError) as caught:
+        read(format_files, name)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+    assert str(caught.value).startswith(str(format_files[name]))
+
+
+def test_warc_each_html_response_is_a_document(format_files):
+    sources = list(iter_sources([str(format_files["crawl.warc.gz"])]))
+    assert [s.doc_id for s in sources] == ["crawl.warc.gz/news.example/fa/2024/story-1",
+                                           "crawl.warc.gz/news.example/fa/2024/story-2"]
+    assert [s.url for s in sources] == ["https://news.example/fa/2024/story-1", "https://news.example/fa/2024/story-2"]
+    document = read_document(sources[0])
+    assert document.origin.url == sources[0].url and document.path == str(format_files["crawl.warc.gz"])
+    assert all(sentence in flat(document) for sentence in F.FA) and "Great article" not in document.text
+    plain = list(iter_sources([str(format_files["plain.warc"])]))
+    assert [read_bytes(s) for s in plain] == [read_bytes(s) for s in sources]
+
+
+def test_warc_records_pair_by_url_without_language(format_files):
+    fa = list(iter_sources([str(format_files["crawl.warc.gz"])]))
+    en = list(iter_sources([str(format_files["crawl-en.warc.gz"])]))
+    pairs = pair_sources(fa, en, strict=False)
+    assert [(a.url, b.url) for a, b in pairs] == [("https://news.example/fa/2024/story-1",
+                                                   "https://news.example/en/2024/story-1")]
+
+
+@pytest.mark.parametrize("name, readable, problem", [
+    ("bad-member.warc.gz", ["story-2"], "at byte"),
+    ("cut.warc.gz", ["story-1", "story-2"], "record cut in the middle"),
+    ("cut.warc", ["story-1", "story-2"], "record cut in the middle"),
+])
+def test_broken_warc_records_are_left_out_one_line_each(format_files, name, readable, problem):
+    sources = list(iter_sources([str(format_files[name])]))
+    good = [s for s in sources if s.problem is None]
+    bad = [s for s in sources if s.problem is not None]
+    assert [s.url.rsplit("/", 1)[1] for s in good] == readable
+    assert len(bad) == 1 and problem in bad[0].problem and bad[0].problem.startswith(str(format_files[name]))
+    with pytest.raises(InputError):
+        read_bytes(bad[0])
+    for source in good:
+        assert F.FA[-1] in flat(read_document(source)) or F.FA[2] in flat(read_document(source))
+
+
+def aligner(*args, cwd=None):
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-c", "from aligner.cli import main; main()", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+
+
+def test_segment_reads_every_format_and_leaves_bad_files_out(format_files, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ("article.docx", "article.odt", "arabic.pdf", "page.html", "bad-member.warc.gz",
+                 "encrypted.pdf", "bomb.docx", "scanned.pdf"):
+        shutil.copy(format_files[name], folder / name)
+    done = aligner("segment", folder, "--format", "jsonl", "-o", tmp_path / "out.jsonl",
+                   "--keep-text", tmp_path / "kept")
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    left_out = [line for line in done.stderr.splitlines() if line.startswith("aligner: left out:")
+                or "left out:" in line]
+    assert len(left_out) == 4, done.stderr
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = {row["doc"] for row in rows}
+    assert docs == {"article.docx", "article.odt", "arabic.pdf", "page.html",
+                    "bad-member.warc.gz/news.example/fa/2024/story-2"}
+    for row in rows:  # offsets point into the text written by --keep-text
+        kept = (tmp_path / "kept" / (row["doc"] + ".txt")).read_text(encoding="utf-8")
+        assert kept[row["start"]:row["end"]] == row["text"]
+
+
+def test_provenance_notes_name_file_format_and_url(format_files):
+    source = list(iter_sources([str(format_files["crawl.warc.gz"])]))[0]
+    document = read_document(source)
+    text = read(format_files, "article.docx")
+    plain = Document("a.txt", "متن", path="a.txt")
+    notes = provenance_notes(PairInput(document, text))
+    assert notes == [f"{source.doc_id}: read from {format_files['crawl.warc.gz']} (https://news.example/fa/2024/story-1)"
+                     " as html", f"article.docx: read from {format_files['article.docx']} as docx"]
+    assert provenance_notes(PairInput(plain, None)) == []
