@@ -65,6 +65,26 @@ def test_every_sentence_once_and_all_outputs(tmp_path, source, targets, lang, sh
     assert 'dir="rtl"' in page and source.name in page
 
 
+def test_a_repeated_headline_is_one_unit_of_the_memory_unless_keep_duplicates(tmp_path):
+    """The Persian article and its translation both repeat their headline: two identical links."""
+    options = JobOptions("fa", "en")
+    merged = run([str(FA_SOURCE)], tmp_path / "merged", options, targets=str(FA_TARGETS), progress=False)
+    links = [link for link in read_bitext(merged.outputs["jsonl"])
+             if not link.is_unaligned and link.score >= DEFAULT_MIN_PROBABILITY]
+    pairs = [(link.src, link.tgt) for link in links]
+    assert len(set(pairs)) < len(pairs)  # the fixture still repeats a pair
+    units = etree.parse(str(merged.outputs["tmx"])).findall(".//tu")
+    texts = [tuple(seg.text for seg in unit.iter("seg")) for unit in units]
+    assert sorted(texts) == sorted(set(pairs))
+    occurrences = {text: int(unit.findtext("prop[@type='x-occurrences']") or 1) for text, unit in zip(texts, units)}
+    assert occurrences == {pair: pairs.count(pair) for pair in set(pairs)}
+    assert any("x-occurrences" in note for note in merged.notes)
+    kept = run([str(FA_SOURCE)], tmp_path / "kept", options, targets=str(FA_TARGETS), progress=False,
+               keep_duplicates=True)
+    assert len(etree.parse(str(kept.outputs["tmx"])).findall(".//tu")) == len(pairs)
+    assert kept.outputs["jsonl"].read_bytes() == merged.outputs["jsonl"].read_bytes()
+
+
 def test_source_text_kept_byte_for_byte(tmp_path):
     summary = run([str(FA_SOURCE)], tmp_path / "out", JobOptions("fa", "en"), targets=str(FA_TARGETS),
                   progress=False)

@@ -14,7 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Sequence
+from typing import Callable, Dict, Iterable, Iterator, List, Sequence
 
 from ..bitext import BitextLink, read_bitext, write_bitext
 from ..errors import OutputInUse
@@ -86,7 +86,8 @@ class MemoryCounts:
 def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: float,
                  counts: MemoryCounts) -> Iterator[BitextLink]:
     """The units of aligned.tmx: aligned human translations at or above ``min_score``, from the
-    documents whose verdict is parallel."""
+    documents whose verdict is parallel. ``counts`` are set anew by each pass."""
+    counts.below = counts.not_parallel = 0
     for outcome in outcomes:
         if outcome.failure is not None:
             continue
@@ -109,12 +110,30 @@ def machine_translated_units(outdir: Path, outcomes: Sequence[DocumentOutcome]) 
             if link.is_machine_translation and not link.is_unaligned)
 
 
+def write_memory(path: Path, units: Callable[[], Iterable[BitextLink]], srclang: str, keep_duplicates: bool):
+    """A TMX of ``units()``: each distinct pair once (two passes over the documents' files), or
+    with ``keep_duplicates`` every unit (one pass). Returns the writer's TmxWriteStats."""
+    from ..formats.tmx import write_distinct_tmx, write_tmx
+
+    with atomic_write(path) as handle:
+        if keep_duplicates:
+            return write_tmx(units(), handle, srclang=srclang)
+        return write_distinct_tmx(units, handle, srclang=srclang)
+
+
+def _duplicates_note(stats, filename: str) -> List[str]:
+    if not stats.duplicates:
+        return []
+    return [f"{stats.duplicates} unit(s) repeat the source and target text of another: {filename} holds each "
+            "such pair once, with how often it occurred (x-occurrences); --keep-duplicates keeps them all"]
+
+
 def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List[str], min_score: float,
-                  options: JobOptions) -> Dict[str, Path]:
-    """The combined bitext JSONL (everything), TSV (everything), TMX (see :func:`memory_units`),
-    machine-translated.tmx (when some target is MT) and report.html, from the finished documents."""
+                  options: JobOptions, keep_duplicates: bool = False) -> Dict[str, Path]:
+    """The combined bitext JSONL (everything), TSV (everything), TMX (see :func:`memory_units`;
+    each distinct pair once unless ``keep_duplicates``), machine-translated.tmx (when some
+    target is MT) and report.html, from the finished documents."""
     from ..formats.report import write_report
-    from ..formats.tmx import write_tmx
     from ..formats.tsv import write_tsv
 
     paths = {name: outdir / filename for name, filename in OUTPUT_FILES.items()}
@@ -123,9 +142,10 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
     with atomic_write(paths["tsv"]) as handle:
         write_tsv(finished_links(outdir, outcomes), handle)
     counts = MemoryCounts()
-    with atomic_write(paths["tmx"]) as handle:
-        write_tmx(memory_units(outdir, outcomes, min_score, counts), handle, srclang=options.src_lang)
-    _write_machine_translated(outdir, outcomes, options, paths, notes)
+    stats = write_memory(paths["tmx"], lambda: memory_units(outdir, outcomes, min_score, counts), options.src_lang,
+                         keep_duplicates)
+    notes.extend(_duplicates_note(stats, OUTPUT_FILES["tmx"]))
+    _write_machine_translated(outdir, outcomes, options, paths, notes, keep_duplicates)
     if counts.below:
         notes.append(f"{counts.below} aligned pair(s) below --min-score {min_score:g} (the probability that a unit "
                      f"is right): kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of "
@@ -140,18 +160,16 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
 
 
 def _write_machine_translated(outdir: Path, outcomes: Sequence[DocumentOutcome], options: JobOptions,
-                              paths: Dict[str, Path], notes: List[str]) -> None:
+                              paths: Dict[str, Path], notes: List[str], keep_duplicates: bool) -> None:
     """machine-translated.tmx when some unit's target is MT (into ``paths`` as "mt"); no file
     otherwise, so a rerun leaves no stale one behind."""
-    from ..formats.tmx import write_tmx
-
     path = outdir / MACHINE_TRANSLATED_FILE
     if next(machine_translated_units(outdir, outcomes), None) is None:
         path.unlink(missing_ok=True)
         return
-    with atomic_write(path) as handle:
-        stats = write_tmx(machine_translated_units(outdir, outcomes), handle, srclang=options.src_lang)
+    stats = write_memory(path, lambda: machine_translated_units(outdir, outcomes), options.src_lang, keep_duplicates)
     paths["mt"] = path
+    notes.extend(_duplicates_note(stats, MACHINE_TRANSLATED_FILE))
     notes.append(f"{stats.units} unit(s) whose target is machine translation are in {MACHINE_TRANSLATED_FILE} "
                  "(marked as MT, with quality-estimation scores), never in " + OUTPUT_FILES["tmx"])
 
