@@ -2,9 +2,12 @@
 
 Each output streams the documents' JSONL files one after another, so the driver never holds
 the run's links: the combined files do not depend on the backend, on --jobs or on which run
-finished a document. (report.html is the exception: its renderer takes every link at once.)
-aligned.tmx takes only what a translator can trust (see :func:`memory_units`); everything else
-stays in the JSONL and TSV and is shown in report.html.
+finished a document. report.html keeps bounded lists and counts, and writes each document
+pair's page (OUTDIR/report/) as its links go by; a translation memory holds each distinct pair
+once, from a second pass over the files (24 bytes a unit in between, see
+aligner.formats.tmx.DistinctUnits). So the driver's memory does not grow with the links
+(benchmarks/scale_report.py). aligned.tmx takes only what a translator can trust (see
+:func:`memory_units`); everything else stays in the JSONL and TSV and is shown in report.html.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Iterator, List, Sequence
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 
-from ..bitext import BitextLink, read_bitext, write_bitext
+from ..bitext import HEADER_KEY, BitextLink, read_bitext, write_bitext
 from ..errors import OutputInUse
 from ..formats.atomic import atomic_write
 from ..score.verdict import PARALLEL
@@ -24,6 +28,7 @@ from .documents import DOCUMENTS_DIR, DocumentOutcome, document_paths
 from .job import JobOptions
 
 OUTPUT_FILES = {"jsonl": "bitext.jsonl", "tsv": "aligned.tsv", "tmx": "aligned.tmx", "report": "report.html"}
+REPORT_PAGES = "report"  # beside report.html: a page per document pair (aligner.formats.report)
 # Units whose target is machine translation (documents without a human translation), with their
 # quality-estimation scores; written only when there are some.
 MACHINE_TRANSLATED_FILE = "machine-translated.tmx"
@@ -49,7 +54,7 @@ def check_configuration(outdir: Path, options: JobOptions, translator_id: str, f
     except (OSError, ValueError, AttributeError):
         recorded = "unreadable"
     if recorded is None:
-        produced = [name for name in [*OUTPUT_FILES.values(), MACHINE_TRANSLATED_FILE, DOCUMENTS_DIR]
+        produced = [name for name in [*OUTPUT_FILES.values(), MACHINE_TRANSLATED_FILE, DOCUMENTS_DIR, REPORT_PAGES]
                     if (outdir / name).exists()]
         if not produced:
             return
@@ -75,6 +80,42 @@ def finished_links(outdir: Path, outcomes: Sequence[DocumentOutcome]) -> Iterato
             yield from read_bitext(document_paths(outdir, outcome.job)[0])
 
 
+def write_combined_bitext(outdir: Path, outcomes: Sequence[DocumentOutcome], handle) -> None:
+    """bitext.jsonl: byte for byte what ``write_bitext(finished_links(...))`` writes. A document
+    whose header holds the combined file's provenance (in a run, most often every document) has
+    its lines copied as they are, unparsed; the others are read and written again."""
+    provenance = None  # the combined file's: its first link's, once its header is written
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            continue
+        path = document_paths(outdir, outcome.job)[0]
+        with open(path, encoding="utf-8", newline="") as document:
+            first = document.readline()
+            header = _header_provenance(first)
+            if header is not None and provenance in (None, header):
+                handle.write(first if provenance is None else "")
+                provenance = header
+                shutil.copyfileobj(document, handle)
+                continue
+        if provenance is None:  # nothing written yet, and no header to start with: the general writer
+            write_bitext(finished_links(outdir, outcomes), handle)
+            return
+        handle.writelines(link.to_json(provenance) + "\n" for link in read_bitext(path))
+
+
+def _header_provenance(line: str) -> Optional[dict]:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record.get("provenance") if isinstance(record, dict) and HEADER_KEY in record else None
+
+
+def _aligned_with_mt(outcome: DocumentOutcome) -> bool:
+    """A document without a human translation: its targets are its machine translation."""
+    return outcome.job.target is None
+
+
 @dataclass
 class MemoryCounts:
     """What the translation memories left out, for the run's notes."""
@@ -89,7 +130,7 @@ def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: f
     documents whose verdict is parallel. ``counts`` are set anew by each pass."""
     counts.below = counts.not_parallel = 0
     for outcome in outcomes:
-        if outcome.failure is not None:
+        if outcome.failure is not None or _aligned_with_mt(outcome):
             continue
         parallel = outcome.verdict.verdict == PARALLEL
         for link in read_bitext(document_paths(outdir, outcome.job)[0]):
@@ -105,8 +146,8 @@ def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: f
 
 def machine_translated_units(outdir: Path, outcomes: Sequence[DocumentOutcome]) -> Iterator[BitextLink]:
     """The aligned links whose target is machine translation, whatever their score (it is the
-    quality estimate each unit carries)."""
-    return (link for link in finished_links(outdir, outcomes)
+    quality estimate each unit carries). Only the documents without a human translation are read."""
+    return (link for link in finished_links(outdir, [outcome for outcome in outcomes if _aligned_with_mt(outcome)])
             if link.is_machine_translation and not link.is_unaligned)
 
 
@@ -137,10 +178,11 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
     from ..formats.tsv import write_tsv
 
     paths = {name: outdir / filename for name, filename in OUTPUT_FILES.items()}
-    with atomic_write(paths["jsonl"]) as handle:
-        write_bitext(finished_links(outdir, outcomes), handle)
+    # The TSV first: it reads (and so checks) every document's records, which the JSONL copies.
     with atomic_write(paths["tsv"]) as handle:
         write_tsv(finished_links(outdir, outcomes), handle)
+    with atomic_write(paths["jsonl"]) as handle:
+        write_combined_bitext(outdir, outcomes, handle)
     counts = MemoryCounts()
     stats = write_memory(paths["tmx"], lambda: memory_units(outdir, outcomes, min_score, counts), options.src_lang,
                          keep_duplicates)
