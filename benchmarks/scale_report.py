@@ -134,7 +134,7 @@ def measure(outdir: Path, pairs: int, keep_duplicates: bool) -> dict:
 
 
 def run_size(work: Path, pairs: int, size: int, keep_duplicates: bool) -> dict:
-    outdir = work / f"run-{pairs}"
+    outdir = work / f"run-{pairs}x{size}"
     if not (outdir / "documents").is_dir():
         started = time.perf_counter()
         build(outdir, pairs, size)

@@ -5,8 +5,8 @@ the run's links: the combined files do not depend on the backend, on --jobs or o
 finished a document. report.html keeps bounded lists and counts, and writes each document
 pair's page (OUTDIR/report/) as its links go by; a translation memory holds each distinct pair
 once, from a second pass over the files (24 bytes a unit in between, see
-aligner.formats.tmx.DistinctUnits). So the driver's memory does not grow with the links
-(benchmarks/scale_report.py). aligned.tmx takes only what a translator can trust (see
+aligner.formats.tmx.DistinctUnits). So the driver holds no link and no text: its memory grows
+with the links only by that index (benchmarks/scale_report.py, docs/scaling.md). aligned.tmx takes only what a translator can trust (see
 :func:`memory_units`); everything else stays in the JSONL and TSV and is shown in report.html.
 """
 
