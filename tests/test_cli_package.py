@@ -227,3 +227,22 @@ def test_package_a_two_column_tsv_from_another_tool(tmp_path):
     (link,) = read_tmx(out)
     assert (link.src_lang, link.tgt_lang, link.src) == ("fa", "en", "می‌خواهم ۱۲ کتاب بخرم.")
     assert link.score > 0.5 and link.scores["numbers"] == 1.0
+
+
+def test_package_tmx_merges_repeated_pairs_unless_keep_duplicates(tmp_path):
+    repeated = [scored_link(0, "سرخط خبر", "The headline", 0.8), scored_link(1, "جملهٔ دیگر", "Another one", 0.9),
+                scored_link(7, "سرخط خبر", "The headline", 0.95)]
+    bitext = tmp_path / "repeated.bitext.jsonl"
+    bitext.write_text("".join(link.to_json() + "\n" for link in repeated), encoding="utf-8")
+    merged = run("package", bitext, "--min-score", "0", "-o", tmp_path / "merged.tmx")
+    assert merged.exit_code == 0, merged.output
+    assert "2 translation units; 1 repeated pair(s) merged into their unit (x-occurrences)" in merged.stderr
+    units = list(read_tmx(tmp_path / "merged.tmx"))
+    assert [(unit.src, unit.score, unit.src_ids) for unit in units] == [("جملهٔ دیگر", 0.9, (1,)),
+                                                                        ("سرخط خبر", 0.95, (7,))]
+    assert '<prop type="x-occurrences">2</prop>' in (tmp_path / "merged.tmx").read_text(encoding="utf-8")
+    kept = run("package", bitext, "--min-score", "0", "--keep-duplicates", "-o", tmp_path / "kept.tmx")
+    assert kept.exit_code == 0 and "3 translation units" in kept.stderr
+    assert [unit.src_ids for unit in read_tmx(tmp_path / "kept.tmx")] == [(0,), (1,), (7,)]
+    table = run("package", bitext, "--min-score", "0", "-o", tmp_path / "all.tsv")
+    assert table.exit_code == 0 and len(list(read_tsv(tmp_path / "all.tsv"))) == 3

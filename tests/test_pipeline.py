@@ -58,11 +58,33 @@ def test_every_sentence_once_and_all_outputs(tmp_path, source, targets, lang, sh
     tmx = etree.parse(str(summary.outputs["tmx"]))
     assert dtd.validate(tmx), dtd.error_log
     units = tmx.findall(".//tu")
-    assert len(units) == sum(not link.is_unaligned and link.score >= DEFAULT_MIN_PROBABILITY for link in links)
+    # One unit per distinct pair (the Persian article repeats its headline).
+    assert len(units) == len({(link.src, link.tgt) for link in links
+                              if not link.is_unaligned and link.score >= DEFAULT_MIN_PROBABILITY})
     tsv_rows = summary.outputs["tsv"].read_text(encoding="utf-8").splitlines()
     assert len(tsv_rows) == len(links) + 1
     page = summary.outputs["report"].read_text(encoding="utf-8")
     assert 'dir="rtl"' in page and source.name in page
+
+
+def test_a_repeated_headline_is_one_unit_of_the_memory_unless_keep_duplicates(tmp_path):
+    """The Persian article and its translation both repeat their headline: two identical links."""
+    options = JobOptions("fa", "en")
+    merged = run([str(FA_SOURCE)], tmp_path / "merged", options, targets=str(FA_TARGETS), progress=False)
+    links = [link for link in read_bitext(merged.outputs["jsonl"])
+             if not link.is_unaligned and link.score >= DEFAULT_MIN_PROBABILITY]
+    pairs = [(link.src, link.tgt) for link in links]
+    assert len(set(pairs)) < len(pairs)  # the fixture still repeats a pair
+    units = etree.parse(str(merged.outputs["tmx"])).findall(".//tu")
+    texts = [tuple(seg.text for seg in unit.iter("seg")) for unit in units]
+    assert sorted(texts) == sorted(set(pairs))
+    occurrences = {text: int(unit.findtext("prop[@type='x-occurrences']") or 1) for text, unit in zip(texts, units)}
+    assert occurrences == {pair: pairs.count(pair) for pair in set(pairs)}
+    assert any("x-occurrences" in note for note in merged.notes)
+    kept = run([str(FA_SOURCE)], tmp_path / "kept", options, targets=str(FA_TARGETS), progress=False,
+               keep_duplicates=True)
+    assert len(etree.parse(str(kept.outputs["tmx"])).findall(".//tu")) == len(pairs)
+    assert kept.outputs["jsonl"].read_bytes() == merged.outputs["jsonl"].read_bytes()
 
 
 def test_source_text_kept_byte_for_byte(tmp_path):
@@ -132,7 +154,7 @@ def test_with_a_model_and_no_targets_aligns_with_own_translation(tmp_path, test_
     machine = etree.parse(str(summary.outputs["mt"]))
     assert etree.DTD(str(shared_dir / "standards" / "tmx14.dtd")).validate(machine)
     units = machine.findall(".//tu")
-    assert len(units) == len(aligned)
+    assert len(units) == len({(link.src, link.tgt) for link in aligned})  # the repeated headline is one unit
     assert all(tu.get("creationid") == "MT" and tu.find("prop[@type='x-machine-translation']") is not None
                and tu.find("prop[@type='x-score']") is not None for tu in units)
 
@@ -200,7 +222,7 @@ def test_cli_main_job_prints_summary(tmp_path, fa_inputs):
     assert "police-telegram-cooperation.txt" in result.stdout
     assert "aligner models install fa-en" in result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "aligned.tmx", "aligned.tsv", "bitext.jsonl", "documents", "report.html", "run.json"]
+        "aligned.tmx", "aligned.tsv", "bitext.jsonl", "documents", "report", "report.html", "run.json"]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -297,3 +319,34 @@ def test_alignment_provenance_names_the_segmenter_and_the_translations(tmp_path)
     provenance = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["provenance"]["aligner"]
     assert "segmenter:[segmenter|name:rules|language:fa|" in provenance
     assert f"translator:[given|file:{mt}|" in provenance
+
+
+def test_combined_bitext_is_what_the_general_writer_writes_byte_for_byte(tmp_path):
+    """Documents whose header holds the combined file's provenance are copied unparsed; the others
+    (another model's provenance, a link of their own) are written again: the bytes are the same."""
+    import io
+
+    from aligner.bitext import BitextLink, write_bitext
+    from aligner.pipeline.documents import DocumentJob, DocumentOutcome
+    from aligner.pipeline.outputs import finished_links, write_combined_bitext
+    from aligner.text.reading import Source
+
+    def link(doc, k, provenance):
+        return BitextLink(f"{doc}.fa", f"{doc}.en", "fa", "en", (k,), (k,), f"جملهٔ {k}\u200cام", f"Line {k}\r",
+                          score=0.5, provenance=provenance)
+
+    first, other = {"align": "vecalign", "score": "v7"}, {"align": "vecalign", "score": "v6"}
+    documents = {"a": [link("a", 0, first), link("a", 1, first)], "b": [link("b", 0, other), link("b", 1, first)],
+                 "c": [link("c", 0, first), link("c", 1, other)], "d": [link("d", 0, first)]}
+    outcomes = []
+    for index, (name, links) in enumerate(documents.items()):
+        job = DocumentJob(index, Source(name, None), Source(name + ".en", None))
+        path = document_paths(tmp_path, job)[0]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            write_bitext(links, handle)
+        outcomes.append(DocumentOutcome(job, failure="failed" if name == "d" else None))
+    expected, combined = io.StringIO(), io.StringIO()
+    write_bitext(finished_links(tmp_path, outcomes), expected)
+    write_combined_bitext(tmp_path, outcomes, combined)
+    assert combined.getvalue() == expected.getvalue() and expected.getvalue().count("\n") == 7

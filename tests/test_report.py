@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import html.parser
 import re
+import statistics
 import weakref
 from pathlib import Path
 from typing import List
@@ -157,16 +158,45 @@ def test_not_parallel_document_gets_its_verdict_and_none_of_its_units_is_listed(
     assert f"<bdi>{doc}</bdi>" not in units
 
 
-def test_unaligned_sentences_are_listed_in_full_with_their_position(page, links):
-    section = page.split('id="unaligned"')[1].split('id="types"')[0]
+@pytest.fixture(scope="module")
+def written(links, tmp_path_factory):
+    """report.html and its pages, written as a run writes them."""
+    path = tmp_path_factory.mktemp("run") / "report.html"
+    folder = write_report(path, links, notes=["corpora/x.fa.txt skipped: not UTF-8"], title="test run")
+    return path, folder
+
+
+def test_unaligned_sentences_are_on_their_document_page_in_full_with_their_position(written, links):
+    path, folder = written
     unaligned = [l for l in links if l.is_unaligned]
     assert len(unaligned) == 4
+    section = path.read_text(encoding="utf-8").split('id="unaligned"')[1].split('id="types"')[0]
     for link in unaligned:
         text = link.src or link.tgt
         position = (link.src_ids or link.tgt_ids)[0] + 1
-        assert html.escape(text, quote=True) in section
+        # report.html lists the pair and links to its page, which has the sentence in full.
+        href = re.search(rf'<a href="(report/\d+\.html)"><bdi>{re.escape(html.escape(link.src_doc))}</bdi>',
+                         section).group(1)
+        page = (path.parent / href).read_text(encoding="utf-8").split('id="unaligned"')[1].split('id="links"')[0]
+        assert html.escape(text, quote=True) in page
         side = "source" if link.src_ids else "target"
-        assert re.search(rf'<td class="tag">{side}</td><td class="num">{position}</td>', section)
+        assert re.search(rf'<td class="tag">{side}</td><td class="num">{position}</td>', page)
+
+
+def test_every_document_pair_has_a_page_with_every_link(written, links):
+    path, folder = written
+    pages = sorted(folder.iterdir())
+    documents = list(dict.fromkeys((l.src_doc, l.tgt_doc) for l in links))
+    assert [p.name for p in pages] == [f"{number:06d}.html" for number in range(1, len(documents) + 1)]
+    for page, (src_doc, tgt_doc) in zip(pages, documents):
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("<!DOCTYPE html>") and '<a href="../report.html">' in text
+        own = [l for l in links if (l.src_doc, l.tgt_doc) == (src_doc, tgt_doc)]
+        rows = text.split('id="links"')[1].count("<tr>") - 1  # less the header row
+        assert rows == len(own) and html.escape(own[-1].tgt, quote=True) in text
+        collect = _Collect()
+        collect.feed(text)
+        assert [f for f in collect.fetching if f[1] == "href"] == [("a", "href", "../report.html")]
 
 
 def test_notes_list_run_notes_and_unaligned_sentences(page):
@@ -297,7 +327,8 @@ def test_write_report_is_atomic_and_utf8(tmp_path, links):
     target = tmp_path / "out" / "report.html"
     write_report(target, links, ["note"])
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report", "report.html"]
+    assert all(re.fullmatch(r"\d{6}\.html", p.name) for p in (target.parent / "report").iterdir())
 
 
 def _document_links(number: int, size: int) -> List[BitextLink]:
@@ -342,3 +373,37 @@ def test_a_document_pair_that_comes_back_is_regrouped_in_a_list_and_refused_in_a
     assert render_report(interleaved) == render_report(first + second)
     with pytest.raises(ValueError, match="links of news0.en / news0.fa come again after another"):
         render_report(iter(interleaved))
+
+
+def test_many_document_pairs_are_paged_and_report_html_keeps_bounded_lists(tmp_path, monkeypatch):
+    """Past INDEX_ROWS pairs, report.html lists the SHOWN that most need a look and links index
+    pages of INDEX_ROWS rows; a rerun with fewer pairs removes the pages it no longer has."""
+    monkeypatch.setattr(report, "SHOWN", 2)
+    monkeypatch.setattr(report, "INDEX_ROWS", 3)
+    links = [link for number in range(8) for link in _document_links(number, 5)]
+    unaligned = BitextLink("news5.en", "news5.fa", "en", "fa", (), (9,), "", "جملهٔ تنها.")
+    links.insert(5 * 6, unaligned)
+    path = tmp_path / "report.html"
+    folder = write_report(path, links)
+    assert sorted(p.name for p in folder.iterdir()) == (
+        [f"{n:06d}.html" for n in range(1, 9)] + ["index-0001.html", "index-0002.html", "index-0003.html"])
+    page = path.read_text(encoding="utf-8")
+    documents = page.split('id="documents"')[1].split('id="scores"')[0]
+    assert re.findall(r'href="report/(index-\d+\.html)"', documents) == [
+        "index-0001.html", "index-0002.html", "index-0003.html"]
+    # The pair with an unaligned sentence needs a look most; then the earliest of equal ones.
+    assert re.findall(r'href="report/(\d+\.html)"><bdi>(news\d)', documents) == [
+        ("000006.html", "news5"), ("000001.html", "news0")]
+    second = (folder / "index-0002.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="(\d+\.html)"><bdi>', second) == ["000004.html", "000005.html", "000006.html"]
+    assert 'rel="prev"' in second and 'rel="next"' in second
+    assert 'rel="next"' not in (folder / "index-0003.html").read_text(encoding="utf-8")
+    write_report(path, links[:10])  # two pairs
+    assert sorted(p.name for p in folder.iterdir()) == ["000001.html", "000002.html"]
+
+
+def test_median_from_the_score_counts_is_within_a_bin_of_the_exact_one():
+    scores = [((k * 7919) % 1000) / 1000 for k in range(1001)]
+    links = [BitextLink("d.en", "d.fa", "en", "fa", (k,), (k,), "a", "b", score=s) for k, s in enumerate(scores)]
+    median = float(re.search(r"en-fa: 1001 scored units, median ([\d.]+)", render_report(links)).group(1))
+    assert abs(median - statistics.median(scores)) <= 1e-3

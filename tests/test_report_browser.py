@@ -244,3 +244,59 @@ def test_checks_detect_a_broken_page(chromium, tmp_path):
     problems = console_problems(browser.events)
     assert any(p.startswith("exception:") for p in problems)
     assert any("ERR_FILE_NOT_FOUND" in p for p in problems)
+
+
+LINK_BOX = """
+(() => {
+  const link = document.querySelector(%s);
+  link.scrollIntoView({block: "center"});
+  const box = link.getBoundingClientRect();
+  return JSON.stringify({x: box.left + box.width / 2, y: box.top + box.height / 2, text: link.textContent});
+})()
+"""
+
+DOCUMENT_PAGE_PROBE = """
+JSON.stringify({url: location.href, title: document.querySelector("h1").textContent,
+  unaligned: Array.from(document.querySelectorAll("#unaligned + table td.text"), cell => cell.textContent),
+  links: document.querySelectorAll("#links + table tbody tr").length,
+  rtl: Array.from(document.querySelectorAll("td.text[dir=rtl]")).every(c => getComputedStyle(c).direction == "rtl")})
+"""
+
+
+def click(browser: DevTools, session: str, selector: str) -> str:
+    """Click the element as a user does (the mouse pressed and released over it) and wait for the
+    page it opens; returns the element's text."""
+    box = json.loads(browser.call("Runtime.evaluate", {"expression": LINK_BOX % json.dumps(selector),
+                                                       "returnByValue": True}, session=session)["result"]["value"])
+    browser.events = []
+    for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", {"type": kind, "x": box["x"], "y": box["y"], "button": "left",
+                                                  "clickCount": 1}, session=session)
+    browser.wait_for("Page.loadEventFired")
+    return box["text"]
+
+
+def test_a_document_page_opens_from_the_report_by_clicking(chromium, shared_dir, tmp_path):
+    """From report.html's list of the pairs with most unaligned sentences, a click opens that pair's
+    page, which shows its unaligned sentences and all its links; its "report" link leads back."""
+    links = flores_links(shared_dir)
+    write_report(tmp_path / "report.html", links, title="FLORES fixture")
+    browser = DevTools(chromium, tmp_path / "profile")
+    try:
+        session = browser.open_page(tmp_path / "report.html")
+        name = click(browser, session, "#unaligned ~ table a")
+        page = json.loads(browser.call("Runtime.evaluate", {"expression": DOCUMENT_PAGE_PROBE, "returnByValue": True},
+                                       session=session)["result"]["value"])
+        click(browser, session, "p.meta a")
+        back = browser.call("Runtime.evaluate", {"expression": "location.href", "returnByValue": True},
+                            session=session)["result"]["value"]
+        browser.drain(0.3)
+    finally:
+        browser.close()
+    own = [link for link in links if link.src_doc == name]
+    assert own and page["url"].startswith((tmp_path / "report").as_uri() + "/")
+    assert page["title"] == f"{own[0].src_doc} ↔ {own[0].tgt_doc}"
+    assert page["unaligned"] == [link.src or link.tgt for link in own if link.is_unaligned] != []
+    assert page["links"] == len(own) and page["rtl"]
+    assert back == (tmp_path / "report.html").as_uri()
+    assert console_problems(browser.events) == []

@@ -10,7 +10,7 @@ from lxml import etree
 
 from aligner.bitext import MACHINE_TRANSLATION, BitextLink
 from aligner.errors import FormatError
-from aligner.formats.tmx import TMX_COMPONENTS, read_tmx, write_tmx
+from aligner.formats.tmx import TMX_COMPONENTS, read_tmx, spooled, write_distinct_tmx, write_tmx
 
 ZWNJ, RLM, LRM, RLE, PDF = "\u200c", "\u200f", "\u200e", "\u202b", "\u202c"
 REQUIRED_HEADER = ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype")
@@ -240,3 +240,32 @@ def test_mixed_source_languages_mark_their_units(tmp_path, dtd):
     path = tmp_path / "mixed.tmx"
     path.write_text(text, encoding="utf-8")
     assert [(link.src_lang, link.src) for link in read_tmx(path)] == [("fa", LINKS[0].src), ("ar", links[1].src)]
+
+
+def test_each_distinct_pair_is_one_unit_at_its_best_occurrence_with_its_count(dtd):
+    headline = ("سرخط خبر", "The headline")
+    links = [make_link(0, *headline, score=0.7, src_doc="a.fa"), make_link(1, "جملهٔ دیگر", "Another sentence", score=0.9),
+             make_link(2, *headline, score=0.95, src_doc="b.fa"), make_link(3, *headline, score=0.95, src_doc="c.fa"),
+             make_link(4, "", "Left over", src_ids=(), tgt_ids=(4,)),
+             make_link(5, headline[0], "A different translation", score=0.8)]
+    buffer = io.StringIO()
+    stats = write_distinct_tmx(lambda: iter(links), buffer)
+    tree = etree.fromstring(buffer.getvalue().encode("utf-8"))
+    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    units = [({p.get("type"): p.text for p in tu.findall("prop")}, [seg.text for seg in tu.iter("seg")])
+             for tu in tree.iter("tu")]
+    # In the order of the chosen occurrences: the highest score, the first of equal ones (b.fa).
+    assert [segs for _, segs in units] == [["جملهٔ دیگر", "Another sentence"], list(headline),
+                                           [headline[0], "A different translation"]]
+    assert units[1][0]["x-occurrences"] == "3" and units[1][0]["x-src-doc"] == "b.fa"
+    assert units[1][0]["x-score"] == "0.95"
+    assert "x-occurrences" not in units[0][0] and "x-occurrences" not in units[2][0]
+    assert (stats.units, stats.duplicates, stats.skipped_unaligned) == (3, 2, 1)
+    assert write(links).count("<tu ") == 5  # write_tmx keeps every aligned link
+
+
+def test_spooled_links_read_back_each_time(tmp_path):
+    with spooled(iter(LINKS)) as again:
+        assert list(again()) == list(again()) == LINKS
+    with spooled(iter(())) as again:
+        assert list(again()) == []

@@ -46,13 +46,19 @@ def parse_lang_tags(values: Sequence[str]) -> Dict[str, str]:
 @click.option("--lang-tag", "lang_tags", multiple=True, metavar="CODE=TAG",
               help="Language tag to write for a language (repeatable), e.g. --lang-tag en=en-US. "
                    "Default: fa, ar, en without region.")
+@click.option("--keep-duplicates", is_flag=True,
+              help="tmx: one unit per link, even where links repeat the same source and target text. Default: "
+                   "each distinct pair once, its highest-scoring occurrence, with how often it occurred as "
+                   "<prop type=\"x-occurrences\"> (docs/formats.md). tsv always has every link.")
 @language_options
-def package(inputs, output_kind, output, min_score, machine_translated, lang_tags, src_lang, tgt_lang):
+def package(inputs, output_kind, output, min_score, machine_translated, lang_tags, keep_duplicates, src_lang,
+            tgt_lang):
     """Package aligned bitext as a translation memory (TMX) or a table (TSV).
 
     BITEXT is a bitext JSONL file from `aligner align` (or a TMX/TSV file). Pairs that have no
     score yet are scored first. Unaligned 1-0/0-1 links are TSV rows but never TMX units (the
-    count is reported). Units whose target is machine translation are left out (counted), or
+    count is reported). A TMX holds each distinct pair once, with how often it occurred
+    (--keep-duplicates: every link). Units whose target is machine translation are left out (counted), or
     with --machine-translated are the only ones, each marked as MT in TMX (creationid="MT",
     docs/formats.md). Text is written exactly as aligned: ZWNJ and bidi marks are kept.
 
@@ -74,6 +80,6 @@ def package(inputs, output_kind, output, min_score, machine_translated, lang_tag
         # A memory never holds unaligned links: counted as such, not as scores below the threshold.
         filters += [KeepAligned(), MinScore(min_score)] if kind == "tmx" else [MinScore(min_score)]
     links = apply_filters(links, filters, report)
-    summary = write_links(links, output, kind, tags, warn)
+    summary = write_links(links, output, kind, tags, warn, distinct_units=not keep_duplicates)
     shown = min_score is not None or report.rejected
     click.echo(f"aligner: {summary}" + (f" ({report.summary()})" if shown else ""), err=True)

@@ -54,13 +54,18 @@ from .models import models_dir_option
 @click.option("--force", is_flag=True,
               help="Replace the outputs in OUTDIR of a run with other options or another model (without it, "
                    "such a folder is refused; a folder of the same configuration is resumed).")
+@click.option("--keep-duplicates", is_flag=True,
+              help="One unit per link in aligned.tmx and machine-translated.tmx, even where links repeat the same "
+                   "source and target text (a headline in the article and again in its translation). Default: "
+                   "each distinct pair once, its highest-scoring occurrence, with how often it occurred as "
+                   "<prop type=\"x-occurrences\">; aligned.tsv and bitext.jsonl always have every link.")
 @alignment_options
 @models_dir_option
 @input_options
 @quiet_option
 def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_link, concat_margin, min_similarity,
-                min_score, jobs, backend, ray_address, segmenter, stanza_dir, embedder, beam_size, force, folders,
-                include, encoding, quiet):
+                min_score, jobs, backend, ray_address, segmenter, stanza_dir, embedder, beam_size, force,
+                keep_duplicates, folders, include, encoding, quiet):
     """Segment, translate, align, score and package a batch of articles.
 
     INPUT is a file or a folder of source-language articles. Started again with the same
@@ -105,7 +110,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     try:
         summary = run(inputs, Path(outdir), options, targets=targets, include=include, jobs=jobs,
                       min_score=min_score, progress=not quiet, notice=warn, backend=backend, address=ray_address,
-                      force=force)
+                      force=force, keep_duplicates=keep_duplicates)
     except Interrupted as exc:
         raise Interrupted(f"{exc}; resume with: {resume_command()}") from None
     ignore_interrupts()  # the outputs are complete: an interrupt now must not turn success into 130

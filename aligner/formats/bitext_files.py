@@ -16,7 +16,7 @@ from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Sequence, T
 from ..bitext import BitextLink, read_bitext, write_bitext
 from ..registry import Registry
 from .atomic import open_output
-from .tmx import read_tmx, write_tmx
+from .tmx import TmxWriteStats, read_tmx, spooled, write_distinct_tmx, write_tmx
 from .tsv import read_tsv, write_tsv
 
 Warn = Callable[[str], None]
@@ -42,8 +42,13 @@ def _write_jsonl(links, handle, lang_tags, warn) -> str:
 
 
 def _write_tmx(links, handle, lang_tags, warn) -> str:
-    stats = write_tmx(links, handle, lang_tags=lang_tags, warn=warn)
+    return tmx_summary(write_tmx(links, handle, lang_tags=lang_tags, warn=warn))
+
+
+def tmx_summary(stats: TmxWriteStats) -> str:
     summary = f"{stats.units} translation units"
+    if stats.duplicates:
+        summary += f"; {stats.duplicates} repeated pair(s) merged into their unit (x-occurrences)"
     if stats.skipped_unaligned:
         summary += f"; {stats.skipped_unaligned} unaligned (1-0/0-1) links are not TM units, left out"
     return summary
@@ -88,8 +93,14 @@ def output_format(output: Optional[str], explicit: Optional[str] = None, allowed
 
 
 def write_links(links: Iterable[BitextLink], output: Optional[str], kind: str,
-                lang_tags: Optional[Dict[str, str]] = None, warn: Optional[Warn] = None) -> str:
+                lang_tags: Optional[Dict[str, str]] = None, warn: Optional[Warn] = None,
+                distinct_units: bool = False) -> str:
     """Write ``links`` as ``kind`` atomically (stdout for None/'-'); returns a one-line summary.
-    ``lang_tags`` and ``warn`` are for TMX (see :class:`~.tmx.TmxWriter`)."""
+    ``lang_tags`` and ``warn`` are for TMX (see :class:`~.tmx.TmxWriter`); with
+    ``distinct_units`` a TMX holds each distinct pair once (:func:`~.tmx.write_distinct_tmx`,
+    the links spooled to a temporary file for its two passes)."""
     with open_output(output) as handle:
+        if distinct_units and kind == "tmx":
+            with spooled(links) as again:
+                return tmx_summary(write_distinct_tmx(again, handle, lang_tags=lang_tags, warn=warn))
         return BITEXT_FORMATS.get(kind).write(links, handle, lang_tags, warn)

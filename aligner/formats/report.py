@@ -1,18 +1,25 @@
-"""report.html: one self-contained page to review an aligned, scored bitext.
+"""report.html: a self-contained summary to review an aligned, scored bitext of any size, and a
+page per document pair beside it (report/).
 
-The page is plain HTML with inline CSS and inline SVG: no script, no font, image or style sheet
+Every page is plain HTML with inline CSS and inline SVG: no script, no font, image or style sheet
 from anywhere, so it opens offline, can be mailed, and renders the same in any browser. Every
 text from the data is escaped, and every sentence cell carries its own ``dir``/``lang`` so that
 Persian and Arabic read right to left beside English without the bidi algorithm guessing.
 
-What it shows, to find the bad units without reading them all: a verdict per document pair
-(parallel, comparable, empty; see aligner.score.verdict), the score histogram split at the
+What report.html shows, to find the bad units without reading them all: a verdict per document
+pair (parallel, comparable, empty; see aligner.score.verdict), the score histogram split at the
 memory's threshold, the doubtful units that are above it (components that disagree, numbers that
 differ, untranslated text), the lowest-probability units below it, each with its reasons in plain
-words, every unaligned sentence in full with its position, and notes of what was left out.
+words, the document pairs with most unaligned sentences, and notes of what was left out. Each
+document pair's page (report/000001.html, ...) has its row, every unaligned sentence in full with
+its position, and every link. Up to INDEX_ROWS document pairs, report.html lists them all; more,
+and it lists the SHOWN that most need a look, the full list being on index pages of INDEX_ROWS
+rows (report/index-0001.html, ...).
 
 It is rendered in one pass over the links, taken document pair by document pair as bitext files
-and runs write them (:class:`ReportContents`): a run of 200,000 pairs need not fit in memory.
+and runs write them (:class:`ReportContents`): each pair's page is written as soon as its links
+are read, and of the earlier pairs only bounded lists and counts are kept, so memory stays flat
+from ten document pairs to 200,000 (benchmarks/scale_report.py).
 """
 
 from __future__ import annotations
@@ -20,13 +27,12 @@ from __future__ import annotations
 import heapq
 import html
 import itertools
-import statistics
-from array import array
+import os
+import shutil
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
-
-import numpy as np
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .. import __version__
 from ..bitext import BitextLink
@@ -34,12 +40,26 @@ from ..document import RTL_LANGUAGES
 from ..score import explain_link
 from ..score.combination import DEFAULT_MIN_PROBABILITY
 from ..score.verdict import PARALLEL, DocumentVerdict, document_verdict
-from .atomic import atomic_write
+from .atomic import atomic_write, cannot_write
 
-SHOWN = 50  # rows of each list of units
+SHOWN = 50  # rows of each bounded list: units, documents
+INDEX_ROWS = 500  # document pairs listed in report.html, or on one index page when there are more
+NOTES_SHOWN = 200  # notes in report.html; all of them on a page of their own when there are more
+FINE_BINS = 10_000  # score counts kept per language pair: the histogram, and the median to 1/FINE_BINS
 HISTOGRAM_BINS = 20
+METHODS_KEPT = 30
 # Where the scores' reliability (how often a unit of score p is right) was measured.
 RELIABILITY_PLOT = "docs/score_reliability.png"
+NOTES_PAGE = "notes.html"
+
+
+def document_page_name(number: int) -> str:
+    """The page of the ``number``-th document pair (from 1, in the order of the links)."""
+    return f"{number:06d}.html"
+
+
+def index_page_name(number: int) -> str:
+    return f"index-{number:04d}.html"
 
 
 def esc(text: object) -> str:
@@ -138,8 +158,6 @@ def _text_cell(text: str, lang: str) -> str:
     return f'<td class="text" dir="{text_dir(lang)}" lang="{esc(lang)}">{esc(text)}</td>'
 
 
-
-
 def histogram_svg(values: Sequence[float], threshold: Optional[float] = None, bins: int = HISTOGRAM_BINS,
                   width: int = 360, height: int = 150) -> str:
     """An inline SVG histogram of values in [0, 1]; each bar's count is in its tooltip. With a
@@ -147,6 +165,13 @@ def histogram_svg(values: Sequence[float], threshold: Optional[float] = None, bi
     counts = [0] * bins
     for value in values:
         counts[min(bins - 1, max(0, int(value * bins)))] += 1
+    return histogram_bars_svg(counts, threshold, width, height)
+
+
+def histogram_bars_svg(counts: Sequence[int], threshold: Optional[float] = None, width: int = 360,
+                       height: int = 150) -> str:
+    """The SVG of :func:`histogram_svg` from the bars' counts (equal bins over [0, 1])."""
+    bins = len(counts)
     top = max(counts) or 1
     left, bottom, plot_h = 34, 20, height - 30
     bar_w = (width - left - 6) / bins
@@ -174,17 +199,39 @@ def histogram_svg(values: Sequence[float], threshold: Optional[float] = None, bi
     return "".join(parts)
 
 
-def _histogram_section(scores: Dict[str, Sequence[float]], threshold: float) -> str:
-    """One histogram per language pair; ``scores`` are the scores of its aligned units."""
-    if not scores:
+def _bars_from_fine(fine: Sequence[int], bins: int = HISTOGRAM_BINS) -> List[int]:
+    width = len(fine) // bins
+    return [sum(fine[i * width:(i + 1) * width]) for i in range(bins)]
+
+
+def _median_of_fine(fine: Sequence[int]) -> Optional[float]:
+    """The median of the scores counted in ``fine`` (equal bins over [0, 1]), interpolated within
+    its bin: within 1/len(fine) of the exact one."""
+    total = sum(fine)
+    if not total:
+        return None
+    half, below = total / 2, 0
+    for index, count in enumerate(fine):
+        if count and below + count >= half:
+            return (index + (half - below) / count) / len(fine)
+        below += count
+    return 1.0
+
+
+def fine_bin(score: float) -> int:
+    return min(FINE_BINS - 1, max(0, int(score * FINE_BINS)))
+
+
+def _histogram_section(fine: Dict[str, List[int]], above: Dict[str, int], threshold: float) -> str:
+    """One histogram per language pair, from the counts of its aligned units' scores."""
+    if not fine:
         return '<p class="empty">no link has a score yet (run the scoring stage)</p>'
     figures = []
-    for pair, values in sorted(scores.items()):
-        above = sum(value >= threshold for value in values)
-        # numpy's median partitions a copy at 8 bytes a score; statistics.median sorts Python floats
-        caption = (f"{pair}: {len(values)} scored units, median {float(np.median(np.asarray(values))):.3f}, "
-                   f"{above} at or above {threshold:g}")
-        figures.append(f"<figure><figcaption>{esc(caption)}</figcaption>{histogram_svg(values, threshold)}</figure>")
+    for pair, counts in sorted(fine.items()):
+        caption = (f"{pair}: {sum(counts)} scored units, median {_median_of_fine(counts):.3f}, "
+                   f"{above[pair]} at or above {threshold:g}")
+        figures.append(f"<figure><figcaption>{esc(caption)}</figcaption>"
+                       f"{histogram_bars_svg(_bars_from_fine(counts), threshold)}</figure>")
     return (f'<div class="hists">{"".join(figures)}</div>'
             f'<p class="meta">A score is the probability that the unit is right. How well it keeps that '
             f"promise was measured on FLORES-200 and TICO-19 test articles (the reliability plot, "
@@ -192,55 +239,101 @@ def _histogram_section(scores: Dict[str, Sequence[float]], threshold: float) -> 
             f"was right. Bars left of the dashed line stay out of the memory.</p>")
 
 
-def _document_section(rows: Sequence[str], threshold: float) -> str:
+def _doc_cell(name: str, href: Optional[str], small: str = "") -> str:
+    """A document name (a link to its page when there is one)."""
+    text = f"<bdi>{esc(name)}</bdi>"
+    if href:
+        text = f'<a href="{esc(href)}">{text}</a>'
+    return f'<td class="doc">{text}{f"<small>{esc(small)}</small>" if small else ""}</td>'
+
+
+@dataclass
+class DocumentSummary:
+    """What the lists show of one document pair: counts, not links."""
+
+    number: int  # from 1, in the order of the links
+    src_doc: str
+    tgt_doc: str
+    pair: str
+    verdict: DocumentVerdict
+    machine_translation: bool
+    links: int
+    one_to_one: int
+    unaligned_src: int  # sentences
+    unaligned_tgt: int
+    mean_score: Optional[float]
+    above: int  # scored units at or above the threshold
+    has_page: bool
+
+    @classmethod
+    def of(cls, number: int, group: Sequence[BitextLink], verdict: DocumentVerdict, threshold: float,
+           has_page: bool) -> "DocumentSummary":
+        scores = [link.score for link in group if link.score is not None and not link.is_unaligned]
+        return cls(number, *_document_key(group[0]), _pair_name(group[0]), verdict,
+                   any(link.is_machine_translation for link in group), len(group),
+                   sum(link.link_type == "1-1" for link in group),
+                   sum(len(link.src_ids) for link in group if not link.tgt_ids),
+                   sum(len(link.tgt_ids) for link in group if not link.src_ids),
+                   sum(scores) / len(scores) if scores else None, sum(score >= threshold for score in scores),
+                   has_page)
+
+    @property
+    def unaligned(self) -> int:
+        return self.unaligned_src + self.unaligned_tgt
+
+    @property
+    def trouble(self) -> Tuple[bool, int, float]:
+        """Ordered by how much the pair needs a look: not parallel, unaligned sentences, low scores."""
+        return self.verdict.verdict != PARALLEL, self.unaligned, -(self.mean_score or 0.0)
+
+    def href(self, folder: Optional[str]) -> Optional[str]:
+        """Its page as linked from a page in ``folder`` ("" for one beside it; None: no link)."""
+        return None if folder is None or not self.has_page else folder + document_page_name(self.number)
+
+    def row(self, folder: Optional[str]) -> str:
+        kind = self.verdict.verdict + (" (machine translation)" if self.machine_translation else "")
+        cells = [_doc_cell(self.src_doc, self.href(folder)), _doc_cell(self.tgt_doc, None),
+                 f'<td class="tag">{esc(self.pair)}</td>',
+                 f'<td class="tag verdict-{esc(self.verdict.verdict)}">{esc(kind)}</td>',
+                 f'<td class="reason">{esc(self.verdict.describe())}</td>', f'<td class="num">{self.links}</td>',
+                 f'<td class="num">{self.one_to_one}</td>', f'<td class="num">{self.unaligned_src}</td>',
+                 f'<td class="num">{self.unaligned_tgt}</td>', f'<td class="num">{_fmt(self.mean_score)}</td>',
+                 f'<td class="num">{self.above}</td>']
+        return f"<tr>{''.join(cells)}</tr>"
+
+
+def _document_table(summaries: Iterable[DocumentSummary], threshold: float, folder: Optional[str]) -> str:
     headers = [("source document", ""), ("target document", ""), ("pair", ""), ("verdict", ""), ("why", ""),
                ("links", "num"), ("1-1", "num"), ("unaligned src", "num"), ("unaligned tgt", "num"),
                ("mean score", "num"), (f"units ≥ {threshold:g}", "num")]
-    return _table(headers, rows, "no documents")
+    return _table(headers, (summary.row(folder) for summary in summaries), "no documents")
 
 
-def _document_row(group: Sequence[BitextLink], verdict: DocumentVerdict, threshold: float) -> str:
-    """The documents table's row of one document pair."""
-    src_doc, tgt_doc = _document_key(group[0])
-    scores = [link.score for link in group if link.score is not None and not link.is_unaligned]
-    unaligned_src = sum(len(link.src_ids) for link in group if not link.tgt_ids)
-    unaligned_tgt = sum(len(link.tgt_ids) for link in group if not link.src_ids)
-    kind = verdict.verdict + (" (machine translation)" if any(l.is_machine_translation for l in group) else "")
-    cells = [f'<td class="doc"><bdi>{esc(src_doc)}</bdi></td>', f'<td class="doc"><bdi>{esc(tgt_doc)}</bdi></td>',
-             f'<td class="tag">{esc(_pair_name(group[0]))}</td>',
-             f'<td class="tag verdict-{esc(verdict.verdict)}">{esc(kind)}</td>',
-             f'<td class="reason">{esc(verdict.describe())}</td>', f'<td class="num">{len(group)}</td>',
-             f'<td class="num">{sum(link.link_type == "1-1" for link in group)}</td>',
-             f'<td class="num">{unaligned_src}</td>', f'<td class="num">{unaligned_tgt}</td>',
-             f'<td class="num">{_fmt(statistics.fmean(scores) if scores else None)}</td>',
-             f'<td class="num">{sum(score >= threshold for score in scores)}</td>']
-    return f"<tr>{''.join(cells)}</tr>"
-
-
-def _units_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str) -> str:
-    headers = [("score", "num"), ("document, link", ""), ("source", ""), ("target", ""), ("why", "")]
+def _units_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str,
+                 href: Callable[[BitextLink], Optional[str]] = lambda link: None, with_document: bool = True) -> str:
+    headers = [("score", "num"), ("document, link" if with_document else "link", ""), ("source", ""),
+               ("target", ""), ("why", "")]
     html_rows = []
     for link, reasons in rows:
         ids = f"{link.link_type} @ {','.join(map(str, link.src_ids))}:{','.join(map(str, link.tgt_ids))}"
-        cells = [f'<td class="num">{_fmt(link.score)}</td>',
-                 f'<td class="doc"><bdi>{esc(link.src_doc)}</bdi><small>{esc(ids)}</small></td>',
+        where = _doc_cell(link.src_doc, href(link), ids) if with_document else f'<td class="tag">{esc(ids)}</td>'
+        cells = [f'<td class="num">{_fmt(link.score)}</td>', where,
                  _text_cell(link.src, link.src_lang), _text_cell(link.tgt, link.tgt_lang),
                  f'<td class="why">{"<br>".join(esc(r) for r in reasons)}</td>']
         html_rows.append(f"<tr>{''.join(cells)}</tr>")
     return _table(headers, html_rows, empty)
 
 
-def doubtful_units(links: Iterable[BitextLink], threshold: float, count: int = SHOWN,
+def doubtful_units(judged: Iterable[Tuple[BitextLink, List[str]]], threshold: float, count: int = SHOWN,
                    kept: Sequence[Tuple[BitextLink, List[str]]] = ()) -> List[Tuple[BitextLink, List[str]]]:
-    """Units at or above the threshold (so in the memory) that something speaks against, with
-    the reasons: most reasons first, then the highest scores, the ones a translator would trust.
-    Only ``count`` units are kept while the links stream past. ``kept`` is this function's answer
-    for earlier links: nsmallest is stable, so building the list document by document keeps the
-    same units, in the same order, as one call over all the links."""
-    judged = ((link, explain_link(link)) for link in links
-              if not link.is_unaligned and link.score is not None and link.score >= threshold)
-    return heapq.nsmallest(count, itertools.chain(kept, ((link, reasons) for link, reasons in judged if reasons)),
-                           key=lambda item: (-len(item[1]), -item[0].score))
+    """Units at or above the threshold (so in the memory) that something speaks against, from
+    (link, its reasons): most reasons first, then the highest scores, the ones a translator would
+    trust. Only ``count`` units are kept while the links stream past. ``kept`` is this function's
+    answer for earlier links: nsmallest is stable, so building the list document by document
+    keeps the same units, in the same order, as one call over all the links."""
+    doubtful = ((link, reasons) for link, reasons in judged
+                if reasons and not link.is_unaligned and link.score is not None and link.score >= threshold)
+    return heapq.nsmallest(count, itertools.chain(kept, doubtful), key=lambda item: (-len(item[1]), -item[0].score))
 
 
 def lowest_links(links: Iterable[BitextLink], threshold: float, count: int = SHOWN,
@@ -257,8 +350,7 @@ def _low_reasons(links: Iterable[BitextLink], threshold: float) -> List[Tuple[Bi
 
 
 def _unaligned_part(group: Sequence[BitextLink]) -> str:
-    """Every sentence of one document pair without a counterpart, with its side and position
-    ("" when there is none)."""
+    """Every sentence of one document pair without a counterpart, with its side and position."""
     rows = []
     for link in group:
         if not link.is_unaligned:
@@ -268,64 +360,153 @@ def _unaligned_part(group: Sequence[BitextLink]) -> str:
         where = ", ".join(str(i + 1) for i in ids)
         rows.append(f'<tr><td class="tag">{side}</td><td class="num">{esc(where)}</td>'
                     f"{_text_cell(text, lang)}</tr>")
-    if not rows:
-        return ""
-    src_doc, tgt_doc = _document_key(group[0])
-    return (f'<h3><bdi>{esc(src_doc)}</bdi> ↔ <bdi>{esc(tgt_doc)}</bdi>: {len(rows)} sentence(s)</h3>'
-            + _table([("side", ""), ("sentence", "num"), ("text", "")], rows, "", compact=True))
+    return _table([("side", ""), ("sentence", "num"), ("text", "")], rows, "every sentence is aligned", compact=True)
+
+
+def html_page(title: str, parts: Iterable[str]) -> str:
+    """A whole self-contained page."""
+    return "\n".join(["<!DOCTYPE html>", '<html lang="en" dir="ltr"><head><meta charset="utf-8">',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      f"<title>{esc(title)}</title><style>{CSS}</style></head><body>", f"<h1>{esc(title)}</h1>",
+                      *parts, "</body></html>\n"])
+
+
+def _write_page(path: Path, title: str, parts: Iterable[str]) -> None:
+    # Into the pages' staging folder, which replaces the old one in one rename (write_report).
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(html_page(title, parts))
+
+
+class _Top:
+    """The ``count`` items of highest key offered, the first offered among equal keys."""
+
+    def __init__(self, count: int):
+        self.count, self.offered, self.heap = count, 0, []
+
+    def offer(self, key, item) -> None:
+        self.offered += 1
+        entry = (key, -self.offered, item)
+        if len(self.heap) < self.count:
+            heapq.heappush(self.heap, entry)
+        elif entry[:2] > self.heap[0][:2]:
+            heapq.heapreplace(self.heap, entry)
+
+    def items(self) -> list:
+        return [item for *_, item in sorted(self.heap, key=lambda entry: entry[:2], reverse=True)]
+
+
+class DocumentIndex:
+    """The documents' rows in input order: kept for report.html up to INDEX_ROWS; beyond that
+    (with a folder) written on index pages of INDEX_ROWS rows each, as they fill."""
+
+    def __init__(self, folder: Optional[Path], home: str, threshold: float):
+        self.folder, self.home, self.threshold = folder, home, threshold
+        self.rows: List[DocumentSummary] = []
+        self.pages = self.total = 0
+
+    def add(self, summary: DocumentSummary) -> None:
+        self.total += 1
+        if len(self.rows) == INDEX_ROWS:
+            if self.folder is None:
+                return  # no pages to put them on: counted, not listed
+            self._write(has_next=True)  # a full page, and one more row: the page has a next one
+        self.rows.append(summary)
+
+    def finish(self) -> None:
+        if self.pages and self.rows:
+            self._write(has_next=False)
+
+    def _write(self, has_next: bool) -> None:
+        self.pages += 1
+        first, last = self.rows[0].number, self.rows[-1].number
+        nav = [f'<a href="../{esc(self.home)}">report</a>']
+        if self.pages > 1:
+            nav.insert(0, f'<a href="{index_page_name(self.pages - 1)}" rel="prev">← previous</a>')
+        if has_next:
+            nav.append(f'<a href="{index_page_name(self.pages + 1)}" rel="next">next →</a>')
+        _write_page(self.folder / index_page_name(self.pages), f"Document pairs {first}–{last}",
+                    [f'<p class="meta">{" · ".join(nav)}</p>', _document_table(self.rows, self.threshold, "")])
+        self.rows = []
 
 
 class ReportContents:
-    """What the page shows, gathered one document pair at a time (:meth:`add`) and rendered at
-    the end (:meth:`render`). Of the links only the listed units are kept (SHOWN doubtful and
-    SHOWN lowest); the rest is counts, the rows of the documents and of the unaligned sentences
-    already in HTML, and each language pair's scores at 8 bytes a score (its histogram and exact
-    median need them all). So memory grows with the document pairs and the unaligned sentences,
-    not with the links and their texts."""
+    """What the pages show, gathered one document pair at a time (:meth:`add`) and rendered at
+    the end (:meth:`render`). With a ``folder``, each pair's page is written there at once (its
+    row, unaligned sentences and links) and the documents' rows beyond INDEX_ROWS go to index
+    pages as they fill. What is kept is bounded: SHOWN doubtful and SHOWN lowest units, the
+    SHOWN pairs that most need a look and the SHOWN with most unaligned sentences, up to
+    INDEX_ROWS rows, FINE_BINS score counts per language pair, and counts. Only an 8-byte hash
+    per document pair grows with the run (to refuse a pair whose links come back)."""
 
-    def __init__(self, threshold: float = DEFAULT_MIN_PROBABILITY):
-        self.threshold = threshold
-        self.documents: Set[Tuple[str, str]] = set()  # to refuse a pair that comes back
-        self.document_rows: List[str] = []
-        self.not_parallel = 0
-        self.unaligned_parts: List[str] = []
-        self.unaligned_src = self.unaligned_tgt = self.unaligned_pairs = 0
+    def __init__(self, threshold: float = DEFAULT_MIN_PROBABILITY, folder: Optional[Path] = None,
+                 home: str = "report.html"):
+        self.threshold, self.folder, self.home = threshold, folder, home
+        self.seen: Set[int] = set()
+        self.documents = self.not_parallel = self.unaligned_pairs = 0
+        self.index = DocumentIndex(folder, home, threshold)
+        # SHOWN is read here, not bound as a default, so that a test can shorten the lists.
+        self.worst, self.most_unaligned = _Top(SHOWN), _Top(SHOWN)
+        self.unaligned_src = self.unaligned_tgt = 0
         self.links = self.aligned = self.above = self.unscored = 0
         self.link_types: Counter = Counter()  # (link type, language pair) -> links
-        self.scores: Dict[str, array] = defaultdict(lambda: array("d"))  # language pair -> aligned units' scores
+        self.fine: Dict[str, List[int]] = {}  # language pair -> counts of its scores in FINE_BINS bins
+        self.above_by_pair: Dict[str, int] = defaultdict(int)
         self.methods: Set[str] = set()
         self.doubtful: List[Tuple[BitextLink, List[str]]] = []
         self.lowest: List[BitextLink] = []
+        self.unit_pages: Dict[Tuple[str, str], int] = {}  # document pair of a listed unit -> its number
+        self.notes: Sequence[str] = ()
+
+    @property
+    def prefix(self) -> Optional[str]:
+        """The pages' folder as report.html links to it (None: no pages): the name of report.html
+        without its extension, beside it."""
+        return None if self.folder is None else Path(self.home).stem + "/"
 
     def add(self, group: Sequence[BitextLink]) -> None:
         """Take all the links of one document pair. A pair added before raises ValueError: its
         verdict, row and units were settled without these links."""
         key = _document_key(group[0])
-        if key in self.documents:
+        if hash(key) in self.seen:
             raise ValueError(f"links of {key[0]} / {key[1]} come again after another document pair's: the report "
                              "needs each pair's links together, as bitext files and runs write them")
-        self.documents.add(key)
+        self.seen.add(hash(key))
+        self.documents += 1
         verdict = document_verdict(group)
-        self.document_rows.append(_document_row(group, verdict, self.threshold))
-        unaligned = _unaligned_part(group)
-        if unaligned:
-            self.unaligned_parts.append(unaligned)
+        summary = DocumentSummary.of(self.documents, group, verdict, self.threshold, self.folder is not None)
+        judged = [(link, explain_link(link) if not link.is_unaligned and link.score is not None else [])
+                  for link in group]
+        if self.folder is not None:
+            _write_page(self.folder / document_page_name(summary.number), f"{key[0]} ↔ {key[1]}",
+                        _document_page(summary, judged, self.threshold, self.home))
+        self.index.add(summary)
+        self.worst.offer(summary.trouble, summary)
+        if summary.unaligned:
             self.unaligned_pairs += 1
+            self.most_unaligned.offer(summary.unaligned, summary)
         if verdict.verdict == PARALLEL:
-            # SHOWN is read here, not bound as a default, so that a test can shorten the lists.
-            self.doubtful = doubtful_units(group, self.threshold, SHOWN, kept=self.doubtful)
-            self.lowest = lowest_links(group, self.threshold, SHOWN, kept=self.lowest)
+            self._list_units(judged, key)
         else:
             # Units of a pair that is not a translation are explained by its verdict, not one by one.
             self.not_parallel += 1
         for link in group:
             self._count(link)
 
+    def _list_units(self, judged: Sequence[Tuple[BitextLink, List[str]]], key: Tuple[str, str]) -> None:
+        self.doubtful = doubtful_units(judged, self.threshold, SHOWN, kept=self.doubtful)
+        self.lowest = lowest_links((link for link, _ in judged), self.threshold, SHOWN, kept=self.lowest)
+        listed = {_document_key(link) for link, _ in self.doubtful} | {_document_key(link) for link in self.lowest}
+        if key in listed:
+            self.unit_pages[key] = self.documents
+        if len(self.unit_pages) > len(listed):
+            self.unit_pages = {k: number for k, number in self.unit_pages.items() if k in listed}
+
     def _count(self, link: BitextLink) -> None:
         pair = _pair_name(link)
         self.links += 1
         self.link_types[(link.link_type, pair)] += 1
-        self.methods.update(f"{key}: {value}" for key, value in link.provenance.items())
+        if len(self.methods) < 10 * METHODS_KEPT:
+            self.methods.update(f"{key}: {value}" for key, value in link.provenance.items())
         if link.is_unaligned:
             self.unaligned_src += len(link.src_ids)
             self.unaligned_tgt += len(link.tgt_ids)
@@ -334,61 +515,147 @@ class ReportContents:
         if link.score is None:
             self.unscored += 1
             return
-        self.scores[pair].append(link.score)
-        self.above += link.score >= self.threshold
+        if pair not in self.fine:
+            self.fine[pair] = [0] * FINE_BINS
+        self.fine[pair][fine_bin(link.score)] += 1
+        if link.score >= self.threshold:
+            self.above += 1
+            self.above_by_pair[pair] += 1
+
+    def unit_href(self, link: BitextLink) -> Optional[str]:
+        number = self.unit_pages.get(_document_key(link))
+        return None if number is None or self.prefix is None else self.prefix + document_page_name(number)
 
     def automatic_notes(self) -> List[str]:
         """What the bitext itself says was left out: unaligned sentences, unscored links."""
         notes = []
         if self.unaligned_src or self.unaligned_tgt:
+            where = "on each one's page" if self.folder is not None else "in the bitext"
             notes.append(f"{self.unaligned_src} source and {self.unaligned_tgt} target sentences are unaligned "
                          f"(1-0 / 0-1 links) in {self.unaligned_pairs} document pair(s); they stay in the bitext, "
-                         "not in the memory, and are listed in full below.")
+                         f"not in the memory; the pairs with most of them are listed below, the sentences {where}.")
         if self.unscored:
             notes.append(f"{self.unscored} aligned pair(s) have no score")
         return notes
 
+    def finish(self) -> None:
+        """Write the last index page."""
+        self.index.finish()
+
     def render(self, notes: Sequence[str] = (), title: str = "aligner report") -> str:
-        """The whole page; ``notes`` are the run's own, listed before the automatic ones."""
-        threshold = self.threshold
-        low = _low_reasons(self.lowest, threshold)
-        methods = sorted(self.methods)
-        summary = [("links", self.links), ("aligned pairs", self.aligned), (f"at or above {threshold:g}", self.above),
-                   ("document pairs", len(self.documents)), ("not parallel", self.not_parallel),
-                   ("language pairs", len({pair for _, pair in self.link_types}))]
-        all_notes = list(notes) + self.automatic_notes()
-        parts = [
-            "<!DOCTYPE html>",
-            '<html lang="en" dir="ltr"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
-            f"<h1>{esc(title)}</h1>",
-            f'<p class="meta">aligner {esc(__version__)}</p>',
-            '<div class="summary">' + "".join(f"<div><b>{n}</b>{esc(label)}</div>" for label, n in summary) + "</div>",
-            '<h2 id="notes">Notes: dropped and unaligned</h2>',
-            '<div class="notes">' + (("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in all_notes) + "</ul>")
-                                     if all_notes else "<p>Nothing was dropped and every sentence is aligned.</p>")
-            + "</div>",
-            '<h2 id="documents">Documents</h2>',
-            '<p class="meta">parallel: a document and its translation; comparable: not a translation (most sentences '
-            "in improbable links), so none of its units goes into the memory; empty: nothing aligned.</p>",
-            _document_section(self.document_rows, threshold),
-            '<h2 id="scores">Scores: how many units the memory keeps</h2>', _histogram_section(self.scores, threshold),
-            f'<h2 id="doubtful">{len(self.doubtful)} doubtful units at or above {threshold:g}</h2>',
-            '<p class="meta">In the memory, but something speaks against them: components that disagree with the '
-            "score, numbers that differ, an unusual length, untranslated text.</p>",
-            _units_table(self.doubtful, "no unit at or above the threshold looks doubtful"),
-            f'<h2 id="lowest">{len(low)} lowest-probability units, below {threshold:g}</h2>',
-            _units_table(low, "no unit is below the threshold"),
-            '<h2 id="unaligned">Unaligned sentences</h2>',
-            "".join(self.unaligned_parts) or '<p class="empty">every sentence is aligned</p>',
-            '<h2 id="types">Links by type</h2>', _link_type_section(self.link_types),
-        ]
-        if methods:
-            parts += ['<h2 id="methods">Methods</h2>',
-                      "<ul>" + "".join(f"<li><code>{esc(m)}</code></li>" for m in methods[:30]) + "</ul>"]
-        parts.append("</body></html>\n")
+        """report.html; ``notes`` are the run's own, listed before the automatic ones."""
+        self.finish()
+        self.notes = list(notes) + self.automatic_notes()
+        return html_page(title, [f'<p class="meta">aligner {esc(__version__)}</p>',
+                                 *(section(self) for section in SECTIONS)])
+
+
+def _document_page(summary: DocumentSummary, judged: Sequence[Tuple[BitextLink, List[str]]], threshold: float,
+                   home: str) -> List[str]:
+    """The parts of one document pair's page: its row, its unaligned sentences, its links."""
+    return [f'<p class="meta"><a href="../{esc(home)}">report</a> · document pair {summary.number}</p>',
+            _document_table([summary], threshold, None),
+            f'<h2 id="unaligned">{summary.unaligned} unaligned sentence(s)</h2>',
+            _unaligned_part([link for link, _ in judged]),
+            f'<h2 id="links">{summary.links} links</h2>',
+            _units_table(judged, "no links", with_document=False)]
+
+
+def _summary_section(contents: ReportContents) -> str:
+    summary = [("links", contents.links), ("aligned pairs", contents.aligned),
+               (f"at or above {contents.threshold:g}", contents.above), ("document pairs", contents.documents),
+               ("not parallel", contents.not_parallel),
+               ("language pairs", len({pair for _, pair in contents.link_types}))]
+    return '<div class="summary">' + "".join(f"<div><b>{n}</b>{esc(label)}</div>" for label, n in summary) + "</div>"
+
+
+def _notes_section(contents: ReportContents) -> str:
+    """The first NOTES_SHOWN notes; all of them on a page of their own when there are more."""
+    notes, folder = contents.notes, contents.folder
+    heading = '<h2 id="notes">Notes: dropped and unaligned</h2>'
+    if not notes:
+        return heading + '<div class="notes"><p>Nothing was dropped and every sentence is aligned.</p></div>'
+    items = "".join(f"<li>{esc(note)}</li>" for note in notes[:NOTES_SHOWN])
+    more = ""
+    if len(notes) > NOTES_SHOWN:
+        more = f"<p>{len(notes) - NOTES_SHOWN} more note(s)"
+        if folder is not None:
+            _write_page(folder / NOTES_PAGE, "Notes", ["<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>"])
+            more += f': <a href="{esc(contents.prefix + NOTES_PAGE)}">all {len(notes)} notes</a>'
+        more += "</p>"
+    return heading + f'<div class="notes"><ul>{items}</ul>{more}</div>'
+
+
+def _documents_section(contents: ReportContents) -> str:
+    """Every document pair's row when they fit in INDEX_ROWS; else the index pages and the SHOWN
+    pairs that most need a look."""
+    parts = ['<h2 id="documents">Documents</h2>',
+             '<p class="meta">parallel: a document and its translation; comparable: not a translation (most '
+             "sentences in improbable links), so none of its units goes into the memory; empty: nothing aligned."
+             + (" Each source document links to its pair's page." if contents.folder is not None else "") + "</p>"]
+    index = contents.index
+    if index.pages:
+        links = " ".join(f'<a href="{esc(contents.prefix + index_page_name(page))}">{page}</a>'
+                         for page in range(1, index.pages + 1))
+        parts.append(f'<p>All {index.total} document pairs, in input order, {INDEX_ROWS} a page: {links}</p>'
+                     f'<h3 id="worst">The {len(contents.worst.heap)} that most need a look (not parallel, most '
+                     "unaligned sentences, lowest mean score)</h3>")
+        parts.append(_document_table(contents.worst.items(), contents.threshold, contents.prefix))
         return "\n".join(parts)
+    parts.append(_document_table(index.rows, contents.threshold, contents.prefix))
+    if index.total > len(index.rows):
+        parts.append(f'<p class="meta">and {index.total - len(index.rows)} more document pairs, not listed</p>')
+    return "\n".join(parts)
+
+
+def _scores_section(contents: ReportContents) -> str:
+    return ('<h2 id="scores">Scores: how many units the memory keeps</h2>'
+            + _histogram_section(contents.fine, contents.above_by_pair, contents.threshold))
+
+
+def _doubtful_section(contents: ReportContents) -> str:
+    threshold = contents.threshold
+    return (f'<h2 id="doubtful">{len(contents.doubtful)} doubtful units at or above {threshold:g}</h2>'
+            '<p class="meta">In the memory, but something speaks against them: components that disagree with the '
+            "score, numbers that differ, an unusual length, untranslated text.</p>"
+            + _units_table(contents.doubtful, "no unit at or above the threshold looks doubtful", contents.unit_href))
+
+
+def _lowest_section(contents: ReportContents) -> str:
+    low = _low_reasons(contents.lowest, contents.threshold)
+    return (f'<h2 id="lowest">{len(low)} lowest-probability units, below {contents.threshold:g}</h2>'
+            + _units_table(low, "no unit is below the threshold", contents.unit_href))
+
+
+def _unaligned_section(contents: ReportContents) -> str:
+    """The document pairs with most unaligned sentences; the sentences are on their pages."""
+    rows = [f"<tr>{_doc_cell(s.src_doc, s.href(contents.prefix))}{_doc_cell(s.tgt_doc, None)}"
+            f'<td class="num">{s.unaligned_src}</td><td class="num">{s.unaligned_tgt}</td></tr>'
+            for s in contents.most_unaligned.items()]
+    headers = [("source document", ""), ("target document", ""), ("unaligned src", "num"),
+               ("unaligned tgt", "num")]
+    shown = f"the {len(rows)} with most" if len(rows) < contents.unaligned_pairs else "every document pair with"
+    return (f'<h2 id="unaligned">Unaligned sentences</h2><p class="meta">{esc(shown)} unaligned sentences</p>'
+            + _table(headers, rows, "every sentence is aligned", compact=True))
+
+
+def _types_section(contents: ReportContents) -> str:
+    return '<h2 id="types">Links by type</h2>' + _link_type_section(contents.link_types)
+
+
+def _methods_section(contents: ReportContents) -> str:
+    methods = sorted(contents.methods)[:METHODS_KEPT]
+    if not methods:
+        return ""
+    return ('<h2 id="methods">Methods</h2>'
+            + "<ul>" + "".join(f"<li><code>{esc(m)}</code></li>" for m in methods) + "</ul>")
+
+
+# The sections of report.html in order, each a function of the gathered contents: a new section
+# is one more function here (and, if it needs more than the contents keep, a counter in add()).
+SECTIONS: List[Callable[[ReportContents], str]] = [
+    _summary_section, _notes_section, _documents_section, _scores_section, _doubtful_section, _lowest_section,
+    _unaligned_section, _types_section, _methods_section]
 
 
 def _in_document_order(links: Sequence[BitextLink]) -> List[BitextLink]:
@@ -400,28 +667,58 @@ def _in_document_order(links: Sequence[BitextLink]) -> List[BitextLink]:
     return sorted(links, key=lambda link: first[_document_key(link)])
 
 
+def gather(links: Iterable[BitextLink], threshold: float = DEFAULT_MIN_PROBABILITY,
+           folder: Optional[Path] = None, home: str = "report.html") -> ReportContents:
+    """One pass over ``links``, document pair by document pair (see :func:`render_report`)."""
+    if isinstance(links, Sequence):
+        links = _in_document_order(links)
+    contents = ReportContents(threshold, folder, home)
+    for _, group in itertools.groupby(links, key=_document_key):
+        contents.add(list(group))
+    return contents
+
+
 def render_report(links: Iterable[BitextLink], notes: Sequence[str] = (), title: str = "aligner report",
                   threshold: float = DEFAULT_MIN_PROBABILITY) -> str:
-    """The whole report page as a string, from one pass over ``links``. ``notes`` are the run's
-    own notes (files skipped, pairs dropped by filters...), listed before the automatic ones;
-    ``threshold`` is the memory's (units below it are not in the TMX).
+    """report.html as a string, without the pages of the document pairs, from one pass over
+    ``links``. ``notes`` are the run's own notes (files skipped, pairs dropped by filters...),
+    listed before the automatic ones; ``threshold`` is the memory's (units below it are not in
+    the TMX).
 
     The links must come document pair by document pair, each pair's links together, as bitext
     files and runs write them: only the pair at hand is held (see :class:`ReportContents`). An
     iterator whose pair comes back after another pair raises ValueError; a list, already in
     memory, may be in any order: it is regrouped first."""
-    if isinstance(links, Sequence):
-        links = _in_document_order(links)
-    contents = ReportContents(threshold)
-    for _, group in itertools.groupby(links, key=_document_key):
-        contents.add(list(group))
-    return contents.render(notes, title)
+    return gather(links, threshold).render(notes, title)
 
 
 def write_report(path: Path, links: Iterable[BitextLink], notes: Sequence[str] = (),
-                 title: str = "aligner report", threshold: float = DEFAULT_MIN_PROBABILITY) -> None:
-    """Render and write report.html atomically, from one pass over ``links`` (document pair by
-    document pair, see :func:`render_report`)."""
-    page = render_report(links, notes, title, threshold)
+                 title: str = "aligner report", threshold: float = DEFAULT_MIN_PROBABILITY) -> Path:
+    """Write report.html and, in the folder of its name beside it (report/), a page per document
+    pair and the index pages, from one pass over ``links`` (document pair by document pair, see
+    :func:`render_report`); returns that folder. The pages are written into a staging folder
+    that then replaces the old one in one rename, and report.html atomically: a run that stops
+    leaves the earlier report whole."""
+    path = Path(path)
+    folder = path.parent / path.stem
+    staging = path.parent / f".{path.stem}.part"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)  # left by a run that stopped
+        staging.mkdir(parents=True)
+        page = gather(links, threshold, staging, path.name).render(notes, title)
+        _replace_folder(folder, staging)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise cannot_write(folder, exc) from None
     with atomic_write(path) as handle:
         handle.write(page)
+    return folder
+
+
+def _replace_folder(folder: Path, new: Path) -> None:
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(new, folder)
+    shutil.rmtree(old, ignore_errors=True)

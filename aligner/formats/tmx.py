@@ -16,18 +16,27 @@ would accept the file otherwise.
 The reader parses incrementally (lxml iterparse, each unit freed after use) and accepts what
 other tools write: TMX 1.1-1.4, ``lang`` instead of ``xml:lang``, region subtags (fa-IR, en-US),
 case differences, inline markup inside ``<seg>``, UTF-16 files from Trados, multilingual units.
+
+A memory holds each distinct pair once (:func:`write_distinct_tmx`): a headline repeated in an
+article and in its translation is one unit, with how often it occurred (``x-occurrences``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import hashlib
 import re
+import tempfile
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
+import numpy as np
+
 from .. import __version__
-from ..bitext import MACHINE_TRANSLATION, BitextLink, open_data_file
+from ..bitext import MACHINE_TRANSLATION, BitextLink, open_data_file, read_bitext, write_bitext
 from ..errors import FormatError
 from ..text.reading import display_id
 
@@ -40,6 +49,8 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 PROP_SCORE = "x-score"
 PROP_SCORE_PREFIX = "x-score-"
 PROP_MACHINE_TRANSLATION = "x-machine-translation"  # the translator's signature
+# How many links had this unit's exact source and target text (written when more than one).
+PROP_OCCURRENCES = "x-occurrences"
 # The components a unit carries, each a probability-like value in [0, 1] that a translator can
 # read: meaning, numbers, length, agreement with the machine translation. The others (and the
 # aligner's align_* values, not in [0, 1]) stay in the JSONL.
@@ -82,6 +93,7 @@ class TmxWriteStats:
     units: int = 0
     skipped_unaligned: int = 0  # 1-0 / 0-1 links: a TM unit needs text on both sides
     removed_characters: int = 0  # XML-illegal control characters removed
+    duplicates: int = 0  # links merged into the unit of the same pair (x-occurrences)
 
 
 class TmxWriter:
@@ -138,8 +150,9 @@ class TmxWriter:
                 self._warn(f"{where}: removed {removed} control character(s) that XML does not allow")
         return cleaned
 
-    def write(self, link: BitextLink) -> bool:
-        """Write one unit; returns False (and counts it) for an unaligned 1-0/0-1 link."""
+    def write(self, link: BitextLink, occurrences: int = 1) -> bool:
+        """Write one unit; returns False (and counts it) for an unaligned 1-0/0-1 link.
+        ``occurrences``: how many links of the same pair the unit stands for."""
         if link.is_unaligned:
             self.stats.skipped_unaligned += 1
             return False
@@ -152,6 +165,9 @@ class TmxWriter:
                      for name in TMX_COMPONENTS if name in link.scores)
         if link.is_machine_translation:
             props.append((PROP_MACHINE_TRANSLATION, link.provenance[MACHINE_TRANSLATION]))
+        if occurrences > 1:
+            props.append((PROP_OCCURRENCES, str(occurrences)))
+            self.stats.duplicates += occurrences - 1
         props.extend([("x-link", link.link_type), ("x-src-doc", link.src_doc), ("x-tgt-doc", link.tgt_doc),
                       ("x-src-ids", _format_ids(link.src_ids)), ("x-tgt-ids", _format_ids(link.tgt_ids))])
         attributes = f'tuid="{self.stats.units}" creationdate="{self._date}"'
@@ -179,17 +195,101 @@ def _probability(value: float) -> str:
 def write_tmx(links: Iterable[BitextLink], handle: IO[str], srclang: Optional[str] = None,
               lang_tags: Optional[Dict[str, str]] = None,
               warn: Optional[Callable[[str], None]] = None) -> TmxWriteStats:
-    """Stream ``links`` into ``handle`` as one TMX document; the source language is the first
-    link's unless given."""
-    iterator = iter(links)
+    """Stream ``links`` into ``handle`` as one TMX document, one unit per aligned link; the source
+    language is the first link's unless given."""
+    return _write_units(((link, 1) for link in links), handle, srclang, lang_tags, warn)
+
+
+def _write_units(units: Iterable[Tuple[BitextLink, int]], handle: IO[str], srclang: Optional[str],
+                 lang_tags: Optional[Dict[str, str]], warn: Optional[Callable[[str], None]]) -> TmxWriteStats:
+    """``units`` are (link, occurrences)."""
+    iterator = iter(units)
     first = next(iterator, None)
-    srclang = srclang or (first.src_lang if first else "en")
+    srclang = srclang or (first[0].src_lang if first else "en")
     with TmxWriter(handle, srclang, lang_tags, warn) as writer:
         if first is not None:
-            writer.write(first)
-        for link in iterator:
-            writer.write(link)
+            writer.write(*first)
+        for link, occurrences in iterator:
+            writer.write(link, occurrences)
     return writer.stats
+
+
+def pair_digest(link: BitextLink) -> bytes:
+    """16 bytes that stand for the link's exact source and target text."""
+    text = f"{link.src}\0{link.tgt}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).digest()
+
+
+class DistinctUnits:
+    """Which links become units when each distinct pair (exact source and target text) is one
+    unit: the highest-scoring occurrence (the first of equal ones), with how many there were.
+
+    Two passes over the same links: :meth:`count` keeps 16 bytes of digest and 8 of score per
+    unit (no text), :meth:`select` gives back the chosen links. The index is per unit, not per
+    distinct pair, so it needs no hash table: 24 bytes a unit, about 40 at the sort between the
+    passes, and 4 (each unit's count) during the second."""
+
+    def __init__(self):
+        self._digests = bytearray()
+        self._negated = array("d")  # minus each unit's score: one ascending sort puts the highest first
+        self._occurrences: Optional[np.ndarray] = None  # per unit: 0 (merged into another) or its count
+
+    def count(self, links: Iterable[BitextLink]) -> None:
+        """The first pass (unaligned links are no units and are not counted)."""
+        for link in links:
+            if not link.is_unaligned:
+                self._digests += pair_digest(link)
+                self._negated.append(float("inf") if link.score is None else -link.score)
+        units = len(self._negated)
+        keys = np.frombuffer(self._digests, dtype=np.uint64).reshape(-1, 2)
+        # Stable: within one pair the highest score first, then the earliest.
+        order = np.lexsort((np.frombuffer(self._negated, dtype=np.float64), keys[:, 1], keys[:, 0]))
+        self._negated = array("d")
+        starts = np.zeros(units, dtype=bool)  # where each pair's run begins in sorted order
+        starts[:1] = True
+        for column in (0, 1):  # one 8-byte column at a time: the peak stays near 40 bytes a unit
+            values = keys[order, column]
+            starts[1:] |= values[1:] != values[:-1]
+            del values
+        del keys
+        self._digests = bytearray()
+        first = np.flatnonzero(starts)
+        self._occurrences = np.zeros(units, dtype=np.uint32)
+        self._occurrences[order[first]] = np.diff(np.append(first, units))
+
+    def select(self, links: Iterable[BitextLink]) -> Iterator[Tuple[BitextLink, int]]:
+        """The second pass, over the same links: (link, occurrences) of each unit to write, and
+        the unaligned links (which the writer counts and leaves out)."""
+        unit = 0
+        for link in links:
+            if link.is_unaligned:
+                yield link, 1
+                continue
+            occurrences = int(self._occurrences[unit])
+            unit += 1
+            if occurrences:
+                yield link, occurrences
+
+
+def write_distinct_tmx(links: Callable[[], Iterable[BitextLink]], handle: IO[str], srclang: Optional[str] = None,
+                       lang_tags: Optional[Dict[str, str]] = None,
+                       warn: Optional[Callable[[str], None]] = None) -> TmxWriteStats:
+    """As :func:`write_tmx`, with each distinct pair once (see :class:`DistinctUnits`);
+    ``links()`` gives the same links each time it is called (it is called twice)."""
+    units = DistinctUnits()
+    units.count(links())
+    return _write_units(units.select(links()), handle, srclang, lang_tags, warn)
+
+
+@contextlib.contextmanager
+def spooled(links: Iterable[BitextLink]) -> Iterator[Callable[[], Iterable[BitextLink]]]:
+    """Links that can be read more than once: written to a temporary bitext file (for a stream
+    read once, such as a scored and filtered input), read back as often as asked."""
+    with tempfile.TemporaryDirectory(prefix="aligner-") as folder:
+        path = Path(folder) / "spool.jsonl"
+        with open(path, "w", encoding="utf-8") as handle:
+            written = write_bitext(links, handle)
+        yield lambda: read_bitext(path) if written else iter(())
 
 
 # ---------------------------------------------------------------------------- reader

@@ -53,11 +53,12 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
         include: Sequence[str] = DEFAULT_INCLUDE, jobs: Optional[int] = None,
         min_score: float = DEFAULT_MIN_PROBABILITY,
         progress: bool = True, notice: Callable[[str], None] = lambda message: None, backend: str = "local",
-        address: Optional[str] = None, force: bool = False) -> RunSummary:
+        address: Optional[str] = None, force: bool = False, keep_duplicates: bool = False) -> RunSummary:
     """Run the main job over every input; returns what was done. ``notice`` receives one-line
     remarks; ``jobs`` is the number of workers (None: the backend's default); ``address`` is the
     Ray cluster's (``backend="ray"``). An OUTDIR written by another configuration raises
-    OutputInUse unless ``force``; Ctrl-C or SIGTERM after planning raises Interrupted, which
+    OutputInUse unless ``force``; the translation memories hold each distinct pair once unless
+    ``keep_duplicates``; Ctrl-C or SIGTERM after planning raises Interrupted, which
     says how many documents are finished and kept."""
     outdir = Path(outdir)
     # Made first: a backend that cannot run here (Ray not installed) says so before any work.
@@ -80,7 +81,7 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
         else:
             record_configuration(outdir, options, translator_id)
         ordered = [finished[job.index] for job in job_list]
-        outputs = _merge(outdir, ordered, notes, min_score, options, notice)
+        outputs = _merge(outdir, ordered, notes, min_score, options, notice, keep_duplicates)
     except KeyboardInterrupt:
         kept = sum(load_finished(outdir, job, fingerprints[job.index]) is not None
                    for job in job_list if job.index in fingerprints)
@@ -91,7 +92,7 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
 
 
 def _merge(outdir: Path, ordered: List[DocumentOutcome], notes: List[str], min_score: float,
-           options: JobOptions, notice: Callable[[str], None]) -> Dict[str, Path]:
+           options: JobOptions, notice: Callable[[str], None], keep_duplicates: bool = False) -> Dict[str, Path]:
     """failed.tsv and the combined outputs, with the notes of every document; one notice per
     pair that is not a translation."""
     failed = [outcome for outcome in ordered if outcome.failure is not None]
@@ -103,7 +104,7 @@ def _merge(outdir: Path, ordered: List[DocumentOutcome], notes: List[str], min_s
         elif outcome.job.target is not None and outcome.verdict.verdict == COMPARABLE:
             notice(f"{outcome.job.source.doc_id} / {outcome.job.target.doc_id}: not a translation of each other "
                    f"({outcome.verdict.describe()}): no units in aligned.tmx")
-    return write_outputs(outdir, ordered, notes, min_score, options)
+    return write_outputs(outdir, ordered, notes, min_score, options, keep_duplicates)
 
 
 def _check_inputs(job_list: Sequence[DocumentJob], outdir: Path, options: JobOptions, translator_id: str,

@@ -2,9 +2,12 @@
 
 Each output streams the documents' JSONL files one after another, so the driver never holds
 the run's links: the combined files do not depend on the backend, on --jobs or on which run
-finished a document. (report.html is the exception: its renderer takes every link at once.)
-aligned.tmx takes only what a translator can trust (see :func:`memory_units`); everything else
-stays in the JSONL and TSV and is shown in report.html.
+finished a document. report.html keeps bounded lists and counts, and writes each document
+pair's page (OUTDIR/report/) as its links go by; a translation memory holds each distinct pair
+once, from a second pass over the files (24 bytes a unit in between, see
+aligner.formats.tmx.DistinctUnits). So the driver holds no link and no text: its memory grows
+with the links only by that index (benchmarks/scale_report.py, docs/scaling.md). aligned.tmx takes only what a translator can trust (see
+:func:`memory_units`); everything else stays in the JSONL and TSV and is shown in report.html.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Sequence
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 
-from ..bitext import BitextLink, read_bitext, write_bitext
+from ..bitext import HEADER_KEY, BitextLink, read_bitext, write_bitext
 from ..errors import OutputInUse
 from ..formats.atomic import atomic_write
 from ..score.verdict import PARALLEL
@@ -24,6 +28,7 @@ from .documents import DOCUMENTS_DIR, DocumentOutcome, document_paths
 from .job import JobOptions
 
 OUTPUT_FILES = {"jsonl": "bitext.jsonl", "tsv": "aligned.tsv", "tmx": "aligned.tmx", "report": "report.html"}
+REPORT_PAGES = "report"  # beside report.html: a page per document pair (aligner.formats.report)
 # Units whose target is machine translation (documents without a human translation), with their
 # quality-estimation scores; written only when there are some.
 MACHINE_TRANSLATED_FILE = "machine-translated.tmx"
@@ -49,7 +54,7 @@ def check_configuration(outdir: Path, options: JobOptions, translator_id: str, f
     except (OSError, ValueError, AttributeError):
         recorded = "unreadable"
     if recorded is None:
-        produced = [name for name in [*OUTPUT_FILES.values(), MACHINE_TRANSLATED_FILE, DOCUMENTS_DIR]
+        produced = [name for name in [*OUTPUT_FILES.values(), MACHINE_TRANSLATED_FILE, DOCUMENTS_DIR, REPORT_PAGES]
                     if (outdir / name).exists()]
         if not produced:
             return
@@ -75,6 +80,42 @@ def finished_links(outdir: Path, outcomes: Sequence[DocumentOutcome]) -> Iterato
             yield from read_bitext(document_paths(outdir, outcome.job)[0])
 
 
+def write_combined_bitext(outdir: Path, outcomes: Sequence[DocumentOutcome], handle) -> None:
+    """bitext.jsonl: byte for byte what ``write_bitext(finished_links(...))`` writes. A document
+    whose header holds the combined file's provenance (in a run, most often every document) has
+    its lines copied as they are, unparsed; the others are read and written again."""
+    provenance = None  # the combined file's: its first link's, once its header is written
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            continue
+        path = document_paths(outdir, outcome.job)[0]
+        with open(path, encoding="utf-8", newline="") as document:
+            first = document.readline()
+            header = _header_provenance(first)
+            if header is not None and provenance in (None, header):
+                handle.write(first if provenance is None else "")
+                provenance = header
+                shutil.copyfileobj(document, handle)
+                continue
+        if provenance is None:  # nothing written yet, and no header to start with: the general writer
+            write_bitext(finished_links(outdir, outcomes), handle)
+            return
+        handle.writelines(link.to_json(provenance) + "\n" for link in read_bitext(path))
+
+
+def _header_provenance(line: str) -> Optional[dict]:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record.get("provenance") if isinstance(record, dict) and HEADER_KEY in record else None
+
+
+def _aligned_with_mt(outcome: DocumentOutcome) -> bool:
+    """A document without a human translation: its targets are its machine translation."""
+    return outcome.job.target is None
+
+
 @dataclass
 class MemoryCounts:
     """What the translation memories left out, for the run's notes."""
@@ -86,9 +127,10 @@ class MemoryCounts:
 def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: float,
                  counts: MemoryCounts) -> Iterator[BitextLink]:
     """The units of aligned.tmx: aligned human translations at or above ``min_score``, from the
-    documents whose verdict is parallel."""
+    documents whose verdict is parallel. ``counts`` are set anew by each pass."""
+    counts.below = counts.not_parallel = 0
     for outcome in outcomes:
-        if outcome.failure is not None:
+        if outcome.failure is not None or _aligned_with_mt(outcome):
             continue
         parallel = outcome.verdict.verdict == PARALLEL
         for link in read_bitext(document_paths(outdir, outcome.job)[0]):
@@ -104,28 +146,48 @@ def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: f
 
 def machine_translated_units(outdir: Path, outcomes: Sequence[DocumentOutcome]) -> Iterator[BitextLink]:
     """The aligned links whose target is machine translation, whatever their score (it is the
-    quality estimate each unit carries)."""
-    return (link for link in finished_links(outdir, outcomes)
+    quality estimate each unit carries). Only the documents without a human translation are read."""
+    return (link for link in finished_links(outdir, [outcome for outcome in outcomes if _aligned_with_mt(outcome)])
             if link.is_machine_translation and not link.is_unaligned)
 
 
+def write_memory(path: Path, units: Callable[[], Iterable[BitextLink]], srclang: str, keep_duplicates: bool):
+    """A TMX of ``units()``: each distinct pair once (two passes over the documents' files), or
+    with ``keep_duplicates`` every unit (one pass). Returns the writer's TmxWriteStats."""
+    from ..formats.tmx import write_distinct_tmx, write_tmx
+
+    with atomic_write(path) as handle:
+        if keep_duplicates:
+            return write_tmx(units(), handle, srclang=srclang)
+        return write_distinct_tmx(units, handle, srclang=srclang)
+
+
+def _duplicates_note(stats, filename: str) -> List[str]:
+    if not stats.duplicates:
+        return []
+    return [f"{stats.duplicates} unit(s) repeat the source and target text of another: {filename} holds each "
+            "such pair once, with how often it occurred (x-occurrences); --keep-duplicates keeps them all"]
+
+
 def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List[str], min_score: float,
-                  options: JobOptions) -> Dict[str, Path]:
-    """The combined bitext JSONL (everything), TSV (everything), TMX (see :func:`memory_units`),
-    machine-translated.tmx (when some target is MT) and report.html, from the finished documents."""
+                  options: JobOptions, keep_duplicates: bool = False) -> Dict[str, Path]:
+    """The combined bitext JSONL (everything), TSV (everything), TMX (see :func:`memory_units`;
+    each distinct pair once unless ``keep_duplicates``), machine-translated.tmx (when some
+    target is MT) and report.html, from the finished documents."""
     from ..formats.report import write_report
-    from ..formats.tmx import write_tmx
     from ..formats.tsv import write_tsv
 
     paths = {name: outdir / filename for name, filename in OUTPUT_FILES.items()}
-    with atomic_write(paths["jsonl"]) as handle:
-        write_bitext(finished_links(outdir, outcomes), handle)
+    # The TSV first: it reads (and so checks) every document's records, which the JSONL copies.
     with atomic_write(paths["tsv"]) as handle:
         write_tsv(finished_links(outdir, outcomes), handle)
+    with atomic_write(paths["jsonl"]) as handle:
+        write_combined_bitext(outdir, outcomes, handle)
     counts = MemoryCounts()
-    with atomic_write(paths["tmx"]) as handle:
-        write_tmx(memory_units(outdir, outcomes, min_score, counts), handle, srclang=options.src_lang)
-    _write_machine_translated(outdir, outcomes, options, paths, notes)
+    stats = write_memory(paths["tmx"], lambda: memory_units(outdir, outcomes, min_score, counts), options.src_lang,
+                         keep_duplicates)
+    notes.extend(_duplicates_note(stats, OUTPUT_FILES["tmx"]))
+    _write_machine_translated(outdir, outcomes, options, paths, notes, keep_duplicates)
     if counts.below:
         notes.append(f"{counts.below} aligned pair(s) below --min-score {min_score:g} (the probability that a unit "
                      f"is right): kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of "
@@ -140,18 +202,16 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
 
 
 def _write_machine_translated(outdir: Path, outcomes: Sequence[DocumentOutcome], options: JobOptions,
-                              paths: Dict[str, Path], notes: List[str]) -> None:
+                              paths: Dict[str, Path], notes: List[str], keep_duplicates: bool) -> None:
     """machine-translated.tmx when some unit's target is MT (into ``paths`` as "mt"); no file
     otherwise, so a rerun leaves no stale one behind."""
-    from ..formats.tmx import write_tmx
-
     path = outdir / MACHINE_TRANSLATED_FILE
     if next(machine_translated_units(outdir, outcomes), None) is None:
         path.unlink(missing_ok=True)
         return
-    with atomic_write(path) as handle:
-        stats = write_tmx(machine_translated_units(outdir, outcomes), handle, srclang=options.src_lang)
+    stats = write_memory(path, lambda: machine_translated_units(outdir, outcomes), options.src_lang, keep_duplicates)
     paths["mt"] = path
+    notes.extend(_duplicates_note(stats, MACHINE_TRANSLATED_FILE))
     notes.append(f"{stats.units} unit(s) whose target is machine translation are in {MACHINE_TRANSLATED_FILE} "
                  "(marked as MT, with quality-estimation scores), never in " + OUTPUT_FILES["tmx"])
 
