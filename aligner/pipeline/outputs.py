@@ -14,11 +14,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Sequence
+from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
 from ..bitext import BitextLink, read_bitext, write_bitext
 from ..errors import OutputInUse
 from ..formats.atomic import atomic_write
+from ..review.apply import RunReview, is_accepted, is_rejected
 from ..score.verdict import PARALLEL
 from .documents import DOCUMENTS_DIR, DocumentOutcome, document_paths
 from .job import JobOptions
@@ -68,11 +69,18 @@ def record_configuration(outdir: Path, options: JobOptions, translator_id: str) 
         handle.write("\n")
 
 
-def finished_links(outdir: Path, outcomes: Sequence[DocumentOutcome]) -> Iterator[BitextLink]:
-    """The links of every finished document, read back from its file, in input order."""
+def finished_links(outdir: Path, outcomes: Sequence[DocumentOutcome],
+                   review: Optional[RunReview] = None) -> Iterator[BitextLink]:
+    """The links of every finished document, read back from its file, in input order, with the
+    review (`aligner review`) applied."""
     for outcome in outcomes:
         if outcome.failure is None:
-            yield from read_bitext(document_paths(outdir, outcome.job)[0])
+            yield from _document_links(outdir, outcome, review)
+
+
+def _document_links(outdir: Path, outcome: DocumentOutcome, review: Optional[RunReview]):
+    links = read_bitext(document_paths(outdir, outcome.job)[0])
+    return review.pair(outcome.job.source.doc_id, links) if review else links
 
 
 @dataclass
@@ -84,17 +92,20 @@ class MemoryCounts:
 
 
 def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: float,
-                 counts: MemoryCounts) -> Iterator[BitextLink]:
+                 counts: MemoryCounts, review: Optional[RunReview] = None) -> Iterator[BitextLink]:
     """The units of aligned.tmx: aligned human translations at or above ``min_score``, from the
-    documents whose verdict is parallel."""
+    documents whose verdict is parallel; a unit a reviewer accepted whatever its score and
+    verdict, one they rejected never."""
     for outcome in outcomes:
         if outcome.failure is not None:
             continue
         parallel = outcome.verdict.verdict == PARALLEL
-        for link in read_bitext(document_paths(outdir, outcome.job)[0]):
-            if link.is_unaligned or link.is_machine_translation:
+        for link in _document_links(outdir, outcome, review):
+            if link.is_unaligned or link.is_machine_translation or is_rejected(link):
                 continue
-            if not parallel:
+            if is_accepted(link):
+                yield link
+            elif not parallel:
                 counts.not_parallel += 1
             elif (link.score or 0.0) >= min_score:
                 yield link
@@ -110,21 +121,26 @@ def machine_translated_units(outdir: Path, outcomes: Sequence[DocumentOutcome]) 
 
 
 def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List[str], min_score: float,
-                  options: JobOptions) -> Dict[str, Path]:
+                  options: JobOptions, notice: Callable[[str], None] = lambda message: None) -> Dict[str, Path]:
     """The combined bitext JSONL (everything), TSV (everything), TMX (see :func:`memory_units`),
-    machine-translated.tmx (when some target is MT) and report.html, from the finished documents."""
+    machine-translated.tmx (when some target is MT) and report.html, from the finished documents,
+    with OUTDIR/review.jsonl applied (its actions that no longer fit: ``notice`` and notes)."""
     from ..formats.report import write_report
     from ..formats.tmx import write_tmx
     from ..formats.tsv import write_tsv
 
     paths = {name: outdir / filename for name, filename in OUTPUT_FILES.items()}
+    review = RunReview.of_folder(outdir)
     with atomic_write(paths["jsonl"]) as handle:
-        write_bitext(finished_links(outdir, outcomes), handle)
+        write_bitext(finished_links(outdir, outcomes, review), handle)
     with atomic_write(paths["tsv"]) as handle:
-        write_tsv(finished_links(outdir, outcomes), handle)
+        write_tsv(finished_links(outdir, outcomes, review), handle)
     counts = MemoryCounts()
     with atomic_write(paths["tmx"]) as handle:
-        write_tmx(memory_units(outdir, outcomes, min_score, counts), handle, srclang=options.src_lang)
+        write_tmx(memory_units(outdir, outcomes, min_score, counts, review), handle, srclang=options.src_lang)
+    for conflict in review.conflicts:
+        notice(conflict + " (kept in review.jsonl; review the pair again)")
+        notes.append(conflict)
     _write_machine_translated(outdir, outcomes, options, paths, notes)
     if counts.below:
         notes.append(f"{counts.below} aligned pair(s) below --min-score {min_score:g} (the probability that a unit "
@@ -133,7 +149,7 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
     if counts.not_parallel:
         notes.append(f"{counts.not_parallel} aligned pair(s) of documents that are not translations of each other: "
                      f"kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of {OUTPUT_FILES['tmx']}")
-    write_report(paths["report"], finished_links(outdir, outcomes), notes,
+    write_report(paths["report"], finished_links(outdir, outcomes, review), notes,
                  title=f"aligner run: {options.src_lang}-{options.tgt_lang}, {len(outcomes)} document(s)",
                  threshold=min_score)
     return paths
