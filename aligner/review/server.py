@@ -21,6 +21,7 @@ with no template engine or ORM to audit: the app is a handful of routes.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import secrets
@@ -90,6 +91,7 @@ def make_app(session: ReviewSession, token: str, port: int):
     """The Starlette application of ``session``, opened by ``/?token=TOKEN``."""
     from starlette.applications import Starlette
     from starlette.responses import JSONResponse, RedirectResponse, Response
+    from starlette.concurrency import run_in_threadpool
     from starlette.routing import Route
 
     guard = Guard(token, port)
@@ -108,6 +110,7 @@ def make_app(session: ReviewSession, token: str, port: int):
         if guard.same(request.query_params.get("token")):  # the printed URL: its token becomes the cookie
             response = RedirectResponse("/", 303)
             response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
+            response.headers.update(SECURITY_HEADERS)
             return response
         return await secured(page)(request)
 
@@ -119,25 +122,30 @@ def make_app(session: ReviewSession, token: str, port: int):
         name, media_type = ASSETS[request.url.path]
         return Response(_asset(name), media_type=media_type)
 
+    async def no_icon(request):
+        return Response(status_code=204)
+
     async def summary(request):
         return JSONResponse(session.summary())
 
     async def pair_page(request):
         offset, limit = _window(request)
         try:
-            return JSONResponse(session.page(request.path_params["pair"], offset, limit))
+            return JSONResponse(await run_in_threadpool(session.page, request.path_params["pair"], offset, limit))
         except EditError as exc:
             return JSONResponse({"error": str(exc)}, 404)
 
     async def queue(request):
         offset, limit = _window(request)
-        return JSONResponse(session.queue(offset, limit))
+        return JSONResponse(await run_in_threadpool(session.queue, offset, limit))
 
     async def act(request):
         try:
             body = json.loads(await request.body())
-            pair, rev, op, key, args = _action(body)
-            return JSONResponse(session.act(pair, rev, op, key, args))
+            action = _action(body)
+            # In the editor's one thread (its models' caches belong to it), off the event loop.
+            answer = await asyncio.get_running_loop().run_in_executor(session.editor.worker, session.act, *action)
+            return JSONResponse(answer)
         except StaleRevision as exc:
             return JSONResponse({"error": str(exc)}, 409)
         except (ValueError, EditError) as exc:
@@ -147,6 +155,7 @@ def make_app(session: ReviewSession, token: str, port: int):
               Route("/api/pair/{pair:int}", secured(pair_page)), Route("/api/queue", secured(queue)),
               Route("/api/act", secured(act, write=True), methods=["POST"])]
     routes += [Route(path, secured(asset)) for path in ASSETS]
+    routes.append(Route("/favicon.ico", secured(no_icon)))  # browsers ask for it; an empty answer, not a 404
     return Starlette(routes=routes)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -37,26 +38,29 @@ class Pair:
 
 
 class Editor:
-    """The models an edit needs, loaded on first use (or by :meth:`warm_up` in the background)."""
+    """The models an edit needs, loaded on first use (or by :meth:`warm_up` in the background).
+
+    Every use runs in :attr:`worker`, one thread: the embedding cache (SQLite) belongs to the
+    thread that opened it."""
 
     def __init__(self, embedder_name: str = "e5-small"):
         self.embedder_name = embedder_name
         self._scorer = None
         self._embedder = None
-        self._lock = threading.Lock()
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-editor")
 
     def scorer(self):
         from ..embed import get_embedder
         from ..score import Scorer, default_components
 
-        with self._lock:
-            if self._scorer is None:
-                self._embedder = get_embedder(self.embedder_name)
-                self._scorer = Scorer(default_components(self.embedder_name, embedder=self._embedder))
-            return self._scorer
+        if self._scorer is None:
+            self._embedder = get_embedder(self.embedder_name)
+            self._scorer = Scorer(default_components(self.embedder_name, embedder=self._embedder))
+        return self._scorer
 
     def warm_up(self) -> None:
-        threading.Thread(target=lambda: self.scorer().score_batch([]), daemon=True).start()
+        """Load the models in the worker now, so that the first edit is as quick as the others."""
+        self.worker.submit(lambda: self.scorer() and self._embedder.encode(["warm up"]))
 
     def score(self, links: List[BitextLink]) -> None:
         if links:

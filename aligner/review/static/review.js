@@ -119,6 +119,7 @@ async function load() {
   state.focus = Math.min(state.focus, Math.max(0, state.rows.length - 1));
   showProgress(page.progress);
   render();
+  document.body.dataset.loads = String(parseInt(document.body.dataset.loads || "0", 10) + 1);
 }
 
 async function act(name) {
