@@ -114,8 +114,9 @@ class ConflictError(ValueError):
 
 
 def already_applied(links: Sequence[BitextLink], event: ReviewEvent) -> bool:
-    """True when ``links`` already hold what ``event`` adds (same ids, texts and verdicts) and
-    none of the links it removes (a bitext written with the review applied, read again)."""
+    """True when ``links`` already hold what ``event`` adds (same ids and texts; a later event may
+    have changed the verdict) and none of the links it removes (a bitext written with the review
+    applied, read again)."""
     current = {link_key(link): link for link in links}
     added = event.added_links()
     kept = {link_key(link) for link in added}
@@ -124,7 +125,7 @@ def already_applied(links: Sequence[BitextLink], event: ReviewEvent) -> bool:
 
 
 def _same(a: BitextLink, b: BitextLink) -> bool:
-    return (a.src, a.tgt, status_of(a)) == (b.src, b.tgt, status_of(b))
+    return (a.src, a.tgt) == (b.src, b.tgt)
 
 
 def apply_event(links: Sequence[BitextLink], event: ReviewEvent) -> List[BitextLink]:
