@@ -4,7 +4,6 @@ lost, every sentence stays in exactly one link; `aligner run` and `package` appl
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -20,10 +19,8 @@ from aligner.review.model import (ACCEPTED, REJECTED, ReviewEvent, link_record, 
                                   with_status)
 from aligner.review.session import ReviewSession, StaleRevision
 
-from conftest import CORPORA
+from review_fixtures import SOURCE, TARGETS, finished_run, outdir  # noqa: F401 (fixtures)
 
-SOURCE = CORPORA / "fa" / "police-telegram-cooperation.txt"
-TARGETS = CORPORA / "parallel" / "fa-en" / "en"
 
 
 def link(src_ids, tgt_ids, src="s", tgt="t", score=0.9):
@@ -92,20 +89,6 @@ def test_a_line_cut_short_by_a_crash_is_ignored_and_trimmed(tmp_path):
 def test_sentences_of_a_link_are_recovered_without_losing_a_character(text, count):
     sentences = side_sentences(link(range(count), [0], text, "x"), "src")
     assert len(sentences) == count and " ".join(sentences) == text and all(sentences)
-
-
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory):
-    outdir = tmp_path_factory.mktemp("review-model") / "run"
-    run([str(SOURCE)], outdir, JobOptions("fa", "en"), targets=str(TARGETS), progress=False)
-    return outdir
-
-
-@pytest.fixture
-def outdir(finished_run, tmp_path):
-    copy = tmp_path / "run"
-    shutil.copytree(finished_run, copy)
-    return copy
 
 
 def open_session(outdir):

@@ -24,30 +24,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from aligner.pipeline.job import JobOptions
-from aligner.pipeline.driver import run
-
-from conftest import CORPORA, REPO_ROOT, missing, required_module
+from conftest import REPO_ROOT, missing, required_module
+from review_fixtures import finished_run, outdir  # noqa: F401 (fixtures)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SOURCE = CORPORA / "fa" / "police-telegram-cooperation.txt"
-TARGETS = CORPORA / "parallel" / "fa-en" / "en"
-
-
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory):
-    outdir = tmp_path_factory.mktemp("review") / "run"
-    run([str(SOURCE)], outdir, JobOptions("fa", "en"), targets=str(TARGETS), progress=False)
-    return outdir
-
-
-@pytest.fixture
-def outdir(finished_run, tmp_path):
-    copy = tmp_path / "run"
-    shutil.copytree(finished_run, copy)
-    return copy
 
 
 def aligner(*args, **options):
