@@ -50,7 +50,6 @@ def review(outdir, no_browser, min_score):
     session = ReviewSession(Path(outdir), run_bitexts(Path(outdir)), threshold=min_score)
     for conflict in session.conflicts():
         click.echo(f"aligner: warning: {conflict}", err=True)
-    session.editor.warm_up()
 
     def ready(url: str) -> None:
         click.echo(f"aligner: reviewing {len(session.pairs)} document pair(s) at {url}", err=True)

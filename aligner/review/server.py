@@ -131,13 +131,25 @@ def make_app(session: ReviewSession, token: str, port: int):
     async def pair_page(request):
         offset, limit = _window(request)
         try:
-            return JSONResponse(await run_in_threadpool(session.page, request.path_params["pair"], offset, limit))
+            answer = await run_in_threadpool(session.page, request.path_params["pair"], offset, limit)
+            session.editor.warm_up()  # the page is shown: now the models for the first edit
+            return JSONResponse(answer)
         except EditError as exc:
             return JSONResponse({"error": str(exc)}, 404)
 
+    async def reasons(request):
+        try:
+            places = [tuple(int(n) for n in item.split(":", 1))
+                      for item in request.query_params.get("rows", "").split(",") if item][:PAGE_LIMIT]
+            return JSONResponse(await run_in_threadpool(session.reasons_of, places))
+        except (ValueError, TypeError, EditError):
+            return JSONResponse({"error": "rows=PAIR:POSITION,..."}, 400)
+
     async def queue(request):
         offset, limit = _window(request)
-        return JSONResponse(await run_in_threadpool(session.queue, offset, limit))
+        answer = await run_in_threadpool(session.queue, offset, limit)
+        session.editor.warm_up()
+        return JSONResponse(answer)
 
     async def act(request):
         try:
@@ -153,6 +165,7 @@ def make_app(session: ReviewSession, token: str, port: int):
 
     routes = [Route("/", index), Route("/api/summary", secured(summary)),
               Route("/api/pair/{pair:int}", secured(pair_page)), Route("/api/queue", secured(queue)),
+              Route("/api/reasons", secured(reasons)),
               Route("/api/act", secured(act, write=True), methods=["POST"])]
     routes += [Route(path, secured(asset)) for path in ASSETS]
     routes.append(Route("/favicon.ico", secured(no_icon)))  # browsers ask for it; an empty answer, not a 404

@@ -15,7 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..bitext import BitextLink, read_bitext
 from ..score import explain_link
@@ -24,6 +24,10 @@ from . import edits
 from .log import REVIEW_FILE, ReviewLog, read_events
 from .model import (REDO, SECOND_LOOK, UNDO, PairHistory, ReviewEvent, group_by_pair, inverse, link_key, link_record,
                     replay, status_of)
+
+
+# A unit scoring below this gets explain_link's reasons beside it (above it they are rarely wrong).
+DOUBT_BELOW = 0.99
 
 
 class StaleRevision(Exception):
@@ -47,6 +51,7 @@ class Editor:
         self.embedder_name = embedder_name
         self._scorer = None
         self._embedder = None
+        self._warming = False
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-editor")
 
     def scorer(self):
@@ -59,8 +64,10 @@ class Editor:
         return self._scorer
 
     def warm_up(self) -> None:
-        """Load the models in the worker now, so that the first edit is as quick as the others."""
-        self.worker.submit(lambda: self.scorer() and self._embedder.encode(["warm up"]))
+        """Load the models in the worker now (once), so that the first edit is as quick as the others."""
+        if not self._warming:
+            self._warming = True
+            self.worker.submit(lambda: self.scorer() and self._embedder.encode(["warm up"]))
 
     def score(self, links: List[BitextLink]) -> None:
         if links:
@@ -95,6 +102,7 @@ class ReviewSession:
             doc_id = links[0].src_doc if links else Path(path).stem
             self.pairs.append(Pair(doc_id, Path(path), replay(links, by_pair.get(doc_id, []))))
         self._reasons: Dict[tuple, List[str]] = {}
+        self._queue: Optional[List[Tuple[float, int, int]]] = None  # (score, pair, position), worst first
 
     # What the browser reads.
 
@@ -133,7 +141,17 @@ class ReviewSession:
         return {"pair": pair, "pos": position, "src_ids": list(link.src_ids), "tgt_ids": list(link.tgt_ids),
                 "src": link.src, "tgt": link.tgt, "src_lang": link.src_lang, "tgt_lang": link.tgt_lang,
                 "type": link.link_type, "score": link.score, "status": status_of(link),
-                "reasons": self.reasons(pair, link) if (link.score or 0.0) < 0.99 else []}
+                "doubtful": (link.score or 0.0) < DOUBT_BELOW}
+
+    def reasons_of(self, places: Sequence[Tuple[int, int]]) -> List[List[str]]:
+        """explain_link's reasons for the links at (pair, position): asked for after the rows are
+        shown, since reading the numbers of a unit takes milliseconds."""
+        with self._lock:
+            answer = []
+            for pair, position in places:
+                links = self._pair(pair).history.links
+                answer.append(self.reasons(pair, links[position]) if 0 <= position < len(links) else [])
+            return answer
 
     def page(self, pair: int, offset: int, limit: int) -> dict:
         with self._lock:
@@ -147,11 +165,12 @@ class ReviewSession:
         """Worst first over the whole run: links without a verdict (or marked for a second look),
         lowest probability first; an unaligned sentence (probability 0) comes first of all."""
         with self._lock:
-            entries = [((link.score or 0.0), pair_index, position)
-                       for pair_index, pair in enumerate(self.pairs)
-                       for position, link in enumerate(pair.history.links)
-                       if status_of(link) in (None, SECOND_LOOK)]
-            entries.sort()
+            if self._queue is None:
+                self._queue = sorted(((link.score or 0.0), pair_index, position)
+                                     for pair_index, pair in enumerate(self.pairs)
+                                     for position, link in enumerate(pair.history.links)
+                                     if status_of(link) in (None, SECOND_LOOK))
+            entries = self._queue
             rows = [self.row(p, k) for _, p, k in entries[offset:offset + limit]]
             for row in rows:
                 row["rev"] = self.pairs[row["pair"]].history.rev
@@ -179,6 +198,7 @@ class ReviewSession:
             self.log.append(event)  # on disk before it is applied or acknowledged
             history.apply(event)
             self.last_event = event
+            self._queue = None
             return {"rev": history.rev}
 
     def _change(self, history: PairHistory, op: str, key: Optional[tuple], args: dict):

@@ -1,7 +1,7 @@
 // aligner review: the page of `aligner review`. Sentence text is only ever set with textContent.
 "use strict";
 
-const PAGE = 100;
+const PAGE = 50;
 const RTL = new Set(["fa", "ar"]);
 const TOKEN = document.querySelector('meta[name="review-token"]').content;
 // Each button/key operation as the server's operation and arguments.
@@ -56,15 +56,13 @@ function statusCell(row) {
     where.textContent = state.summary.pairs[row.pair].name;
     cell.appendChild(where);
   }
-  if (row.reasons.length) {
-    const list = document.createElement("ul");
-    for (const reason of row.reasons) {
-      const item = document.createElement("li");
-      item.textContent = reason;
-      list.appendChild(item);
-    }
-    cell.appendChild(list);
+  const list = document.createElement("ul");
+  for (const reason of row.reasons || []) {
+    const item = document.createElement("li");
+    item.textContent = reason;
+    list.appendChild(item);
   }
+  cell.appendChild(list);
   return cell;
 }
 
@@ -119,7 +117,18 @@ async function load() {
   state.focus = Math.min(state.focus, Math.max(0, state.rows.length - 1));
   showProgress(page.progress);
   render();
+  await explain(page.rows);
   document.body.dataset.loads = String(parseInt(document.body.dataset.loads || "0", 10) + 1);
+}
+
+// Why each doubtful row may be wrong, asked for once the rows are shown.
+async function explain(rows) {
+  const doubtful = rows.filter((row) => row.doubtful);
+  if (!doubtful.length) return;
+  const places = doubtful.map((row) => `${row.pair}:${row.pos}`).join(",");
+  const reasons = await getJSON(`/api/reasons?rows=${places}`);
+  doubtful.forEach((row, k) => { row.reasons = reasons[k]; });
+  if (rows === state.rows) render();
 }
 
 async function act(name) {
