@@ -188,3 +188,16 @@ def test_package_applies_the_review_beside_the_bitext(outdir):
                                       "--min-score", "0.999", "-o", str(outdir / "plain.tmx")])
     assert plain.exit_code == 0 and low["src"] not in (outdir / "plain.tmx").read_text(encoding="utf-8")
     assert json.loads((outdir / REVIEW_FILE).read_text(encoding="utf-8").splitlines()[0])["op"] == "status"
+
+
+def test_bench_align_takes_the_review_as_gold(outdir):
+    session = open_session(outdir)
+    rows = session.page(0, 0, 100)["rows"]
+    session.act(0, 0, "status", key(rows[0]), {"status": ACCEPTED})
+    session.act(0, 1, "status", key(rows[1]), {"status": REJECTED})
+    result = CliRunner().invoke(main, ["bench", "align", "--gold-from-review", str(outdir), "--json"])
+    assert result.exit_code == 0, result.output
+    total = json.loads(result.output)["total"]
+    assert total["strict_p"] == 0.5 and total["strict_r"] == 1.0  # one right link, one rejected
+    empty = CliRunner().invoke(main, ["bench", "align", "--gold-from-review", str(outdir / DOCUMENTS_DIR)])
+    assert empty.exit_code == 2

@@ -26,7 +26,13 @@ def run_bitexts(outdir: Path):
 @click.option("--no-browser", is_flag=True, help="Print the URL instead of opening the browser.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_PROBABILITY, show_default=True,
               help="The threshold shown as the default of 'accept all above'.")
-def review(outdir, no_browser, min_score):
+@click.option("--summary", is_flag=True,
+              help="Print how far the review is (units reviewed, for a second look, actions that no longer fit a "
+                   "changed source) and exit, without serving.")
+@click.option("--accept-above", type=click.FloatRange(0, 1), default=None, metavar="SCORE",
+              help="Accept every unit without a verdict that scores SCORE or more, in every pair (logged in "
+                   "review.jsonl like any action, undoable in the editor), and exit, without serving.")
+def review(outdir, no_browser, min_score, summary, accept_above):
     """Review a run's alignment in a local web editor; aligned.tmx follows.
 
     OUTDIR is the output folder of `aligner run`. The editor shows every document pair's links
@@ -37,12 +43,13 @@ def review(outdir, no_browser, min_score):
     it: accepted units enter aligned.tmx whatever their score, rejected ones never.
 
     The server listens on 127.0.0.1 only, on a free port; the URL carries a one-time token
-    (docs/review.md). Ctrl-C stops it; nothing is lost.
+    (docs/review.md). Ctrl-C stops it; nothing is lost. `aligner review out/fa-en` opens the
+    editor in the browser; with --no-browser it prints the URL to open.
 
     \b
     Examples:
-      aligner review out/fa-en
-      aligner review out/fa-en --no-browser    # prints the URL to open
+      aligner review out/fa-en --summary
+      aligner review out/fa-en --accept-above 0.99
     """
     from ..review.server import serve
     from ..review.session import ReviewSession
@@ -50,6 +57,15 @@ def review(outdir, no_browser, min_score):
     session = ReviewSession(Path(outdir), run_bitexts(Path(outdir)), threshold=min_score)
     for conflict in session.conflicts():
         click.echo(f"aligner: warning: {conflict}", err=True)
+    if accept_above is not None:
+        accepted = session.accept_above(accept_above)
+        click.echo(f"aligner: accepted {accepted} unit(s) scoring {accept_above:g} or more", err=True)
+    if summary or accept_above is not None:
+        counts = session.progress()
+        click.echo(f"{counts['reviewed']} of {counts['links']} link(s) reviewed, {counts['second_look']} for a second "
+                   f"look, {len(session.conflicts())} action(s) that no longer fit, in {len(session.pairs)} "
+                   "document pair(s)")
+        return
 
     def ready(url: str) -> None:
         click.echo(f"aligner: reviewing {len(session.pairs)} document pair(s) at {url}", err=True)

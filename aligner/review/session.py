@@ -201,6 +201,19 @@ class ReviewSession:
             self._queue = None
             return {"rev": history.rev}
 
+    def accept_above(self, threshold: float) -> int:
+        """Accept every unit without a verdict scoring ``threshold`` or more, pair by pair (one
+        action each); returns how many."""
+        accepted = 0
+        for index, pair in enumerate(self.pairs):
+            try:
+                before = len(pair.history.undo)
+                self.act(index, pair.history.rev, "accept_above", None, {"threshold": threshold})
+                accepted += len(pair.history.undo[before].add) if len(pair.history.undo) > before else 0
+            except edits.EditError:
+                continue  # nothing to accept in this pair
+        return accepted
+
     def _change(self, history: PairHistory, op: str, key: Optional[tuple], args: dict):
         """(removed links, added links, the seq undone or redone) of an operation."""
         if op in (UNDO, REDO):
