@@ -117,6 +117,7 @@ async function load() {
   state.focus = Math.min(state.focus, Math.max(0, state.rows.length - 1));
   showProgress(page.progress);
   render();
+  document.body.dataset.shown = String(parseInt(document.body.dataset.shown || "0", 10) + 1);
   await explain(page.rows);
   document.body.dataset.loads = String(parseInt(document.body.dataset.loads || "0", 10) + 1);
 }
