@@ -91,7 +91,6 @@ def make_app(session: ReviewSession, token: str, port: int):
     """The Starlette application of ``session``, opened by ``/?token=TOKEN``."""
     from starlette.applications import Starlette
     from starlette.responses import JSONResponse, RedirectResponse, Response
-    from starlette.concurrency import run_in_threadpool
     from starlette.routing import Route
 
     guard = Guard(token, port)
@@ -124,6 +123,18 @@ def make_app(session: ReviewSession, token: str, port: int):
 
     async def no_icon(request):
         return Response(status_code=204)
+
+    routes = [Route("/", index), *_api_routes(session, secured)]
+    routes += [Route(path, secured(asset)) for path in ASSETS]
+    routes.append(Route("/favicon.ico", secured(no_icon)))  # browsers ask for it; an empty answer, not a 404
+    return Starlette(routes=routes)
+
+
+def _api_routes(session: ReviewSession, secured: Callable) -> list:
+    """The JSON routes: the run's summary, a pair's page, the queue, reasons, and actions."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
 
     async def summary(request):
         return JSONResponse(session.summary())
@@ -163,13 +174,9 @@ def make_app(session: ReviewSession, token: str, port: int):
         except (ValueError, EditError) as exc:
             return JSONResponse({"error": str(exc)}, 400)
 
-    routes = [Route("/", index), Route("/api/summary", secured(summary)),
-              Route("/api/pair/{pair:int}", secured(pair_page)), Route("/api/queue", secured(queue)),
-              Route("/api/reasons", secured(reasons)),
-              Route("/api/act", secured(act, write=True), methods=["POST"])]
-    routes += [Route(path, secured(asset)) for path in ASSETS]
-    routes.append(Route("/favicon.ico", secured(no_icon)))  # browsers ask for it; an empty answer, not a 404
-    return Starlette(routes=routes)
+    return [Route("/api/summary", secured(summary)), Route("/api/pair/{pair:int}", secured(pair_page)),
+            Route("/api/queue", secured(queue)), Route("/api/reasons", secured(reasons)),
+            Route("/api/act", secured(act, write=True), methods=["POST"])]
 
 
 def _window(request):
