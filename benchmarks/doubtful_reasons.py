@@ -46,7 +46,7 @@ def tally(split: str, work: Path, threshold: float):
     kinds = defaultdict(lambda: [0.0, 0.0])
     scorer = Scorer()
     for lang in LANGS:
-        for labels, links in scored(split, lang, work, scorer).values():
+        for labels, links in scored(split, lang, work, scorer, RUN_LABELS).values():
             for label, link, weight in zip(labels, links, unit_weights(labels)):
                 if label not in RUN_LABELS or link.is_unaligned or link.score < threshold:
                     continue
