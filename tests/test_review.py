@@ -201,3 +201,21 @@ def test_bench_align_takes_the_review_as_gold(outdir):
     assert total["strict_p"] == 0.5 and total["strict_r"] == 1.0  # one right link, one rejected
     empty = CliRunner().invoke(main, ["bench", "align", "--gold-from-review", str(outdir / DOCUMENTS_DIR)])
     assert empty.exit_code == 2
+
+
+def test_realign_changes_only_the_unsettled_stretch_between_settled_links(outdir):
+    session = open_session(outdir)
+    rows = session.page(0, 0, 100)["rows"]
+    session.act(0, 0, "status", key(rows[1]), {"status": ACCEPTED})
+    session.act(0, 1, "status", key(rows[5]), {"status": REJECTED})
+    before = [link_record(x) for x in session.pairs[0].history.links]
+    session.act(0, 2, "realign", key(rows[3]), {})
+    after = [link_record(x) for x in session.pairs[0].history.links]
+    assert after[:2] == before[:2]  # the accepted link and what precedes it
+    tail = len(before) - 5
+    assert after[-tail:] == before[-tail:]  # the rejected link and what follows it
+    event = read_events(outdir / REVIEW_FILE)[-1]
+    assert [(r["src_ids"], r["tgt_ids"]) for r in event.remove] == [(rows[k]["src_ids"], rows[k]["tgt_ids"])
+                                                                     for k in (2, 3, 4)]
+    for side in ("src_ids", "tgt_ids"):
+        assert sorted(i for r in event.add for i in r[side]) == sorted(i for r in event.remove for i in r[side])
