@@ -219,3 +219,12 @@ def test_realign_changes_only_the_unsettled_stretch_between_settled_links(outdir
                                                                      for k in (2, 3, 4)]
     for side in ("src_ids", "tgt_ids"):
         assert sorted(i for r in event.add for i in r[side]) == sorted(i for r in event.remove for i in r[side])
+
+
+@pytest.mark.parametrize("broken", ["not a run", "corrupt review"])
+def test_review_of_bad_input_is_one_line_and_exit_2(outdir, tmp_path, broken):
+    folder = tmp_path if broken == "not a run" else outdir
+    if broken == "corrupt review":
+        (outdir / REVIEW_FILE).write_text('{"v": 1, "seq": "x"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["review", str(folder), "--summary"])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
+from ..errors import AlignerError, InputError
 from ..pipeline.documents import DOCUMENTS_DIR
 from ..score.combination import DEFAULT_MIN_PROBABILITY
 
@@ -51,7 +51,6 @@ def review(outdir, no_browser, min_score, summary, accept_above):
       aligner review out/fa-en --summary
       aligner review out/fa-en --accept-above 0.99
     """
-    from ..review.server import serve
     from ..review.session import ReviewSession
 
     session = ReviewSession(Path(outdir), run_bitexts(Path(outdir)), threshold=min_score)
@@ -67,6 +66,8 @@ def review(outdir, no_browser, min_score, summary, accept_above):
                    "document pair(s)")
         return
 
+    serve = _server()
+
     def ready(url: str) -> None:
         click.echo(f"aligner: reviewing {len(session.pairs)} document pair(s) at {url}", err=True)
         if no_browser:
@@ -75,3 +76,15 @@ def review(outdir, no_browser, min_score, summary, accept_above):
             webbrowser.open(url)
 
     serve(session, ready)
+
+
+def _server():
+    """The server's entry point, or one line saying what to install."""
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise AlignerError(f"aligner review needs {exc.name}: pip install starlette uvicorn") from None
+    from ..review.server import serve
+
+    return serve
