@@ -117,7 +117,10 @@ def press(page, key: str) -> None:
 def rows(page):
     return page.evaluate("""[...document.querySelectorAll('#links tbody tr')].map(tr => ({
         type: tr.querySelector('td.type').textContent, status: tr.querySelector('td.status strong').textContent,
-        src: tr.querySelectorAll('td.text')[0].textContent, dir: tr.querySelectorAll('td.text')[0].dir,
+        src: tr.querySelectorAll('td.text')[0].querySelector('span.sentence')
+            ? [...tr.querySelectorAll('td.text')[0].querySelectorAll('span.sentence')].map(s => s.textContent).join(' ')
+            : tr.querySelectorAll('td.text')[0].textContent,
+        dir: tr.querySelectorAll('td.text')[0].dir,
         direction: getComputedStyle(tr.querySelectorAll('td.text')[0]).direction,
         focus: tr.classList.contains('focus')}))""")
 
@@ -137,7 +140,13 @@ def test_review_by_keyboard_survives_reload_and_a_killed_server_and_reaches_the_
     merged = rows(page)
     assert merged[0]["status"] == "accepted" and len(merged) == 12
     assert merged[1]["type"] != start[1]["type"] and merged[1]["src"].startswith(start[1]["src"])
-    press(page, "x")  # split it again
+    assert merged[1]["src"] == start[1]["src"] + " " + start[2]["src"]
+    src_at, tgt_at = start[1]["type"].split("-")  # split it again where it was joined, by mouse
+    page.click(f"tr.focus button.cut[data-side='src'][data-at='{src_at}']")
+    page.click(f"tr.focus button.cut[data-side='tgt'][data-at='{tgt_at}']")
+    before = loads(page)
+    page.click("button[data-op='split']")
+    wait_for_load(page, before)
     assert [r["type"] for r in rows(page)] == [r["type"] for r in start]
     page.keyboard.press("j")
     press(page, "r")  # reject the third link

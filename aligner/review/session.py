@@ -141,7 +141,14 @@ class ReviewSession:
         return {"pair": pair, "pos": position, "src_ids": list(link.src_ids), "tgt_ids": list(link.tgt_ids),
                 "src": link.src, "tgt": link.tgt, "src_lang": link.src_lang, "tgt_lang": link.tgt_lang,
                 "type": link.link_type, "score": link.score, "status": status_of(link),
-                "doubtful": (link.score or 0.0) < DOUBT_BELOW}
+                "doubtful": (link.score or 0.0) < DOUBT_BELOW, **self._sentences(link)}
+
+    @staticmethod
+    def _sentences(link: BitextLink) -> dict:
+        """Each side's sentences, for a link that holds several on a side: where it may be split."""
+        if max(len(link.src_ids), len(link.tgt_ids)) < 2:
+            return {}
+        return {"src_sentences": edits.side_sentences(link, "src"), "tgt_sentences": edits.side_sentences(link, "tgt")}
 
     def reasons_of(self, places: Sequence[Tuple[int, int]]) -> List[List[str]]:
         """explain_link's reasons for the links at (pair, position): asked for after the rows are

@@ -17,7 +17,8 @@ const KEYS = {
   a: "accept", r: "reject", s: "second_look", u: "untranslated", m: "merge_next", M: "merge_prev", x: "split",
   "[": "src_first_prev", "]": "src_last_next", "{": "tgt_first_prev", "}": "tgt_last_next", g: "realign",
 };
-const state = { mode: "queue", pair: 0, offset: 0, focus: 0, rows: [], total: 0, rev: 0, summary: null, busy: false };
+const state = { mode: "queue", pair: 0, offset: 0, focus: 0, rows: [], total: 0, rev: 0, summary: null, busy: false,
+  cut: {} };  // cut: the chosen split place of each side of the focused link
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,12 +37,34 @@ function scoreClass(score) {
   return "p" + Math.min(7, Math.max(0, Math.floor(((score || 0) - 0.3) / 0.1)));
 }
 
-function textCell(text, lang) {
+function textCell(row, side, index) {
   const cell = document.createElement("td");
+  const lang = row[side + "_lang"];
   cell.className = "text";
   cell.lang = lang;
   cell.dir = RTL.has(lang) ? "rtl" : "ltr";
-  cell.textContent = text;
+  const sentences = row[side + "_sentences"];
+  if (!sentences || index !== state.focus) {
+    cell.textContent = row[side];
+    return cell;
+  }
+  // The focused link of several sentences: its sentences apart, with the places it may be split.
+  for (let at = 0; at <= sentences.length; at++) {
+    const cut = document.createElement("button");
+    cut.className = "cut" + (state.cut[side] === at ? " chosen" : "");
+    cut.dataset.side = side;
+    cut.dataset.at = String(at);
+    cut.textContent = "✂";
+    cut.title = "split here (then x or Split)";
+    cut.addEventListener("click", (event) => { event.stopPropagation(); state.cut[side] = at; render(); });
+    cell.appendChild(cut);
+    if (at < sentences.length) {
+      const sentence = document.createElement("span");
+      sentence.className = "sentence";
+      sentence.textContent = sentences[at];
+      cell.appendChild(sentence);
+    }
+  }
   return cell;
 }
 
@@ -79,8 +102,8 @@ function renderRow(row, index) {
   const type = document.createElement("td");
   type.className = "type";
   type.textContent = row.type;
-  tr.append(score, textCell(row.src, row.src_lang), textCell(row.tgt, row.tgt_lang), type, statusCell(row));
-  tr.addEventListener("click", () => { state.focus = index; render(); });
+  tr.append(score, textCell(row, "src", index), textCell(row, "tgt", index), type, statusCell(row));
+  tr.addEventListener("click", () => { if (state.focus !== index) { state.focus = index; state.cut = {}; render(); } });
   return tr;
 }
 
@@ -139,6 +162,13 @@ async function act(name) {
   if (state.busy || (!row && !["undo", "redo", "accept_above"].includes(name))) return;
   const args = Object.assign({}, fixed);
   if (name === "accept_above") args.threshold = parseFloat($("threshold").value);
+  if (name === "split" && row && ("src" in state.cut || "tgt" in state.cut)) {
+    // A side without a chosen place stays whole with the first part (or the second, if cut at its start).
+    const whole = (side) => (state.cut[side] !== undefined ? state.cut[side] : row[side + "_ids"].length);
+    args.src_at = whole("src");
+    args.tgt_at = whole("tgt");
+  }
+  state.cut = {};
   const rev = state.mode === "queue" && row ? row.rev : state.rev;
   const body = { pair, rev, op, src_ids: row ? row.src_ids : [], tgt_ids: row ? row.tgt_ids : [], args };
   state.busy = true;
@@ -166,6 +196,7 @@ async function act(name) {
 
 function move(step) {
   const next = state.focus + step;
+  state.cut = {};
   if (next >= 0 && next < state.rows.length) {
     state.focus = next;
     render();
