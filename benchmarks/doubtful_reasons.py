@@ -19,6 +19,7 @@ only those (explanation.PREDICTIVE_KINDS).
 
     python benchmarks/doubtful_reasons.py                # dev (what PREDICTIVE_KINDS is chosen on)
     python benchmarks/doubtful_reasons.py --split test   # reported only
+    python benchmarks/doubtful_reasons.py --documents 12 # the first 12 documents of each corpus
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import argparse
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,13 +42,13 @@ from aligner.score.explanation import PREDICTIVE_KINDS, PREDICTIVE_LIFT, REASON_
 RUN_LABELS = ("aligned:right", "aligned:wrong", "clean:right", "clean:wrong", "aligned:number")
 
 
-def tally(split: str, work: Path, threshold: float):
+def tally(split: str, work: Path, threshold: float, limit: Optional[int] = None):
     """Weighted (all, wrong) totals at or above ``threshold`` and, per kind, (flagged, flagged wrong)."""
     totals = [0.0, 0.0]
     kinds = defaultdict(lambda: [0.0, 0.0])
     scorer = Scorer()
     for lang in LANGS:
-        for labels, links in scored(split, lang, work, scorer, RUN_LABELS).values():
+        for labels, links in scored(split, lang, work, scorer, RUN_LABELS, limit).values():
             for label, link, weight in zip(labels, links, unit_weights(labels)):
                 if label not in RUN_LABELS or link.is_unaligned or link.score < threshold:
                     continue
@@ -65,8 +67,10 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=DEFAULT_MIN_PROBABILITY)
     parser.add_argument("--work", type=Path, default=Path("/tmp/aligner-score-calibration-news"),
                         help="score_calibration.py's labelled links (built there when missing)")
+    parser.add_argument("--documents", type=int, default=None,
+                        help="the first N documents (of about 30 sentences) of each corpus; default all")
     options = parser.parse_args()
-    (total, wrong), kinds = tally(options.split, options.work, options.threshold)
+    (total, wrong), kinds = tally(options.split, options.work, options.threshold, options.documents)
     base = wrong / total if total else 0.0
     print(f"{options.split}: {total:.0f} weighted units at or above {options.threshold:g}, {100 * base:.2f} % wrong")
     print(f"{'kind':<12} {'flagged':>8} {'wrong %':>8} {'lift':>6} {'recall %':>9}  predictive  listed now")

@@ -41,7 +41,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -124,10 +124,13 @@ def _one_number_changed(text: str, rng: random.Random) -> str:
     return text[:run.start()] + str(int(run.group()) + rng.randint(1, 9)) + text[run.end():]
 
 
-def run_links(corpus: str, lang: str, embedder, comparable: bool) -> List[Tuple[str, BitextLink]]:
-    """(label, link) of the aligner's links of every document perturbed (aligned:right/wrong)
-    and clean (clean:right/wrong) and, with ``comparable``, aligned against the next document."""
+def run_links(corpus: str, lang: str, embedder, comparable: bool,
+              limit: Optional[int] = None) -> List[Tuple[str, BitextLink]]:
+    """(label, link) of the aligner's links of every document (the first ``limit``) perturbed
+    (aligned:right/wrong) and clean (clean:right/wrong) and, with ``comparable``, aligned against
+    the next document."""
     documents = load_corpus(corpus)
+    documents = documents[:limit] if limit else documents
     labelled: List[Tuple[str, BitextLink]] = []
     for k, (src, tgt) in enumerate(documents):
         doc = f"{corpus}#{k}"
@@ -163,24 +166,26 @@ def build(corpus: str, lang: str, embedder) -> List[Tuple[str, BitextLink]]:
     return labelled
 
 
-def labelled_links(split: str, lang: str, work: Path, run_only: bool = False) -> Dict[str, List[Tuple[str, BitextLink]]]:
+def labelled_links(split: str, lang: str, work: Path, run_only: bool = False,
+                   limit: Optional[int] = None) -> Dict[str, List[Tuple[str, BitextLink]]]:
     """Per corpus, the labelled links of a split and language (built once, then read from ``work``);
-    with ``run_only`` only the aligner's links of perturbed and clean documents (:func:`run_links`),
-    read from the full set when that was built."""
+    with ``run_only`` only the aligner's links of perturbed and clean documents (:func:`run_links`,
+    of the first ``limit`` documents), read from the full set when that was built."""
     result = {}
     embedder = None
     for pattern in CORPORA[split]:
         corpus = pattern.format(lang=lang)
         path = work / f"{corpus}.jsonl"
-        if run_only and not path.exists():
-            path = work / f"{corpus}.run.jsonl"
+        if run_only and (limit or not path.exists()):
+            path = work / f"{corpus}.run{limit or ''}.jsonl"
         if not path.exists():
             if embedder is None:
                 from aligner.embed import get_embedder
 
                 embedder = get_embedder("e5-small")
             started = time.time()
-            built = run_links(corpus, lang, embedder, comparable=False) if run_only else build(corpus, lang, embedder)
+            built = (run_links(corpus, lang, embedder, comparable=False, limit=limit) if run_only
+                     else build(corpus, lang, embedder))
             work.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".partial")
             with open(partial, "w", encoding="utf-8") as out:
@@ -266,12 +271,12 @@ def precision_recall(p: np.ndarray, y: np.ndarray, w: np.ndarray, threshold: flo
 # ---------------------------------------------------------------------------- scoring and fitting
 
 
-def scored(split: str, lang: str, work: Path, scorer: Scorer,
-           labels: Sequence[str] = ()) -> Dict[str, Tuple[List[str], List[BitextLink]]]:
+def scored(split: str, lang: str, work: Path, scorer: Scorer, labels: Sequence[str] = (),
+           limit: Optional[int] = None) -> Dict[str, Tuple[List[str], List[BitextLink]]]:
     """Per corpus, the labels and scored links (only those of ``labels`` when given: then the
-    run links alone are built, when the full set is not there yet)."""
+    run links alone are built, of the first ``limit`` documents, when the full set is not there)."""
     result = {}
-    for corpus, labelled in labelled_links(split, lang, work, run_only=bool(labels)).items():
+    for corpus, labelled in labelled_links(split, lang, work, run_only=bool(labels), limit=limit).items():
         if labels:
             labelled = [(label, link) for label, link in labelled if label in labels]
         labels = [label for label, _ in labelled]
