@@ -342,3 +342,16 @@ def test_a_document_pair_that_comes_back_is_regrouped_in_a_list_and_refused_in_a
     assert render_report(interleaved) == render_report(first + second)
     with pytest.raises(ValueError, match="links of news0.en / news0.fa come again after another"):
         render_report(iter(interleaved))
+
+
+def test_doubtful_list_gives_only_reasons_that_predict_wrong_units():
+    """A quote-mark difference flags right units as often as wrong ones on dev: explain_link
+    still says it, the doubtful list does not; a number that differs is listed."""
+    quotes = BitextLink("d", "d", "fa", "en", (0,), (0,), "او گفت ما همکاری نکردیم.", '"We did not cooperate," he said.',
+                        scores={"punctuation": 0.5}, score=0.95)
+    numbers = BitextLink("d", "d", "fa", "en", (1,), (1,), "۱۵ نفر کشته شدند.", "16 people were killed.",
+                         scores={"numbers": 0.0}, score=0.9)
+    assert any("quotation" in reason for reason in explain_link(quotes))
+    listed = report.doubtful_units([quotes, numbers], threshold=0.85)
+    assert [link for link, _ in listed] == [numbers]
+    assert all("quotation" not in reason for _, reasons in listed for reason in reasons)
