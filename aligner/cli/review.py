@@ -42,7 +42,7 @@ def review(outdir, no_browser, min_score, summary, accept_above):
     saved at once to OUTDIR/review.jsonl; `aligner run` and `aligner package` on OUTDIR apply
     it: accepted units enter aligned.tmx whatever their score, rejected ones never.
 
-    The server listens on 127.0.0.1 only, on a free port; the URL carries a one-time token
+    The server listens on 127.0.0.1 only, on a free port; the URL carries a random token
     (docs/review.md). Ctrl-C stops it; nothing is lost. `aligner review out/fa-en` opens the
     editor in the browser; with --no-browser it prints the URL to open.
 
