@@ -93,6 +93,9 @@ class BitextLink:
 # The provenance key of a link whose target is the source's machine translation (value: the
 # translator's signature); such links go into their own memory, never with human translations.
 MACHINE_TRANSLATION = "machine_translation"
+# The provenance key of a link a person reviewed (`aligner review`); its value is the verdict
+# (aligner/review/model.py STATUSES). Accepted units enter aligned.tmx whatever their score.
+REVIEW = "review"
 # The key of the header record that opens a bitext JSONL file, and the header's version.
 HEADER_KEY = "aligner_bitext"
 HEADER_VERSION = 1

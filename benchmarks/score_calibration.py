@@ -41,7 +41,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -124,12 +124,14 @@ def _one_number_changed(text: str, rng: random.Random) -> str:
     return text[:run.start()] + str(int(run.group()) + rng.randint(1, 9)) + text[run.end():]
 
 
-def build(corpus: str, lang: str, embedder) -> List[Tuple[str, BitextLink]]:
-    """(label, link) for every construction of the module docstring, seeded."""
+def run_links(corpus: str, lang: str, embedder, comparable: bool,
+              limit: Optional[int] = None) -> List[Tuple[str, BitextLink]]:
+    """(label, link) of the aligner's links of every document (the first ``limit``) perturbed
+    (aligned:right/wrong) and clean (clean:right/wrong) and, with ``comparable``, aligned against
+    the next document."""
     documents = load_corpus(corpus)
-    rng = random.Random(f"{SEED}-{corpus}")
+    documents = documents[:limit] if limit else documents
     labelled: List[Tuple[str, BitextLink]] = []
-    aligned_links = []
     for k, (src, tgt) in enumerate(documents):
         doc = f"{corpus}#{k}"
         other_src, other_tgt = documents[(k + 1) % len(documents)]
@@ -138,13 +140,19 @@ def build(corpus: str, lang: str, embedder) -> List[Tuple[str, BitextLink]]:
         for link in _aligned(p_src, p_tgt, lang, doc, embedder):
             right = (link.src_ids, link.tgt_ids) in gold_links
             labelled.append(("aligned:right" if right else "aligned:wrong", link))
-            aligned_links.append(link)
         for link in _aligned(src, tgt, lang, doc, embedder):
             right = link.src_ids == link.tgt_ids and len(link.src_ids) == 1
             labelled.append(("clean:right" if right else "clean:wrong", link))
-        for link in _aligned(src, other_tgt, lang, doc, embedder):
-            labelled.append(("comparable", link))
-            aligned_links.append(link)
+        if comparable:
+            labelled.extend(("comparable", link) for link in _aligned(src, other_tgt, lang, doc, embedder))
+    return labelled
+
+
+def build(corpus: str, lang: str, embedder) -> List[Tuple[str, BitextLink]]:
+    """(label, link) for every construction of the module docstring, seeded."""
+    documents = load_corpus(corpus)
+    rng = random.Random(f"{SEED}-{corpus}")
+    labelled = run_links(corpus, lang, embedder, comparable=True)
     pairs = [(s, t) for src, tgt in documents for s, t in zip(src, tgt)]
     chosen = sorted(rng.sample(range(len(pairs)), min(PLAIN_LIMIT, len(pairs))))
     for position, i in enumerate(chosen):
@@ -158,20 +166,26 @@ def build(corpus: str, lang: str, embedder) -> List[Tuple[str, BitextLink]]:
     return labelled
 
 
-def labelled_links(split: str, lang: str, work: Path) -> Dict[str, List[Tuple[str, BitextLink]]]:
-    """Per corpus, the labelled links of a split and language (built once, then read from ``work``)."""
+def labelled_links(split: str, lang: str, work: Path, run_only: bool = False,
+                   limit: Optional[int] = None) -> Dict[str, List[Tuple[str, BitextLink]]]:
+    """Per corpus, the labelled links of a split and language (built once, then read from ``work``);
+    with ``run_only`` only the aligner's links of perturbed and clean documents (:func:`run_links`,
+    of the first ``limit`` documents), read from the full set when that was built."""
     result = {}
     embedder = None
     for pattern in CORPORA[split]:
         corpus = pattern.format(lang=lang)
         path = work / f"{corpus}.jsonl"
+        if run_only and (limit or not path.exists()):
+            path = work / f"{corpus}.run{limit or ''}.jsonl"
         if not path.exists():
             if embedder is None:
                 from aligner.embed import get_embedder
 
                 embedder = get_embedder("e5-small")
             started = time.time()
-            built = build(corpus, lang, embedder)
+            built = (run_links(corpus, lang, embedder, comparable=False, limit=limit) if run_only
+                     else build(corpus, lang, embedder))
             work.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".partial")
             with open(partial, "w", encoding="utf-8") as out:
@@ -257,9 +271,14 @@ def precision_recall(p: np.ndarray, y: np.ndarray, w: np.ndarray, threshold: flo
 # ---------------------------------------------------------------------------- scoring and fitting
 
 
-def scored(split: str, lang: str, work: Path, scorer: Scorer) -> Dict[str, Tuple[List[str], List[BitextLink]]]:
+def scored(split: str, lang: str, work: Path, scorer: Scorer, labels: Sequence[str] = (),
+           limit: Optional[int] = None) -> Dict[str, Tuple[List[str], List[BitextLink]]]:
+    """Per corpus, the labels and scored links (only those of ``labels`` when given: then the
+    run links alone are built, of the first ``limit`` documents, when the full set is not there)."""
     result = {}
-    for corpus, labelled in labelled_links(split, lang, work).items():
+    for corpus, labelled in labelled_links(split, lang, work, run_only=bool(labels), limit=limit).items():
+        if labels:
+            labelled = [(label, link) for label, link in labelled if label in labels]
         labels = [label for label, _ in labelled]
         links = [link for _, link in labelled]
         for start in range(0, len(links), 512):

@@ -26,6 +26,7 @@ STAGES = [
     {"aligner.align"},
     {"aligner.score"},
     {"aligner.formats"},
+    {"aligner.review"},
     {"aligner.bench"},
     {"aligner.pipeline"},
     {"aligner.cli"},

@@ -64,6 +64,9 @@ RUN_ORDER = [
     " --json -o align-scores.json",
     "aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/fa-en",
     "aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/ray --backend ray",
+    "aligner review out/fa-en --summary",
+    "aligner review out/fa-en --accept-above 0.99",
+    "aligner bench align --gold-from-review out/fa-en",
     "aligner models available",
     "aligner models available | grep -w fa-en",
     "aligner models install fa-en",
@@ -107,6 +110,7 @@ RUN_ORDER = [
     "aligner package out/fa-en/bitext.jsonl --format tsv --min-score 0.5 -o fa-en.tsv",
     "aligner package police.filtered.jsonl --lang-tag fa=fa-IR --lang-tag en=en-GB -o police.fa-IR.tmx",
     "aligner package out/police-mt/bitext.jsonl --machine-translated -o police.mt.tmx",
+    "aligner package out/fa-en/bitext.jsonl -o fa-en.tmx",
     "aligner models remove en-ar",
 ]
 

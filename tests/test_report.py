@@ -407,3 +407,14 @@ def test_median_from_the_score_counts_is_within_a_bin_of_the_exact_one():
     links = [BitextLink("d.en", "d.fa", "en", "fa", (k,), (k,), "a", "b", score=s) for k, s in enumerate(scores)]
     median = float(re.search(r"en-fa: 1001 scored units, median ([\d.]+)", render_report(links)).group(1))
     assert abs(median - statistics.median(scores)) <= 1e-3
+def test_doubtful_list_gives_only_reasons_that_predict_wrong_units():
+    """A quote-mark difference flags right units as often as wrong ones on dev: explain_link
+    still says it, the doubtful list does not; a number that differs is listed."""
+    quotes = BitextLink("d", "d", "fa", "en", (0,), (0,), "او گفت ما همکاری نکردیم.", '"We did not cooperate," he said.',
+                        scores={"punctuation": 0.5}, score=0.95)
+    numbers = BitextLink("d", "d", "fa", "en", (1,), (1,), "۱۵ نفر کشته شدند.", "16 people were killed.",
+                         scores={"numbers": 0.0}, score=0.9)
+    assert any("quotation" in reason for reason in explain_link(quotes))
+    listed = report.doubtful_units([quotes, numbers], threshold=0.85)
+    assert [link for link, _ in listed] == [numbers]
+    assert all("quotation" not in reason for _, reasons in listed for reason in reasons)

@@ -31,6 +31,7 @@ COMMANDS.add("score", "aligner.cli.score:score_command")
 COMMANDS.add("filter", "aligner.cli.filter:filter_command")
 COMMANDS.add("package", "aligner.cli.package:package")
 COMMANDS.add("run", "aligner.cli.run:run_command")
+COMMANDS.add("review", "aligner.cli.review:review")
 
 
 INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -124,6 +125,7 @@ def main():
       package   write a TMX 1.4b translation memory or a TSV table for CAT tools
       models    install, list and remove translation models
       bench     score translations (sacrebleu) and alignments (strict/lax P/R/F1)
+      review    check and correct a run's alignment in the browser, worst first
 
     Run `aligner COMMAND --help` for each command's options and examples.
 

@@ -208,9 +208,13 @@ def translate(hyp, ref, src, model, folders, hyp_out, testset, testset_dir, lang
 
 
 @bench.command()
-@click.option("--gold", multiple=True, required=True, type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--gold", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Gold alignment in Vecalign format ([0]:[0] / [1, 2]:[1] / [3]:[] per line); repeatable.")
-@click.option("--pred", multiple=True, required=True, type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--gold-from-review", "review_dir", type=click.Path(file_okay=False, exists=True), metavar="OUTDIR",
+              help="Take a run's review (`aligner review`) as gold instead: the links a person accepted or marked "
+                   "untranslated are gold, the run's own links over the same sentences (and those rejected) are "
+                   "the prediction; no --gold/--pred.")
+@click.option("--pred", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Predicted alignment in the same format (a trailing :cost is ignored); one per --gold, "
                    "in the same order.")
 @click.option("--json", "as_json", is_flag=True, help="Write one JSON object with overall and per-file scores.")
@@ -218,7 +222,7 @@ def translate(hyp, ref, src, model, folders, hyp_out, testset, testset_dir, lang
               help="Decimals in text output.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file (written atomically). Default: stdout.")
-def align(gold, pred, as_json, width, output):
+def align(gold, review_dir, pred, as_json, width, output):
     """Strict and lax precision, recall and F1 of sentence alignments.
 
     The definitions are Vecalign's (Thompson & Koehn 2019): precision over predicted links
@@ -231,10 +235,32 @@ def align(gold, pred, as_json, width, output):
       aligner bench align --gold corpora/parallel/fa-en/police-telegram-cooperation.gold --pred police.pred
       aligner bench align --gold corpora/parallel/fa-en/police-telegram-cooperation.gold --pred police.mt.pred
       aligner bench align --gold corpora/parallel/fa-en/police-telegram-cooperation.gold --gold corpora/parallel/ar-en/durov-case-paris-prosecutor.gold --pred police.pred --pred durov.length.pred --json -o align-scores.json
+      aligner bench align --gold-from-review out/fa-en
     """
-    result = bench_alignment([Path(g) for g in gold], [Path(p) for p in pred])
+    if review_dir is not None:
+        if gold or pred:
+            raise click.UsageError("--gold-from-review takes neither --gold nor --pred")
+        result = _review_bench(Path(review_dir))
+    elif not gold or not pred:
+        raise click.UsageError("give --gold and --pred (or --gold-from-review OUTDIR)")
+    else:
+        result = bench_alignment([Path(g) for g in gold], [Path(p) for p in pred])
     with open_output(output) as out:
         if as_json:
             out.write(json.dumps(result.to_dict(), indent=1) + "\n")
         else:
             out.write(result.format_text(width) + "\n")
+
+
+def _review_bench(outdir: Path):
+    """The run's alignment in OUTDIR scored against its review (InputError when nothing is settled)."""
+    from ..bench.alignment import AlignmentBench, score_alignment
+    from ..review.gold import review_alignments
+    from ..review.log import REVIEW_FILE, read_events
+    from .review import run_bitexts
+
+    pairs = review_alignments(run_bitexts(outdir), read_events(outdir / REVIEW_FILE))
+    if not pairs:
+        raise InputError(f"{outdir / REVIEW_FILE}: no link accepted or marked untranslated yet (nothing to use as gold)")
+    files = [(f"{name} (review)", name, score_alignment(gold, predicted)) for name, gold, predicted in pairs]
+    return AlignmentBench(files, score_alignment([g for _, g, _ in pairs], [p for _, _, p in pairs]))

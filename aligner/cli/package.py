@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Dict, Sequence
 
 import click
@@ -9,7 +10,7 @@ import click
 from ..formats.bitext_files import output_format, read_links, write_links
 from ..score import FilterReport, KeepAligned, MinScore, apply_filters, score_missing
 from ..score.combination import DEFAULT_MIN_PROBABILITY
-from ..score.filters import TargetKind
+from ..score.filters import NotRejected, TargetKind
 from . import warn
 from .bitext_options import language_options
 
@@ -50,9 +51,13 @@ def parse_lang_tags(values: Sequence[str]) -> Dict[str, str]:
               help="tmx: one unit per link, even where links repeat the same source and target text. Default: "
                    "each distinct pair once, its highest-scoring occurrence, with how often it occurred as "
                    "<prop type=\"x-occurrences\"> (docs/formats.md). tsv always has every link.")
+@click.option("--review", "review_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Apply this review (review.jsonl from `aligner review`): accepted units are kept whatever their "
+                   "score and rejected ones never, merged/split links as the reviewer left them. Default: the "
+                   "review.jsonl beside the first BITEXT, when there is one.")
 @language_options
-def package(inputs, output_kind, output, min_score, machine_translated, lang_tags, keep_duplicates, src_lang,
-            tgt_lang):
+def package(inputs, output_kind, output, min_score, machine_translated, lang_tags, keep_duplicates, review_file,
+            src_lang, tgt_lang):
     """Package aligned bitext as a translation memory (TMX) or a table (TSV).
 
     BITEXT is a bitext JSONL file from `aligner align` (or a TMX/TSV file). Pairs that have no
@@ -68,14 +73,15 @@ def package(inputs, output_kind, output, min_score, machine_translated, lang_tag
       aligner package out/fa-en/bitext.jsonl --format tsv --min-score 0.5 -o fa-en.tsv
       aligner package police.filtered.jsonl --lang-tag fa=fa-IR --lang-tag en=en-GB -o police.fa-IR.tmx
       aligner package out/police-mt/bitext.jsonl --machine-translated -o police.mt.tmx
+      aligner package out/fa-en/bitext.jsonl -o fa-en.tmx    # applies out/fa-en/review.jsonl
     """
     tags = parse_lang_tags(lang_tags)
-    links = score_missing(read_links(inputs, src_lang, tgt_lang))
+    links = score_missing(_reviewed(read_links(inputs, src_lang, tgt_lang), inputs, review_file))
     report = FilterReport()
     kind = output_format(output, output_kind, allowed=PACKAGE_FORMATS, default="tmx")
     if min_score is None and kind == "tmx" and not machine_translated:
         min_score = DEFAULT_MIN_PROBABILITY
-    filters = [TargetKind(machine_translated)]
+    filters = [TargetKind(machine_translated), NotRejected()]
     if min_score is not None:
         # A memory never holds unaligned links: counted as such, not as scores below the threshold.
         filters += [KeepAligned(), MinScore(min_score)] if kind == "tmx" else [MinScore(min_score)]
@@ -83,3 +89,20 @@ def package(inputs, output_kind, output, min_score, machine_translated, lang_tag
     summary = write_links(links, output, kind, tags, warn, distinct_units=not keep_duplicates)
     shown = min_score is not None or report.rejected
     click.echo(f"aligner: {summary}" + (f" ({report.summary()})" if shown else ""), err=True)
+
+
+def _reviewed(links, inputs, review_file):
+    """``links`` with a review applied: ``review_file``, else the review.jsonl beside the first
+    input when that is bitext JSONL (a run's bitext.jsonl)."""
+    from ..review.apply import RunReview
+    from ..review.log import REVIEW_FILE, read_events
+
+    first = Path(inputs[0])
+    path = Path(review_file) if review_file else first.parent / REVIEW_FILE if first.suffix == ".jsonl" else None
+    if path is None or not path.is_file():
+        yield from links
+        return
+    review = RunReview(read_events(path), str(path))
+    yield from review.links(links)
+    for conflict in review.conflicts:
+        warn(conflict)

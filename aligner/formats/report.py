@@ -38,6 +38,7 @@ from .. import __version__
 from ..bitext import BitextLink
 from ..document import RTL_LANGUAGES
 from ..score import explain_link
+from ..score.explanation import doubtful_reasons
 from ..score.combination import DEFAULT_MIN_PROBABILITY
 from ..score.verdict import PARALLEL, DocumentVerdict, document_verdict
 from .atomic import atomic_write, cannot_write
@@ -324,16 +325,18 @@ def _units_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str,
     return _table(headers, html_rows, empty)
 
 
-def doubtful_units(judged: Iterable[Tuple[BitextLink, List[str]]], threshold: float, count: int = SHOWN,
+def doubtful_units(links: Iterable[BitextLink], threshold: float, count: int = SHOWN,
                    kept: Sequence[Tuple[BitextLink, List[str]]] = ()) -> List[Tuple[BitextLink, List[str]]]:
-    """Units at or above the threshold (so in the memory) that something speaks against, from
-    (link, its reasons): most reasons first, then the highest scores, the ones a translator would
-    trust. Only ``count`` units are kept while the links stream past. ``kept`` is this function's
-    answer for earlier links: nsmallest is stable, so building the list document by document
-    keeps the same units, in the same order, as one call over all the links."""
-    doubtful = ((link, reasons) for link, reasons in judged
-                if reasons and not link.is_unaligned and link.score is not None and link.score >= threshold)
-    return heapq.nsmallest(count, itertools.chain(kept, doubtful), key=lambda item: (-len(item[1]), -item[0].score))
+    """Units at or above the threshold (so in the memory) that a reason known to predict wrong
+    units speaks against (explanation.doubtful_reasons), with those reasons: most reasons first,
+    then the highest scores, the ones a translator would trust. Only ``count`` units are kept
+    while the links stream past. ``kept`` is this function's answer for earlier links: nsmallest
+    is stable, so building the list document by document keeps the same units, in the same
+    order, as one call over all the links."""
+    judged = ((link, doubtful_reasons(link)) for link in links
+              if not link.is_unaligned and link.score is not None and link.score >= threshold)
+    return heapq.nsmallest(count, itertools.chain(kept, ((link, reasons) for link, reasons in judged if reasons)),
+                           key=lambda item: (-len(item[1]), -item[0].score))
 
 
 def lowest_links(links: Iterable[BitextLink], threshold: float, count: int = SHOWN,
@@ -493,7 +496,7 @@ class ReportContents:
             self._count(link)
 
     def _list_units(self, judged: Sequence[Tuple[BitextLink, List[str]]], key: Tuple[str, str]) -> None:
-        self.doubtful = doubtful_units(judged, self.threshold, SHOWN, kept=self.doubtful)
+        self.doubtful = doubtful_units((link for link, _ in judged), self.threshold, SHOWN, kept=self.doubtful)
         self.lowest = lowest_links((link for link, _ in judged), self.threshold, SHOWN, kept=self.lowest)
         listed = {_document_key(link) for link, _ in self.doubtful} | {_document_key(link) for link in self.lowest}
         if key in listed:

@@ -104,7 +104,7 @@ def _merge(outdir: Path, ordered: List[DocumentOutcome], notes: List[str], min_s
         elif outcome.job.target is not None and outcome.verdict.verdict == COMPARABLE:
             notice(f"{outcome.job.source.doc_id} / {outcome.job.target.doc_id}: not a translation of each other "
                    f"({outcome.verdict.describe()}): no units in aligned.tmx")
-    return write_outputs(outdir, ordered, notes, min_score, options, keep_duplicates)
+    return write_outputs(outdir, ordered, notes, min_score, options, keep_duplicates, notice)
 
 
 def _check_inputs(job_list: Sequence[DocumentJob], outdir: Path, options: JobOptions, translator_id: str,

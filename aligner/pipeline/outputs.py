@@ -23,6 +23,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence
 from ..bitext import HEADER_KEY, BitextLink, read_bitext, write_bitext
 from ..errors import OutputInUse
 from ..formats.atomic import atomic_write
+from ..review.apply import RunReview, is_accepted, is_rejected
 from ..score.verdict import PARALLEL
 from .documents import DOCUMENTS_DIR, DocumentOutcome, document_paths
 from .job import JobOptions
@@ -73,18 +74,28 @@ def record_configuration(outdir: Path, options: JobOptions, translator_id: str) 
         handle.write("\n")
 
 
-def finished_links(outdir: Path, outcomes: Sequence[DocumentOutcome]) -> Iterator[BitextLink]:
-    """The links of every finished document, read back from its file, in input order."""
+def finished_links(outdir: Path, outcomes: Sequence[DocumentOutcome],
+                   review: Optional[RunReview] = None) -> Iterator[BitextLink]:
+    """The links of every finished document, read back from its file, in input order, with the
+    review (`aligner review`) applied."""
     for outcome in outcomes:
         if outcome.failure is None:
-            yield from read_bitext(document_paths(outdir, outcome.job)[0])
+            yield from _document_links(outdir, outcome, review)
 
 
-def write_combined_bitext(outdir: Path, outcomes: Sequence[DocumentOutcome], handle) -> None:
+def _document_links(outdir: Path, outcome: DocumentOutcome, review: Optional[RunReview]):
+    links = read_bitext(document_paths(outdir, outcome.job)[0])
+    return review.pair(outcome.job.source.doc_id, links) if review else links
+
+
+def write_combined_bitext(outdir: Path, outcomes: Sequence[DocumentOutcome], handle,
+                          review: Optional[RunReview] = None) -> None:
     """bitext.jsonl: byte for byte what ``write_bitext(finished_links(...))`` writes. A document
-    whose header holds the combined file's provenance (in a run, most often every document) has
-    its lines copied as they are, unparsed; the others are read and written again."""
+    whose header holds the combined file's provenance (in a run, most often every document) and
+    that no review touches has its lines copied as they are, unparsed; the others are read (the
+    review applied) and written again."""
     provenance = None  # the combined file's: its first link's, once its header is written
+    reviewed = review.by_pair if review else {}
     for outcome in outcomes:
         if outcome.failure is not None:
             continue
@@ -92,15 +103,15 @@ def write_combined_bitext(outdir: Path, outcomes: Sequence[DocumentOutcome], han
         with open(path, encoding="utf-8", newline="") as document:
             first = document.readline()
             header = _header_provenance(first)
-            if header is not None and provenance in (None, header):
+            if header is not None and provenance in (None, header) and outcome.job.source.doc_id not in reviewed:
                 handle.write(first if provenance is None else "")
                 provenance = header
                 shutil.copyfileobj(document, handle)
                 continue
         if provenance is None:  # nothing written yet, and no header to start with: the general writer
-            write_bitext(finished_links(outdir, outcomes), handle)
+            write_bitext(finished_links(outdir, outcomes, review), handle)
             return
-        handle.writelines(link.to_json(provenance) + "\n" for link in read_bitext(path))
+        handle.writelines(link.to_json(provenance) + "\n" for link in _document_links(outdir, outcome, review))
 
 
 def _header_provenance(line: str) -> Optional[dict]:
@@ -125,18 +136,21 @@ class MemoryCounts:
 
 
 def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: float,
-                 counts: MemoryCounts) -> Iterator[BitextLink]:
+                 counts: MemoryCounts, review: Optional[RunReview] = None) -> Iterator[BitextLink]:
     """The units of aligned.tmx: aligned human translations at or above ``min_score``, from the
-    documents whose verdict is parallel. ``counts`` are set anew by each pass."""
+    documents whose verdict is parallel; a unit a reviewer accepted whatever its score and
+    verdict, one they rejected never. ``counts`` are set anew by each pass."""
     counts.below = counts.not_parallel = 0
     for outcome in outcomes:
         if outcome.failure is not None or _aligned_with_mt(outcome):
             continue
         parallel = outcome.verdict.verdict == PARALLEL
-        for link in read_bitext(document_paths(outdir, outcome.job)[0]):
-            if link.is_unaligned or link.is_machine_translation:
+        for link in _document_links(outdir, outcome, review):
+            if link.is_unaligned or link.is_machine_translation or is_rejected(link):
                 continue
-            if not parallel:
+            if is_accepted(link):
+                yield link
+            elif not parallel:
                 counts.not_parallel += 1
             elif (link.score or 0.0) >= min_score:
                 yield link
@@ -170,23 +184,29 @@ def _duplicates_note(stats, filename: str) -> List[str]:
 
 
 def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List[str], min_score: float,
-                  options: JobOptions, keep_duplicates: bool = False) -> Dict[str, Path]:
+                  options: JobOptions, keep_duplicates: bool = False,
+                  notice: Callable[[str], None] = lambda message: None) -> Dict[str, Path]:
     """The combined bitext JSONL (everything), TSV (everything), TMX (see :func:`memory_units`;
     each distinct pair once unless ``keep_duplicates``), machine-translated.tmx (when some
-    target is MT) and report.html, from the finished documents."""
+    target is MT) and report.html, from the finished documents, with OUTDIR/review.jsonl applied
+    (its actions that no longer fit: ``notice`` and notes)."""
     from ..formats.report import write_report
     from ..formats.tsv import write_tsv
 
     paths = {name: outdir / filename for name, filename in OUTPUT_FILES.items()}
+    review = RunReview.of_folder(outdir)
     # The TSV first: it reads (and so checks) every document's records, which the JSONL copies.
     with atomic_write(paths["tsv"]) as handle:
-        write_tsv(finished_links(outdir, outcomes), handle)
+        write_tsv(finished_links(outdir, outcomes, review), handle)
     with atomic_write(paths["jsonl"]) as handle:
-        write_combined_bitext(outdir, outcomes, handle)
+        write_combined_bitext(outdir, outcomes, handle, review)
     counts = MemoryCounts()
-    stats = write_memory(paths["tmx"], lambda: memory_units(outdir, outcomes, min_score, counts), options.src_lang,
-                         keep_duplicates)
+    stats = write_memory(paths["tmx"], lambda: memory_units(outdir, outcomes, min_score, counts, review),
+                         options.src_lang, keep_duplicates)
     notes.extend(_duplicates_note(stats, OUTPUT_FILES["tmx"]))
+    for conflict in review.conflicts:
+        notice(conflict + " (kept in review.jsonl; review the pair again)")
+        notes.append(conflict)
     _write_machine_translated(outdir, outcomes, options, paths, notes, keep_duplicates)
     if counts.below:
         notes.append(f"{counts.below} aligned pair(s) below --min-score {min_score:g} (the probability that a unit "
@@ -195,7 +215,7 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
     if counts.not_parallel:
         notes.append(f"{counts.not_parallel} aligned pair(s) of documents that are not translations of each other: "
                      f"kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of {OUTPUT_FILES['tmx']}")
-    write_report(paths["report"], finished_links(outdir, outcomes), notes,
+    write_report(paths["report"], finished_links(outdir, outcomes, review), notes,
                  title=f"aligner run: {options.src_lang}-{options.tgt_lang}, {len(outcomes)} document(s)",
                  threshold=min_score)
     return paths

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Type
 
-from ..bitext import BitextLink
+from ..bitext import REVIEW, BitextLink
 from ..registry import Registry
 from ..text.normalise import normalise
 
@@ -27,12 +27,24 @@ class Filter:
 
 
 class MinScore(Filter):
+    """A threshold on the combined score; a unit a person accepted (`aligner review`) passes
+    whatever its score."""
+
     def __init__(self, threshold: float):
         self.threshold = threshold
         self.reason = f"score < {threshold:g}"
 
     def accept(self, link):
-        return link.score is not None and link.score >= self.threshold
+        return link.provenance.get(REVIEW) == "accepted" or (link.score is not None and link.score >= self.threshold)
+
+
+class NotRejected(Filter):
+    """Drops a unit a person rejected in `aligner review`."""
+
+    reason = "rejected in review"
+
+    def accept(self, link):
+        return link.provenance.get(REVIEW) != "rejected"
 
 
 class MinComponent(Filter):
