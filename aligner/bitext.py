@@ -47,6 +47,11 @@ class BitextLink:
         return MACHINE_TRANSLATION in self.provenance
 
     @property
+    def is_mined(self) -> bool:
+        """The link was mined from comparable documents (align/mining.py), not aligned in order."""
+        return MINED in self.provenance
+
+    @property
     def link_type(self) -> str:
         return f"{len(self.src_ids)}-{len(self.tgt_ids)}"
 
@@ -93,6 +98,9 @@ class BitextLink:
 # The provenance key of a link whose target is the source's machine translation (value: the
 # translator's signature); such links go into their own memory, never with human translations.
 MACHINE_TRANSLATION = "machine_translation"
+# The provenance key of a link mined from comparable documents (value: the miner's signature);
+# such a link enters aligned.tmx on its probability although its documents are not parallel.
+MINED = "mined"
 # The key of the header record that opens a bitext JSONL file, and the header's version.
 HEADER_KEY = "aligner_bitext"
 HEADER_VERSION = 1

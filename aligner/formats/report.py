@@ -371,7 +371,8 @@ class ReportContents:
             + "</div>",
             '<h2 id="documents">Documents</h2>',
             '<p class="meta">parallel: a document and its translation; comparable: not a translation (most sentences '
-            "in improbable links), so none of its units goes into the memory; empty: nothing aligned.</p>",
+            "in improbable links), so none of its units goes into the memory but the sentence pairs mined from it as "
+            "translations (x-origin=mined); empty: nothing aligned.</p>",
             _document_section(self.document_rows, threshold),
             '<h2 id="scores">Scores: how many units the memory keeps</h2>', _histogram_section(self.scores, threshold),
             f'<h2 id="doubtful">{len(self.doubtful)} doubtful units at or above {threshold:g}</h2>',

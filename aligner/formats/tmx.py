@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
 from .. import __version__
-from ..bitext import MACHINE_TRANSLATION, BitextLink, open_data_file
+from ..bitext import MACHINE_TRANSLATION, MINED, BitextLink, open_data_file
 from ..errors import FormatError
 from ..text.reading import display_id
 
@@ -40,6 +40,9 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 PROP_SCORE = "x-score"
 PROP_SCORE_PREFIX = "x-score-"
 PROP_MACHINE_TRANSLATION = "x-machine-translation"  # the translator's signature
+# A unit mined from comparable articles (not aligned in order in a document and its
+# translation) says so: x-origin=mined.
+PROP_ORIGIN, ORIGIN_MINED = "x-origin", "mined"
 # The components a unit carries, each a probability-like value in [0, 1] that a translator can
 # read: meaning, numbers, length, agreement with the machine translation. The others (and the
 # aligner's align_* values, not in [0, 1]) stay in the JSONL.
@@ -152,6 +155,8 @@ class TmxWriter:
                      for name in TMX_COMPONENTS if name in link.scores)
         if link.is_machine_translation:
             props.append((PROP_MACHINE_TRANSLATION, link.provenance[MACHINE_TRANSLATION]))
+        if link.is_mined:
+            props.append((PROP_ORIGIN, ORIGIN_MINED))
         props.extend([("x-link", link.link_type), ("x-src-doc", link.src_doc), ("x-tgt-doc", link.tgt_doc),
                       ("x-src-ids", _format_ids(link.src_ids)), ("x-tgt-ids", _format_ids(link.tgt_ids))])
         attributes = f'tuid="{self.stats.units}" creationdate="{self._date}"'
@@ -318,6 +323,8 @@ def _link_from_props(path: Path, tu, number: int, source: Tuple[str, str], targe
     scores = {kind[len(PROP_SCORE_PREFIX):]: float(value) for kind, value in props.items()
               if kind.startswith(PROP_SCORE_PREFIX)}
     provenance = {MACHINE_TRANSLATION: props[PROP_MACHINE_TRANSLATION]} if PROP_MACHINE_TRANSLATION in props else {}
+    if props.get(PROP_ORIGIN) == ORIGIN_MINED:
+        provenance[MINED] = ORIGIN_MINED
     # Units from other tools have no document or sentence ids: the file and the unit's position
     # stand in, so every unit is still a 1-1 link that can be scored and written out again.
     src_doc = props.get("x-src-doc", display_id(path.name))

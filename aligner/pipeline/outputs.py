@@ -81,12 +81,13 @@ class MemoryCounts:
 
     below: int = 0  # aligned human pairs under the threshold
     not_parallel: int = 0  # aligned pairs of documents that are not translations
+    mined: int = 0  # units mined from comparable documents that entered aligned.tmx
 
 
 def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: float,
                  counts: MemoryCounts) -> Iterator[BitextLink]:
     """The units of aligned.tmx: aligned human translations at or above ``min_score``, from the
-    documents whose verdict is parallel."""
+    documents whose verdict is parallel, and the units mined from comparable ones."""
     for outcome in outcomes:
         if outcome.failure is not None:
             continue
@@ -94,9 +95,10 @@ def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: f
         for link in read_bitext(document_paths(outdir, outcome.job)[0]):
             if link.is_unaligned or link.is_machine_translation:
                 continue
-            if not parallel:
+            if not parallel and not link.is_mined:
                 counts.not_parallel += 1
             elif (link.score or 0.0) >= min_score:
+                counts.mined += link.is_mined
                 yield link
             else:
                 counts.below += 1
@@ -130,6 +132,9 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
         notes.append(f"{counts.below} aligned pair(s) below --min-score {min_score:g} (the probability that a unit "
                      f"is right): kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of "
                      f"{OUTPUT_FILES['tmx']}")
+    if counts.mined:
+        notes.append(f"{counts.mined} unit(s) mined from comparable documents (sentences translated in articles "
+                     f"that are not translations of each other) are in {OUTPUT_FILES['tmx']}, marked x-origin=mined")
     if counts.not_parallel:
         notes.append(f"{counts.not_parallel} aligned pair(s) of documents that are not translations of each other: "
                      f"kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of {OUTPUT_FILES['tmx']}")
