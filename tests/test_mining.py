@@ -95,7 +95,7 @@ def test_the_margin_miner_finds_planted_pairs_in_any_order_each_sentence_once():
     src, tgt, gold = planted()
     found = MarginMiner(min_margin=1.1).mine(src, tgt)
     assert {(p.src, p.tgt) for p in found} == gold
-    assert all(p.margin > 1.1 and 0 < p.cosine <= 1 for p in found)
+    assert all(p.margin > 1.1 and p.gap > 0 and 0 < p.cosine <= 1 for p in found)
     everything = MarginMiner(min_margin=0.0).mine(src, tgt)
     assert len({p.src for p in everything}) == len(everything) == len({p.tgt for p in everything})
     assert [p.src for p in everything] == sorted(p.src for p in everything)
@@ -120,12 +120,12 @@ def test_tiny_or_empty_sides(n, m):
 def test_mined_links_hold_every_sentence_once_and_say_they_were_mined():
     src = document_from_lines("a.fa", ["یک.", "دو.", "سه."], "fa")
     tgt = document_from_lines("a.en", ["x.", "Two.", "y.", "One."], "en")
-    links = mined_links(src, tgt, [MinedPair(0, 3, 0.9, 1.2), MinedPair(1, 1, 0.8, 1.1)], {MINED: "mine|test"})
+    links = mined_links(src, tgt, [MinedPair(0, 3, 0.9, 1.2, 0.1), MinedPair(1, 1, 0.8, 1.1, 0.02)], {MINED: "mine|test"})
     assert every_sentence_once(links, 3, 4)
     pairs = [link for link in links if not link.is_unaligned]
     assert [(link.src, link.tgt) for link in pairs] == [("یک.", "One."), ("دو.", "Two.")]
     assert all(link.is_mined for link in links)
-    assert pairs[0].scores == {"align_mine_margin": 1.2} and pairs[0].similarity == 0.9
+    assert pairs[0].scores == {"align_mine_margin": 1.2, "align_mine_gap": 0.1} and pairs[0].similarity == 0.9
     assert feature_set(pairs[0]) == "mined"
     assert "margin" in MINERS and "k:4" in str(MarginMiner().signature())
 

@@ -47,6 +47,7 @@ class MinedPair:
     tgt: int
     cosine: float
     margin: float  # the ratio margin, 1 = as close as the average neighbour
+    gap: float  # how far the margin stands out: over the next best of either sentence with another one
 
 
 class Miner:
@@ -80,26 +81,22 @@ class MarginMiner(Miner):
         tgt_vectors = np.asarray(tgt_vectors, np.float32)
         forward = np.concatenate([_mean_top(block, self.k) for block in _cosine_blocks(src_vectors, tgt_vectors)])
         backward = np.concatenate([_mean_top(block, self.k) for block in _cosine_blocks(tgt_vectors, src_vectors)])
-        candidates = {}  # (i, j) -> (margin, cosine): each source's best, then each target's best
-        best_src = np.zeros(len(tgt_vectors), dtype=np.int64)  # each target's best source so far
-        best = np.full((2, len(tgt_vectors)), -np.inf)  # its margin and cosine
+        rows = _Best(len(src_vectors))  # each source sentence's best and second-best margins
+        columns = _Best(len(tgt_vectors))
         start = 0
         for cosines in _cosine_blocks(src_vectors, tgt_vectors):
             denominator = (forward[start:start + len(cosines), None] + backward[None, :]) / 2
             # Neighbours no closer than orthogonal (not an embedding model's usual geometry): no margin.
             margins = np.where(denominator > 1e-6, cosines / np.maximum(denominator, 1e-6), 0.0)
-            for row, j in enumerate(margins.argmax(axis=1)):
-                candidates[start + row, int(j)] = (float(margins[row, j]), float(cosines[row, j]))
-            rows, columns = margins.argmax(axis=0), np.arange(margins.shape[1])
-            better = margins[rows, columns] > best[0]
-            best[:, better] = margins[rows, columns][better], cosines[rows, columns][better]
-            best_src[better] = start + rows[better]
+            rows.set_rows(start, margins, cosines)
+            columns.merge(margins.T, cosines.T, start)
             start += len(cosines)
-        for j, i in enumerate(best_src.tolist()):
-            candidates[i, j] = (float(best[0, j]), float(best[1, j]))
-        return self._greedy(candidates)
+        candidates = {(i, int(rows.index[i])): (rows.top[0, i], rows.cosine[i]) for i in range(len(src_vectors))}
+        candidates.update({(int(columns.index[j]), j): (columns.top[0, j], columns.cosine[j])
+                           for j in range(len(tgt_vectors))})
+        return self._greedy(candidates, rows, columns)
 
-    def _greedy(self, candidates) -> List[MinedPair]:
+    def _greedy(self, candidates, rows: "_Best", columns: "_Best") -> List[MinedPair]:
         """Candidates at or above min_margin taken by margin, each sentence at most once."""
         used_src, used_tgt, pairs = set(), set(), []
         for (i, j), (margin, cosine) in sorted(candidates.items(), key=lambda item: (-item[1][0], item[0])):
@@ -108,8 +105,49 @@ class MarginMiner(Miner):
             if i not in used_src and j not in used_tgt:
                 used_src.add(i)
                 used_tgt.add(j)
-                pairs.append(MinedPair(i, j, cosine, margin))
+                gap = min(margin - rows.other(i, j), margin - columns.other(j, i))
+                pairs.append(MinedPair(i, j, float(cosine), float(margin), float(gap)))
         return sorted(pairs, key=lambda pair: pair.src)
+
+
+class _Best:
+    """Per sentence of one side: the best margin over the other side, its index and cosine, and
+    the second-best margin (1, an average neighbour's, where the other side has one sentence)."""
+
+    def __init__(self, size: int):
+        self.top = np.full((2, size), -np.inf)
+        self.index = np.zeros(size, dtype=np.int64)
+        self.cosine = np.zeros(size)
+
+    def set_rows(self, start: int, margins: np.ndarray, cosines: np.ndarray) -> None:
+        """Rows start.. of the matrix, whole."""
+        stop, index = start + len(margins), margins.argmax(axis=1)
+        self.top[:, start:stop] = _top_two(margins)
+        self.index[start:stop] = index
+        self.cosine[start:stop] = cosines[np.arange(len(margins)), index]
+
+    def merge(self, margins: np.ndarray, cosines: np.ndarray, offset: int) -> None:
+        """Columns (one row here per sentence) seen so far, merged with a block of them."""
+        best, second = _top_two(margins)
+        index = margins.argmax(axis=1)
+        better = best > self.top[0]
+        self.top[1] = np.maximum(np.minimum(self.top[0], best), np.maximum(self.top[1], second))
+        self.top[0, better] = best[better]
+        self.index[better] = offset + index[better]
+        self.cosine[better] = cosines[np.arange(len(margins)), index][better]
+
+    def other(self, k: int, partner: int) -> float:
+        """The best margin of sentence k with any sentence but ``partner``."""
+        value = self.top[1, k] if self.index[k] == partner else self.top[0, k]
+        return float(value) if np.isfinite(value) else 1.0
+
+
+def _top_two(values: np.ndarray) -> np.ndarray:
+    """(2, rows): each row's largest and second-largest value (-inf without a second)."""
+    if values.shape[1] < 2:
+        return np.vstack([values.max(axis=1), np.full(len(values), -np.inf)])
+    part = np.partition(values, values.shape[1] - 2, axis=1)
+    return np.vstack([part[:, -1], part[:, -2]])
 
 
 # Rows of the cosine matrix computed at once: memory stays at this many rows whatever the
@@ -148,8 +186,8 @@ def mine_documents(src_doc: Document, tgt_doc: Document, embedder, miner: Miner)
 
 def mined_links(src_doc: Document, tgt_doc: Document, pairs: Sequence[MinedPair],
                 provenance: dict) -> List[BitextLink]:
-    """One 1-1 link per mined pair (cosine as ``similarity``, the margin as
-    ``scores["align_mine_margin"]``), then a 1-0 / 0-1 link for every sentence no pair holds;
+    """One 1-1 link per mined pair (cosine as ``similarity``, the margin and its gap as
+    ``scores["align_mine_margin"]`` and ``scores["align_mine_gap"]``), then a 1-0 / 0-1 link for every sentence no pair holds;
     source-side links in source order, then the target's unpaired sentences."""
     src, tgt = src_doc.sentences, tgt_doc.sentences
     by_src = {pair.src: pair for pair in pairs}
@@ -159,7 +197,8 @@ def mined_links(src_doc: Document, tgt_doc: Document, pairs: Sequence[MinedPair]
         return BitextLink(src_doc.doc_id, tgt_doc.doc_id, src_doc.lang, tgt_doc.lang, src_ids, tgt_ids,
                           " ".join(src[i].text for i in src_ids), " ".join(tgt[j].text for j in tgt_ids),
                           similarity=pair.cosine if pair else None,
-                          scores={"align_mine_margin": pair.margin} if pair else {}, provenance=dict(provenance))
+                          scores={"align_mine_margin": pair.margin, "align_mine_gap": pair.gap} if pair else {},
+                          provenance=dict(provenance))
 
     links = [link((i,), (by_src[i].tgt,), by_src[i]) if i in by_src else link((i,), ()) for i in range(len(src))]
     links += [link((), (j,)) for j in range(len(tgt)) if j not in paired_tgt]
