@@ -185,11 +185,11 @@ def measure(split: str, lang: str, short: int, long: int) -> Measured:
     return out
 
 
-def raw_run(split: str, lang: str, folder: Path, limit: int) -> Counts:
+def raw_run(split: str, lang: str, folder: Path, limit: int, short: int, long: int) -> Counts:
     """`aligner run` with its defaults on article files (one sentence per line, random names),
     the first ``limit`` setups: aligned.tmx units against the gold pairs by their texts (a unit
     the run's segmenter cut differently counts wrong)."""
-    pairs, gold_texts = setups(split, lang)[:limit], set()
+    pairs, gold_texts = setups(split, lang, short, long)[:limit], set()
     names = random.Random(SEED).sample(range(10 ** 6), len(pairs))
     for side in (lang, "en"):
         (folder / side).mkdir(parents=True, exist_ok=True)
@@ -197,9 +197,9 @@ def raw_run(split: str, lang: str, folder: Path, limit: int) -> Counts:
         (folder / lang / f"{name:06d}.txt").write_text("\n".join(setup.src) + "\n", encoding="utf-8")
         (folder / "en" / f"{name:06d}.txt").write_text("\n".join(setup.tgt) + "\n", encoding="utf-8")
         gold_texts |= {(setup.src[i], setup.tgt[j]) for i, j in setup.gold}
-    command = [sys.executable, "-m", "aligner.cli", "run", str(folder / lang), "--targets", str(folder / "en"),
-               "--from", lang, "--to", "en", "-o", str(folder / "out"), "-q", "--force"]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    command = [sys.executable, "-c", "from aligner.cli import main; main()", "run", str(folder / lang), "--targets",
+               str(folder / "en"), "--from", lang, "--to", "en", "-o", str(folder / "out"), "-q", "--force"]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     units = {(link.src, link.tgt) for link in read_tmx(folder / "out" / "aligned.tmx")}
     counts = Counts()
     counts.add(units, gold_texts)
@@ -270,7 +270,7 @@ def main(argv=None) -> None:
     report(split, measured, tuned)
     for lang in args.langs if args.raw else ():
         with tempfile.TemporaryDirectory() as folder:
-            p, r, f = raw_run(split, lang, Path(folder), args.raw).row()
+            p, r, f = raw_run(split, lang, Path(folder), args.raw, args.short, args.long).row()
         print(f"{lang}-en  `aligner run` defaults, {args.raw} article pairs: aligned.tmx P {p:.3f} R {r:.3f} F1 {f:.3f}")
 
 

@@ -94,7 +94,6 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
       aligner run corpora/ar --targets corpora/parallel/ar-en/en --from ar --to en --min-score 0.95 -o out/ar-en   # a stricter memory
       aligner run corpora/fa/police-telegram-cooperation.txt --from fa --to en -o out/police-mt   # no --targets: aligned with its MT
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/ray --backend ray
-      aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/no-mine --no-mine   # comparable pairs give no unit
     """
     from ..pipeline.driver import run
     from ..pipeline.job import JobOptions
