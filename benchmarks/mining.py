@@ -5,7 +5,8 @@ digest of 8-20 sentences, consecutive articles by URL, or a TICO document of 30-
 benchmarks/news_run.py builds them) is paired with an unrelated English document of the same
 corpus into which the translations of 20-50 % of the source's sentences were put at random
 positions, in random order ("comparable"); and, as often, with an unrelated English document and
-nothing translated ("unrelated": what a pair by file name of two different stories is). Each
+nothing translated ("unrelated": what a pair by file name of two different stories is); 30
+FLORES and 6 TICO documents per split and language by default (--short, --long). Each
 pair goes through the job as `aligner run` runs it (PairAligner.align_pair, one sentence per
 line, embeddings, the document verdict, mining when the verdict is comparable, every link
 scored), and the units aligned.tmx would take (units of a parallel pair, or mined units, at or
@@ -54,8 +55,8 @@ from aligner.text.reading import document_from_lines  # noqa: E402
 
 LANGS = ("fa", "ar")
 SEED = 23
-SHORT_DOCUMENTS = 60  # FLORES digests per split and language
-LONG_DOCUMENTS = 12  # TICO documents
+SHORT_DOCUMENTS = 30  # FLORES digests per split and language
+LONG_DOCUMENTS = 6  # TICO documents
 SHARE = (0.2, 0.5)  # of the source's sentences translated into the target
 THRESHOLDS = {"cosine": np.arange(0.80, 0.96, 0.005), "margin": np.arange(1.00, 1.20, 0.005)}
 
@@ -163,7 +164,8 @@ def measure(split: str, lang: str, short: int, long: int) -> Measured:
     scorer = aligner.scorer(lang, "en")
     miner = MarginMiner(min_margin=0.0)  # every candidate: the margin baseline's thresholds apply later
     out = Measured(ours={cell: Counts() for cell in ("comparable", "unrelated", "all")},
-                   cosine={t: Counts() for t in THRESHOLDS["cosine"]}, margin={t: Counts() for t in THRESHOLDS["margin"]})
+                   cosine={t: Counts() for t in THRESHOLDS["cosine"]},
+                   margin={t: Counts() for t in THRESHOLDS["margin"]})
     for n, setup in enumerate(setups(split, lang, short, long)):
         src_doc, tgt_doc = documents(setup, lang, n)
         result = aligner.align_pair(PairInput(src_doc, tgt_doc))
@@ -221,8 +223,9 @@ def fit(work: Dict[str, Measured]) -> None:
     print("    \"mined\": {" + ", ".join(f'"{name}": {value:.4f}' for name, value in zip(names, w)) + "},")
     gates = np.array([gate(link) for _, link in labelled])
     p = gates / (1 + np.exp(-(x @ w)))
+    stored = np.array([link.score for _, link in labelled])
     print(f"ECE of the fit {expected_calibration_error(p, y, np.ones(len(y))):.4f}; "
-          f"of the scores as stored {expected_calibration_error(np.array([l.score for _, l in labelled]), y, np.ones(len(y))):.4f}")
+          f"of the scores as stored {expected_calibration_error(stored, y, np.ones(len(y))):.4f}")
 
 
 def best_threshold(curve: Dict[float, Counts]) -> float:
@@ -246,8 +249,8 @@ def report(split: str, measured: Dict[str, Measured], tuned: Dict[str, Dict[str,
         if m.labelled:
             y = np.array([r for r, _ in m.labelled], float)
             p = np.array([link.score for _, link in m.labelled])
-            print(f"{lang}-en  ECE of the mined links' probability {expected_calibration_error(p, y, np.ones(len(y))):.4f}"
-                  f" ({len(y)} links, {int(y.sum())} right)")
+            ece = expected_calibration_error(p, y, np.ones(len(y)))
+            print(f"{lang}-en  ECE of the mined links' probability {ece:.4f} ({len(y)} links, {int(y.sum())} right)")
     print("anchors (other data): BUCC 2018 best official F1 de-en 0.86 / fr-en 0.81; LASER ratio margin 93.1-96.2 F1")
 
 
@@ -271,7 +274,8 @@ def main(argv=None) -> None:
     for lang in args.langs if args.raw else ():
         with tempfile.TemporaryDirectory() as folder:
             p, r, f = raw_run(split, lang, Path(folder), args.raw, args.short, args.long).row()
-        print(f"{lang}-en  `aligner run` defaults, {args.raw} article pairs: aligned.tmx P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        print(f"{lang}-en  `aligner run` defaults, {args.raw} article pairs: "
+              f"aligned.tmx P {p:.3f} R {r:.3f} F1 {f:.3f}")
 
 
 if __name__ == "__main__":

@@ -120,7 +120,8 @@ def test_tiny_or_empty_sides(n, m):
 def test_mined_links_hold_every_sentence_once_and_say_they_were_mined():
     src = document_from_lines("a.fa", ["یک.", "دو.", "سه."], "fa")
     tgt = document_from_lines("a.en", ["x.", "Two.", "y.", "One."], "en")
-    links = mined_links(src, tgt, [MinedPair(0, 3, 0.9, 1.2, 0.1), MinedPair(1, 1, 0.8, 1.1, 0.02)], {MINED: "mine|test"})
+    pairs = [MinedPair(0, 3, 0.9, 1.2, 0.1), MinedPair(1, 1, 0.8, 1.1, 0.02)]
+    links = mined_links(src, tgt, pairs, {MINED: "mine|test"})
     assert every_sentence_once(links, 3, 4)
     pairs = [link for link in links if not link.is_unaligned]
     assert [(link.src, link.tgt) for link in pairs] == [("یک.", "One."), ("دو.", "Two.")]

@@ -169,6 +169,7 @@ def _mean_top(values: np.ndarray, k: int) -> np.ndarray:
 
 MINERS: Registry = Registry("miner")
 MINERS.add("margin", MarginMiner)
+DEFAULT_MINER = "margin"  # what `aligner run` mines comparable pairs with
 
 
 def mine_documents(src_doc: Document, tgt_doc: Document, embedder, miner: Miner) -> List[BitextLink]:
@@ -187,8 +188,9 @@ def mine_documents(src_doc: Document, tgt_doc: Document, embedder, miner: Miner)
 def mined_links(src_doc: Document, tgt_doc: Document, pairs: Sequence[MinedPair],
                 provenance: dict) -> List[BitextLink]:
     """One 1-1 link per mined pair (cosine as ``similarity``, the margin and its gap as
-    ``scores["align_mine_margin"]`` and ``scores["align_mine_gap"]``), then a 1-0 / 0-1 link for every sentence no pair holds;
-    source-side links in source order, then the target's unpaired sentences."""
+    ``scores["align_mine_margin"]`` and ``scores["align_mine_gap"]``), then a 1-0 / 0-1 link
+    for every sentence no pair holds; source-side links in source order, then the target's
+    unpaired sentences."""
     src, tgt = src_doc.sentences, tgt_doc.sentences
     by_src = {pair.src: pair for pair in pairs}
     paired_tgt = {pair.tgt for pair in pairs}

@@ -241,10 +241,10 @@ class PairAligner:
     def _mine(self, src_doc: Document, tgt_doc: Document, scorer, notes: List[str]) -> List[BitextLink]:
         """The links of a comparable pair as mined (align/mining.py), scored; the aligner's
         links are replaced: in order, they hold few if any translations of such a pair."""
-        from ..align.mining import MINERS, mine_documents
+        from ..align.mining import DEFAULT_MINER, MINERS, mine_documents
         from ..score import DEFAULT_MIN_PROBABILITY
 
-        links = list(scorer.score_links(mine_documents(src_doc, tgt_doc, self.embedder, MINERS.get("margin")())))
+        links = list(scorer.score_links(mine_documents(src_doc, tgt_doc, self.embedder, MINERS.get(DEFAULT_MINER)())))
         mined = [link for link in links if not link.is_unaligned]
         probable = sum((link.score or 0.0) >= DEFAULT_MIN_PROBABILITY for link in mined)
         notes.append(f"{src_doc.doc_id}: mined from comparable documents: {len(mined)} sentence pair(s), "

@@ -99,7 +99,7 @@ COEFFICIENTS: Dict[str, Dict[str, float]] = {
     "aligned": {"semantic": 0.0, "semantic_low": 1.1109, "length": 0.4373, "numbers": 3.1296, "punctuation": 0.4741,
                 "log_chars": 0.3677, "align_similarity": 0.0, "align_margin": 16.9890, "path_margin": 2.1385,
                 "bias": 9.2015},
-    # `python benchmarks/mining.py --fit` (--short 30 --long 6): 1,488 mined links, 529 right
+    # `python benchmarks/mining.py --fit`: 1,488 mined links, 529 right
     "mined": {"semantic": 0.5606, "semantic_low": 0.7882, "length": 0.5044, "numbers": 1.3517, "punctuation": 2.0210,
               "log_chars": 2.1914, "mine_margin": 16.7540, "mine_gap": 4.5904, "bias": 7.8690},
 }
