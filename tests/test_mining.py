@@ -204,3 +204,18 @@ def test_run_puts_mined_units_in_the_memory_marked_and_no_mine_turns_it_off(comp
     assert "only its mined sentence pairs (x-origin=mined) in aligned.tmx" in result.stderr
     _, none = run_cli(comparable_folders, tmp_path / "not-mined", "--no-mine")
     assert none == []
+
+
+def test_align_mine_flag_gives_mined_links(tmp_path):
+    from aligner.bitext import read_bitext
+
+    (tmp_path / "police.fa").write_text("\n".join(lines(FA_SENTENCES)) + "\n", encoding="utf-8")
+    (tmp_path / "police.en").write_text("\n".join(comparable_target()[0]) + "\n", encoding="utf-8")
+    args = ["align", str(tmp_path / "police.fa"), str(tmp_path / "police.en"), "--presegmented", "--src-lang", "fa",
+            "--tgt-lang", "en", "-q"]
+    for flag, mined in (([], False), (["--mine"], True)):
+        result = CliRunner().invoke(main, args + flag + ["-o", str(tmp_path / "out.jsonl")])
+        assert result.exit_code == 0, result.output
+        links = list(read_bitext(tmp_path / "out.jsonl"))
+        assert any(link.is_mined for link in links) == mined
+        assert len(units(links)) >= 3 if mined else not units(links)
