@@ -47,6 +47,11 @@ class BitextLink:
         return MACHINE_TRANSLATION in self.provenance
 
     @property
+    def is_mined(self) -> bool:
+        """The link was mined from comparable documents (align/mining.py), not aligned in order."""
+        return MINED in self.provenance
+
+    @property
     def link_type(self) -> str:
         return f"{len(self.src_ids)}-{len(self.tgt_ids)}"
 
@@ -96,6 +101,9 @@ MACHINE_TRANSLATION = "machine_translation"
 # The provenance key of a link a person reviewed (`aligner review`); its value is the verdict
 # (aligner/review/model.py STATUSES). Accepted units enter aligned.tmx whatever their score.
 REVIEW = "review"
+# The provenance key of a link mined from comparable documents (value: the miner's signature);
+# such a link enters aligned.tmx on its probability although its documents are not parallel.
+MINED = "mined"
 # The key of the header record that opens a bitext JSONL file, and the header's version.
 HEADER_KEY = "aligner_bitext"
 HEADER_VERSION = 1

@@ -43,6 +43,11 @@ FORMATS = ("jsonl", "tsv", "vecalign")
               help="Do not use paragraphs as hard boundaries. By default they are used when both sides have "
                    "the same number of paragraphs and the paragraphs correspond (each most similar to its "
                    "counterpart, no sentence match across a break); otherwise the whole documents are aligned.")
+@click.option("--mine", is_flag=True,
+              help="A pair that is not a translation (mostly improbable links) gets mined links instead of its "
+                   "alignment: the sentences that translate each other in any order (1-1, ratio margin and "
+                   "probability, as `aligner run` does by default), every other sentence 1-0/0-1. Off by "
+                   "default: `align` gives the alignment in document order.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="jsonl", show_default=True,
               help="jsonl: bitext records (texts, sentence ids, alignment cost and similarity, quality "
                    "scores) for `aligner package`/`filter`. tsv: the TSV of `aligner package --format tsv` "
@@ -55,8 +60,8 @@ FORMATS = ("jsonl", "tsv", "vecalign")
 @input_options
 @quiet_option
 def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, model, embedder, max_link,
-          concat_margin, min_similarity, presegmented, ignore_paragraphs, output_format, output, fail_fast, include,
-          encoding, quiet):
+          concat_margin, min_similarity, presegmented, ignore_paragraphs, mine, output_format, output, fail_fast,
+          include, encoding, quiet):
     """Align a document with its translation into sentence links.
 
     SRC and TGT are two files, or two folders whose files are paired by name (the language code
@@ -94,7 +99,7 @@ def align(src, tgt, src_lang, tgt_lang, method, translation, back_translation, m
         raise click.UsageError("give --translation or --model, not both")
     options = JobOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
                          concat_margin=concat_margin, min_similarity=min_similarity, embedder=embedder,
-                         encoding=encoding, presegmented=presegmented, paragraphs=not ignore_paragraphs)
+                         encoding=encoding, presegmented=presegmented, paragraphs=not ignore_paragraphs, mine=mine)
     aligner = PairAligner(options)
 
     def read_pair(k: int) -> PairInput:

@@ -59,13 +59,17 @@ from .models import models_dir_option
                    "source and target text (a headline in the article and again in its translation). Default: "
                    "each distinct pair once, its highest-scoring occurrence, with how often it occurred as "
                    "<prop type=\"x-occurrences\">; aligned.tsv and bitext.jsonl always have every link.")
+@click.option("--no-mine", "no_mine", is_flag=True,
+              help="Do not mine comparable pairs: without it, a pair that is not a translation but tells the "
+                   "same story has its translated sentences found in any order, and those at or above "
+                   "--min-score enter aligned.tmx marked x-origin=mined.")
 @alignment_options
 @models_dir_option
 @input_options
 @quiet_option
 def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_link, concat_margin, min_similarity,
                 min_score, jobs, backend, ray_address, segmenter, stanza_dir, embedder, beam_size, force,
-                keep_duplicates, folders, include, encoding, quiet):
+                keep_duplicates, no_mine, folders, include, encoding, quiet):
     """Segment, translate, align, score and package a batch of articles.
 
     INPUT is a file or a folder of source-language articles. Started again with the same
@@ -76,7 +80,9 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     aligned.tmx holds only what a translator can trust: human translations whose probability
     is at least --min-score, from document pairs that are translations of each other. A pair
     that is not (most of its links improbable: two different articles with one file name) is
-    said in one line on stderr, gives no unit and has its row in report.html. Units whose
+    said in one line on stderr and has its row in report.html; its sentences that are
+    translations all the same (a quote, a translated paragraph, in any order) are mined, and
+    those at or above --min-score enter aligned.tmx marked x-origin=mined (--no-mine: none). Units whose
     target is the machine translation (inputs without a human one) go to machine-translated.tmx,
     each marked as MT (creationid="MT") with its quality-estimation score as x-score.
 
@@ -106,7 +112,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     options = JobOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
                          concat_margin=concat_margin, min_similarity=min_similarity, segmenter=segmenter,
                          stanza_dir=stanza_dir, embedder=embedder, encoding=encoding, beam_size=beam_size,
-                         models_dir=str(folders.installed))
+                         models_dir=str(folders.installed), mine=not no_mine)
     try:
         summary = run(inputs, Path(outdir), options, targets=targets, include=include, jobs=jobs,
                       min_score=min_score, progress=not quiet, notice=warn, backend=backend, address=ray_address,

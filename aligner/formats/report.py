@@ -594,7 +594,8 @@ def _documents_section(contents: ReportContents) -> str:
     pairs that most need a look."""
     parts = ['<h2 id="documents">Documents</h2>',
              '<p class="meta">parallel: a document and its translation; comparable: not a translation (most '
-             "sentences in improbable links), so none of its units goes into the memory; empty: nothing aligned."
+             "sentences in improbable links), so none of its units goes into the memory but the sentence pairs "
+             "mined from it as translations (x-origin=mined); empty: nothing aligned."
              + (" Each source document links to its pair's page." if contents.folder is not None else "") + "</p>"]
     index = contents.index
     if index.pages:

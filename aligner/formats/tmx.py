@@ -36,7 +36,7 @@ from typing import IO, Callable, Dict, Iterable, Iterator, Optional, Tuple
 import numpy as np
 
 from .. import __version__
-from ..bitext import MACHINE_TRANSLATION, REVIEW, BitextLink, open_data_file, read_bitext, write_bitext
+from ..bitext import MACHINE_TRANSLATION, MINED, REVIEW, BitextLink, open_data_file, read_bitext, write_bitext
 from ..errors import FormatError
 from ..text.reading import display_id
 
@@ -52,6 +52,9 @@ PROP_MACHINE_TRANSLATION = "x-machine-translation"  # the translator's signature
 # How many links had this unit's exact source and target text (written when more than one).
 PROP_OCCURRENCES = "x-occurrences"
 PROP_REVIEW = "x-review"  # a person's verdict from `aligner review` (accepted: whatever its x-score)
+# A unit mined from comparable articles (not aligned in order in a document and its
+# translation) says so: x-origin=mined.
+PROP_ORIGIN, ORIGIN_MINED = "x-origin", "mined"
 # The components a unit carries, each a probability-like value in [0, 1] that a translator can
 # read: meaning, numbers, length, agreement with the machine translation. The others (and the
 # aligner's align_* values, not in [0, 1]) stay in the JSONL.
@@ -171,6 +174,8 @@ class TmxWriter:
             self.stats.duplicates += occurrences - 1
         if REVIEW in link.provenance:
             props.append((PROP_REVIEW, link.provenance[REVIEW]))
+        if link.is_mined:
+            props.append((PROP_ORIGIN, ORIGIN_MINED))
         props.extend([("x-link", link.link_type), ("x-src-doc", link.src_doc), ("x-tgt-doc", link.tgt_doc),
                       ("x-src-ids", _format_ids(link.src_ids)), ("x-tgt-ids", _format_ids(link.tgt_ids))])
         attributes = f'tuid="{self.stats.units}" creationdate="{self._date}"'
@@ -423,6 +428,8 @@ def _link_from_props(path: Path, tu, number: int, source: Tuple[str, str], targe
     provenance = {MACHINE_TRANSLATION: props[PROP_MACHINE_TRANSLATION]} if PROP_MACHINE_TRANSLATION in props else {}
     if PROP_REVIEW in props:
         provenance[REVIEW] = props[PROP_REVIEW]
+    if props.get(PROP_ORIGIN) == ORIGIN_MINED:
+        provenance[MINED] = ORIGIN_MINED
     # Units from other tools have no document or sentence ids: the file and the unit's position
     # stand in, so every unit is still a 1-1 link that can be scored and written out again.
     src_doc = props.get("x-src-doc", display_id(path.name))

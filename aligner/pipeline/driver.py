@@ -102,8 +102,9 @@ def _merge(outdir: Path, ordered: List[DocumentOutcome], notes: List[str], min_s
         if outcome.failure is not None:
             notes.append(f"{outcome.job.source.doc_id}: failed after {ATTEMPTS} attempts, left out: {outcome.failure}")
         elif outcome.job.target is not None and outcome.verdict.verdict == COMPARABLE:
+            kept = "only its mined sentence pairs (x-origin=mined) in" if options.mines else "no units in"
             notice(f"{outcome.job.source.doc_id} / {outcome.job.target.doc_id}: not a translation of each other "
-                   f"({outcome.verdict.describe()}): no units in aligned.tmx")
+                   f"({outcome.verdict.describe()}): {kept} aligned.tmx")
     return write_outputs(outdir, ordered, notes, min_score, options, keep_duplicates, notice)
 
 

@@ -39,6 +39,14 @@ class JobOptions:
     presegmented: bool = False  # inputs hold one sentence per line, blank lines between paragraphs
     paragraphs: bool = True  # paragraphs are hard delimiters where both sides' paragraphs correspond
     models_dir: Optional[str] = None  # where installed models are found (None: the default folder)
+    mine: bool = True  # mine the translated sentences of a pair judged comparable (`align` turns it off)
+
+    @property
+    def mines(self) -> bool:
+        """Whether a comparable pair is mined: asked for, and the method reads embeddings."""
+        from ..align import EMBEDDING_METHODS
+
+        return self.mine and self.method in EMBEDDING_METHODS
 
     def signature(self) -> Signature:
         # Where the models live decides nothing by itself: the translator's signature names the model.
@@ -223,10 +231,25 @@ class PairAligner:
         if pair.target is not None and result.verdict.verdict == COMPARABLE:
             result.warnings.append(f"{src_doc.doc_id} / {tgt_doc.doc_id}: these documents look comparable, not "
                                    f"parallel ({result.verdict.describe()})")
+            if options.mines:
+                result.links = self._mine(src_doc, tgt_doc, scorer, result.notes)
         unaligned = sum(link.is_unaligned for link in result.links)
         if unaligned and tgt_doc.sentences:
             result.notes.append(f"{src_doc.doc_id}: {unaligned} sentence(s) without a counterpart (1-0/0-1 links)")
         return result
+
+    def _mine(self, src_doc: Document, tgt_doc: Document, scorer, notes: List[str]) -> List[BitextLink]:
+        """The links of a comparable pair as mined (align/mining.py), scored; the aligner's
+        links are replaced: in order, they hold few if any translations of such a pair."""
+        from ..align.mining import DEFAULT_MINER, MINERS, mine_documents
+        from ..score import DEFAULT_MIN_PROBABILITY
+
+        links = list(scorer.score_links(mine_documents(src_doc, tgt_doc, self.embedder, MINERS.get(DEFAULT_MINER)())))
+        mined = [link for link in links if not link.is_unaligned]
+        probable = sum((link.score or 0.0) >= DEFAULT_MIN_PROBABILITY for link in mined)
+        notes.append(f"{src_doc.doc_id}: mined from comparable documents: {len(mined)} sentence pair(s), "
+                     f"{probable} at or above probability {DEFAULT_MIN_PROBABILITY:g}")
+        return links
 
     def _machine_target(self, src_doc: Document, translations: Optional[Sequence[str]],
                         notes: List[str]) -> Document:

@@ -133,14 +133,16 @@ class MemoryCounts:
 
     below: int = 0  # aligned human pairs under the threshold
     not_parallel: int = 0  # aligned pairs of documents that are not translations
+    mined: int = 0  # units mined from comparable documents that entered aligned.tmx
 
 
 def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: float,
                  counts: MemoryCounts, review: Optional[RunReview] = None) -> Iterator[BitextLink]:
     """The units of aligned.tmx: aligned human translations at or above ``min_score``, from the
-    documents whose verdict is parallel; a unit a reviewer accepted whatever its score and
-    verdict, one they rejected never. ``counts`` are set anew by each pass."""
-    counts.below = counts.not_parallel = 0
+    documents whose verdict is parallel and the units mined from comparable ones; a unit a
+    reviewer accepted whatever its score and verdict, one they rejected never. ``counts`` are set
+    anew by each pass."""
+    counts.below = counts.not_parallel = counts.mined = 0
     for outcome in outcomes:
         if outcome.failure is not None or _aligned_with_mt(outcome):
             continue
@@ -150,9 +152,10 @@ def memory_units(outdir: Path, outcomes: Sequence[DocumentOutcome], min_score: f
                 continue
             if is_accepted(link):
                 yield link
-            elif not parallel:
+            elif not parallel and not link.is_mined:
                 counts.not_parallel += 1
             elif (link.score or 0.0) >= min_score:
+                counts.mined += link.is_mined
                 yield link
             else:
                 counts.below += 1
@@ -212,6 +215,9 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
         notes.append(f"{counts.below} aligned pair(s) below --min-score {min_score:g} (the probability that a unit "
                      f"is right): kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of "
                      f"{OUTPUT_FILES['tmx']}")
+    if counts.mined:
+        notes.append(f"{counts.mined} unit(s) mined from comparable documents (sentences translated in articles "
+                     f"that are not translations of each other) are in {OUTPUT_FILES['tmx']}, marked x-origin=mined")
     if counts.not_parallel:
         notes.append(f"{counts.not_parallel} aligned pair(s) of documents that are not translations of each other: "
                      f"kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of {OUTPUT_FILES['tmx']}")

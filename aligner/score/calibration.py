@@ -6,10 +6,11 @@ gates multiply because a line in the wrong language is no translation however cl
 features are logs and logits of the component values, so each coefficient says how much the
 evidence of one component shifts the log-odds.
 
-Two coefficient sets: ``aligned`` for links the aligner made (they carry its calibrated
+Three coefficient sets: ``aligned`` for links the aligner made (they carry its calibrated
 ``similarity`` and its embedding margin ``align_embed``, which compares a link with the other
 sentences of the same documents and so sees shifted and comparable-article links the sentence
-pair alone cannot), ``plain`` for pairs given without aligner values (``aligner score`` on a TSV).
+pair alone cannot), ``plain`` for pairs given without aligner values (``aligner score`` on a TSV),
+``mined`` for links mined from comparable documents (their ratio margin, no alignment path).
 Both were fitted by ``python benchmarks/score_calibration.py --fit`` on dev data only
 (FLORES-200 dev and TICO-19 test, fa-en and ar-en; see that script and docs/scoring.md).
 """
@@ -61,16 +62,25 @@ FEATURES: Dict[str, Callable[[BitextLink], float]] = {
     # as well have split, merged or shifted the link, which its cosine cannot tell. The 0.005
     # added is a tie's scale: what leaving one sentence unaligned costs in the news weights.
     "path_margin": lambda link: math.log(0.005 + min(max(link.scores.get("align_path_margin", 0.0), 0.0), 0.1)),
+    # log of the miner's ratio margin (align.mining), clipped to [0.9, 1.3]: 1 is a pair no closer
+    # than either side's average neighbour; above 1.3 a pair is as clear as it gets
+    "mine_margin": lambda link: math.log(min(max(link.scores.get("align_mine_margin", 1.0), 0.9), 1.3)),
+    # log of how far that margin stands out from either sentence's next best (align.mining), floored
+    # at 0 and capped at 0.3; 0.01 added, a near tie's scale. A translation stands out from the rest
+    # of a story; a sentence merely on the same topic ties with its neighbours.
+    "mine_gap": lambda link: math.log(0.01 + min(max(link.scores.get("align_mine_gap", 0.0), 0.0), 0.3)),
 }
 FEATURE_SETS: Dict[str, Tuple[str, ...]] = {
     "plain": ("semantic", "semantic_low", "length", "numbers", "punctuation", "log_chars"),
     "aligned": ("semantic", "semantic_low", "length", "numbers", "punctuation", "log_chars", "align_similarity",
                 "align_margin", "path_margin"),
+    "mined": ("semantic", "semantic_low", "length", "numbers", "punctuation", "log_chars", "mine_margin",
+              "mine_gap"),
 }
 
 # The version of the coefficients below and the dev data they were fitted on; the scorer's
 # signature names both, so a score says which calibration produced it.
-CALIBRATION_VERSION = "7"
+CALIBRATION_VERSION = "8"  # 8: the mined set added; plain and aligned as in 7
 CALIBRATION_DATA = "flores200-dev+tico19-test"
 # Fitted by `python benchmarks/score_calibration.py --fit` (weighted logistic regression, Newton's
 # method, ridge 0.01, weights kept >= 0), with this version's aligner: positives are its right links on
@@ -78,6 +88,9 @@ CALIBRATION_DATA = "flores200-dev+tico19-test"
 # clean dev articles and true pairs; negatives its wrong links, its links between different
 # articles and with a changed number (these two weigh 0.1: rare in real runs), and shuffled,
 # truncated, number-changed and copied pairs (plain pairs weighted to 90 % right, as a run's output).
+# The ``mined`` set (links mined from comparable documents, align/mining.py) is fitted by
+# `python benchmarks/mining.py --fit` (the same regression, unweighted) on the mined candidates of
+# dev comparable and unrelated document pairs (FLORES-200 dev, TICO-19 test; see that script).
 COEFFICIENTS: Dict[str, Dict[str, float]] = {
     # 21,337 units, 9,280 right
     "plain": {"semantic": 0.3697, "semantic_low": 1.6333, "length": 1.5432, "numbers": 3.0894, "punctuation": 0.1508,
@@ -86,12 +99,18 @@ COEFFICIENTS: Dict[str, Dict[str, float]] = {
     "aligned": {"semantic": 0.0, "semantic_low": 1.1109, "length": 0.4373, "numbers": 3.1296, "punctuation": 0.4741,
                 "log_chars": 0.3677, "align_similarity": 0.0, "align_margin": 16.9890, "path_margin": 2.1385,
                 "bias": 9.2015},
+    # `python benchmarks/mining.py --fit`: 1,488 mined links, 529 right
+    "mined": {"semantic": 0.5606, "semantic_low": 0.7882, "length": 0.5044, "numbers": 1.3517, "punctuation": 2.0210,
+              "log_chars": 2.1914, "mine_margin": 16.7540, "mine_gap": 4.5904, "bias": 7.8690},
 }
 
 
 def feature_set(link: BitextLink) -> str:
-    """``aligned`` when the aligner stored its values in the link (its path margin too: links
+    """``mined`` for a link mined from comparable documents (it has a margin, no path);
+    ``aligned`` when the aligner stored its values in the link (its path margin too: links
     aligned before 0.3.3 have none), else ``plain``."""
+    if "align_mine_margin" in link.scores:
+        return "mined"
     aligned = link.similarity is not None and {"align_embed", "align_path_margin"} <= link.scores.keys()
     return "aligned" if aligned else "plain"
 

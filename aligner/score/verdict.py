@@ -15,7 +15,7 @@ from ..bitext import BitextLink
 from .combination import DEFAULT_MIN_PROBABILITY
 
 PARALLEL = "parallel"  # a document and its translation
-COMPARABLE = "comparable"  # not a translation: most sentences are in improbable links, or none
+COMPARABLE = "comparable"  # not a translation: most sentences are in improbable links, or none; or mined
 EMPTY = "empty"  # nothing to align: a side without sentences, or no sentence aligned at all
 VERDICTS = (PARALLEL, COMPARABLE, EMPTY)
 
@@ -81,12 +81,17 @@ def document_verdict(links: Iterable[BitextLink], threshold: float = DEFAULT_MIN
                      min_share: float = MIN_PARALLEL_SHARE) -> DocumentVerdict:
     """The verdict on one document pair's links (every sentence of the pair in exactly one link)."""
     sentences = probable = aligned = 0
+    mined = False  # links mined from a pair already judged comparable (align/mining.py): it stays so
     for link in links:
         size = len(link.src_ids) + len(link.tgt_ids)
         sentences += size
+        mined = mined or link.is_mined
         if not link.is_unaligned:
             aligned += 1
             if link.score is not None and link.score >= threshold:
                 probable += size
-    verdict = EMPTY if not aligned else PARALLEL if probable >= min_share * sentences else COMPARABLE
+    if mined:
+        verdict = COMPARABLE
+    else:
+        verdict = EMPTY if not aligned else PARALLEL if probable >= min_share * sentences else COMPARABLE
     return DocumentVerdict(verdict, sentences, probable, threshold, min_share)
