@@ -217,6 +217,28 @@ def _document_row(group: Sequence[BitextLink], verdict: DocumentVerdict, thresho
     return f"<tr>{''.join(cells)}</tr>"
 
 
+def pairing_section(decisions: Sequence) -> str:
+    """The pairs of a run given two folders (aligner.pairing PairDecision rows): each source
+    with its target or none, how it was paired, P(translation), the verdict, the nearest
+    candidates that lost, and why, in plain words."""
+    headers = [("source document", ""), ("target document", ""), ("paired by", ""), ("P(translation)", "num"),
+               ("verdict", ""), ("share linked", "num"), ("candidates that lost", ""), ("why", "")]
+    rows = []
+    for d in decisions:
+        losers = "; ".join(f"{name} ({probability:.2f})" for name, probability in d.losers)
+        cells = [f'<td class="doc"><bdi>{esc(d.source or "-")}</bdi></td>',
+                 f'<td class="doc"><bdi>{esc(d.target or "-")}</bdi></td>', f'<td class="tag">{esc(d.paired_by or "-")}</td>',
+                 f'<td class="num">{_fmt(d.probability, 2)}</td>',
+                 f'<td class="tag verdict-{esc(d.verdict)}">{esc(d.verdict)}</td>', f'<td class="num">{_fmt(d.share, 2)}</td>',
+                 f'<td class="doc">{esc(losers or "-")}</td>', f'<td class="reason">{esc(d.reason)}</td>']
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return ('<h2 id="pairs">Pairs: which target each source was aligned with</h2>'
+            '<p class="meta">parallel: aligned as a document and its translation; comparable: the same story, not a '
+            "translation (aligned with its machine translation, when a model is installed); unrelated: no "
+            "translation among the targets; none: nothing to compare it with. Also in pairs.tsv.</p>"
+            + _table(headers, rows, "no documents to pair"))
+
+
 def _units_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str) -> str:
     headers = [("score", "num"), ("document, link", ""), ("source", ""), ("target", ""), ("why", "")]
     html_rows = []
@@ -348,7 +370,7 @@ class ReportContents:
             notes.append(f"{self.unscored} aligned pair(s) have no score")
         return notes
 
-    def render(self, notes: Sequence[str] = (), title: str = "aligner report") -> str:
+    def render(self, notes: Sequence[str] = (), title: str = "aligner report", sections: Sequence[str] = ()) -> str:
         """The whole page; ``notes`` are the run's own, listed before the automatic ones."""
         threshold = self.threshold
         low = _low_reasons(self.lowest, threshold)
@@ -373,6 +395,7 @@ class ReportContents:
             '<p class="meta">parallel: a document and its translation; comparable: not a translation (most sentences '
             "in improbable links), so none of its units goes into the memory; empty: nothing aligned.</p>",
             _document_section(self.document_rows, threshold),
+            *sections,
             '<h2 id="scores">Scores: how many units the memory keeps</h2>', _histogram_section(self.scores, threshold),
             f'<h2 id="doubtful">{len(self.doubtful)} doubtful units at or above {threshold:g}</h2>',
             '<p class="meta">In the memory, but something speaks against them: components that disagree with the '
@@ -401,7 +424,7 @@ def _in_document_order(links: Sequence[BitextLink]) -> List[BitextLink]:
 
 
 def render_report(links: Iterable[BitextLink], notes: Sequence[str] = (), title: str = "aligner report",
-                  threshold: float = DEFAULT_MIN_PROBABILITY) -> str:
+                  threshold: float = DEFAULT_MIN_PROBABILITY, sections: Sequence[str] = ()) -> str:
     """The whole report page as a string, from one pass over ``links``. ``notes`` are the run's
     own notes (files skipped, pairs dropped by filters...), listed before the automatic ones;
     ``threshold`` is the memory's (units below it are not in the TMX).
@@ -415,13 +438,15 @@ def render_report(links: Iterable[BitextLink], notes: Sequence[str] = (), title:
     contents = ReportContents(threshold)
     for _, group in itertools.groupby(links, key=_document_key):
         contents.add(list(group))
-    return contents.render(notes, title)
+    return contents.render(notes, title, sections)
 
 
 def write_report(path: Path, links: Iterable[BitextLink], notes: Sequence[str] = (),
-                 title: str = "aligner report", threshold: float = DEFAULT_MIN_PROBABILITY) -> None:
+                 title: str = "aligner report", threshold: float = DEFAULT_MIN_PROBABILITY,
+                 sections: Sequence[str] = ()) -> None:
     """Render and write report.html atomically, from one pass over ``links`` (document pair by
-    document pair, see :func:`render_report`)."""
-    page = render_report(links, notes, title, threshold)
+    document pair, see :func:`render_report`); ``sections``: HTML sections added after the
+    documents (e.g. :func:`pairing_section`)."""
+    page = render_report(links, notes, title, threshold, sections)
     with atomic_write(path) as handle:
         handle.write(page)

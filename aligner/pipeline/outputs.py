@@ -110,10 +110,11 @@ def machine_translated_units(outdir: Path, outcomes: Sequence[DocumentOutcome]) 
 
 
 def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List[str], min_score: float,
-                  options: JobOptions) -> Dict[str, Path]:
+                  options: JobOptions, pairing=None) -> Dict[str, Path]:
     """The combined bitext JSONL (everything), TSV (everything), TMX (see :func:`memory_units`),
-    machine-translated.tmx (when some target is MT) and report.html, from the finished documents."""
-    from ..formats.report import write_report
+    machine-translated.tmx (when some target is MT) and report.html, from the finished documents;
+    ``pairing``: the run's pairing decisions (a report section), None when it paired nothing."""
+    from ..formats.report import pairing_section, write_report
     from ..formats.tmx import write_tmx
     from ..formats.tsv import write_tsv
 
@@ -135,7 +136,7 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
                      f"kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of {OUTPUT_FILES['tmx']}")
     write_report(paths["report"], finished_links(outdir, outcomes), notes,
                  title=f"aligner run: {options.src_lang}-{options.tgt_lang}, {len(outcomes)} document(s)",
-                 threshold=min_score)
+                 threshold=min_score, sections=[pairing_section(pairing)] if pairing is not None else ())
     return paths
 
 
