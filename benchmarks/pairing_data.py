@@ -30,7 +30,10 @@ from perturb import group_articles  # noqa: E402
 from aligner.paths import shared_dir  # noqa: E402
 
 ROLES = {"parallel": 0.52, "source only": 0.17, "target only": 0.2, "comparable": 0.06, "filler": 0.05}
-UN_LINES = 600  # per split
+# Sized for a shared 2-core machine, where e5-small embeds a few sentences a second.
+FLORES_ARTICLES = 120  # per split
+TICO_DOCUMENTS = 3
+UN_LINES = 240  # per split
 UN_DOCUMENT = 6
 
 Document = Tuple[List[str], List[str]]  # (source sentences, English sentences)
@@ -46,12 +49,13 @@ def corpus_documents(split: str, lang: str) -> Dict[str, List[Document]]:
     flores = "dev" if split == "dev" else "devtest"
     keys = [line.split("\t")[0] for line in _lines(data / "flores200" / f"{flores}.metadata.tsv")[1:]]
     src, en = _lines(data / "flores200" / f"{flores}.{lang}"), _lines(data / "flores200" / f"{flores}.en")
-    documents = {"flores": [(src[g.start:g.stop], en[g.start:g.stop]) for g in group_articles(keys, 1, 100)]}
+    documents = {"flores": [(src[g.start:g.stop], en[g.start:g.stop])
+                            for g in group_articles(keys, 1, 100)][:FLORES_ARTICLES]}
     tico = "test" if split == "dev" else "dev"
     keys = [line.split("\t")[1] for line in _lines(data / "tico19" / f"{tico}.ids")]
     src, en = _lines(data / "tico19" / f"{tico}.{lang}"), _lines(data / "tico19" / f"{tico}.en")
     documents["tico"] = [(src[g.start:g.stop], en[g.start:g.stop]) for g in group_articles(keys, 30, 80)
-                         if "speech.cs.cmu.edu" not in keys[g.start]]
+                         if "speech.cs.cmu.edu" not in keys[g.start]][:TICO_DOCUMENTS]
     documents["un"] = []
     if lang == "ar":
         src, en = _lines(data / "un_v1" / "dev.ar"), _lines(data / "un_v1" / "dev.en")

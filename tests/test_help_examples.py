@@ -64,6 +64,7 @@ RUN_ORDER = [
     " --json -o align-scores.json",
     "aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/fa-en",
     "aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/ray --backend ray",
+    "aligner run corpora/fa --targets corpora/en --pair-by content --from fa --to en -o out/by-content",
     "aligner models available",
     "aligner models available | grep -w fa-en",
     "aligner models install fa-en",

@@ -102,7 +102,7 @@ def assign(scored: Sequence[Scored], threshold: float, comparable_share: float) 
     for pair in sorted(scored, key=lambda p: -p.evidence.linked_any_order):
         if pair.evidence.linked_any_order < comparable_share:
             break
-        if pair.i in done.pairs or pair.i in done.comparable or pair.j in done.taken:
+        if pair.i in done.pairs or pair.i in done.ties or pair.i in done.comparable or pair.j in done.taken:
             continue
         done.comparable[pair.i], done.taken[pair.j] = pair, pair.i
     return done
