@@ -21,7 +21,7 @@ from aligner.pipeline.job import JobOptions, PairAligner, read_side
 from aligner.pipeline.pairing import PAIRING_FILE, PAIRS_HEADER, pair_documents, target_sources
 from aligner.text.reading import iter_sources
 
-from conftest import required_module
+from conftest import CORPORA, required_module
 
 CLI = [sys.executable, "-c", "from aligner.cli import main; main()"]
 
@@ -174,3 +174,64 @@ def test_ray_gives_the_pairs_and_links_of_the_local_run(renamed, content_run, tm
     assert pairs_rows(tmp_path / "ray") == pairs_rows(content_run.outdir)
     assert (tmp_path / "ray" / "bitext.jsonl").read_bytes() == (content_run.outdir / "bitext.jsonl").read_bytes()
     assert [o.counts for o in ray_run.results] == [o.counts for o in content_run.results]
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(CLI + list(args), capture_output=True, text=True)
+
+
+def error_lines(result: subprocess.CompletedProcess) -> List[str]:
+    assert "Traceback" not in result.stderr
+    return [line for line in result.stderr.splitlines() if line.startswith("aligner: error:")]
+
+
+def test_targets_in_the_wrong_language_are_left_out_and_reported(renamed, tmp_path):
+    root, names = renamed
+    targets = tmp_path / "en"
+    shutil.copytree(root / "en", targets)
+    shutil.copy(CORPORA / "fa" / "ministry-telegram-no-talks.txt", targets / "persian-in-the-english-folder.txt")
+    result = cli("run", str(root / "fa"), "--targets", str(targets), "--from", "fa", "--to", "en",
+                 "-o", str(tmp_path / "out"), "--pair-by", "content", "-q")
+    [line] = error_lines(result)
+    assert result.returncode == 3 and "could not be read" in line and "pairs.tsv" in line
+    rows = pairs_rows(tmp_path / "out")
+    [left] = [row for row in rows if row["target"] == "persian-in-the-english-folder.txt"]
+    assert left["source"] == "" and left["verdict"] == "none"
+    assert sum(row["verdict"] == "parallel" for row in rows) == 4  # the rest is paired as before
+
+
+def test_copies_of_the_inputs_as_targets_and_empty_folders_are_refused(renamed, tmp_path):
+    root, _ = renamed
+    shutil.copytree(root / "fa", tmp_path / "copies")
+    (tmp_path / "empty").mkdir()
+    for targets, message in ((tmp_path / "copies", "the same bytes as the input"),
+                             (tmp_path / "empty", "holds no file")):
+        result = cli("run", str(root / "fa"), "--targets", str(targets), "--from", "fa", "--to", "en",
+                     "-o", str(tmp_path / "out"), "-q")
+        [line] = error_lines(result)
+        assert result.returncode == 2 and message in line, result.stderr
+        assert not (tmp_path / "out" / "pairs.tsv").exists()
+
+
+def test_one_source_among_many_targets_and_near_duplicates(shared_dir, tmp_path):
+    articles = flores_articles(shared_dir, 0, 16)
+    (tmp_path / "fa").mkdir()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "fa" / "x.txt").write_text(" ".join(articles[3]["fa"]) + " این شرکت ۱۲۰۰ مشترک جدید گزارش داد.\n",
+                                           encoding="utf-8")
+    for a, article in enumerate(articles):
+        (tmp_path / "en" / f"{a:02d}.txt").write_text(" ".join(article["en"]) + "\n", encoding="utf-8")
+    # Near duplicates of the right target: the same boilerplate, one figure changed.
+    boiler = "Copyright Example News. All rights reserved.\n\nRead more on our site.\n"
+    for figure in (1200, 1300, 1400):
+        (tmp_path / "en" / f"dup-{figure}.txt").write_text(
+            boiler + " ".join(articles[3]["en"]) + f" The company reported {figure} new subscribers.\n",
+            encoding="utf-8")
+    (tmp_path / "en" / "03.txt").unlink()
+    options = JobOptions("fa", "en")
+    decisions = pair_documents(list(iter_sources([str(tmp_path / "fa")])),
+                               target_sources(str(tmp_path / "en"), ["*.txt"], None), options, "content",
+                               tmp_path / "out", progress=False)
+    [source] = [d for d in decisions if d.source]
+    assert source.target in ("dup-1200.txt", None), source.reason
+    assert len(decisions) == 1 + 15 + 3 - (source.target is not None)
