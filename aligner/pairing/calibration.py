@@ -15,10 +15,10 @@ from ..signature import Signature
 from .evidence import Evidence
 
 VERSION = 1
-FEATURES = ("linked", "similarity", "contrast", "numbers_agree", "numbers_differ", "length")
-COEFFICIENTS: Dict[str, float] = {"linked": 12.0, "similarity": 0.0, "contrast": 0.0, "numbers_agree": 0.0,
-                                  "numbers_differ": 0.0, "length": 0.0}
-BIAS = -6.0
+FEATURES = ("linked", "distinct", "similarity", "numbers_agree", "numbers_differ", "length")
+COEFFICIENTS: Dict[str, float] = {"linked": 15.438, "distinct": 7.891, "similarity": -0.548, "numbers_agree": 4.050,
+                                  "numbers_differ": -0.269, "length": -2.117}
+BIAS = -10.973
 
 
 def log_odds(evidence: Evidence) -> float:

@@ -12,7 +12,7 @@ would want an approximate index (not built: nothing here needs it yet).
 
 from __future__ import annotations
 
-from typing import List, Sequence, Set, Tuple
+from typing import List, Sequence, Set
 
 import numpy as np
 
@@ -59,6 +59,3 @@ def candidate_pairs(src: np.ndarray, tgt: np.ndarray, k: int = NEIGHBOURS) -> Li
                 candidates[i].add(j)
     return candidates
 
-
-def pair_list(candidates: Sequence[Set[int]]) -> List[Tuple[int, int]]:
-    return [(i, j) for i, found in enumerate(candidates) for j in sorted(found)]

@@ -19,9 +19,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
+
 from ..signature import Signature
 from .calibration import log_odds, signature as calibration_signature
-from .candidates import NEIGHBOURS, candidate_pairs, document_vectors, pair_list
+from .candidates import NEIGHBOURS, candidate_pairs, document_vectors
 from .evidence import Evidence, boilerplate_weights, pair_evidence
 from .model import BY_CONTENT, COMPARABLE, NONE, PARALLEL, UNRELATED, PairDecision, PairingDocument
 from ..logistic import logistic
@@ -72,10 +74,29 @@ def score_candidates(sources: Sequence[PairingDocument], targets: Sequence[Pairi
     candidates = candidate_pairs(document_vectors(sources, src_weights, dim),
                                  document_vectors(targets, tgt_weights, dim), neighbours)
     scored = []
-    for i, j in pair_list(candidates):
-        evidence = pair_evidence(sources[i], targets[j], src_weights[i], tgt_weights[j])
-        scored.append(Scored(i, j, evidence, log_odds(evidence)))
+    for i, found in enumerate(candidates):
+        found = sorted(found)
+        for j, elsewhere in zip(found, _best_elsewhere(sources[i], [targets[j] for j in found])):
+            evidence = pair_evidence(sources[i], targets[j], src_weights[i], tgt_weights[j], elsewhere)
+            scored.append(Scored(i, j, evidence, log_odds(evidence)))
     return scored
+
+
+def _best_elsewhere(source: PairingDocument, candidates: Sequence[PairingDocument]) -> List[Optional[np.ndarray]]:
+    """Per candidate, each source sentence's best cosine in the other candidates (None: no other)."""
+    sizes = [len(c.vectors) for c in candidates]
+    if len(candidates) < 2 or not len(source.vectors) or not sum(sizes):
+        return [None] * len(candidates)
+    sim = source.vectors @ np.concatenate([c.vectors for c in candidates if len(c.vectors)]).T
+    best = np.full((len(source.vectors), len(candidates)), -1.0, dtype=np.float32)
+    start = 0
+    for c, size in enumerate(sizes):
+        if size:
+            best[:, c] = sim[:, start:start + size].max(axis=1)
+        start += size
+    order = np.argsort(-best, axis=1)
+    first, second = best[np.arange(len(best)), order[:, 0]], best[np.arange(len(best)), order[:, 1]]
+    return [np.where(order[:, 0] == c, second, first) for c in range(len(candidates))]
 
 
 def assign(scored: Sequence[Scored], threshold: float, comparable_share: float) -> Assignment:
@@ -99,8 +120,8 @@ def assign(scored: Sequence[Scored], threshold: float, comparable_share: float) 
             blocked_targets.add(pair.j)
             continue
         done.pairs[pair.i], done.taken[pair.j] = pair, pair.i
-    for pair in sorted(scored, key=lambda p: -p.evidence.linked_any_order):
-        if pair.evidence.linked_any_order < comparable_share:
+    for pair in sorted(scored, key=lambda p: -p.evidence.distinct_any_order):
+        if pair.evidence.distinct_any_order < comparable_share:
             break
         if pair.i in done.pairs or pair.i in done.ties or pair.i in done.comparable or pair.j in done.taken:
             continue
@@ -164,9 +185,9 @@ def _source_decision(i: int, sources: Sequence[PairingDocument], targets: Sequen
         pair = done.comparable[i]
         target = targets[pair.j].doc_id
         return PairDecision(
-            source, target, BY_CONTENT, pair.probability, COMPARABLE, pair.evidence.linked_any_order,
+            source, target, BY_CONTENT, pair.probability, COMPARABLE, pair.evidence.distinct_any_order,
             f"not a translation of {target} (P(translation) {pair.probability:.2f}, below {settings.threshold:g}), "
-            f"but {pair.evidence.linked_any_order:.0%} of its sentences have a counterpart there: the same "
+            f"but {pair.evidence.distinct_any_order:.0%} of its sentences have a counterpart there: the same "
             "story, comparable", _losers(candidates, pair, targets))
     if i in done.ties:
         first, second = done.ties[i]
