@@ -5,6 +5,7 @@ it shares with the alignment, the Ray backend, and bad input on the command line
 from __future__ import annotations
 
 import csv
+import json
 import random
 import re
 import shutil
@@ -235,3 +236,37 @@ def test_one_source_among_many_targets_and_near_duplicates(shared_dir, tmp_path)
     [source] = [d for d in decisions if d.source]
     assert source.target in ("dup-1200.txt", None), source.reason
     assert len(decisions) == 1 + 15 + 3 - (source.target is not None)
+
+
+PAIRS_PROBE = """
+(() => {
+  let table = document.getElementById('pairs');
+  while (table && table.tagName !== 'TABLE') table = table.nextElementSibling;
+  return JSON.stringify(Array.from(table.querySelectorAll('tbody tr')).map(row => ({
+    cells: Array.from(row.cells).map(cell => cell.innerText.trim()),
+    height: row.getBoundingClientRect().height})));
+})()
+"""
+
+
+def test_report_shows_the_pairs_and_why_in_the_browser(renamed, content_run, tmp_path):
+    from test_report_browser import CHROMIUM, DevTools, console_problems
+    from conftest import missing
+
+    if CHROMIUM is None:
+        missing("chromium is not installed (apt-get install -y chromium)")
+    _, names = renamed
+    browser = DevTools(CHROMIUM, tmp_path / "profile")
+    try:
+        session = browser.open_page(content_run.outputs["report"])
+        probe = browser.call("Runtime.evaluate", {"expression": PAIRS_PROBE, "returnByValue": True}, session=session)
+        browser.drain(0.3)
+    finally:
+        browser.close()
+    assert console_problems(browser.events) == []
+    rows = json.loads(probe["result"]["value"])
+    assert len(rows) == 6 and all(row["height"] > 0 for row in rows)
+    by_source = {row["cells"][0]: row["cells"] for row in rows}
+    assert by_source[names[1]][1:3] == [names[-1], "content"] and "paired by content" in by_source[names[1]][-1]
+    assert by_source[names[5]][1] == "-" and "no translation among the targets" in by_source[names[5]][-1]
+    assert by_source["-"][1] == names[-6] and "no source is its translation" in by_source["-"][-1]
