@@ -270,3 +270,14 @@ def test_report_shows_the_pairs_and_why_in_the_browser(renamed, content_run, tmp
     assert by_source[names[1]][1:3] == [names[-1], "content"] and "paired by content" in by_source[names[1]][-1]
     assert by_source[names[5]][1] == "-" and "no translation among the targets" in by_source[names[5]][-1]
     assert by_source["-"][1] == names[-6] and "no source is its translation" in by_source["-"][-1]
+
+
+def test_pair_by_needs_targets(tmp_path):
+    from click.testing import CliRunner
+
+    from aligner.cli import main
+
+    result = CliRunner().invoke(main, ["run", str(CORPORA / "fa"), "--pair-by", "content", "--from", "fa", "--to",
+                                       "en", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "--pair-by" in result.output and "needs --targets" in result.output
+    assert not (tmp_path / "out").exists()

@@ -107,6 +107,8 @@ def run_command(inputs, src_lang, tgt_lang, targets, pair_by, outdir, model, met
 
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to must differ", param_hint="--to")
+    if pair_by != "auto" and targets is None:
+        raise click.BadParameter("needs --targets", param_hint="--pair-by")
     if ray_address is not None and backend != "ray":
         raise click.BadParameter("needs --backend ray", param_hint="--ray-address")
     options = JobOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
