@@ -77,6 +77,9 @@ def scale_benchmark(n: int) -> None:
     predicted = {int(d.source[1:]): names[d.target] for d in decisions
                  if d.source and d.target and d.verdict == PARALLEL}
     right = sum(gold.get(i) == j for i, j in predicted.items())
+    start = time.process_time()
+    [alone, *_] = pair_by_content(sources[:1], targets)
+    one_source = time.process_time() - start
     per_sentence = embedding_seconds_per_sentence()
     embedding = per_sentence * 2 * n * SENTENCES
     vectors_mb = 2 * n * SENTENCES * DIM * 4 / 2**20
@@ -84,5 +87,7 @@ def scale_benchmark(n: int) -> None:
           f"~{sim:.2f} cosine)")
     print(f"pairing: {seconds:.1f} CPU s ({wall:.1f} s wall on a shared machine), peak memory beyond the vectors {peak / 2**20:.0f} MiB; "
           f"precision {right / max(1, len(predicted)):.4f}, recall {right / len(gold):.4f}")
+    print(f"one source against the {n} targets: {one_source:.1f} CPU s, paired with {alone.target} "
+          f"(gold: t{gold.get(0, 'none')})")
     print(f"embedding the same articles with e5-small: {per_sentence * 1000:.1f} CPU ms/sentence here -> "
           f"{embedding:.0f} CPU s; pairing is {100 * seconds / embedding:.2f} % of it")

@@ -158,3 +158,21 @@ def test_auto_pairs_by_name_first_and_by_content_for_the_rest(tmp_path):
     names = PAIRERS.get("name")(sources, targets, read, ContentSettings())
     assert [(d.source, d.target) for d in names] == [("a.txt", "a.txt"), ("b.txt", None), ("q.txt", None),
                                                      (None, "xyz.txt"), (None, "w.txt")]
+
+
+def test_one_source_among_many_targets_gets_few_candidates():
+    from aligner.pairing.candidates import NEIGHBOURS, candidate_pairs
+
+    source = unit(RNG.normal(size=(1, DIM)))
+    targets = unit(RNG.normal(size=(500, DIM)))
+    [found] = candidate_pairs(source, targets)
+    assert NEIGHBOURS <= len(found) <= 2 * NEIGHBOURS
+    assert int(np.argmax(targets @ source[0])) in found
+
+
+def test_a_single_source_finds_its_translation_among_many():
+    stories = [article() for _ in range(40)]
+    targets = [doc(f"t{k}", translation(v)) for k, v in enumerate(stories)]
+    [decision, *rest] = pair_by_content([doc("s", stories[17])], targets)
+    assert (decision.target, decision.verdict) == ("t17", PARALLEL)
+    assert len(rest) == 39

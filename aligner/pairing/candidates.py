@@ -1,7 +1,7 @@
 """Candidate pairs: the k nearest documents of each document, by document vectors.
 
 A document vector is the mean of its sentence vectors (those of boilerplate sentences left
-out), with each side's mean vector subtracted: every e5 vector of one language shares a large
+out), with each side's mean vector subtracted (a side of 16 documents or more): every e5 vector of one language shares a large
 common direction, which would otherwise make all documents of that language look alike.
 Nearest neighbours come from blocked matrix products (exact): a block of source rows against
 every target at a time, so memory is ``block x targets`` floats plus the candidates, never
@@ -20,6 +20,7 @@ from .model import PairingDocument
 
 NEIGHBOURS = 8  # candidates per document in each direction
 BLOCK = 1024  # rows of one matrix product
+MIN_CENTRED = 16  # documents a side needs for its mean to be subtracted
 
 
 def document_vectors(documents: Sequence[PairingDocument], weights: Sequence[np.ndarray], dim: int) -> np.ndarray:
@@ -31,7 +32,9 @@ def document_vectors(documents: Sequence[PairingDocument], weights: Sequence[np.
         elif len(document.vectors):
             rows[k] = document.vectors.mean(axis=0)
     present = np.abs(rows).sum(axis=1) > 0
-    if present.any():
+    # A side of a few documents is not centred: its mean is mostly the documents themselves (one
+    # document would become zero). Its rows rank the other side's the same either way.
+    if present.sum() >= MIN_CENTRED:
         rows[present] -= rows[present].mean(axis=0)
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     return rows / np.maximum(norms, 1e-12)
@@ -50,12 +53,18 @@ def top_k(queries: np.ndarray, keys: np.ndarray, k: int = NEIGHBOURS, block: int
 
 
 def candidate_pairs(src: np.ndarray, tgt: np.ndarray, k: int = NEIGHBOURS) -> List[Set[int]]:
-    """For every source, the targets among its k nearest or that have it among theirs."""
-    candidates: List[Set[int]] = [set(row) for row in top_k(src, tgt, k).tolist()] if len(tgt) else \
-        [set() for _ in range(len(src))]
-    if len(src):
-        for j, row in enumerate(top_k(tgt, src, k).tolist()):
-            for i in row:
-                candidates[i].add(j)
+    """For every source, its k nearest targets and, of the targets that have it among their k
+    nearest, the k most similar (so one source among 10,000 targets gets 2k candidates, not
+    10,000)."""
+    if not len(tgt) or not len(src):
+        return [set() for _ in range(len(src))]
+    candidates: List[Set[int]] = [set(row) for row in top_k(src, tgt, k).tolist()]
+    reverse: List[List[int]] = [[] for _ in range(len(src))]
+    for j, row in enumerate(top_k(tgt, src, k).tolist()):
+        for i in row:
+            reverse[i].append(j)
+    for i, found in enumerate(reverse):
+        if len(found) > k:
+            found = [found[n] for n in np.argsort(-(tgt[found] @ src[i]), kind="stable")[:k]]
+        candidates[i].update(found)
     return candidates
-
