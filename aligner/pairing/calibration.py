@@ -16,9 +16,9 @@ from .evidence import Evidence
 
 VERSION = 1
 FEATURES = ("linked", "distinct", "similarity", "numbers_agree", "numbers_differ", "length")
-COEFFICIENTS: Dict[str, float] = {"linked": 15.438, "distinct": 7.891, "similarity": -0.548, "numbers_agree": 4.050,
-                                  "numbers_differ": -0.269, "length": -2.117}
-BIAS = -10.973
+COEFFICIENTS: Dict[str, float] = {"linked": 15.343, "distinct": 7.609, "similarity": -0.574, "numbers_agree": 4.131,
+                                  "numbers_differ": -0.191, "length": -2.243}
+BIAS = -10.833
 
 
 def log_odds(evidence: Evidence) -> float:
