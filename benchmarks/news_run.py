@@ -301,6 +301,16 @@ class CellCounts:
         }
 
 
+def drop_non_parallel(folder: Path, cases: Dict[str, dict]) -> None:
+    """The non-parallel cases pair a source of the list with another article's translation by
+    name; paired by content, that source (a copy of a parallel case's) finds its own translation,
+    so on renamed folders they are left out (benchmarks/pairing.py measures abstention)."""
+    for name in [name for name, case in cases.items() if case["cell"] == "non-parallel"]:
+        del cases[name]
+        for sub in ("src", "tgt"):
+            (folder / sub / name).unlink()
+
+
 def rename_targets(folder: Path, cases: Dict[str, dict], draw: int) -> Dict[str, str]:
     """Give every target file a random name (as a crawl names them): {source name: target name}."""
     rng = random.Random(SEED + DRAW_SEED_STEP * draw)
@@ -318,6 +328,8 @@ def run_draw(split: str, lang: str, work: Path, short_count: int, long_count: in
     name = f"{split}-{lang}" + (f"-draw{draw}" if draw else "")
     folder, outdir = work / name, work / f"{name}-out"
     cases = build(split, lang, folder, short_count, long_count, draw, layout)
+    if renamed:
+        drop_non_parallel(folder, cases)
     target_of = rename_targets(folder / "tgt", cases, draw) if renamed else {name: name for name in cases}
     seconds, stderr = run_aligner(folder, lang, outdir)
     maps = {name: (gold_ids_of_sentences(case["sides"][0], folder / "src" / name, lang),
@@ -400,7 +412,7 @@ def main(argv=None):
                              "between blank lines) or lines (one sentence per line, as a pre-split file)")
     parser.add_argument("--renamed", action="store_true",
                         help="give the target files random names: `aligner run` pairs them by content (--pair-by "
-                             "auto), as it would a crawl")
+                             "auto), as it would a crawl; the non-parallel cases are left out (see drop_non_parallel)")
     args = parser.parse_args(argv)
     columns = ("documents", "strict_f1", "nm_links", "nm_precision", "tmx_units", "tmx_precision", "tmx_strict",
                "tmx_whole", "tmx_kept", "auc")
