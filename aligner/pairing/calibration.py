@@ -16,9 +16,9 @@ from .evidence import Evidence
 
 VERSION = 1
 FEATURES = ("linked", "distinct", "similarity", "numbers_agree", "numbers_differ", "length")
-COEFFICIENTS: Dict[str, float] = {"linked": 15.343, "distinct": 7.609, "similarity": -0.574, "numbers_agree": 4.131,
-                                  "numbers_differ": -0.191, "length": -2.243}
-BIAS = -10.833
+COEFFICIENTS: Dict[str, float] = {"linked": 16.368, "distinct": 12.543, "similarity": 3.466, "numbers_agree": 2.236,
+                                  "numbers_differ": -0.249, "length": -7.531}
+BIAS = -14.570
 
 
 def log_odds(evidence: Evidence) -> float:
