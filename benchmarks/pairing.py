@@ -1,6 +1,6 @@
 """Pairing articles by content, on folders as users have them (benchmarks/pairing_data.py):
-files with names that say nothing, ~28 % of the sources and ~30 % of the targets without their
-partner, some sources given a comparable article (a third of their translation among another
+files with names that say nothing, about a quarter of the sources and 28 % of the targets
+without their partner, some sources given a comparable article (a third of their translation among another
 article's sentences) instead of their translation.
 
 Reported per language pair, beside the pair-everything baselines on the same folders
