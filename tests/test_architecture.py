@@ -25,6 +25,7 @@ STAGES = [
     {"aligner.embed"},
     {"aligner.align"},
     {"aligner.score"},
+    {"aligner.pairing"},
     {"aligner.formats"},
     {"aligner.review"},
     {"aligner.bench"},

@@ -67,6 +67,7 @@ RUN_ORDER = [
     "aligner review out/fa-en --summary",
     "aligner review out/fa-en --accept-above 0.99",
     "aligner bench align --gold-from-review out/fa-en",
+    "aligner run corpora/fa --targets corpora/en --pair-by content --from fa --to en -o out/by-content",
     "aligner models available",
     "aligner models available | grep -w fa-en",
     "aligner models install fa-en",

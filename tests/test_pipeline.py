@@ -223,7 +223,8 @@ def test_cli_main_job_prints_summary(tmp_path, fa_inputs):
     assert "police-telegram-cooperation.txt" in result.stdout
     assert "aligner models install fa-en" in result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "aligned.tmx", "aligned.tsv", "bitext.jsonl", "documents", "report", "report.html", "run.json"]
+        "aligned.tmx", "aligned.tsv", "bitext.jsonl", "documents", "pairing.json", "pairs.tsv", "report",
+        "report.html", "run.json"]
 
 
 @pytest.mark.parametrize("args, message", [

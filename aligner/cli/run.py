@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import Interrupted, SomeInputsFailed
+from ..pairing import PAIRERS
 from ..pipeline import BACKENDS
 from ..score.combination import DEFAULT_MIN_PROBABILITY
 from ..segment.stanza import ENV_VAR as STANZA_ENV_VAR
@@ -21,9 +22,15 @@ from .models import models_dir_option
 @click.option("--from", "src_lang", type=click.Choice(LANGS), required=True, help="Language of the INPUT documents.")
 @click.option("--to", "tgt_lang", type=click.Choice(LANGS), required=True, help="Language of the translations.")
 @click.option("--targets", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder of human translations, paired with the inputs by file name (a language code in "
-                   "the name, as in news.fa.txt / news.en.txt, is ignored). Inputs without a partner, or all "
-                   "inputs when this is absent, are aligned with their own machine translation.")
+              help="Folder of human translations, paired with the inputs by file name or by content (see "
+                   "--pair-by). Inputs without a partner, or all inputs when this is absent, are aligned with "
+                   "their own machine translation.")
+@click.option("--pair-by", type=click.Choice(PAIRERS.names()), default="auto", show_default=True,
+              help="How inputs find their translation in --targets: name (file names correspond; a language code "
+                   "in the name, as in news.fa.txt / news.en.txt, is ignored), content (what the documents say: "
+                   "each input gets at most one target, only when the calibrated probability that it is the "
+                   "translation is high enough; docs/pairing.md), auto (names where they correspond, content for "
+                   "the documents left over). The decisions are in OUTDIR/pairs.tsv and report.html.")
 @click.option("-o", "--outdir", type=click.Path(file_okay=False), required=True,
               help="Output folder: aligned.tmx, aligned.tsv, bitext.jsonl, report.html, documents/, and "
                    "machine-translated.tmx when some input has no human translation.")
@@ -67,8 +74,8 @@ from .models import models_dir_option
 @models_dir_option
 @input_options
 @quiet_option
-def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_link, concat_margin, min_similarity,
-                min_score, jobs, backend, ray_address, segmenter, stanza_dir, embedder, beam_size, force,
+def run_command(inputs, src_lang, tgt_lang, targets, pair_by, outdir, model, method, max_link, concat_margin,
+                min_similarity, min_score, jobs, backend, ray_address, segmenter, stanza_dir, embedder, beam_size, force,
                 keep_duplicates, no_mine, folders, include, encoding, quiet):
     """Segment, translate, align, score and package a batch of articles.
 
@@ -86,7 +93,10 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     target is the machine translation (inputs without a human one) go to machine-translated.tmx,
     each marked as MT (creationid="MT") with its quality-estimation score as x-score.
 
-    A document pair that
+    With --targets, each input is paired with at most one target (--pair-by; decisions and
+    why in OUTDIR/pairs.tsv and report.html); an input without a translation there goes the
+    machine-translation route. A target that cannot be read (wrong language, not text) is left
+    out of the pairing and reported (exit code 3). A document pair that
     fails is tried again once, then left out and listed in OUTDIR/failed.tsv; the run goes on
     and exits with code 3 (2: bad input or options, nothing done). Interrupted (Ctrl-C or
     SIGTERM), it keeps the finished documents, prints the command that resumes and exits 130.
@@ -99,6 +109,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
       aligner run corpora/ar --targets corpora/parallel/ar-en/en --from ar --to en --min-score 0.95 -o out/ar-en   # a stricter memory
       aligner run corpora/fa/police-telegram-cooperation.txt --from fa --to en -o out/police-mt   # no --targets: aligned with its MT
       aligner run corpora/fa --targets corpora/parallel/fa-en/en --from fa --to en -o out/ray --backend ray
+      aligner run corpora/fa --targets corpora/en --pair-by content --from fa --to en -o out/by-content   # names say nothing
     """
     from ..pipeline.driver import run
     from ..pipeline.job import JobOptions
@@ -107,6 +118,8 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
 
     if src_lang == tgt_lang:
         raise click.BadParameter("--from and --to must differ", param_hint="--to")
+    if pair_by != "auto" and targets is None:
+        raise click.BadParameter("needs --targets", param_hint="--pair-by")
     if ray_address is not None and backend != "ray":
         raise click.BadParameter("needs --backend ray", param_hint="--ray-address")
     options = JobOptions(src_lang=src_lang, tgt_lang=tgt_lang, model=model, method=method, max_link=max_link,
@@ -116,7 +129,7 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     try:
         summary = run(inputs, Path(outdir), options, targets=targets, include=include, jobs=jobs,
                       min_score=min_score, progress=not quiet, notice=warn, backend=backend, address=ray_address,
-                      force=force, keep_duplicates=keep_duplicates)
+                      force=force, keep_duplicates=keep_duplicates, pair_by=pair_by)
     except Interrupted as exc:
         raise Interrupted(f"{exc}; resume with: {resume_command()}") from None
     ignore_interrupts()  # the outputs are complete: an interrupt now must not turn success into 130
@@ -124,6 +137,10 @@ def run_command(inputs, src_lang, tgt_lang, targets, outdir, model, method, max_
     if summary.failed:
         raise SomeInputsFailed(f"{len(summary.failed)} document pair(s) failed and are left out of the outputs; "
                                f"see {summary.outdir / FAILED_FILE}")
+    unread = [decision for decision in summary.pairs or () if decision.left_out]
+    if unread:
+        raise SomeInputsFailed(f"{len(unread)} target document(s) could not be read and were left out of the "
+                               f"pairing ({unread[0].target}: {unread[0].reason}); see {summary.outdir / 'pairs.tsv'}")
 
 
 def resume_command() -> str:

@@ -310,6 +310,30 @@ def _document_table(summaries: Iterable[DocumentSummary], threshold: float, fold
     return _table(headers, (summary.row(folder) for summary in summaries), "no documents")
 
 
+def pairing_section(decisions: Sequence) -> str:
+    """The pairs of a run given two folders (aligner.pairing PairDecision rows): each source
+    with its target or none, how it was paired, P(translation), the verdict, the nearest
+    candidates that lost, and why, in plain words."""
+    headers = [("source document", ""), ("target document", ""), ("paired by", ""), ("P(translation)", "num"),
+               ("verdict", ""), ("share linked", "num"), ("candidates that lost", ""), ("why", "")]
+    rows = []
+    for d in decisions[:INDEX_ROWS]:
+        losers = "; ".join(f"{name} ({probability:.2f})" for name, probability in d.losers)
+        cells = [f'<td class="doc"><bdi>{esc(d.source or "-")}</bdi></td>',
+                 f'<td class="doc"><bdi>{esc(d.target or "-")}</bdi></td>', f'<td class="tag">{esc(d.paired_by or "-")}</td>',
+                 f'<td class="num">{_fmt(d.probability, 2)}</td>',
+                 f'<td class="tag verdict-{esc(d.verdict)}">{esc(d.verdict)}</td>', f'<td class="num">{_fmt(d.share, 2)}</td>',
+                 f'<td class="doc">{esc(losers or "-")}</td>', f'<td class="reason">{esc(d.reason)}</td>']
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return ('<h2 id="pairs">Pairs: which target each source was aligned with</h2>'
+            '<p class="meta">parallel: aligned as a document and its translation; comparable: the same story, not a '
+            "translation (aligned with its machine translation, when a model is installed); unrelated: no "
+            "translation among the targets; none: nothing to compare it with. Also in pairs.tsv.</p>"
+            + _table(headers, rows, "no documents to pair")
+            + (f'<p class="meta">and {len(decisions) - INDEX_ROWS} more, in pairs.tsv</p>'
+               if len(decisions) > INDEX_ROWS else ""))
+
+
 def _units_table(rows: Sequence[Tuple[BitextLink, List[str]]], empty: str,
                  href: Callable[[BitextLink], Optional[str]] = lambda link: None, with_document: bool = True) -> str:
     headers = [("score", "num"), ("document, link" if with_document else "link", ""), ("source", ""),
@@ -545,12 +569,15 @@ class ReportContents:
         """Write the last index page."""
         self.index.finish()
 
-    def render(self, notes: Sequence[str] = (), title: str = "aligner report") -> str:
-        """report.html; ``notes`` are the run's own, listed before the automatic ones."""
+    def render(self, notes: Sequence[str] = (), title: str = "aligner report", sections: Sequence[str] = ()) -> str:
+        """report.html; ``notes`` are the run's own, listed before the automatic ones; ``sections``
+        are HTML sections of the caller's (e.g. :func:`pairing_section`), after the documents."""
         self.finish()
         self.notes = list(notes) + self.automatic_notes()
-        return html_page(title, [f'<p class="meta">aligner {esc(__version__)}</p>',
-                                 *(section(self) for section in SECTIONS)])
+        parts = [section(self) for section in SECTIONS]
+        after_documents = SECTIONS.index(_documents_section) + 1
+        return html_page(title, [f'<p class="meta">aligner {esc(__version__)}</p>', *parts[:after_documents],
+                                 *sections, *parts[after_documents:]])
 
 
 def _document_page(summary: DocumentSummary, judged: Sequence[Tuple[BitextLink, List[str]]], threshold: float,
@@ -683,33 +710,34 @@ def gather(links: Iterable[BitextLink], threshold: float = DEFAULT_MIN_PROBABILI
 
 
 def render_report(links: Iterable[BitextLink], notes: Sequence[str] = (), title: str = "aligner report",
-                  threshold: float = DEFAULT_MIN_PROBABILITY) -> str:
+                  threshold: float = DEFAULT_MIN_PROBABILITY, sections: Sequence[str] = ()) -> str:
     """report.html as a string, without the pages of the document pairs, from one pass over
     ``links``. ``notes`` are the run's own notes (files skipped, pairs dropped by filters...),
     listed before the automatic ones; ``threshold`` is the memory's (units below it are not in
-    the TMX).
+    the TMX); ``sections`` as for :meth:`ReportContents.render`.
 
     The links must come document pair by document pair, each pair's links together, as bitext
     files and runs write them: only the pair at hand is held (see :class:`ReportContents`). An
     iterator whose pair comes back after another pair raises ValueError; a list, already in
     memory, may be in any order: it is regrouped first."""
-    return gather(links, threshold).render(notes, title)
+    return gather(links, threshold).render(notes, title, sections)
 
 
 def write_report(path: Path, links: Iterable[BitextLink], notes: Sequence[str] = (),
-                 title: str = "aligner report", threshold: float = DEFAULT_MIN_PROBABILITY) -> Path:
+                 title: str = "aligner report", threshold: float = DEFAULT_MIN_PROBABILITY,
+                 sections: Sequence[str] = ()) -> Path:
     """Write report.html and, in the folder of its name beside it (report/), a page per document
     pair and the index pages, from one pass over ``links`` (document pair by document pair, see
     :func:`render_report`); returns that folder. The pages are written into a staging folder
     that then replaces the old one in one rename, and report.html atomically: a run that stops
-    leaves the earlier report whole."""
+    leaves the earlier report whole. ``sections`` as for :meth:`ReportContents.render`."""
     path = Path(path)
     folder = path.parent / path.stem
     staging = path.parent / f".{path.stem}.part"
     try:
         shutil.rmtree(staging, ignore_errors=True)  # left by a run that stopped
         staging.mkdir(parents=True)
-        page = gather(links, threshold, staging, path.name).render(notes, title)
+        page = gather(links, threshold, staging, path.name).render(notes, title, sections)
         _replace_folder(folder, staging)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..errors import Interrupted
+from ..pairing.model import PairDecision
 from ..progress import Progress
 from ..score.combination import DEFAULT_MIN_PROBABILITY
 from ..score.verdict import COMPARABLE
@@ -31,6 +32,7 @@ from . import BACKENDS
 from .documents import (DOCUMENTS_DIR, DocumentJob, DocumentOutcome, WorkItem, fingerprint, input_bytes, load_finished,
                         plan_jobs, read_pair)
 from .job import JobOptions, load_translator, translator_signature
+from .pairing import final_decisions, jobs_from_decisions, pair_documents, target_sources, write_pairs
 from .outputs import check_configuration, record_configuration, write_failures, write_outputs
 
 ATTEMPTS = 2  # a failing pair is tried this many times before it is reported
@@ -43,6 +45,7 @@ class RunSummary:
     outputs: Dict[str, Path]
     notes: List[str]
     translation_model: Optional[str]
+    pairs: Optional[List[PairDecision]] = None  # with --targets: every source's pairing decision (pairs.tsv)
 
     @property
     def failed(self) -> List[DocumentOutcome]:
@@ -53,11 +56,13 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
         include: Sequence[str] = DEFAULT_INCLUDE, jobs: Optional[int] = None,
         min_score: float = DEFAULT_MIN_PROBABILITY,
         progress: bool = True, notice: Callable[[str], None] = lambda message: None, backend: str = "local",
-        address: Optional[str] = None, force: bool = False, keep_duplicates: bool = False) -> RunSummary:
+        address: Optional[str] = None, force: bool = False, keep_duplicates: bool = False,
+        pair_by: str = "auto") -> RunSummary:
     """Run the main job over every input; returns what was done. ``notice`` receives one-line
     remarks; ``jobs`` is the number of workers (None: the backend's default); ``address`` is the
-    Ray cluster's (``backend="ray"``). An OUTDIR written by another configuration raises
-    OutputInUse unless ``force``; the translation memories hold each distinct pair once unless
+    Ray cluster's (``backend="ray"``); ``pair_by`` how sources find their targets
+    (aligner.pairing.PAIRERS). An OUTDIR written by another configuration raises OutputInUse
+    unless ``force``; the translation memories hold each distinct pair once unless
     ``keep_duplicates``; Ctrl-C or SIGTERM after planning raises Interrupted, which
     says how many documents are finished and kept."""
     outdir = Path(outdir)
@@ -68,7 +73,10 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
     translator_id = translator_signature(translator)
     check_configuration(outdir, options, translator_id, force)
     fingerprints: Dict[int, str] = {}
+    decisions = None
     try:
+        if targets is not None and all(job.source.path is not None for job in job_list):
+            job_list, notes, decisions = _pair(job_list, targets, include, outdir, options, pair_by, progress)
         finished, pending = _check_inputs(job_list, outdir, options, translator_id, fingerprints)
         if translator is None:
             notice(f"no {options.src_lang}->{options.tgt_lang} translation model installed: aligning with "
@@ -81,18 +89,31 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
         else:
             record_configuration(outdir, options, translator_id)
         ordered = [finished[job.index] for job in job_list]
-        outputs = _merge(outdir, ordered, notes, min_score, options, notice, keep_duplicates)
+        if decisions is not None:
+            decisions = final_decisions(decisions, ordered)
+        outputs = _merge(outdir, ordered, notes, min_score, options, notice, keep_duplicates, decisions)
     except KeyboardInterrupt:
         kept = sum(load_finished(outdir, job, fingerprints[job.index]) is not None
                    for job in job_list if job.index in fingerprints)
         raise Interrupted(f"interrupted: {kept} of {len(job_list)} document(s) finished and kept in "
                           f"{outdir / DOCUMENTS_DIR}") from None
     model = translator_id if translator is not None else None
-    return RunSummary(outdir, ordered, outputs, notes, model)
+    return RunSummary(outdir, ordered, outputs, notes, model, decisions)
+
+
+def _pair(job_list: List[DocumentJob], targets: str, include: Sequence[str], outdir: Path, options: JobOptions,
+          pair_by: str, progress: bool) -> Tuple[List[DocumentJob], List[str], List[PairDecision]]:
+    """The jobs of the pairing decision (pipeline/pairing.py), its notes and the decisions."""
+    sources = [job.source for job in job_list]
+    target_list = target_sources(targets, include, outdir)
+    decisions = pair_documents(sources, target_list, options, pair_by, outdir, progress)
+    jobs, notes = jobs_from_decisions(sources, target_list, decisions)
+    return jobs, notes, decisions
 
 
 def _merge(outdir: Path, ordered: List[DocumentOutcome], notes: List[str], min_score: float,
-           options: JobOptions, notice: Callable[[str], None], keep_duplicates: bool = False) -> Dict[str, Path]:
+           options: JobOptions, notice: Callable[[str], None], keep_duplicates: bool = False,
+           decisions: Optional[List[PairDecision]] = None) -> Dict[str, Path]:
     """failed.tsv and the combined outputs, with the notes of every document; one notice per
     pair that is not a translation."""
     failed = [outcome for outcome in ordered if outcome.failure is not None]
@@ -105,7 +126,10 @@ def _merge(outdir: Path, ordered: List[DocumentOutcome], notes: List[str], min_s
             kept = "only its mined sentence pairs (x-origin=mined) in" if options.mines else "no units in"
             notice(f"{outcome.job.source.doc_id} / {outcome.job.target.doc_id}: not a translation of each other "
                    f"({outcome.verdict.describe()}): {kept} aligned.tmx")
-    return write_outputs(outdir, ordered, notes, min_score, options, keep_duplicates, notice)
+    outputs = write_outputs(outdir, ordered, notes, min_score, options, keep_duplicates, notice, decisions)
+    if decisions is not None:
+        outputs["pairs"] = write_pairs(outdir, decisions)
+    return outputs
 
 
 def _check_inputs(job_list: Sequence[DocumentJob], outdir: Path, options: JobOptions, translator_id: str,

@@ -188,12 +188,13 @@ def _duplicates_note(stats, filename: str) -> List[str]:
 
 def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List[str], min_score: float,
                   options: JobOptions, keep_duplicates: bool = False,
-                  notice: Callable[[str], None] = lambda message: None) -> Dict[str, Path]:
+                  notice: Callable[[str], None] = lambda message: None, pairing=None) -> Dict[str, Path]:
     """The combined bitext JSONL (everything), TSV (everything), TMX (see :func:`memory_units`;
     each distinct pair once unless ``keep_duplicates``), machine-translated.tmx (when some
     target is MT) and report.html, from the finished documents, with OUTDIR/review.jsonl applied
-    (its actions that no longer fit: ``notice`` and notes)."""
-    from ..formats.report import write_report
+    (its actions that no longer fit: ``notice`` and notes); ``pairing``: the run's pairing
+    decisions (a report section), None when it paired nothing."""
+    from ..formats.report import pairing_section, write_report
     from ..formats.tsv import write_tsv
 
     paths = {name: outdir / filename for name, filename in OUTPUT_FILES.items()}
@@ -223,7 +224,7 @@ def write_outputs(outdir: Path, outcomes: Sequence[DocumentOutcome], notes: List
                      f"kept in {OUTPUT_FILES['jsonl']} and {OUTPUT_FILES['tsv']}, left out of {OUTPUT_FILES['tmx']}")
     write_report(paths["report"], finished_links(outdir, outcomes, review), notes,
                  title=f"aligner run: {options.src_lang}-{options.tgt_lang}, {len(outcomes)} document(s)",
-                 threshold=min_score)
+                 threshold=min_score, sections=[pairing_section(pairing)] if pairing is not None else ())
     return paths
 
 
