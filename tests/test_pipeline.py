@@ -64,7 +64,10 @@ def test_every_sentence_once_and_all_outputs(tmp_path, source, targets, lang, sh
     tsv_rows = summary.outputs["tsv"].read_text(encoding="utf-8").splitlines()
     assert len(tsv_rows) == len(links) + 1
     page = summary.outputs["report"].read_text(encoding="utf-8")
-    assert 'dir="rtl"' in page and source.name in page
+    assert source.name in page
+    # The pair's own page shows every link, the source side right to left.
+    pair_page = next((summary.outputs["report"].parent / "report").glob("0*.html")).read_text(encoding="utf-8")
+    assert 'dir="rtl"' in pair_page and source.name in pair_page
 
 
 def test_a_repeated_headline_is_one_unit_of_the_memory_unless_keep_duplicates(tmp_path):

@@ -107,7 +107,7 @@ def _pair(job_list: List[DocumentJob], targets: str, include: Sequence[str], out
     sources = [job.source for job in job_list]
     target_list = target_sources(targets, include, outdir)
     decisions = pair_documents(sources, target_list, options, pair_by, outdir, progress)
-    jobs, notes = jobs_from_decisions(sources, target_list, decisions)
+    jobs, notes = jobs_from_decisions(sources, target_list, decisions, mine=options.mines)
     return jobs, notes, decisions
 
 

@@ -132,16 +132,18 @@ def pair_documents(sources: Sequence[Source], targets: Sequence[Source], options
     return decisions
 
 
-def jobs_from_decisions(sources: Sequence[Source], targets: Sequence[Source],
-                        decisions: Sequence[PairDecision]) -> Tuple[List[DocumentJob], List[str]]:
-    """One job per source (its target when the decision pairs it as a translation, else None:
-    the MT route), and a note per document left unpaired or paired as comparable."""
+def jobs_from_decisions(sources: Sequence[Source], targets: Sequence[Source], decisions: Sequence[PairDecision],
+                        mine: bool = False) -> Tuple[List[DocumentJob], List[str]]:
+    """One job per source: its target when the decision pairs it as a translation, or as
+    comparable when ``mine`` (the job mines the sentences the two translate, align/mining.py),
+    else None (the MT route); and a note per document left unpaired or paired as comparable."""
     by_id = {t.doc_id: t for t in targets}
     chosen = {d.source: d for d in decisions if d.source is not None}
     jobs, notes = [], []
     for k, source in enumerate(sources):
         decision = chosen[source.doc_id]
-        jobs.append(DocumentJob(k, source, by_id[decision.target] if decision.is_translation else None))
+        aligned = decision.is_translation or (mine and decision.verdict == COMPARABLE and decision.target)
+        jobs.append(DocumentJob(k, source, by_id[decision.target] if aligned else None))
         if not decision.is_translation:
             notes.append(f"{source.doc_id}: {decision.reason}")
     notes += [f"{d.target} (target): {d.reason}" for d in decisions if d.source is None]
@@ -153,7 +155,7 @@ def final_decisions(decisions: Sequence[PairDecision], outcomes: Sequence[Docume
     aligned = {o.job.source.doc_id: o for o in outcomes if o.job.target is not None and o.verdict is not None}
     final = []
     for decision in decisions:
-        outcome = aligned.get(decision.source) if decision.is_translation else None
+        outcome = aligned.get(decision.source) if decision.target else None
         if outcome is not None:
             verdict = outcome.verdict.verdict if outcome.verdict.verdict in (COMPARABLE, "parallel") else NONE
             decision = PairDecision(**{**decision.to_dict(), "verdict": verdict, "share": outcome.verdict.share,
