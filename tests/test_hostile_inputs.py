@@ -143,6 +143,64 @@ def test_long_texts_are_embedded_from_bounded_pieces():
     assert all(count_tokens(piece) <= WINDOW_TOKENS for piece in window_pieces(unbroken, count_tokens))
 
 
+def zalgo_lines(count, seed):
+    """Lines of a few letters, each under 100-400 combining marks ("zalgo" text)."""
+    import random
+
+    rng = random.Random(seed)
+    marks = [chr(code) for code in range(0x300, 0x370)]
+    return ["".join(letter + "".join(rng.choice(marks) for _ in range(rng.randint(100, 400)))
+                    for letter in "zalgo text"[:rng.randint(3, 10)]) for _ in range(count)]
+
+
+def test_zalgo_text_reaches_the_encoder_as_its_letters():
+    """The encoder's work follows the letters, not the marks stacked on them: every text it gets
+    keeps at most MAX_STACKED_MARKS marks on a letter (it got all of them, each a token, before)."""
+    import unicodedata
+    import zlib
+
+    import numpy as np
+
+    from aligner.align.core import align_sentences
+    from aligner.embed import Embedder
+    from aligner.text.normalise import MAX_STACKED_MARKS
+
+    encoded = []
+
+    class RecordingEmbedder(Embedder):
+        model_id, dim = "recording", 8
+
+        def _encode(self, texts):
+            encoded.extend(texts)
+            return np.stack([np.random.default_rng(zlib.crc32(t.encode())).standard_normal(8) for t in texts])
+
+    src, tgt = zalgo_lines(40, seed=1), zalgo_lines(40, seed=2)
+    links = align_sentences(src, tgt, "en", "en", embedder=RecordingEmbedder())
+    assert sorted(i for link in links for i in link.src_ids) == list(range(len(src)))
+
+    def is_mark(char):
+        return unicodedata.category(char) in ("Mn", "Me")
+
+    letters = sum(not is_mark(char) for line in src + tgt for char in line)
+    longest_stack = max(len(run) for text in encoded for run in "".join(
+        "m" if is_mark(char) else " " for char in text).split())
+    assert longest_stack == MAX_STACKED_MARKS
+    # each sentence once, plus the blocks of up to --max-link sentences that pass 3 encodes again
+    assert sum(map(len, encoded)) <= 4 * (MAX_STACKED_MARKS + 1) * letters
+
+
+def test_a_word_under_50000_marks_is_aligned_in_bounded_time(tmp_path):
+    """Punctuation was stripped from token edges by a search for \\W+$, restarted at every mark
+    of the run: an hour for this line; seconds now."""
+    stack = "".join(chr(0x300 + k % 0x70) for k in range(50_000))
+    (tmp_path / "src.txt").write_text(f"Hello a{stack}b world. A second sentence.\nThird line.\n", encoding="utf-8")
+    (tmp_path / "tgt.txt").write_text(f"Bonjour a{stack}b monde. Une autre phrase.\nTroisieme.\n", encoding="utf-8")
+    result = aligner("align", "src.txt", "tgt.txt", "--src-lang", "en", "--tgt-lang", "en", "-o", "out.jsonl",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(list(read_bitext(tmp_path / "out.jsonl"))) == 3
+
+
 def test_output_to_a_device_writes_through_it_instead_of_replacing_it(tmp_path):
     from aligner.formats.atomic import atomic_write
 
