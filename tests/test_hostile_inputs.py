@@ -404,6 +404,74 @@ def test_segment_onto_a_full_tmpfs_is_a_one_line_error_and_leaves_no_file(tmp_pa
         subprocess.run(["umount", str(full)], check=True)
 
 
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """A 48 KiB tmpfs (root: CI runs as root; elsewhere the test is skipped)."""
+    from conftest import missing
+
+    mounted = tmp_path / "small"
+    mounted.mkdir()
+    if os.geteuid() != 0:
+        missing("mounting a small tmpfs needs root")
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(mounted)], capture_output=True,
+                           text=True)
+    if mount.returncode != 0:
+        missing(f"cannot mount a tmpfs: {mount.stderr.strip()}")
+    try:
+        yield mounted
+    finally:
+        subprocess.run(["umount", str(mounted)], check=True)
+
+
+def run_into(outdir, articles):
+    return aligner("run", "src", "--targets", "tgt", "--from", "fa", "--to", "en", "--method", "length", "-q",
+                   "-o", str(outdir), cwd=articles)
+
+
+def errors_of(result):
+    """stderr's lines less the notice that no translation model is installed."""
+    return [line for line in result.stderr.splitlines() if "translation model installed" not in line]
+
+
+@pytest.fixture
+def four_articles(tmp_path):
+    from conftest import CORPORA
+
+    for side, path in (("src", CORPORA / "fa" / "police-telegram-cooperation.txt"),
+                       ("tgt", CORPORA / "parallel" / "fa-en" / "en" / "police-telegram-cooperation.txt")):
+        (tmp_path / side).mkdir()
+        for number in range(1, 5):
+            (tmp_path / side / f"d{number}.txt").write_bytes(path.read_bytes())
+    return tmp_path
+
+
+def test_run_into_a_full_disk_stops_at_once_and_resumes_when_there_is_room(four_articles, small_tmpfs):
+    outdir = small_tmpfs / "out"
+    full = run_into(outdir, four_articles)
+    assert full.returncode == 2, full.stderr
+    [error] = errors_of(full)
+    assert "cannot write (No space left on device)" in error and "the same command resumes" in error, error
+    markers = sorted((outdir / "documents").glob("*.done.json"))
+    # 48 KiB hold two of these documents (14 KB of links each): the third meets the full disk
+    assert 0 < len(markers) < 4 and not list(small_tmpfs.rglob("*.part"))
+    kept = {marker.name: marker.stat().st_mtime_ns for marker in markers}
+    subprocess.run(["mount", "-o", "remount,size=4m", str(small_tmpfs)], check=True)
+    resumed = run_into(outdir, four_articles)
+    assert resumed.returncode == 0 and not errors_of(resumed), resumed.stderr
+    assert all(f"d{number}.txt" in resumed.stdout for number in range(1, 5))
+    assert resumed.stdout.count("reused") == len(kept)
+    assert {name: (outdir / "documents" / name).stat().st_mtime_ns for name in kept} == kept
+    assert (outdir / "aligned.tmx").stat().st_size > 0
+
+
+def test_run_into_a_read_only_folder_is_one_line(four_articles, small_tmpfs):
+    subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], check=True)
+    refused = run_into(small_tmpfs / "out", four_articles)
+    assert refused.returncode == 2, refused.stderr
+    assert errors_of(refused) == [f"aligner: error: {small_tmpfs / 'out' / 'run.json'}: cannot write "
+                                  "(Read-only file system)"]
+
+
 # --- Models: hostile archives, folders, indexes and servers ---
 
 def zip_with_header_fields(path, flag_bits=0, method=None):
