@@ -37,5 +37,10 @@ class Interrupted(AlignerError):
     exit_code = 130
 
 
+class CannotWrite(AlignerError):
+    """An output its file system refuses (full disk, quota, size limit, read-only): a batch stops
+    at once, since every later output to the same place would fail the same way."""
+
+
 class OutputInUse(AlignerError):
     """An output folder holds the results of another configuration (``--force`` replaces them)."""

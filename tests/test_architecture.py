@@ -119,3 +119,35 @@ def test_the_check_sees_a_later_import():
     """The walker finds imports inside functions too (so the stage test can fail)."""
     pipeline = PACKAGE / "cli" / "run.py"
     assert any(target.startswith("aligner.pipeline") for _, target in imports_of(pipeline))
+
+
+MAX_FUNCTION_LINES = 80
+
+
+def function_lengths(source: str):
+    """(qualified name, first line, lines) of every function and method in ``source``, from its
+    ``def`` line to its last line (decorators not counted; a nested function counts in its own
+    right and inside the function that holds it)."""
+    def visit(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield f"{prefix}{child.name}", child.lineno, child.end_lineno - child.lineno + 1
+                yield from visit(child, f"{prefix}{child.name}.")
+            elif isinstance(child, ast.ClassDef):
+                yield from visit(child, f"{prefix}{child.name}.")
+            else:
+                yield from visit(child, prefix)
+
+    yield from visit(ast.parse(source), "")
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: module_name(p))
+def test_functions_are_at_most_80_lines(path):
+    long = [f"{name} (line {line}): {lines} lines" for name, line, lines in function_lengths(path.read_text(encoding="utf-8"))
+            if lines > MAX_FUNCTION_LINES]
+    assert not long, f"{module_name(path)}: functions over {MAX_FUNCTION_LINES} lines: {long}"
+
+
+def test_the_length_check_counts_from_def_to_the_last_line_without_decorators():
+    source = "@decorator\n@another\ndef f():\n    x = 1\n\n    return x\n\n\nclass C:\n    def m(self):\n        pass\n"
+    assert list(function_lengths(source)) == [("f", 3, 4), ("C.m", 10, 2)]

@@ -143,6 +143,64 @@ def test_long_texts_are_embedded_from_bounded_pieces():
     assert all(count_tokens(piece) <= WINDOW_TOKENS for piece in window_pieces(unbroken, count_tokens))
 
 
+def zalgo_lines(count, seed):
+    """Lines of a few letters, each under 100-400 combining marks ("zalgo" text)."""
+    import random
+
+    rng = random.Random(seed)
+    marks = [chr(code) for code in range(0x300, 0x370)]
+    return ["".join(letter + "".join(rng.choice(marks) for _ in range(rng.randint(100, 400)))
+                    for letter in "zalgo text"[:rng.randint(3, 10)]) for _ in range(count)]
+
+
+def test_zalgo_text_reaches_the_encoder_as_its_letters():
+    """The encoder's work follows the letters, not the marks stacked on them: every text it gets
+    keeps at most MAX_STACKED_MARKS marks on a letter (it got all of them, each a token, before)."""
+    import unicodedata
+    import zlib
+
+    import numpy as np
+
+    from aligner.align.core import align_sentences
+    from aligner.embed import Embedder
+    from aligner.text.normalise import MAX_STACKED_MARKS
+
+    encoded = []
+
+    class RecordingEmbedder(Embedder):
+        model_id, dim = "recording", 8
+
+        def _encode(self, texts):
+            encoded.extend(texts)
+            return np.stack([np.random.default_rng(zlib.crc32(t.encode())).standard_normal(8) for t in texts])
+
+    src, tgt = zalgo_lines(40, seed=1), zalgo_lines(40, seed=2)
+    links = align_sentences(src, tgt, "en", "en", embedder=RecordingEmbedder())
+    assert sorted(i for link in links for i in link.src_ids) == list(range(len(src)))
+
+    def is_mark(char):
+        return unicodedata.category(char) in ("Mn", "Me")
+
+    letters = sum(not is_mark(char) for line in src + tgt for char in line)
+    longest_stack = max(len(run) for text in encoded for run in "".join(
+        "m" if is_mark(char) else " " for char in text).split())
+    assert longest_stack == MAX_STACKED_MARKS
+    # each sentence once, plus the blocks of up to --max-link sentences that pass 3 encodes again
+    assert sum(map(len, encoded)) <= 4 * (MAX_STACKED_MARKS + 1) * letters
+
+
+def test_a_word_under_50000_marks_is_aligned_in_bounded_time(tmp_path):
+    """Punctuation was stripped from token edges by a search for \\W+$, restarted at every mark
+    of the run: an hour for this line; seconds now."""
+    stack = "".join(chr(0x300 + k % 0x70) for k in range(50_000))
+    (tmp_path / "src.txt").write_text(f"Hello a{stack}b world. A second sentence.\nThird line.\n", encoding="utf-8")
+    (tmp_path / "tgt.txt").write_text(f"Bonjour a{stack}b monde. Une autre phrase.\nTroisieme.\n", encoding="utf-8")
+    result = aligner("align", "src.txt", "tgt.txt", "--src-lang", "en", "--tgt-lang", "en", "-o", "out.jsonl",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(list(read_bitext(tmp_path / "out.jsonl"))) == 3
+
+
 def test_output_to_a_device_writes_through_it_instead_of_replacing_it(tmp_path):
     from aligner.formats.atomic import atomic_write
 
@@ -344,6 +402,74 @@ def test_segment_onto_a_full_tmpfs_is_a_one_line_error_and_leaves_no_file(tmp_pa
         assert list(full.iterdir()) == []
     finally:
         subprocess.run(["umount", str(full)], check=True)
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """A 48 KiB tmpfs (root: CI runs as root; elsewhere the test is skipped)."""
+    from conftest import missing
+
+    mounted = tmp_path / "small"
+    mounted.mkdir()
+    if os.geteuid() != 0:
+        missing("mounting a small tmpfs needs root")
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(mounted)], capture_output=True,
+                           text=True)
+    if mount.returncode != 0:
+        missing(f"cannot mount a tmpfs: {mount.stderr.strip()}")
+    try:
+        yield mounted
+    finally:
+        subprocess.run(["umount", str(mounted)], check=True)
+
+
+def run_into(outdir, articles):
+    return aligner("run", "src", "--targets", "tgt", "--from", "fa", "--to", "en", "--method", "length", "-q",
+                   "-o", str(outdir), cwd=articles)
+
+
+def errors_of(result):
+    """stderr's lines less the notice that no translation model is installed."""
+    return [line for line in result.stderr.splitlines() if "translation model installed" not in line]
+
+
+@pytest.fixture
+def four_articles(tmp_path):
+    from conftest import CORPORA
+
+    for side, path in (("src", CORPORA / "fa" / "police-telegram-cooperation.txt"),
+                       ("tgt", CORPORA / "parallel" / "fa-en" / "en" / "police-telegram-cooperation.txt")):
+        (tmp_path / side).mkdir()
+        for number in range(1, 5):
+            (tmp_path / side / f"d{number}.txt").write_bytes(path.read_bytes())
+    return tmp_path
+
+
+def test_run_into_a_full_disk_stops_at_once_and_resumes_when_there_is_room(four_articles, small_tmpfs):
+    outdir = small_tmpfs / "out"
+    full = run_into(outdir, four_articles)
+    assert full.returncode == 2, full.stderr
+    [error] = errors_of(full)
+    assert "cannot write (No space left on device)" in error and "the same command resumes" in error, error
+    markers = sorted((outdir / "documents").glob("*.done.json"))
+    # 48 KiB hold two of these documents (14 KB of links each): the third meets the full disk
+    assert 0 < len(markers) < 4 and not list(small_tmpfs.rglob("*.part"))
+    kept = {marker.name: marker.stat().st_mtime_ns for marker in markers}
+    subprocess.run(["mount", "-o", "remount,size=4m", str(small_tmpfs)], check=True)
+    resumed = run_into(outdir, four_articles)
+    assert resumed.returncode == 0 and not errors_of(resumed), resumed.stderr
+    assert all(f"d{number}.txt" in resumed.stdout for number in range(1, 5))
+    assert resumed.stdout.count("reused") == len(kept)
+    assert {name: (outdir / "documents" / name).stat().st_mtime_ns for name in kept} == kept
+    assert (outdir / "aligned.tmx").stat().st_size > 0
+
+
+def test_run_into_a_read_only_folder_is_one_line(four_articles, small_tmpfs):
+    subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], check=True)
+    refused = run_into(small_tmpfs / "out", four_articles)
+    assert refused.returncode == 2, refused.stderr
+    assert errors_of(refused) == [f"aligner: error: {small_tmpfs / 'out' / 'run.json'}: cannot write "
+                                  "(Read-only file system)"]
 
 
 # --- Models: hostile archives, folders, indexes and servers ---

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator, Optional, Union
 
-from ..errors import AlignerError
+from ..errors import CannotWrite
 
 PathLike = Union[str, os.PathLike]
 
@@ -24,8 +24,8 @@ PathLike = Union[str, os.PathLike]
 WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
 
 
-def cannot_write(target: Path, exc: OSError) -> AlignerError:
-    return AlignerError(f"{target}: cannot write ({exc.strerror or exc})")
+def cannot_write(target: Path, exc: OSError) -> CannotWrite:
+    return CannotWrite(f"{target}: cannot write ({exc.strerror or exc})")
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from ..bitext import BitextLink, read_bitext, write_bitext
-from ..errors import AlignerError, FormatError
+from ..errors import AlignerError, CannotWrite, FormatError
 from ..score.verdict import DocumentVerdict, document_verdict
 from ..formats.atomic import atomic_write
 from ..text.reading import Source, iter_sources, pair_sources, read_bytes
@@ -87,6 +87,7 @@ class DocumentOutcome:
     verdict: Optional[DocumentVerdict] = None  # parallel, comparable or empty; None for a failed pair
     reused: bool = False  # finished by an earlier run
     failure: Optional[str] = None  # why the pair failed (one line); None when it is done
+    unwritable: bool = False  # it failed because OUTDIR cannot be written (full, read-only): the run stops
 
 
 def plan_jobs(inputs: Sequence[str], targets: Optional[str], include: Sequence[str],
@@ -189,6 +190,8 @@ def process_document(aligner: PairAligner, item: WorkItem, outdir: Path) -> Docu
         result = aligner.align_pair(pair)
         return store_finished(outdir, item.job, result.links, provenance_notes(pair) + result.notes + result.warnings,
                               result.verdict, fingerprint)
+    except CannotWrite as exc:
+        return DocumentOutcome(item.job, failure=failure_reason(exc), unwritable=True)
     except Exception as exc:  # noqa: BLE001 - any error of one pair is that pair's failure, reported by the driver
         return DocumentOutcome(item.job, failure=failure_reason(exc))
 

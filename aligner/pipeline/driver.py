@@ -13,7 +13,8 @@ which stores the pair's result under OUTDIR/documents/ itself; the driver keeps 
 notes only. A pair that fails is tried again once, after the others, and then reported
 (stderr, failed.tsv, report.html) while the rest of the run goes on. A pair whose documents are
 not translations of each other (its verdict, kept in its done marker) is said on stderr, one
-line each, and contributes no unit to aligned.tmx.
+line each, and contributes no unit to aligned.tmx. An OUTDIR that cannot be written (full disk,
+quota, read-only) stops the run at the first pair that meets it; the pairs finished are kept.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from ..errors import Interrupted
+from ..errors import CannotWrite, Interrupted
 from ..pairing.model import PairDecision
 from ..progress import Progress
 from ..score.combination import DEFAULT_MIN_PROBABILITY
@@ -159,6 +160,9 @@ def _execute(workers, pending: List[WorkItem], done: Dict[int, DocumentOutcome],
         for attempt in range(1, ATTEMPTS + 1):
             failed = set()
             for outcome in workers.process(pending):
+                if outcome.unwritable:  # OUTDIR is full or read-only: every other pair would fail the same way
+                    raise CannotWrite(f"{outcome.failure}: stopped with {len(done)} of {total} document(s) finished "
+                                      "and kept; the same command resumes once it can write")
                 if outcome.failure is None or attempt == ATTEMPTS:
                     done[outcome.job.index] = outcome
                     bar.update(1, pairs=outcome.counts.aligned)

@@ -137,13 +137,17 @@ LENGTH_TAIL_DF = 4.0
 # "COVID-19" copied into Persian or Arabic text) is as long on both sides, so it says nothing
 # about the translated rest and only dilutes the ratio: digits and tokens found verbatim on both
 # sides are not counted.
-_EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+_LEADING_PUNCTUATION = re.compile(r"\W*")
 _HAS_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9\u06f0-\u06f9\u0660-\u0669]")
 _DIGIT = re.compile(r"\d")
 
 
 def _bare(token: str) -> str:
-    return _EDGE_PUNCTUATION.sub("", token).lower()
+    """The token without punctuation at its edges, lowercased. The trailing run is matched on the
+    reversed token: a search for \\W+$ restarts at every mark of a long run (quadratic on "zalgo")."""
+    start = _LEADING_PUNCTUATION.match(token).end()
+    end = len(token) - _LEADING_PUNCTUATION.match(token[::-1]).end()
+    return token[start:max(start, end)].lower()
 
 
 def translated_lengths(src: str, tgt: str) -> Tuple[int, int]:

@@ -352,49 +352,8 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             i += width
             continue
         if kind == "number" or small is not None:
-            slashed = small is None and "/" in token
-            values = [(Decimal(small), "")] if small is not None else [] if slashed else _digit_values(token)
-            end = i + small_width
-            half = _phrase_width(tables, tokens, end, _AND_A_HALF) if len(values) == 1 and not slashed else 0
-            if half:  # «دو و نیم میلیون», "two and a half million"; «ساعت ۸ و نیم» is half past eight
-                clock = i > 0 and _fold(tokens[i - 1][1]) == _HOUR_WORD
-                values = [(values[0][0] + Decimal("0.3"), _canonical(values[0][0] + _HALF)) if clock
-                          else (values[0][0] + _HALF, "")]
-                end += half
-            following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
-            scale = (tables.lookup(tables.scales, following) if following and (slashed or len(values) == 1)
-                     else None)
-            attached = None  # "5m": a scale letter written onto the digits
-            if tables.english and scale is None and len(values) == 1 and not values[0][1] and _adjacent(tokens, end):
-                attached = _ATTACHED_SCALES.get(following.lower())
-            if scale is not None or attached:
-                end += 1
-            converted = False
-            if (kind == "number" and scale is None and not attached and len(values) == 1 and not values[0][1]
-                    and 1 <= values[0][0] < 12):
-                afternoon = _phrase_width(tables, tokens, end, _AFTERNOON)  # "8:30 pm" = 20:30
-                if afternoon:
-                    values, end = [(values[0][0] + 12, _canonical(values[0][0]))], end + afternoon
-                    converted = True
-            if attached:
-                values = [(values[0][0] * attached, _canonical(values[0][0]))]
-            elif slashed:
-                values = _slashed_values(token, scale or 1, tables.persian)
-            elif scale is not None:
-                amount, scale, end = _larger_scales(tables, tokens, end, values[0][0] * scale, scale)
-                amount, end = _compound(tables, tokens, end, amount, scale)
-                values = [(amount, "")]
-            percent, end = _percent_after(tables, tokens, end)
-            if (tables.persian and not percent and end == i + 1 and kind == "number" and token.isdigit()
-                    and SOLAR_NEWS_YEARS[0] <= int(token) <= SOLAR_NEWS_YEARS[1]):
-                # a year of Iran's news without «سال» («بودجه ۱۴۰۳»): also the Gregorian year it starts in
-                values = [(values[0][0], str(int(token) + 621))]
-            written = _text_of(tokens, i, end)
-            suffix = "%" if percent else ""
-            for value, alternative in values:
-                found.append(Quantity(_canonical(value) + suffix, PERCENT if percent else NUMBER, small is not None,
-                                      written, alternative + suffix if alternative else "", converted=converted))
-            i = end
+            numbers, i = _number_at(tables, tokens, i, small, small_width)
+            found.extend(numbers)
             continue
         half = _phrase_width(tables, tokens, i, _HALF_OF)
         if half and i + half < len(tokens) and tables.lookup(tables.scales, tokens[i + half][1]) is not None:
@@ -412,6 +371,55 @@ def quantities(text: str, lang: Optional[str] = None) -> List[Quantity]:
             continue
         i += 1
     return found
+
+
+def _number_at(tables: _Tables, tokens, i: int, small: Optional[int],
+               small_width: int) -> Tuple[List[Quantity], int]:
+    """The quantities of the number at token ``i`` (digits, or a spelled number ``small`` of
+    ``small_width`` words) with what it takes after it (and a half, a scale word, pm, a percent
+    sign), and the index of the token after them."""
+    kind, token, _ = tokens[i]
+    slashed = small is None and "/" in token
+    values = [(Decimal(small), "")] if small is not None else [] if slashed else _digit_values(token)
+    end = i + small_width
+    half = _phrase_width(tables, tokens, end, _AND_A_HALF) if len(values) == 1 and not slashed else 0
+    if half:  # «دو و نیم میلیون», "two and a half million"; «ساعت ۸ و نیم» is half past eight
+        clock = i > 0 and _fold(tokens[i - 1][1]) == _HOUR_WORD
+        values = [(values[0][0] + Decimal("0.3"), _canonical(values[0][0] + _HALF)) if clock
+                  else (values[0][0] + _HALF, "")]
+        end += half
+    following = tokens[end][1] if end < len(tokens) and tokens[end][0] == "word" else ""
+    scale = tables.lookup(tables.scales, following) if following and (slashed or len(values) == 1) else None
+    attached = None  # "5m": a scale letter written onto the digits
+    if tables.english and scale is None and len(values) == 1 and not values[0][1] and _adjacent(tokens, end):
+        attached = _ATTACHED_SCALES.get(following.lower())
+    if scale is not None or attached:
+        end += 1
+    converted = False
+    if (kind == "number" and scale is None and not attached and len(values) == 1 and not values[0][1]
+            and 1 <= values[0][0] < 12):
+        afternoon = _phrase_width(tables, tokens, end, _AFTERNOON)  # "8:30 pm" = 20:30
+        if afternoon:
+            values, end = [(values[0][0] + 12, _canonical(values[0][0]))], end + afternoon
+            converted = True
+    if attached:
+        values = [(values[0][0] * attached, _canonical(values[0][0]))]
+    elif slashed:
+        values = _slashed_values(token, scale or 1, tables.persian)
+    elif scale is not None:
+        amount, scale, end = _larger_scales(tables, tokens, end, values[0][0] * scale, scale)
+        amount, end = _compound(tables, tokens, end, amount, scale)
+        values = [(amount, "")]
+    percent, end = _percent_after(tables, tokens, end)
+    if (tables.persian and not percent and end == i + 1 and kind == "number" and token.isdigit()
+            and SOLAR_NEWS_YEARS[0] <= int(token) <= SOLAR_NEWS_YEARS[1]):
+        # a year of Iran's news without «سال» («بودجه ۱۴۰۳»): also the Gregorian year it starts in
+        values = [(values[0][0], str(int(token) + 621))]
+    written = _text_of(tokens, i, end)
+    suffix = "%" if percent else ""
+    return [Quantity(_canonical(value) + suffix, PERCENT if percent else NUMBER, small is not None, written,
+                     alternative + suffix if alternative else "", converted=converted)
+            for value, alternative in values], end
 
 
 def _folded_phrases(phrases: Dict[str, Tuple[str, ...]]) -> Dict[str, List[Tuple[str, ...]]]:
