@@ -71,7 +71,7 @@ if ((${#missing[@]})); then
         as_root=(sudo)
     fi
     "${as_root[@]}" apt-get update
-    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y "${missing[@]}"
 fi
 
 if [[ $install_only == true ]]; then
