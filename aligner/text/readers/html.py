@@ -28,7 +28,7 @@ _ATTRIBUTE = re.compile(rb"""\b(lang|xml:lang|dir)\s*=\s*["']?([-\w]+)""", re.I)
 # trafilatura drops every character that is not printable, and so ZWNJ (U+200C), ZWJ and the
 # bidi marks, which Persian and Arabic text needs. They go through it as letters of a script no
 # news page uses (Linear B ideograms) and are put back after.
-_FORMAT_CHARACTERS = "\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
+_FORMAT_CHARACTERS = "\u200b\u2060\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
 _STAND_INS = "".join(chr(0x10080 + k) for k in range(len(_FORMAT_CHARACTERS)))
 _PROTECT = str.maketrans(_FORMAT_CHARACTERS, _STAND_INS)
 _RESTORE = str.maketrans(_STAND_INS, _FORMAT_CHARACTERS)

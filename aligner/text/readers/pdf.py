@@ -26,6 +26,7 @@ from ...errors import InputError
 from .base import MAX_PDF_PAGES, MAX_PDF_SECONDS, Block, Extracted, Reader, unreadable
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]")
 _PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
 _PAGE_NUMBER = re.compile(r"^\W*(?:page|صفحه|صفحة)?\s*[\d\u0660-\u0669\u06f0-\u06f9]+"
@@ -261,12 +262,15 @@ def _fold(text: str) -> str:
 def _line_text(glyphs, marks: dict) -> Tuple[str, bool]:
     """A line's text in logical order, and whether it is right to left."""
     glyphs = _zwnj_before_letters(glyphs)
-    texts = [c.get_text() + "".join(marks.get(id(c), ())) for c in glyphs]
+    kashidas = _kashidas(glyphs)
+    texts = ["" if k in kashidas else c.get_text() + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
     joined = "".join(texts)
     rtl = len(_ARABIC.findall(joined)) > len(re.findall(r"[A-Za-z]", joined))
     items = []  # texts with spaces where the glyphs leave a gap
     for k, (glyph, text) in enumerate(zip(glyphs, texts)):
-        if k and text != " " and items[-1] != " " and glyph.x0 - glyphs[k - 1].x1 > 0.2 * glyph.size:
+        if not text:
+            continue  # a kashida: it stretches the word, the letters on either side stay joined
+        if items and text != " " and items[-1] != " " and glyph.x0 - glyphs[k - 1].x1 > 0.2 * glyph.size:
             items.append(" ")
         if text == " " and _advances_nothing(glyphs, k):
             text = "\u200c"  # a space that advances nothing: the ZWNJ, which the writer drew as a space
@@ -274,8 +278,8 @@ def _line_text(glyphs, marks: dict) -> Tuple[str, bool]:
     if rtl:
         items = [text for run in reversed(_ltr_runs(items)) for text in run]
     text = "".join(items)
-    # A ZWNJ is only ever between letters; a zero-width space elsewhere is a plain space.
-    text = re.sub(r"\u200c(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])|(?<![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])\u200c",
+    # A ZWNJ stands next to a letter; a space that advances nothing elsewhere is a plain space.
+    text = re.sub(r"(?<![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])\u200c(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])",
                   " ", text)
     return text, rtl
 
@@ -291,6 +295,24 @@ def _zwnj_before_letters(glyphs) -> list:
                           and glyphs[j].get_text() != " " and abs(glyphs[j].x0 - glyph.x0) <= near)
             keys[k] = letter.x0 - 1e-3
     return [glyph for _, _, glyph in sorted(zip(keys, range(len(glyphs)), glyphs))]
+
+
+def _kashidas(glyphs) -> set:
+    """Indices of the kashidas a writer stretched justified Arabic-script lines with: tatweel
+    (U+0640) glyphs, and runs of other glyphs drawn inside an Arabic word with no gap on either
+    side (LibreOffice's kashida glyph maps to whatever its font subset puts there: "K", "1", "++")."""
+    found = {k for k, c in enumerate(glyphs) if c.get_text() == "\u0640"}
+    k = 0
+    while k < len(glyphs):
+        end = k
+        while end < len(glyphs) and not _ARABIC.match(glyphs[end].get_text()) and glyphs[end].get_text().strip():
+            end += 1
+        if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].get_text()) \
+                and _ARABIC_LETTER.match(glyphs[end].get_text()) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
+                and glyphs[end].x0 - glyphs[end - 1].x1 < 0.5:
+            found.update(range(k, end))
+        k = max(end, k + 1)
+    return found
 
 
 def _advances_nothing(glyphs, k: int) -> bool:
@@ -343,7 +365,7 @@ def _joins(items: List[str], last: int, k: int, kind: str, has_letter: bool) -> 
         return True
     if kind == "A":  # a number followed by a Latin word: one run only when they touch (39C)
         return not between
-    return between == "" or (len(between) == 1 and between in ",.:/+-\u066b\u066c\u00a0")
+    return between == "" or (len(between) == 1 and between in ",.:/+-\u060c\u066b\u066c\u00a0")
 
 
 def _running_lines(pages: List[_Page]) -> set:
@@ -397,7 +419,7 @@ def _join_lines(lines: List[str]) -> str:
     for line in lines[1:]:
         if text.endswith("\u00ad"):
             text = text[:-1] + line
-        elif re.search(r"\w-$", text) and line[:1].isalpha():
+        elif re.search(r"\w-$", text) and line[:1].isalnum():
             text += line
         else:
             text += " " + line
