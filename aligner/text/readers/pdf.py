@@ -26,6 +26,7 @@ from ...errors import InputError
 from .base import MAX_PDF_PAGES, MAX_PDF_SECONDS, Block, Extracted, Reader, unreadable
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]")
 _PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
@@ -67,6 +68,10 @@ class _Box:
     @property
     def top(self) -> float:
         return self.lines[0].top
+
+    @property
+    def bottom(self) -> float:
+        return self.lines[-1].bottom
 
     @property
     def rtl(self) -> bool:
@@ -156,8 +161,9 @@ def _layout_page(layout, counts: List[int]) -> _Page:
     counts[1] += sum(c.get_text().startswith("(cid:") for c in glyphs)
     marks = _attach_marks(glyphs)
     page = _Page(layout.width or 1.0, layout.height or 1.0)
+    page_rtl = _letters(glyphs, _ARABIC_LETTER) > _letters(glyphs, _LATIN)
     for segment in _segments(_lines([c for c in glyphs if not _is_mark(c.get_text())])):
-        text, rtl = _line_text(segment, marks)
+        text, rtl = _line_text(segment, marks, page_rtl)
         if text.strip():
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
                                     1 - max(c.y1 for c in segment) / page.height,
@@ -259,13 +265,19 @@ def _fold(text: str) -> str:
     return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
-def _line_text(glyphs, marks: dict) -> Tuple[str, bool]:
-    """A line's text in logical order, and whether it is right to left."""
+def _letters(glyphs, script) -> int:
+    return sum(bool(script.match(c.get_text())) for c in glyphs)
+
+
+def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
+    """A line's text in logical order, and whether it is right to left: a line of one script
+    reads in its direction, a line that mixes them in the page's (a narrow column's line may
+    hold more Latin letters than Arabic ones and still be part of a right-to-left paragraph)."""
     glyphs = _zwnj_before_letters(glyphs)
     kashidas = _kashidas(glyphs)
     texts = ["" if k in kashidas else c.get_text() + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
-    joined = "".join(texts)
-    rtl = len(_ARABIC.findall(joined)) > len(re.findall(r"[A-Za-z]", joined))
+    arabic, latin = _letters(glyphs, _ARABIC_LETTER), _letters(glyphs, _LATIN)
+    rtl = arabic > 0 if not latin else (page_rtl if arabic else False)
     items = []  # texts with spaces where the glyphs leave a gap
     for k, (glyph, text) in enumerate(zip(glyphs, texts)):
         if not text:
@@ -329,8 +341,17 @@ def _ltr_runs(items: List[str]) -> List[List[str]]:
     the logical order: a left-to-right run (Latin words and the numbers after them, a number with
     its separators: 11:29, 1.5, 3/4) is one unit in its own order, every other glyph a unit.
     The Unicode bidi algorithm's weak-type rules, approximated: digits after a Latin letter are
-    Latin (W7); between two numbers only one separator keeps them one run (W4); any other
+    Latin (W7); digits after an Arabic letter are Arabic numbers (W2), which only a common
+    separator (, . : / Arabic comma) joins, while other numbers take a + or - too (W4); any other
     character between numbers, or between a number and a following Latin word, stands apart."""
+    # What precedes each glyph in logical order is to its right: the first letter there decides.
+    after_arabic, arabic = [False] * len(items), False
+    for k in range(len(items) - 1, -1, -1):
+        after_arabic[k] = arabic
+        if _ARABIC_LETTER.match(items[k]):
+            arabic = True
+        elif items[k].isalpha():
+            arabic = False
     units: List[List[str]] = []
     run: Optional[List[int]] = None  # indices of the open run
     last = None  # index of the run's last strong (letter or digit) glyph
@@ -338,7 +359,7 @@ def _ltr_runs(items: List[str]) -> List[List[str]]:
     for k, text in enumerate(items):
         kind = "A" if text.isalpha() and not _ARABIC.match(text) else "D" if _LTR.match(text) else (
             "R" if _ARABIC.match(text) else "N")
-        if kind in "AD" and run is not None and _joins(items, last, k, kind, has_letter):
+        if kind in "AD" and run is not None and _joins(items, last, k, kind, has_letter, after_arabic[k]):
             run.extend(range(last + 1, k + 1))
             last, has_letter = k, has_letter or kind == "A"
             continue
@@ -358,14 +379,15 @@ def _ltr_runs(items: List[str]) -> List[List[str]]:
     return units
 
 
-def _joins(items: List[str], last: int, k: int, kind: str, has_letter: bool) -> bool:
+def _joins(items: List[str], last: int, k: int, kind: str, has_letter: bool, arabic_numbers: bool) -> bool:
     """Whether glyph ``k`` (a letter "A" or digit "D") continues the run that ends at ``last``."""
     between = "".join(items[last + 1:k])
     if has_letter:  # Latin text, and the numbers within it (W7)
         return True
     if kind == "A":  # a number followed by a Latin word: one run only when they touch (39C)
         return not between
-    return between == "" or (len(between) == 1 and between in ",.:/+-\u060c\u066b\u066c\u00a0")
+    separators = ",.:/\u060c\u066b\u066c\u00a0" + ("" if arabic_numbers else "+-")
+    return between == "" or (len(between) == 1 and between in separators)
 
 
 def _running_lines(pages: List[_Page]) -> set:
@@ -402,7 +424,14 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     by_top = sorted(boxes, key=lambda b: (round(b.top, 3), b.x0))
     if not left or not right:
         return by_top
-    spanning = [b for b in boxes if not any(b is c for c in left + right)]
+    # A box in the top margin zone (a running head on a one-page document) stands above the columns.
+    columns = left + right
+    heads = [b for b in columns if b.top < _MARGIN and all(b.bottom <= c.top for c in columns if c is not b)]
+    spanning = [b for b in boxes if any(b is c for c in heads) or not any(b is c for c in columns)]
+    left = [b for b in left if not any(b is c for c in spanning)]
+    right = [b for b in right if not any(b is c for c in spanning)]
+    if not left or not right:
+        return by_top
     columns_top = min(b.top for b in left + right)
     above = [b for b in spanning if b.top < columns_top]
     below = [b for b in spanning if b.top >= columns_top]
