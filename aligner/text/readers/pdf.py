@@ -26,6 +26,7 @@ from ...errors import InputError
 from .base import MAX_PDF_PAGES, MAX_PDF_SECONDS, Block, Extracted, Reader, unreadable
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_JOINING_PUNCTUATION = ("", "-", "\u2010", "\u2011", "\u2013", "\u2014", "/", ".", ":", "(", ")", "\u00ab", "\u00bb")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]")
@@ -317,7 +318,8 @@ def _kashidas(glyphs) -> set:
     k = 0
     while k < len(glyphs):
         end = k
-        while end < len(glyphs) and not _ARABIC.match(glyphs[end].get_text()) and glyphs[end].get_text().strip():
+        while end < len(glyphs) and not _ARABIC.match(glyphs[end].get_text()) \
+                and glyphs[end].get_text().strip() not in _JOINING_PUNCTUATION:
             end += 1
         if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].get_text()) \
                 and _ARABIC_LETTER.match(glyphs[end].get_text()) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
