@@ -429,17 +429,14 @@ def run_format(folder: Path, fmt: str, cases: Dict[str, dict], lang: str, work: 
     """`aligner run` on one format's folders, scored against the gold like news_run.run_draw."""
     outdir = work / f"{fmt}-out"
     seconds, _ = news_run.run_aligner(folder, lang, outdir)
-    docs = {}
+    maps: Dict[str, Dict[str, List[Tuple[int, ...]]]] = {"src": {}, "tgt": {}}  # per side, per document id
+    name_of: Dict[str, str] = {}
     for sub, side_lang in (("src", lang), ("tgt", "en")):
         for source in iter_sources([str(folder / sub)]):
-            docs[source.doc_id] = (source, side_lang)
-    name_of = {doc_id: (source.url or doc_id).rsplit("/", 1)[-1].rsplit(".", 1)[0] + ".txt"
-               for doc_id, (source, _) in docs.items()}
-    maps = {}
-    for doc_id, (source, side_lang) in docs.items():
-        case = cases[name_of[doc_id]]
-        side = case["sides"][0 if side_lang != "en" else 1]
-        maps[doc_id] = gold_map(side, read_document(source, lang=side_lang), side_lang)
+            name = (source.url or source.doc_id).rsplit("/", 1)[-1].rsplit(".", 1)[0] + ".txt"
+            name_of[source.doc_id] = name
+            side = cases[name]["sides"][0 if sub == "src" else 1]
+            maps[sub][source.doc_id] = gold_map(side, read_document(source, lang=side_lang), side_lang)
     counts = {cell: CellCounts() for cell in news_run.CELLS}
     links = list(read_bitext(outdir / "bitext.jsonl"))
     predicted: Dict[str, List] = defaultdict(list)
@@ -447,7 +444,8 @@ def run_format(folder: Path, fmt: str, cases: Dict[str, dict], lang: str, work: 
     for link in links:
         name = name_of[link.src_doc]
         case = cases[name]
-        pair = mapped_link(link, maps[link.src_doc], maps[link.tgt_doc]) if link.tgt_doc in maps else ((), ())
+        pair = (mapped_link(link, maps["src"][link.src_doc], maps["tgt"][link.tgt_doc])
+                if link.tgt_doc in maps["tgt"] else mapped_link(link, maps["src"][link.src_doc], []))
         predicted[name].append(pair)
         right = case["cell"] != "non-parallel" and bool(pair[0]) and bool(pair[1]) and pair in case["gold_set"]
         if not link.is_unaligned:
