@@ -26,7 +26,9 @@ from ...errors import InputError
 from .base import MAX_PDF_PAGES, MAX_PDF_SECONDS, Block, Extracted, Reader, unreadable
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-_JOINING_PUNCTUATION = ("", "-", "\u2010", "\u2011", "\u2013", "\u2014", "/", ".", ":", "(", ")", "\u00ab", "\u00bb")
+# A hyphen may join two Arabic words with no gap (سارس-كوف); other glyphs glued to Arabic letters
+# on both sides are kashidas, whatever character the writer's font maps them to (K, 1, :, ++).
+_JOINING_PUNCTUATION = ("", "-", "\u2010", "\u2011")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]")
