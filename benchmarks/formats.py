@@ -188,7 +188,12 @@ def write_docx(path: Path, title: str, paragraphs: List[str], rtl: bool) -> None
     document = docx.Document()
     document.add_heading(title, level=1)
     for paragraph in paragraphs:
-        document.add_paragraph(paragraph.replace("\n", " "))
+        lines = paragraph.split("\n")  # a caption or heading line inside a paragraph: a line break
+        p = document.add_paragraph(lines[0])
+        for line in lines[1:]:
+            run = p.add_run()
+            run.add_break()
+            run.add_text(line)
     if rtl:
         for p in document.paragraphs:
             p._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
@@ -199,7 +204,7 @@ def write_odt(path: Path, title: str, paragraphs: List[str], rtl: bool, columns:
     from odf.opendocument import OpenDocumentText
     from odf.style import (Columns, Footer, Header, MasterPage, PageLayout, PageLayoutProperties,
                            ParagraphProperties, SectionProperties, Style, TextProperties)
-    from odf.text import H, P, PageNumber, Section
+    from odf.text import H, LineBreak, P, PageNumber, Section
 
     document = OpenDocumentText()
     body_style = Style(name="Body", family="paragraph")
@@ -232,7 +237,12 @@ def write_odt(path: Path, title: str, paragraphs: List[str], rtl: bool, columns:
         container = Section(name="Body", stylename=section_style)
         document.text.addElement(container)
     for paragraph in paragraphs:
-        container.addElement(P(text=paragraph.replace("\n", " "), stylename=body_style))
+        element = P(stylename=body_style)
+        for k, line in enumerate(paragraph.split("\n")):
+            if k:
+                element.addElement(LineBreak())
+            element.addText(line)
+        container.addElement(element)
     document.save(str(path))
 
 

@@ -36,7 +36,6 @@ _PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
 _PAGE_NUMBER = re.compile(r"^\W*(?:page|صفحه|صفحة)?\s*[\d\u0660-\u0669\u06f0-\u06f9]+"
                           r"(?:\s*(?:/|of|از|من)\s*[\d\u0660-\u0669\u06f0-\u06f9]+)?\W*$", re.I)
 _DIGITS = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]+")
-_ENDS_SENTENCE = re.compile(r"[.!?\u061f\u06d4:][\"'\u00bb\u201d)]*$")
 _MARGIN = 0.1  # share of the page height at the top and bottom where running heads and page numbers stand
 
 
@@ -255,13 +254,13 @@ def _segments(lines: List[list]) -> List[list]:
 
 def _continues(last: _Line, line: _Line, width: float, height: float) -> bool:
     """Whether ``line`` continues the paragraph whose last line is ``last``: of the same size,
-    closer below it than a paragraph's spacing, and not after a line that ended a sentence well
-    short of the column's edge (a paragraph's last line)."""
+    closer below it than a paragraph's spacing, and not after a line that ended well short of
+    the column's width (a paragraph's last line, or a line break: a caption, a heading)."""
     gap = (line.top - last.bottom) * height
     if abs(line.size - last.size) >= 0.5 or not -0.5 * line.size <= gap <= 0.45 * line.size:
         return False
-    short = width > 0 and (last.x1 - last.x0) < 0.75 * width
-    return not (short and _ENDS_SENTENCE.search(last.text))
+    width = max(width, line.x1 - line.x0)
+    return (last.x1 - last.x0) >= 0.75 * width
 
 
 def _fold(text: str) -> str:
