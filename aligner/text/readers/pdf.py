@@ -360,8 +360,9 @@ def _ltr_runs(items: List[str]) -> List[List[str]]:
     last = None  # index of the run's last strong (letter or digit) glyph
     has_letter = False
     for k, text in enumerate(items):
+        # Arabic punctuation (، ؛ ؟ ٬) is neutral, not a letter: it may join two numbers.
         kind = "A" if text.isalpha() and not _ARABIC.match(text) else "D" if _LTR.match(text) else (
-            "R" if _ARABIC.match(text) else "N")
+            "R" if _ARABIC_LETTER.match(text) else "N")
         if kind in "AD" and run is not None and _joins(items, last, k, kind, has_letter, after_arabic[k]):
             run.extend(range(last + 1, k + 1))
             last, has_letter = k, has_letter or kind == "A"
