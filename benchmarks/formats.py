@@ -216,7 +216,9 @@ def write_odt(path: Path, title: str, paragraphs: List[str], rtl: bool, columns:
     for style in (body_style, head_style):
         document.automaticstyles.addElement(style)
     layout = PageLayout(name="Page")
-    layout.addElement(PageLayoutProperties(pagewidth="21cm", pageheight="29.7cm", margin="2cm"))
+    # A Persian or Arabic document is right to left as a whole: its columns run from the right.
+    layout.addElement(PageLayoutProperties(pagewidth="21cm", pageheight="29.7cm", margin="2cm",
+                                           writingmode="rl-tb" if rtl else "lr-tb"))
     document.automaticstyles.addElement(layout)
     master = MasterPage(name="Standard", pagelayoutname=layout)
     header, footer, number = Header(), Footer(), P(stylename=body_style)
@@ -230,7 +232,7 @@ def write_odt(path: Path, title: str, paragraphs: List[str], rtl: bool, columns:
     container = document.text
     if columns > 1:
         section_style = Style(name="Cols", family="section")
-        properties = SectionProperties()
+        properties = SectionProperties(writingmode="rl-tb" if rtl else "lr-tb")
         properties.addElement(Columns(columncount=str(columns), columngap="0.8cm"))
         section_style.addElement(properties)
         document.automaticstyles.addElement(section_style)

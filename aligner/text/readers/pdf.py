@@ -28,6 +28,7 @@ from .base import MAX_PDF_PAGES, MAX_PDF_SECONDS, Block, Extracted, Reader, unre
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # A hyphen may join two Arabic words with no gap (سارس-كوف); other glyphs glued to Arabic letters
 # on both sides are kashidas, whatever character the writer's font maps them to (K, 1, :, ++).
+_SENTENCE_END = re.compile(r"[.!?\u061f\u06d4][\"'\u00bb\u201d)\]]*$")
 _JOINING_PUNCTUATION = ("", "-", "\u2010", "\u2011")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -421,7 +422,7 @@ def _at_edge(page: _Page, line: _Line) -> bool:
 
 def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     """Top to bottom; where the page has two columns, those between the first and last box that
-    spans the page are read column by column (right first on a right-to-left page)."""
+    spans the page are read column by column."""
     middle = width / 2
     left = [b for b in boxes if b.x1 <= middle + 0.02 * width]
     right = [b for b in boxes if b.x0 >= middle - 0.02 * width]
@@ -439,10 +440,16 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     columns_top = min(b.top for b in left + right)
     above = [b for b in spanning if b.top < columns_top]
     below = [b for b in spanning if b.top >= columns_top]
-    rtl = 2 * sum(b.rtl for b in boxes) > len(boxes)
-    first, second = (right, left) if rtl else (left, right)
-    return (sorted(above, key=lambda b: b.top) + sorted(first, key=lambda b: b.top)
-            + sorted(second, key=lambda b: b.top) + sorted(below, key=lambda b: b.top))
+    left, right = sorted(left, key=lambda b: b.top), sorted(right, key=lambda b: b.top)
+    # Columns run in the section's direction, which a paragraph's need not be: the column whose
+    # last paragraph breaks off mid-sentence is the first (its paragraph goes on in the other);
+    # when that does not tell, a right-to-left page starts on the right.
+    left_ends, right_ends = (bool(_SENTENCE_END.search(column[-1].lines[-1].text)) for column in (left, right))
+    if left_ends != right_ends:
+        first, second = (right, left) if left_ends else (left, right)
+    else:
+        first, second = (right, left) if 2 * sum(b.rtl for b in boxes) > len(boxes) else (left, right)
+    return sorted(above, key=lambda b: b.top) + first + second + sorted(below, key=lambda b: b.top)
 
 
 def _join_lines(lines: List[str]) -> str:
