@@ -48,6 +48,7 @@ RUN_ORDER = [
     "aligner segment corpora/fa/police-telegram-cooperation.txt",
     "aligner segment corpora/fa corpora/en --format jsonl -o sentences.jsonl",
     "cat corpora/ar/durov-case-paris-prosecutor.txt | aligner segment - --lang ar",
+    "aligner segment corpora/fa --format jsonl --keep-text extracted/ -o fa.jsonl",
     "aligner align corpora/fa/police-telegram-cooperation.txt corpora/parallel/fa-en/en/police-telegram-cooperation.txt"
     " --src-lang fa --tgt-lang en -o police.bitext.jsonl",
     "aligner align corpora/ar corpora/parallel/ar-en/en --src-lang ar --tgt-lang en --min-similarity 0.5"

@@ -178,6 +178,13 @@ def test_warc_records_pair_by_url_without_language(format_files):
                                                    "https://news.example/en/2024/story-1")]
 
 
+def test_a_document_pairs_with_its_translation_in_another_format(tmp_path):
+    sources = [Source(name, tmp_path / name) for name in ("article.fa.docx", "other.txt")]
+    targets = [Source(name, tmp_path / name) for name in ("article.en.html", "other.txt", "article.en.pdf")]
+    assert [(a.doc_id, b.doc_id) for a, b in pair_sources(sources, targets)] == [
+        ("article.fa.docx", "article.en.html"), ("other.txt", "other.txt")]
+
+
 @pytest.mark.parametrize("name, readable, problem", [
     ("bad-member.warc.gz", ["story-2"], "at byte"),
     ("cut.warc.gz", ["story-1", "story-2"], "record cut in the middle"),

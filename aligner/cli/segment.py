@@ -48,7 +48,7 @@ def segment(inputs, lang, output_format, segmenter, stanza_dir, output, keep_tex
       aligner segment corpora/fa/police-telegram-cooperation.txt
       aligner segment corpora/fa corpora/en --format jsonl -o sentences.jsonl
       cat corpora/ar/durov-case-paris-prosecutor.txt | aligner segment - --lang ar
-      aligner segment saved-pages/ --format jsonl --keep-text extracted/
+      aligner segment corpora/fa --format jsonl --keep-text extracted/ -o fa.jsonl
 
     Inputs may be plain text, HTML pages, WARC crawls (each HTML page one document, named by
     its URL), DOCX, ODT and PDF; the format is found from the content (docs/formats.md).

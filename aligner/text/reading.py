@@ -372,20 +372,29 @@ def name_key(source: Source) -> str:
     return ".".join(kept + parts[-1:])
 
 
+def stem_key(source: Source) -> str:
+    """name_key without the file's extension: article.fa.docx pairs with article.en.html."""
+    key = name_key(source)
+    head, dot, extension = key.rpartition(".")
+    return key if source.url or not dot or "/" in extension else head
+
+
 def pair_sources(src_sources: Sequence[Source], tgt_sources: Sequence[Source],
                  strict: bool = True) -> List[Tuple[Source, Source]]:
-    """Pair documents by id (relative path), or by id without a language code in the name.
+    """Pair documents by id (relative path), or by id without a language code in the name, or
+    without its extension too (a DOCX with its translation saved as a page).
 
     With ``strict`` a source without a partner is an InputError; otherwise it is left out and the
     caller reports it.
     """
-    by_name = {}
+    keys = (lambda source: source.doc_id, name_key, stem_key)  # the closest match first
+    tables: List[dict] = [{} for _ in keys]
     for source in tgt_sources:
-        by_name.setdefault(source.doc_id, source)
-        by_name.setdefault(name_key(source), source)
+        for table, key in zip(tables, keys):
+            table.setdefault(key(source), source)
     pairs, unpaired = [], []
     for source in src_sources:
-        partner = by_name.get(source.doc_id) or by_name.get(name_key(source))
+        partner = next((table[key(source)] for table, key in zip(tables, keys) if key(source) in table), None)
         if partner is None:
             unpaired.append(source.doc_id)
         else:

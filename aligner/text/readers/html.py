@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from typing import List, Optional, Tuple
 
 from ...errors import InputError
@@ -28,10 +29,11 @@ _ATTRIBUTE = re.compile(rb"""\b(lang|xml:lang|dir)\s*=\s*["']?([-\w]+)""", re.I)
 # trafilatura drops every character that is not printable, and so ZWNJ (U+200C), ZWJ and the
 # bidi marks, which Persian and Arabic text needs. They go through it as letters of a script no
 # news page uses (Linear B ideograms) and are put back after.
-_FORMAT_CHARACTERS = "\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
+_FORMAT_CHARACTERS = "\u200b\u2060\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
 _STAND_INS = "".join(chr(0x10080 + k) for k in range(len(_FORMAT_CHARACTERS)))
 _PROTECT = str.maketrans(_FORMAT_CHARACTERS, _STAND_INS)
 _RESTORE = str.maketrans(_STAND_INS, _FORMAT_CHARACTERS)
+_WORD = re.compile(r"[^\s<>&\"'=]+")
 _KIND = {"head": "heading", "p": "paragraph", "item": "paragraph", "quote": "paragraph", "cell": "cell"}
 
 
@@ -60,6 +62,10 @@ class HtmlReader(Reader):
         if not xml:
             raise InputError(f"{name}: no article text found in the page")
         title, blocks = _blocks(xml.translate(_RESTORE))
+        originals = _words_changed_by_nfc(page.translate(_RESTORE))
+        if originals:  # trafilatura returns NFC, which reorders stacked Arabic vowel marks
+            title = _as_written(title, originals) if title else title
+            blocks = [Block(_as_written(block.text, originals), block.kind) for block in blocks]
         if title and (not blocks or blocks[0].text != title):
             blocks.insert(0, Block(title, "title"))
         return Extracted("html", blocks, title=title, lang_hint=lang, dir_hint=direction, notes=notes)
@@ -82,6 +88,16 @@ def decode_html(data: bytes, name: str) -> str:
         except (LookupError, UnicodeDecodeError):
             pass
     raise InputError(f"{name}: page is not UTF-8 and declares no charset that decodes it")
+
+
+def _words_changed_by_nfc(page: str) -> dict:
+    """{NFC form: the page's own spelling} of the page's words that NFC changes."""
+    return {normal: word for word in set(_WORD.findall(page))
+            if (normal := unicodedata.normalize("NFC", word)) != word}
+
+
+def _as_written(text: str, originals: dict) -> str:
+    return _WORD.sub(lambda m: originals.get(m.group(), m.group()), text)
 
 
 def _declared(data: bytes) -> Tuple[Optional[str], Optional[str]]:

@@ -26,12 +26,17 @@ from ...errors import InputError
 from .base import MAX_PDF_PAGES, MAX_PDF_SECONDS, Block, Extracted, Reader, unreadable
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# A hyphen may join two Arabic words with no gap (سارس-كوف); other glyphs glued to Arabic letters
+# on both sides are kashidas, whatever character the writer's font maps them to (K, 1, :, ++).
+_SENTENCE_END = re.compile(r"[.!?\u061f\u06d4][\"'\u00bb\u201d)\]]*$")
+_JOINING_PUNCTUATION = ("", "-", "\u2010", "\u2011")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]")
 _PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
 _PAGE_NUMBER = re.compile(r"^\W*(?:page|صفحه|صفحة)?\s*[\d\u0660-\u0669\u06f0-\u06f9]+"
                           r"(?:\s*(?:/|of|از|من)\s*[\d\u0660-\u0669\u06f0-\u06f9]+)?\W*$", re.I)
 _DIGITS = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]+")
-_ENDS_SENTENCE = re.compile(r"[.!?\u061f\u06d4:][\"'\u00bb\u201d)]*$")
 _MARGIN = 0.1  # share of the page height at the top and bottom where running heads and page numbers stand
 
 
@@ -66,6 +71,10 @@ class _Box:
     @property
     def top(self) -> float:
         return self.lines[0].top
+
+    @property
+    def bottom(self) -> float:
+        return self.lines[-1].bottom
 
     @property
     def rtl(self) -> bool:
@@ -155,8 +164,9 @@ def _layout_page(layout, counts: List[int]) -> _Page:
     counts[1] += sum(c.get_text().startswith("(cid:") for c in glyphs)
     marks = _attach_marks(glyphs)
     page = _Page(layout.width or 1.0, layout.height or 1.0)
+    page_rtl = _letters(glyphs, _ARABIC_LETTER) > _letters(glyphs, _LATIN)
     for segment in _segments(_lines([c for c in glyphs if not _is_mark(c.get_text())])):
-        text, rtl = _line_text(segment, marks)
+        text, rtl = _line_text(segment, marks, page_rtl)
         if text.strip():
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
                                     1 - max(c.y1 for c in segment) / page.height,
@@ -245,28 +255,37 @@ def _segments(lines: List[list]) -> List[list]:
 
 def _continues(last: _Line, line: _Line, width: float, height: float) -> bool:
     """Whether ``line`` continues the paragraph whose last line is ``last``: of the same size,
-    closer below it than a paragraph's spacing, and not after a line that ended a sentence well
-    short of the column's edge (a paragraph's last line)."""
+    closer below it than a paragraph's spacing, and not after a line that ended well short of
+    the column's width (a paragraph's last line, or a line break: a caption, a heading)."""
     gap = (line.top - last.bottom) * height
     if abs(line.size - last.size) >= 0.5 or not -0.5 * line.size <= gap <= 0.45 * line.size:
         return False
-    short = width > 0 and (last.x1 - last.x0) < 0.75 * width
-    return not (short and _ENDS_SENTENCE.search(last.text))
+    width = max(width, line.x1 - line.x0)
+    return (last.x1 - last.x0) >= 0.75 * width
 
 
 def _fold(text: str) -> str:
     return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
-def _line_text(glyphs, marks: dict) -> Tuple[str, bool]:
-    """A line's text in logical order, and whether it is right to left."""
+def _letters(glyphs, script) -> int:
+    return sum(bool(script.match(c.get_text())) for c in glyphs)
+
+
+def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
+    """A line's text in logical order, and whether it is right to left: a line of one script
+    reads in its direction, a line that mixes them in the page's (a narrow column's line may
+    hold more Latin letters than Arabic ones and still be part of a right-to-left paragraph)."""
     glyphs = _zwnj_before_letters(glyphs)
-    texts = [c.get_text() + "".join(marks.get(id(c), ())) for c in glyphs]
-    joined = "".join(texts)
-    rtl = len(_ARABIC.findall(joined)) > len(re.findall(r"[A-Za-z]", joined))
+    kashidas = _kashidas(glyphs)
+    texts = ["" if k in kashidas else c.get_text() + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
+    arabic, latin = _letters(glyphs, _ARABIC_LETTER), _letters(glyphs, _LATIN)
+    rtl = arabic > 0 if not latin else (page_rtl if arabic else False)
     items = []  # texts with spaces where the glyphs leave a gap
     for k, (glyph, text) in enumerate(zip(glyphs, texts)):
-        if k and text != " " and items[-1] != " " and glyph.x0 - glyphs[k - 1].x1 > 0.2 * glyph.size:
+        if not text:
+            continue  # a kashida: it stretches the word, the letters on either side stay joined
+        if items and text != " " and items[-1] != " " and glyph.x0 - glyphs[k - 1].x1 > 0.2 * glyph.size:
             items.append(" ")
         if text == " " and _advances_nothing(glyphs, k):
             text = "\u200c"  # a space that advances nothing: the ZWNJ, which the writer drew as a space
@@ -274,8 +293,8 @@ def _line_text(glyphs, marks: dict) -> Tuple[str, bool]:
     if rtl:
         items = [text for run in reversed(_ltr_runs(items)) for text in run]
     text = "".join(items)
-    # A ZWNJ is only ever between letters; a zero-width space elsewhere is a plain space.
-    text = re.sub(r"\u200c(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])|(?<![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])\u200c",
+    # A ZWNJ stands next to a letter; a space that advances nothing elsewhere is a plain space.
+    text = re.sub(r"(?<![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])\u200c(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])",
                   " ", text)
     return text, rtl
 
@@ -293,6 +312,25 @@ def _zwnj_before_letters(glyphs) -> list:
     return [glyph for _, _, glyph in sorted(zip(keys, range(len(glyphs)), glyphs))]
 
 
+def _kashidas(glyphs) -> set:
+    """Indices of the kashidas a writer stretched justified Arabic-script lines with: tatweel
+    (U+0640) glyphs, and runs of other glyphs drawn inside an Arabic word with no gap on either
+    side (LibreOffice's kashida glyph maps to whatever its font subset puts there: "K", "1", "++")."""
+    found = {k for k, c in enumerate(glyphs) if c.get_text() == "\u0640"}
+    k = 0
+    while k < len(glyphs):
+        end = k
+        while end < len(glyphs) and not _ARABIC.match(glyphs[end].get_text()) \
+                and glyphs[end].get_text().strip() not in _JOINING_PUNCTUATION:
+            end += 1
+        if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].get_text()) \
+                and _ARABIC_LETTER.match(glyphs[end].get_text()) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
+                and glyphs[end].x0 - glyphs[end - 1].x1 < 0.5:
+            found.update(range(k, end))
+        k = max(end, k + 1)
+    return found
+
+
 def _advances_nothing(glyphs, k: int) -> bool:
     """Whether the space glyph ``k`` shares its start with a neighbouring letter (writers draw a
     ZWNJ as a space glyph that the next letter overdraws)."""
@@ -307,16 +345,26 @@ def _ltr_runs(items: List[str]) -> List[List[str]]:
     the logical order: a left-to-right run (Latin words and the numbers after them, a number with
     its separators: 11:29, 1.5, 3/4) is one unit in its own order, every other glyph a unit.
     The Unicode bidi algorithm's weak-type rules, approximated: digits after a Latin letter are
-    Latin (W7); between two numbers only one separator keeps them one run (W4); any other
+    Latin (W7); digits after an Arabic letter are Arabic numbers (W2), which only a common
+    separator (, . : / Arabic comma) joins, while other numbers take a + or - too (W4); any other
     character between numbers, or between a number and a following Latin word, stands apart."""
+    # What precedes each glyph in logical order is to its right: the first letter there decides.
+    after_arabic, arabic = [False] * len(items), False
+    for k in range(len(items) - 1, -1, -1):
+        after_arabic[k] = arabic
+        if _ARABIC_LETTER.match(items[k]):
+            arabic = True
+        elif items[k].isalpha():
+            arabic = False
     units: List[List[str]] = []
     run: Optional[List[int]] = None  # indices of the open run
     last = None  # index of the run's last strong (letter or digit) glyph
     has_letter = False
     for k, text in enumerate(items):
+        # Arabic punctuation (، ؛ ؟ ٬) is neutral, not a letter: it may join two numbers.
         kind = "A" if text.isalpha() and not _ARABIC.match(text) else "D" if _LTR.match(text) else (
-            "R" if _ARABIC.match(text) else "N")
-        if kind in "AD" and run is not None and _joins(items, last, k, kind, has_letter):
+            "R" if _ARABIC_LETTER.match(text) else "N")
+        if kind in "AD" and run is not None and _joins(items, last, k, kind, has_letter, after_arabic[k]):
             run.extend(range(last + 1, k + 1))
             last, has_letter = k, has_letter or kind == "A"
             continue
@@ -336,14 +384,15 @@ def _ltr_runs(items: List[str]) -> List[List[str]]:
     return units
 
 
-def _joins(items: List[str], last: int, k: int, kind: str, has_letter: bool) -> bool:
+def _joins(items: List[str], last: int, k: int, kind: str, has_letter: bool, arabic_numbers: bool) -> bool:
     """Whether glyph ``k`` (a letter "A" or digit "D") continues the run that ends at ``last``."""
     between = "".join(items[last + 1:k])
     if has_letter:  # Latin text, and the numbers within it (W7)
         return True
     if kind == "A":  # a number followed by a Latin word: one run only when they touch (39C)
         return not between
-    return between == "" or (len(between) == 1 and between in ",.:/+-\u066b\u066c\u00a0")
+    separators = ",.:/\u060c\u066b\u066c\u00a0" + ("" if arabic_numbers else "+-")
+    return between == "" or (len(between) == 1 and between in separators)
 
 
 def _running_lines(pages: List[_Page]) -> set:
@@ -373,21 +422,34 @@ def _at_edge(page: _Page, line: _Line) -> bool:
 
 def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     """Top to bottom; where the page has two columns, those between the first and last box that
-    spans the page are read column by column (right first on a right-to-left page)."""
+    spans the page are read column by column."""
     middle = width / 2
     left = [b for b in boxes if b.x1 <= middle + 0.02 * width]
     right = [b for b in boxes if b.x0 >= middle - 0.02 * width]
     by_top = sorted(boxes, key=lambda b: (round(b.top, 3), b.x0))
     if not left or not right:
         return by_top
-    spanning = [b for b in boxes if not any(b is c for c in left + right)]
+    # A box in the top margin zone (a running head on a one-page document) stands above the columns.
+    columns = left + right
+    heads = [b for b in columns if b.top < _MARGIN and all(b.bottom <= c.top for c in columns if c is not b)]
+    spanning = [b for b in boxes if any(b is c for c in heads) or not any(b is c for c in columns)]
+    left = [b for b in left if not any(b is c for c in spanning)]
+    right = [b for b in right if not any(b is c for c in spanning)]
+    if not left or not right:
+        return by_top
     columns_top = min(b.top for b in left + right)
     above = [b for b in spanning if b.top < columns_top]
     below = [b for b in spanning if b.top >= columns_top]
-    rtl = 2 * sum(b.rtl for b in boxes) > len(boxes)
-    first, second = (right, left) if rtl else (left, right)
-    return (sorted(above, key=lambda b: b.top) + sorted(first, key=lambda b: b.top)
-            + sorted(second, key=lambda b: b.top) + sorted(below, key=lambda b: b.top))
+    left, right = sorted(left, key=lambda b: b.top), sorted(right, key=lambda b: b.top)
+    # Columns run in the section's direction, which a paragraph's need not be: the column whose
+    # last paragraph breaks off mid-sentence is the first (its paragraph goes on in the other);
+    # when that does not tell, a right-to-left page starts on the right.
+    left_ends, right_ends = (bool(_SENTENCE_END.search(column[-1].lines[-1].text)) for column in (left, right))
+    if left_ends != right_ends:
+        first, second = (right, left) if left_ends else (left, right)
+    else:
+        first, second = (right, left) if 2 * sum(b.rtl for b in boxes) > len(boxes) else (left, right)
+    return sorted(above, key=lambda b: b.top) + first + second + sorted(below, key=lambda b: b.top)
 
 
 def _join_lines(lines: List[str]) -> str:
@@ -397,7 +459,7 @@ def _join_lines(lines: List[str]) -> str:
     for line in lines[1:]:
         if text.endswith("\u00ad"):
             text = text[:-1] + line
-        elif re.search(r"\w-$", text) and line[:1].isalpha():
+        elif re.search(r"\w-$", text) and line[:1].isalnum():
             text += line
         else:
             text += " " + line
