@@ -325,6 +325,10 @@ def test_numbers_reason_agrees_with_the_numbers_component(src, tgt, differ):
 
 def test_write_report_is_atomic_and_utf8(tmp_path, links):
     target = tmp_path / "out" / "report.html"
+    # What a stopped run and an earlier, larger report leave behind is replaced.
+    for stale in ("out/.report.part/000001.html", "out/report/999999.html", "out/report/sub/x.html"):
+        (tmp_path / stale).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / stale).write_text("old", encoding="utf-8")
     write_report(target, links, ["note"])
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in target.parent.iterdir()) == ["report", "report.html"]
