@@ -468,8 +468,8 @@ def test_run_into_a_read_only_folder_is_one_line(four_articles, small_tmpfs):
     subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], check=True)
     refused = run_into(small_tmpfs / "out", four_articles)
     assert refused.returncode == 2, refused.stderr
-    assert errors_of(refused) == [f"aligner: error: {small_tmpfs / 'out' / 'run.json'}: cannot write "
-                                  "(Read-only file system)"]
+    # The pairing step is the first to write (pairing.json, into OUTDIR, which cannot be made).
+    assert errors_of(refused) == [f"aligner: error: {small_tmpfs / 'out'}: cannot write (Read-only file system)"]
 
 
 # --- Models: hostile archives, folders, indexes and servers ---

@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..errors import InputError
-from ..formats.atomic import atomic_write
+from ..formats.atomic import atomic_write, cannot_write
 from ..pairing import PAIRERS
 from ..pairing.content import ContentSettings
 from ..pairing.model import COMPARABLE, NONE, PairDecision, PairingDocument
@@ -125,7 +125,10 @@ def pair_documents(sources: Sequence[Source], targets: Sequence[Source], options
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     decisions = pairer(sources, targets, DocumentReader(options, progress).read, settings)
-    Path(outdir).mkdir(parents=True, exist_ok=True)
+    try:
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(Path(outdir), exc) from None
     with atomic_write(path) as handle:
         json.dump({"fingerprint": fingerprint, "method": method, "decisions": [d.to_dict() for d in decisions]},
                   handle, ensure_ascii=False)
