@@ -33,7 +33,7 @@ from . import BACKENDS
 from .documents import (DOCUMENTS_DIR, DocumentJob, DocumentOutcome, WorkItem, fingerprint, input_bytes, load_finished,
                         plan_jobs, read_pair)
 from .job import JobOptions, load_translator, translator_signature
-from .pairing import final_decisions, jobs_from_decisions, pair_documents, target_sources, write_pairs
+from .pairing import describe_pairing, final_decisions, jobs_from_decisions, pair_documents, target_sources, write_pairs
 from .outputs import check_configuration, record_configuration, write_failures, write_outputs
 
 ATTEMPTS = 2  # a failing pair is tried this many times before it is reported
@@ -78,6 +78,8 @@ def run(inputs: Sequence[str], outdir: Path, options: JobOptions, targets: Optio
     try:
         if targets is not None and all(job.source.path is not None for job in job_list):
             job_list, notes, decisions = _pair(job_list, targets, include, outdir, options, pair_by, progress)
+            if pair_by == "content" or any(d.paired_by == "content" or d.source is None for d in decisions):
+                notice(describe_pairing(decisions))
         finished, pending = _check_inputs(job_list, outdir, options, translator_id, fingerprints)
         if translator is None:
             notice(f"no {options.src_lang}->{options.tgt_lang} translation model installed: aligning with "

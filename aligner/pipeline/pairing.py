@@ -153,6 +153,20 @@ def jobs_from_decisions(sources: Sequence[Source], targets: Sequence[Source], de
     return jobs, notes
 
 
+def describe_pairing(decisions: Sequence[PairDecision]) -> str:
+    """One line for stderr: how many sources found a target, by name and by content, and what
+    was left unpaired (pairs.tsv and report.html say why, document by document)."""
+    sources = [d for d in decisions if d.source is not None]
+    paired = [d for d in sources if d.is_translation]
+    by_content = sum(d.paired_by == "content" for d in paired)
+    comparable = sum(d.verdict == COMPARABLE for d in sources)
+    lonely_targets = sum(d.source is None for d in decisions)
+    return (f"{len(paired)} of {len(sources)} source document(s) paired with their translation "
+            f"({len(paired) - by_content} by name, {by_content} by content), {comparable} with a comparable "
+            f"article, {len(sources) - len(paired) - comparable} with none; {lonely_targets} target(s) unpaired: "
+            f"{PAIRS_FILE} says why")
+
+
 def final_decisions(decisions: Sequence[PairDecision], outcomes: Sequence[DocumentOutcome]) -> List[PairDecision]:
     """The decisions with each aligned pair's verdict and linked share from its alignment."""
     aligned = {o.job.source.doc_id: o for o in outcomes if o.job.target is not None and o.verdict is not None}
