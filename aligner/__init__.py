@@ -4,4 +4,4 @@ Stages (one module each, data flows one way):
 read (reading) -> normalise/segment (normalise, segment) -> translate -> align -> score -> write.
 """
 
-__version__ = "0.3.3"
+__version__ = "0.4.0"
