@@ -228,3 +228,25 @@ def test_review_of_bad_input_is_one_line_and_exit_2(outdir, tmp_path, broken):
         (outdir / REVIEW_FILE).write_text('{"v": 1, "seq": "x"}\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["review", str(folder), "--summary"])
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_the_server_sends_each_answer_at_once_on_a_kept_open_connection():
+    """Connections accepted on the server's socket have Nagle's algorithm off (TCP_NODELAY): with
+    it on, an answer written in two parts waited for the browser's delayed acknowledgement."""
+    import asyncio
+    import socket
+
+    from aligner.review.server import free_socket
+
+    async def accept_one():
+        accepted = asyncio.get_running_loop().create_future()
+        server = await asyncio.start_server(lambda reader, writer: accepted.set_result(writer), sock=free_socket())
+        _, writer = await asyncio.open_connection(*server.sockets[0].getsockname())
+        served = await accepted
+        nodelay = served.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        writer.close()
+        served.close()
+        server.close()
+        return nodelay
+
+    assert asyncio.run(accept_one())
