@@ -74,3 +74,43 @@ def test_bad_headers_name_file_and_line(tmp_path, lines, message):
 
 def test_no_links_write_nothing():
     assert written([]) == ""
+
+
+RECORD = {"src_doc": "a.txt", "tgt_doc": "b.txt", "src_lang": "fa", "tgt_lang": "en", "src_ids": [0, 1], "tgt_ids": [0],
+          "src": "می‌خواهم. بروم.", "tgt": "I want to go.", "cost": 0.1, "similarity": None,
+          "scores": {"semantic": 0.5}, "score": 0.95, "link": "2-1"}
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({}, {"scores": {"semantic": 0.5}, "provenance": {"score": SCORE}}),
+    ({"scores": {"a": 1e308, "b": 1e308}}, {"scores": {"a": 1e308, "b": 1e308}}),  # finite, though their sum is not
+    ({"scores": {"a": 1}, "score": 1}, {"scores": {"a": 1}, "score": 1}),
+    ({"scores": None, "cost": None}, {"scores": {}, "cost": None}),
+    ({"provenance": None}, {"provenance": {}}),
+    ({"provenance": {"aligner": "x"}}, {"provenance": {"aligner": "x"}}),
+])
+def test_a_good_record_reads_the_same_whichever_checks_decide(change, expected):
+    """Records are checked once per record when plainly good and field by field otherwise; both
+    read a good record the same way, ZWNJ and all."""
+    link = BitextLink.from_dict({**RECORD, **change}, {"score": SCORE})
+    assert (link.src, link.src_ids, link.tgt_ids, link.similarity) == (RECORD["src"], (0, 1), (0,), None)
+    assert {name: getattr(link, name) for name in expected} == expected
+
+
+@pytest.mark.parametrize("change", [
+    {"scores": {"\ud800": 0.5}}, {"provenance": {"aligner": "\udfff"}}, {"score": float("inf")},
+    {"scores": {"a": float("-inf"), "b": float("inf")}}, {"scores": {"a": True}}, {"tgt_ids": [0, -2]},
+    {"scores": []}, {"provenance": ""}, {"src_ids": (0,)}, {"tgt": b"I"},
+], ids=["surrogate key", "surrogate value", "inf", "inf-inf", "bool", "negative id", "list scores",
+        "string provenance", "tuple ids", "bytes"])
+def test_a_bad_record_is_refused_whichever_checks_decide(change):
+    with pytest.raises(ValueError):
+        BitextLink.from_dict({**RECORD, **change}, {"score": SCORE})
+
+
+def test_links_read_from_one_file_do_not_share_their_provenance(tmp_path):
+    path = tmp_path / "pair.jsonl"
+    path.write_text(written([link(0), link(1)]), encoding="utf-8")
+    first, second = read_bitext(path)
+    first.provenance["review"] = "accepted"
+    assert "review" not in second.provenance and first.scores is not second.scores
