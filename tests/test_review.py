@@ -118,6 +118,7 @@ def test_every_edit_keeps_each_sentence_in_one_link_and_scores_the_new_links(out
     rows = session.page(0, 0, 100)["rows"]
     session.act(0, 0, op, key(rows[3]), args)
     assert_every_sentence_once(session, src_count, tgt_count)
+    assert session.page(0, 0, 1)["progress"]["links"] == len(session.pairs[0].history.links)  # counted again
     again = open_session(outdir)  # the same state read back from review.jsonl
     assert [link_record(x) for x in again.pairs[0].history.links] == [link_record(x) for x in
                                                                        session.pairs[0].history.links]

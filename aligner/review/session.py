@@ -103,6 +103,7 @@ class ReviewSession:
             self.pairs.append(Pair(doc_id, Path(path), replay(links, by_pair.get(doc_id, []))))
         self._reasons: Dict[tuple, List[str]] = {}
         self._queue: Optional[List[Tuple[float, int, int]]] = None  # (score, pair, position), worst first
+        self._progress: Optional[dict] = None  # counted again after an action (every link is visited)
 
     # What the browser reads.
 
@@ -110,14 +111,17 @@ class ReviewSession:
         return [conflict.describe() for pair in self.pairs for conflict in pair.history.conflicts]
 
     def progress(self) -> dict:
-        counts = {"links": 0, "reviewed": 0, "second_look": 0}
-        for pair in self.pairs:
-            for link in pair.history.links:
-                counts["links"] += 1
-                status = status_of(link)
-                counts["reviewed"] += status is not None and status != SECOND_LOOK
-                counts["second_look"] += status == SECOND_LOOK
-        return counts
+        with self._lock:
+            if self._progress is None:
+                counts = {"links": 0, "reviewed": 0, "second_look": 0}
+                for pair in self.pairs:
+                    for link in pair.history.links:
+                        counts["links"] += 1
+                        status = status_of(link)
+                        counts["reviewed"] += status is not None and status != SECOND_LOOK
+                        counts["second_look"] += status == SECOND_LOOK
+                self._progress = counts
+            return dict(self._progress)
 
     def summary(self) -> dict:
         resume = None
@@ -205,7 +209,7 @@ class ReviewSession:
             self.log.append(event)  # on disk before it is applied or acknowledged
             history.apply(event)
             self.last_event = event
-            self._queue = None
+            self._queue = self._progress = None
             return {"rev": history.rev}
 
     def accept_above(self, threshold: float) -> int:
