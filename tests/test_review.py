@@ -251,3 +251,17 @@ def test_the_server_sends_each_answer_at_once_on_a_kept_open_connection():
         return nodelay
 
     assert asyncio.run(accept_one())
+
+
+def test_the_cycle_collector_is_on_again_after_a_run_is_read_or_fails_to_read(outdir):
+    import gc
+
+    from aligner.errors import FormatError
+
+    open_session(outdir)
+    assert gc.isenabled()
+    bitext = next((outdir / DOCUMENTS_DIR).glob("*.jsonl"))
+    bitext.write_text(bitext.read_text(encoding="utf-8") + '{"src": 1}\n', encoding="utf-8")
+    with pytest.raises(FormatError):
+        open_session(outdir)
+    assert gc.isenabled()
