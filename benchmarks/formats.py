@@ -13,7 +13,10 @@ as a user receives it:
 - warc: the same pages as HTTP responses in one WARC.gz per side (warcio), with requests, an image
   and a redirect between them; pages pair by URL (/fa/... with /en/...);
 - docx (python-docx), odt (odfpy), pdf and pdf-2col (LibreOffice headless from the ODT: one and
-  two columns, a running head and page numbers on every page).
+  two columns, a running head and page numbers on every page);
+- pdf-print: the article as a browser prints it (headless Chromium's --print-to-pdf: Skia's PDF
+  writer, another font stack and glyph order than LibreOffice's), every other article in two CSS
+  columns.
 
 Per format and language pair: the share of the article's sentences found exactly (whitespace
 aside) in the text the reader gave (recovered), the template's boilerplate sentences that leaked
@@ -55,9 +58,8 @@ from aligner.segment.base import get_segmenter, segment_document  # noqa: E402
 from aligner.text.readers import detect_format, extract  # noqa: E402
 from aligner.text.reading import Source, iter_sources, read_document  # noqa: E402
 
-FORMATS = ("txt", "html", "warc", "docx", "odt", "pdf", "pdf-2col")
-TARGETS = {"html": 0.99, "warc": 0.99, "docx": 0.99, "odt": 0.99, "pdf": 0.97, "pdf-2col": 0.97}
-EXTENSION = {"txt": "txt", "html": "html", "docx": "docx", "odt": "odt", "pdf": "pdf", "pdf-2col": "pdf"}
+FORMATS = ("txt", "html", "warc", "docx", "odt", "pdf", "pdf-2col", "pdf-print")
+TARGETS = {"html": 0.99, "warc": 0.99, "docx": 0.99, "odt": 0.99, "pdf": 0.97, "pdf-2col": 0.97, "pdf-print": 0.97}
 
 # What sites put around an article, in the page's language (each a sentence that must not leak).
 CHROME = {
@@ -101,6 +103,7 @@ CHROME = {
         "footer": "جميع الحقوق محفوظة لصحيفة التقرير اليومي.",
     },
 }
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCRIPT = ("<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}"
           "gtag('js',new Date());gtag('config','UA-000000-1');</script>"
           '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle"}</script>')
@@ -179,6 +182,23 @@ def page_wire(title: str, paragraphs: List[str], lang: str, rtl: bool) -> str:
 
 
 TEMPLATES = (page_portal, page_magazine, page_wire)
+
+
+def page_print(title: str, paragraphs: List[str], lang: str, rtl: bool, columns: int) -> str:
+    """The article alone, as a reader view or a site's print page shows it before it is printed."""
+    style = f"body{{font-family:serif;columns:{columns}}}h1{{column-span:all}}"  # the default gutter, 1em
+    body = "".join(f"<p>{_paragraph_html(p)}</p>" for p in paragraphs)
+    return (f'<!DOCTYPE html><html lang="{lang}" dir="{"rtl" if rtl else "ltr"}"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title><style>{style}</style></head><body><h1>{escape(title)}</h1>{body}"
+            "</body></html>")
+
+
+def print_to_pdf(page: Path, pdf: Path, profile: Path) -> None:
+    """Headless Chromium's print of ``page`` (the flags keep it off the network)."""
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.resolve().as_uri()],
+                   check=True, capture_output=True, timeout=120)
 
 
 def write_docx(path: Path, title: str, paragraphs: List[str], rtl: bool) -> None:
@@ -282,6 +302,10 @@ def render(folder: Path, cases: Dict[str, dict], lang: str) -> Dict[str, Path]:
             (out["html"] / sub / f"{stem}.html").write_text(html, encoding="utf-8")
             warc_pages[sub][f"https://news.example/{side_lang}/2024/{stem}"] = html
             write_docx(out["docx"] / sub / f"{stem}.docx", title, paragraphs, rtl)
+            printed = folder / "html-for-print" / sub / f"{stem}.html"
+            printed.parent.mkdir(parents=True, exist_ok=True)
+            printed.write_text(page_print(title, paragraphs, side_lang, rtl, 1 + k % 2), encoding="utf-8")
+            print_to_pdf(printed, out["pdf-print"] / sub / f"{stem}.pdf", folder / "chromium-profile")
             write_odt(out["odt"] / sub / f"{stem}.odt", title, paragraphs, rtl)
             for fmt, columns in (("pdf", 1), ("pdf-2col", 2)):
                 odt = folder / "odt-for-pdf" / fmt / sub / f"{stem}.odt"
@@ -358,7 +382,7 @@ if shutil.which("pdftotext"):
     def _pdftotext(data: bytes) -> str:
         return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True).stdout.decode("utf-8", "replace")
 
-PEERS["pdf-2col"] = PEERS["pdf"]
+PEERS["pdf-2col"] = PEERS["pdf-print"] = PEERS["pdf"]
 
 
 def reader_rows(out: Dict[str, Path], cases: Dict[str, dict], lang: str) -> List[dict]:
@@ -527,8 +551,8 @@ def main(argv=None):
                         help="report only these formats (repeatable; default: all; every format is still written)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the files and outputs here")
     args = parser.parse_args(argv)
-    if shutil.which("soffice") is None:
-        raise SystemExit("LibreOffice (soffice) is needed to write the PDFs")
+    if shutil.which("soffice") is None or CHROMIUM is None:
+        raise SystemExit("LibreOffice (soffice) and Chromium are needed to write the PDFs")
     with tempfile.TemporaryDirectory() as temporary:
         for lang in args.lang or ["fa", "ar"]:
             work = (args.keep or Path(temporary)) / f"{args.split}-{lang}"
