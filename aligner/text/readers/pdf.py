@@ -37,7 +37,23 @@ _PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
 _PAGE_NUMBER = re.compile(r"^\W*(?:page|صفحه|صفحة)?\s*[\d\u0660-\u0669\u06f0-\u06f9]+"
                           r"(?:\s*(?:/|of|از|من)\s*[\d\u0660-\u0669\u06f0-\u06f9]+)?\W*$", re.I)
 _DIGITS = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]+")
+_LETTER_CLASS = "[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]"
+_DRAWN_AS_SPACE = "\x00"  # a space glyph that advances nothing, until its neighbours tell what it is
 _MARGIN = 0.1  # share of the page height at the top and bottom where running heads and page numbers stand
+
+
+@dataclass
+class _Glyph:
+    """What one drawn glyph (or one cluster the writer gave its text for) stands for, where it
+    stands: ``text`` is empty for a glyph whose font maps it to no character (a kashida the
+    writer stretched a line with), and ``text`` starts "(cid:" where no map says anything."""
+
+    text: str
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    size: float
 
 
 @dataclass
@@ -120,7 +136,6 @@ class PdfReader(Reader):
 def _pages(data: bytes, name: str, notes: List[str]) -> Tuple[List[_Page], int, int]:
     """Every page's boxes (at most MAX_PDF_PAGES pages, MAX_PDF_SECONDS), with counts of glyphs
     and of glyphs without a character."""
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -132,7 +147,7 @@ def _pages(data: bytes, name: str, notes: List[str]) -> Tuple[List[_Page], int, 
         raise InputError(f"{name}: an encrypted PDF (password needed); save it unprotected") from None
     total = _page_count(document)
     manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=None)
+    device = _glyph_device(manager)
     interpreter = PDFPageInterpreter(manager, device)
     pages, counts, started = [], [0, 0], time.monotonic()
     for number, page in enumerate(PDFPage.create_pages(document)):
@@ -140,8 +155,11 @@ def _pages(data: bytes, name: str, notes: List[str]) -> Tuple[List[_Page], int, 
             notes.append(f"read the first {number} of {total or 'its'} pages (aligner reads at most "
                          f"{MAX_PDF_PAGES} pages or {MAX_PDF_SECONDS:.0f} s of a PDF); split the file to read the rest")
             break
+        device.glyphs = []
         interpreter.process_page(page)
-        pages.append(_layout_page(device.get_result(), counts))
+        layout = device.get_result()
+        glyphs = [g for g in device.glyphs if g.text.strip() or g.text in ("", " ")]
+        pages.append(_layout_page(glyphs, _Page(layout.width or 1.0, layout.height or 1.0), counts))
     return pages, counts[0], counts[1]
 
 
@@ -154,18 +172,16 @@ def _page_count(document) -> Optional[int]:
         return None
 
 
-def _layout_page(layout, counts: List[int]) -> _Page:
+def _layout_page(glyphs: List[_Glyph], page: _Page, counts: List[int]) -> _Page:
     """The page's lines: glyphs grouped into lines by baseline, and lines cut where a gap wider
     than a column gutter opens. pdfminer.six's own grouping is not used: it only joins glyphs
     that follow each other in the content stream, and writers store a right-to-left line's runs
     in logical order, so it cuts such a line at every number or Latin word."""
-    glyphs = list(_glyphs(layout))
     counts[0] += len(glyphs)
-    counts[1] += sum(c.get_text().startswith("(cid:") for c in glyphs)
+    counts[1] += sum(c.text.startswith("(cid:") for c in glyphs)
     marks = _attach_marks(glyphs)
-    page = _Page(layout.width or 1.0, layout.height or 1.0)
     page_rtl = _letters(glyphs, _ARABIC_LETTER) > _letters(glyphs, _LATIN)
-    for segment in _segments(_lines([c for c in glyphs if not _is_mark(c.get_text())])):
+    for segment in _segments(_lines([c for c in glyphs if not _is_mark(c.text)])):
         text, rtl = _line_text(segment, marks, page_rtl)
         if text.strip():
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
@@ -189,15 +205,56 @@ def _page_boxes(page: _Page, running: set) -> List[_Box]:
     return _reading_order(boxes, page.width)
 
 
-def _glyphs(container):
-    from pdfminer.layout import LTChar, LTContainer
+def _glyph_device(manager):
+    """A pdfminer.six device that keeps each page's glyphs as ``_Glyph``s (in ``glyphs``, in
+    content stream order). Two things the writer says about a glyph's text are kept that
+    pdfminer.six drops: an /ActualText span's text stands for all the glyphs drawn inside it
+    (LibreOffice writes one for each cluster it draws as one glyph, such as a lam-alef with
+    its vowel marks, which no ToUnicode entry can map back); and a glyph that the font's
+    ToUnicode map leaves out is no character (a justification kashida), where pdfminer.six
+    would read its code through the font's encoding as a Latin letter or digit."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.utils import decode_text
 
-    for item in container:
-        if isinstance(item, LTChar):
-            if item.get_text().strip() or item.get_text() == " ":
-                yield item
-        elif isinstance(item, LTContainer):
-            yield from _glyphs(item)
+    class GlyphDevice(PDFPageAggregator):
+        def __init__(self):
+            super().__init__(manager, laparams=None)
+            self.glyphs: List[_Glyph] = []
+            self.depth = 0  # open marked-content sequences
+            self.cluster: Optional[Tuple[str, int, list]] = None  # ActualText, its depth, its glyphs
+
+        def begin_tag(self, tag, props=None) -> None:
+            actual = props.get("ActualText") if isinstance(props, dict) else None
+            if isinstance(actual, (bytes, str)) and self.cluster is None:
+                text = decode_text(actual) if isinstance(actual, bytes) else actual
+                self.cluster = (text, self.depth, [])
+            self.depth += 1
+
+        def end_tag(self) -> None:
+            self.depth = max(self.depth - 1, 0)
+            if self.cluster is not None and self.depth == self.cluster[1]:
+                text, _, glyphs = self.cluster
+                self.cluster = None
+                if glyphs:
+                    self.glyphs.append(_cluster(text, glyphs))
+
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+            advance = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+            char = self.cur_item._objs[-1]
+            mapped = font.unicode_map is None or cid in getattr(font.unicode_map, "cid2unichr", {cid: None})
+            glyph = _Glyph(char.get_text() if mapped else "", char.x0, char.x1, char.y0, char.y1, char.size)
+            (self.cluster[2] if self.cluster is not None else self.glyphs).append(glyph)
+            return advance
+
+    return GlyphDevice()
+
+
+def _cluster(text: str, glyphs: List[_Glyph]) -> _Glyph:
+    """One glyph for an /ActualText span: across all of its glyphs, on its widest glyph's line
+    (its marks stand above or below)."""
+    widest = max(glyphs, key=lambda g: g.x1 - g.x0)
+    return _Glyph(text, min(g.x0 for g in glyphs), max(g.x1 for g in glyphs), widest.y0, widest.y1,
+                  max(g.size for g in glyphs))
 
 
 def _lines(glyphs) -> List[list]:
@@ -223,11 +280,11 @@ def _attach_marks(glyphs) -> dict:
     starts within a glyph's breadth of the mark, the one before it only when it holds the mark."""
     attached: dict = {}
     for k, glyph in enumerate(glyphs):
-        if not _is_mark(glyph.get_text()):
+        if not _is_mark(glyph.text):
             continue
-        after = next((g for g in glyphs[k + 1:k + 4] if g.get_text().strip() and not _is_mark(g.get_text())), None)
+        after = next((g for g in glyphs[k + 1:k + 4] if g.text.strip() and not _is_mark(g.text)), None)
         before = next((g for g in reversed(glyphs[max(k - 3, 0):k])
-                       if g.get_text().strip() and not _is_mark(g.get_text())), None)
+                       if g.text.strip() and not _is_mark(g.text)), None)
         x = (glyph.x0 + glyph.x1) / 2
         if after is not None and abs(after.y0 - glyph.y0) < 2 * glyph.size and after.x0 - 3.0 <= x <= after.x1:
             base = after
@@ -236,7 +293,7 @@ def _attach_marks(glyphs) -> dict:
         else:
             base = after or before
         if base is not None:
-            attached.setdefault(id(base), []).append(glyph.get_text())
+            attached.setdefault(id(base), []).append(glyph.text)
     return attached
 
 
@@ -269,7 +326,7 @@ def _fold(text: str) -> str:
 
 
 def _letters(glyphs, script) -> int:
-    return sum(bool(script.match(c.get_text())) for c in glyphs)
+    return sum(bool(script.match(c.text)) for c in glyphs)
 
 
 def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
@@ -278,7 +335,7 @@ def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
     hold more Latin letters than Arabic ones and still be part of a right-to-left paragraph)."""
     glyphs = _zwnj_before_letters(glyphs)
     kashidas = _kashidas(glyphs)
-    texts = ["" if k in kashidas else c.get_text() + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
+    texts = ["" if k in kashidas else c.text + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
     arabic, latin = _letters(glyphs, _ARABIC_LETTER), _letters(glyphs, _LATIN)
     rtl = arabic > 0 if not latin else (page_rtl if arabic else False)
     items = []  # texts with spaces where the glyphs leave a gap
@@ -287,57 +344,67 @@ def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
             continue  # a kashida: it stretches the word, the letters on either side stay joined
         if items and text != " " and items[-1] != " " and glyph.x0 - glyphs[k - 1].x1 > 0.2 * glyph.size:
             items.append(" ")
-        if text == " " and _advances_nothing(glyphs, k):
-            text = "\u200c"  # a space that advances nothing: the ZWNJ, which the writer drew as a space
+        if text == " " and _sharing_start(glyphs, k) is not None:
+            text = _DRAWN_AS_SPACE
         items.append(text)
     if rtl:
         items = [text for run in reversed(_ltr_runs(items)) for text in run]
     text = "".join(items)
-    # A ZWNJ stands next to a letter; a space that advances nothing elsewhere is a plain space.
-    text = re.sub(r"(?<![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])\u200c(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])",
-                  " ", text)
+    # A space that advances nothing is the ZWNJ the writer drew as a space where it stands next
+    # to a letter, a plain space elsewhere; a ZWNJ the font maps as one stays what it is.
+    text = re.sub(f"(?<={_LETTER_CLASS}){_DRAWN_AS_SPACE}|{_DRAWN_AS_SPACE}(?={_LETTER_CLASS})", "\u200c", text)
+    text = text.replace(_DRAWN_AS_SPACE, " ")
     return text, rtl
 
 
 def _zwnj_before_letters(glyphs) -> list:
-    """The glyphs left to right with each space that advances nothing (a ZWNJ) put just left of
-    the letter it shares its start with (writers draw it at that letter's pen position)."""
+    """The glyphs left to right with each ZWNJ (and each space that advances nothing: a ZWNJ
+    drawn as a space) put just left of the letter it shares its start with: writers draw it at
+    the pen position after the letter it follows, which is that letter's left edge."""
     keys = [c.x0 for c in glyphs]
     for k, glyph in enumerate(glyphs):
-        if glyph.get_text() == " " and _advances_nothing(glyphs, k):
-            near = 0.25 * (glyph.x1 - glyph.x0)
-            letter = next(glyphs[j] for j in (k + 1, k - 1) if 0 <= j < len(glyphs)
-                          and glyphs[j].get_text() != " " and abs(glyphs[j].x0 - glyph.x0) <= near)
-            keys[k] = letter.x0 - 1e-3
+        if glyph.text in (" ", "\u200c"):
+            letter = _sharing_start(glyphs, k)
+            if letter is not None:
+                keys[k] = letter.x0 - 1e-3
     return [glyph for _, _, glyph in sorted(zip(keys, range(len(glyphs)), glyphs))]
 
 
 def _kashidas(glyphs) -> set:
-    """Indices of the kashidas a writer stretched justified Arabic-script lines with: tatweel
-    (U+0640) glyphs, and runs of other glyphs drawn inside an Arabic word with no gap on either
-    side (LibreOffice's kashida glyph maps to whatever its font subset puts there: "K", "1", "++")."""
-    found = {k for k, c in enumerate(glyphs) if c.get_text() == "\u0640"}
+    """Indices of the kashidas a writer stretched justified Arabic-script lines with: runs of
+    glyphs drawn inside an Arabic word with no gap on either side that are no letter of it:
+    glyphs with no character, tatweels (U+0640), and glyphs a font subset maps to whatever it
+    put there ("K", "1", "++"). A tatweel the author typed at a word's end (الـ 4) stays;
+    ZWNJ, ZWJ and joining hyphens (سارس-كوف) are characters, not stretching."""
+    found = set()
     k = 0
     while k < len(glyphs):
         end = k
-        while end < len(glyphs) and not _ARABIC.match(glyphs[end].get_text()) \
-                and glyphs[end].get_text().strip() not in _JOINING_PUNCTUATION:
+        while end < len(glyphs) and _stretches(glyphs[end].text):
             end += 1
-        if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].get_text()) \
-                and _ARABIC_LETTER.match(glyphs[end].get_text()) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
+        if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].text) \
+                and _ARABIC_LETTER.match(glyphs[end].text) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
                 and glyphs[end].x0 - glyphs[end - 1].x1 < 0.5:
             found.update(range(k, end))
         k = max(end, k + 1)
     return found
 
 
-def _advances_nothing(glyphs, k: int) -> bool:
-    """Whether the space glyph ``k`` shares its start with a neighbouring letter (writers draw a
-    ZWNJ as a space glyph that the next letter overdraws)."""
+def _stretches(text: str) -> bool:
+    """Whether a glyph with this text may be a kashida (see ``_kashidas``)."""
+    if text in ("", "\u0640"):
+        return True
+    return not _ARABIC.match(text) and text.strip() not in _JOINING_PUNCTUATION \
+        and not all(unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def _sharing_start(glyphs, k: int):
+    """The neighbouring glyph that starts where the space or ZWNJ glyph ``k`` starts (writers
+    draw a ZWNJ, some as a space glyph, where the next letter overdraws it), if any."""
     space = glyphs[k]
     near = 0.25 * (space.x1 - space.x0)
-    return any(0 <= j < len(glyphs) and glyphs[j].get_text() != " " and abs(glyphs[j].x0 - space.x0) <= near
-               for j in (k - 1, k + 1))
+    return next((glyphs[j] for j in (k + 1, k - 1) if 0 <= j < len(glyphs)
+                 and glyphs[j].text not in (" ", "\u200c") and abs(glyphs[j].x0 - space.x0) <= near), None)
 
 
 def _ltr_runs(items: List[str]) -> List[List[str]]:
