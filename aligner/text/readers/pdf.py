@@ -26,10 +26,7 @@ from ...errors import InputError
 from .base import MAX_PDF_PAGES, MAX_PDF_SECONDS, Block, Extracted, Reader, unreadable
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-# A hyphen may join two Arabic words with no gap (سارس-كوف); other glyphs glued to Arabic letters
-# on both sides are kashidas, whatever character the writer's font maps them to (K, 1, :, ++).
 _SENTENCE_END = re.compile(r"[.!?\u061f\u06d4][\"'\u00bb\u201d)\]]*$")
-_JOINING_PUNCTUATION = ("", "-", "\u2010", "\u2011")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]")
@@ -54,6 +51,7 @@ class _Glyph:
     y0: float
     y1: float
     size: float
+    order: int  # in the page's content stream
 
 
 @dataclass
@@ -236,25 +234,26 @@ def _glyph_device(manager):
                 text, _, glyphs = self.cluster
                 self.cluster = None
                 if glyphs:
-                    self.glyphs.append(_cluster(text, glyphs))
+                    self.glyphs.append(_cluster(text, glyphs, len(self.glyphs)))
 
         def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
             advance = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
             char = self.cur_item._objs[-1]
             mapped = font.unicode_map is None or cid in getattr(font.unicode_map, "cid2unichr", {cid: None})
-            glyph = _Glyph(char.get_text() if mapped else "", char.x0, char.x1, char.y0, char.y1, char.size)
+            glyph = _Glyph(char.get_text() if mapped else "", char.x0, char.x1, char.y0, char.y1, char.size,
+                           len(self.glyphs))
             (self.cluster[2] if self.cluster is not None else self.glyphs).append(glyph)
             return advance
 
     return GlyphDevice()
 
 
-def _cluster(text: str, glyphs: List[_Glyph]) -> _Glyph:
+def _cluster(text: str, glyphs: List[_Glyph], order: int) -> _Glyph:
     """One glyph for an /ActualText span: across all of its glyphs, on its widest glyph's line
     (its marks stand above or below)."""
     widest = max(glyphs, key=lambda g: g.x1 - g.x0)
     return _Glyph(text, min(g.x0 for g in glyphs), max(g.x1 for g in glyphs), widest.y0, widest.y1,
-                  max(g.size for g in glyphs))
+                  max(g.size for g in glyphs), order)
 
 
 def _lines(glyphs) -> List[list]:
@@ -274,24 +273,20 @@ def _is_mark(text: str) -> bool:
 
 
 def _attach_marks(glyphs) -> dict:
-    """For each base glyph (by id), the vowel marks drawn on it. Writers put a mark next to its
-    letter in the content stream (LibreOffice just before it, others just after), at a zero
-    width position at or just left of the letter, so the letter is the stream neighbour that
-    starts within a glyph's breadth of the mark, the one before it only when it holds the mark."""
+    """For each base glyph (by id), the vowel marks drawn on it. Writers put a mark near its
+    letter in the content stream (LibreOffice just before it, others just after; kashidas may
+    stand between them), at a zero width position over the letter or just left of it: the
+    mark goes to the nearby letter (in the stream, on its line) whose breadth holds it, the
+    following one first; else to the nearest of them."""
     attached: dict = {}
     for k, glyph in enumerate(glyphs):
         if not _is_mark(glyph.text):
             continue
-        after = next((g for g in glyphs[k + 1:k + 4] if g.text.strip() and not _is_mark(g.text)), None)
-        before = next((g for g in reversed(glyphs[max(k - 3, 0):k])
-                       if g.text.strip() and not _is_mark(g.text)), None)
         x = (glyph.x0 + glyph.x1) / 2
-        if after is not None and abs(after.y0 - glyph.y0) < 2 * glyph.size and after.x0 - 3.0 <= x <= after.x1:
-            base = after
-        elif before is not None and abs(before.y0 - glyph.y0) < 2 * glyph.size and before.x0 <= x <= before.x1:
-            base = before
-        else:
-            base = after or before
+        near = [g for g in glyphs[k + 1:k + 7] + glyphs[max(k - 6, 0):k][::-1]
+                if g.text.strip() and not _is_mark(g.text) and abs(g.y0 - glyph.y0) < 2 * glyph.size]
+        holding = [g for g in near if g.x0 - 0.25 * glyph.size <= x <= g.x1]
+        base = holding[0] if holding else min(near, key=lambda g: min(abs(g.x0 - x), abs(g.x1 - x)), default=None)
         if base is not None:
             attached.setdefault(id(base), []).append(glyph.text)
     return attached
@@ -332,29 +327,62 @@ def _letters(glyphs, script) -> int:
 def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
     """A line's text in logical order, and whether it is right to left: a line of one script
     reads in its direction, a line that mixes them in the page's (a narrow column's line may
-    hold more Latin letters than Arabic ones and still be part of a right-to-left paragraph)."""
+    hold more Latin letters than Arabic ones and still be part of a right-to-left paragraph).
+    Writers that apply the bidi algorithm themselves (LibreOffice) draw a right-to-left line's
+    directional runs one by one in logical order, each run left to right: where the content
+    stream shows such pieces, their stream order is the logical order and only each piece is
+    read in its direction; a line drawn in one piece is reordered by ``_ltr_runs``."""
     glyphs = _zwnj_before_letters(glyphs)
     kashidas = _kashidas(glyphs)
     texts = ["" if k in kashidas else c.text + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
     arabic, latin = _letters(glyphs, _ARABIC_LETTER), _letters(glyphs, _LATIN)
     rtl = arabic > 0 if not latin else (page_rtl if arabic else False)
-    items = []  # texts with spaces where the glyphs leave a gap
-    for k, (glyph, text) in enumerate(zip(glyphs, texts)):
-        if not text:
-            continue  # a kashida: it stretches the word, the letters on either side stay joined
-        if items and text != " " and items[-1] != " " and glyph.x0 - glyphs[k - 1].x1 > 0.2 * glyph.size:
-            items.append(" ")
-        if text == " " and _sharing_start(glyphs, k) is not None:
-            text = _DRAWN_AS_SPACE
-        items.append(text)
-    if rtl:
-        items = [text for run in reversed(_ltr_runs(items)) for text in run]
+    pieces = _drawn_pieces(glyphs) if rtl else []
+    if len(pieces) < 2 or all(glyphs[a[0]].x0 < glyphs[b[0]].x0 for a, b in zip(pieces, pieces[1:])):
+        pieces = [list(range(len(glyphs)))]  # one piece, or pieces drawn left to right: visual order
+    items: List[str] = []
+    for piece in pieces:
+        spaced = _spaced(glyphs, texts, piece)
+        # A piece of Latin letters or digits is a left-to-right run; any other is read from the right.
+        if rtl and (len(pieces) == 1 or any(_ARABIC_LETTER.match(t) for t in spaced)
+                    or not any(_LTR.match(t) for t in spaced)):
+            spaced = [text for run in reversed(_ltr_runs(spaced)) for text in run]
+        items.extend(spaced)
     text = "".join(items)
     # A space that advances nothing is the ZWNJ the writer drew as a space where it stands next
     # to a letter, a plain space elsewhere; a ZWNJ the font maps as one stays what it is.
     text = re.sub(f"(?<={_LETTER_CLASS}){_DRAWN_AS_SPACE}|{_DRAWN_AS_SPACE}(?={_LETTER_CLASS})", "\u200c", text)
     text = text.replace(_DRAWN_AS_SPACE, " ")
     return text, rtl
+
+
+def _drawn_pieces(glyphs) -> List[List[int]]:
+    """The line's glyphs (indices, left to right) cut into the pieces drawn each in one go (that
+    follow each other in the content stream), in content stream order."""
+    rank = {k: r for r, k in enumerate(sorted(range(len(glyphs)), key=lambda k: glyphs[k].order))}
+    pieces: List[List[int]] = []
+    for k in range(len(glyphs)):
+        if pieces and rank[k] == rank[pieces[-1][-1]] + 1:
+            pieces[-1].append(k)
+        else:
+            pieces.append([k])
+    return sorted(pieces, key=lambda piece: rank[piece[0]])
+
+
+def _spaced(glyphs, texts: List[str], piece: List[int]) -> List[str]:
+    """A piece's texts left to right, with spaces where its glyphs leave a gap, and each space
+    glyph that advances nothing marked (see ``_line_text``)."""
+    items: List[str] = []
+    for n, k in enumerate(piece):
+        text = texts[k]
+        if not text:
+            continue  # a kashida: it stretches the word, the letters on either side stay joined
+        if items and text != " " and items[-1] != " " and glyphs[k].x0 - glyphs[piece[n - 1]].x1 > 0.2 * glyphs[k].size:
+            items.append(" ")
+        if text == " " and _sharing_start(glyphs, k) is not None:
+            text = _DRAWN_AS_SPACE
+        items.append(text)
+    return items
 
 
 def _zwnj_before_letters(glyphs) -> list:
@@ -372,15 +400,13 @@ def _zwnj_before_letters(glyphs) -> list:
 
 def _kashidas(glyphs) -> set:
     """Indices of the kashidas a writer stretched justified Arabic-script lines with: runs of
-    glyphs drawn inside an Arabic word with no gap on either side that are no letter of it:
-    glyphs with no character, tatweels (U+0640), and glyphs a font subset maps to whatever it
-    put there ("K", "1", "++"). A tatweel the author typed at a word's end (الـ 4) stays;
-    ZWNJ, ZWJ and joining hyphens (سارس-كوف) are characters, not stretching."""
+    glyphs with no character or of tatweels (U+0640) drawn inside an Arabic word with no gap on
+    either side. A tatweel the author typed at a word's end (الـ 4) stays."""
     found = set()
     k = 0
     while k < len(glyphs):
         end = k
-        while end < len(glyphs) and _stretches(glyphs[end].text):
+        while end < len(glyphs) and glyphs[end].text in ("", "\u0640"):
             end += 1
         if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].text) \
                 and _ARABIC_LETTER.match(glyphs[end].text) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
@@ -388,14 +414,6 @@ def _kashidas(glyphs) -> set:
             found.update(range(k, end))
         k = max(end, k + 1)
     return found
-
-
-def _stretches(text: str) -> bool:
-    """Whether a glyph with this text may be a kashida (see ``_kashidas``)."""
-    if text in ("", "\u0640"):
-        return True
-    return not _ARABIC.match(text) and text.strip() not in _JOINING_PUNCTUATION \
-        and not all(unicodedata.category(ch) == "Cf" for ch in text)
 
 
 def _sharing_start(glyphs, k: int):
