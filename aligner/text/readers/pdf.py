@@ -118,7 +118,7 @@ class PdfReader(Reader):
                              "its text cannot be read")
         running = _running_lines(pages)
         boxes = [_page_boxes(page, running) for page in pages]
-        texts = [_join_lines([line.text for line in box.lines]) for page_boxes in boxes for box in page_boxes]
+        texts = [_join_lines([line.text for line in box.lines]) for box in _join_across_breaks(boxes)]
         if not texts:
             raise InputError(f"{name}: PDF without readable text")
         if _visual_order(texts):
@@ -537,14 +537,42 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     return sorted(above, key=lambda b: b.top) + first + second + sorted(below, key=lambda b: b.top)
 
 
+def _join_across_breaks(boxes: List[List[_Box]]) -> List[_Box]:
+    """The pages' paragraphs in reading order, with a paragraph that a column or page break cut
+    in two joined again: the last paragraph of a column (or page) goes on at the top of the next
+    when its last line fills the column, does not end a sentence, and the text there is set in
+    the same size (a heading is not)."""
+    joined: List[_Box] = []
+    ends_column = False  # whether joined[-1] is the last paragraph of its column
+    for page_boxes in boxes:
+        for box in page_boxes:
+            others = [b for b in page_boxes if b is not box and min(b.x1, box.x1) - max(b.x0, box.x0) > 0]
+            starts_column = not any(b.bottom <= box.top for b in others)
+            if joined and ends_column and starts_column and _broken_off(joined[-1], box):
+                joined[-1] = _Box(joined[-1].lines + box.lines)
+            else:
+                joined.append(box)
+            ends_column = not any(b.top >= box.bottom for b in others)
+    return joined
+
+
+def _broken_off(box: _Box, following: _Box) -> bool:
+    """Whether ``box`` breaks off mid-paragraph, ``following`` going on with it."""
+    last, first = box.lines[-1], following.lines[0]
+    return (len(box.lines) > 1 and last.x1 - last.x0 >= 0.75 * (box.x1 - box.x0)
+            and not _SENTENCE_END.search(last.text) and abs(last.size - first.size) < 0.5)
+
+
 def _join_lines(lines: List[str]) -> str:
     """A box's lines as one paragraph: a soft hyphen at a line's end is dropped and the word
-    joined, a word broken after its own hyphen (well-/known) joined keeping it."""
+    joined, a word broken after its own hyphen (well-/known, 14%-/20%) joined keeping it, and a
+    line that ends with an opening bracket or quote goes on without a space (nothing breaks a
+    line at a space just inside one)."""
     text = lines[0]
     for line in lines[1:]:
         if text.endswith("\u00ad"):
             text = text[:-1] + line
-        elif re.search(r"\w-$", text) and line[:1].isalnum():
+        elif (re.search(r"\S-$", text) and line[:1].isalnum()) or unicodedata.category(text[-1]) in ("Ps", "Pi"):
             text += line
         else:
             text += " " + line
