@@ -118,7 +118,7 @@ class PdfReader(Reader):
                              "its text cannot be read")
         running = _running_lines(pages)
         boxes = [_page_boxes(page, running) for page in pages]
-        texts = [_join_lines([line.text for line in box.lines]) for box in _join_across_breaks(boxes)]
+        texts = [_join_lines([line.text for line in box.lines]) for box in _join_across_breaks(boxes, [page.width for page in pages])]
         if not texts:
             raise InputError(f"{name}: PDF without readable text")
         if _visual_order(texts):
@@ -537,16 +537,17 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     return sorted(above, key=lambda b: b.top) + first + second + sorted(below, key=lambda b: b.top)
 
 
-def _join_across_breaks(boxes: List[List[_Box]]) -> List[_Box]:
+def _join_across_breaks(boxes: List[List[_Box]], widths: List[float]) -> List[_Box]:
     """The pages' paragraphs in reading order, with a paragraph that a column or page break cut
     in two joined again: the last paragraph of a column (or page) goes on at the top of the next
     when its last line fills the column, does not end a sentence, and the text there is set in
     the same size (a heading is not)."""
     joined: List[_Box] = []
     ends_column = False  # whether joined[-1] is the last paragraph of its column
-    for page_boxes in boxes:
+    for page_boxes, width in zip(boxes, widths):
         for box in page_boxes:
-            others = [b for b in page_boxes if b is not box and min(b.x1, box.x1) - max(b.x0, box.x0) > 0]
+            others = [b for b in page_boxes if b is not box and _side(b, width) == _side(box, width)
+                      and min(b.x1, box.x1) - max(b.x0, box.x0) > 0]
             starts_column = not any(b.bottom <= box.top for b in others)
             if joined and ends_column and starts_column and _broken_off(joined[-1], box):
                 joined[-1] = _Box(joined[-1].lines + box.lines)
@@ -554,6 +555,11 @@ def _join_across_breaks(boxes: List[List[_Box]]) -> List[_Box]:
                 joined.append(box)
             ends_column = not any(b.top >= box.bottom for b in others)
     return joined
+
+
+def _side(box: _Box, width: float) -> str:
+    """Which half of the page the box stands in ("left", "right"), or "both"."""
+    return "left" if box.x1 <= 0.52 * width else "right" if box.x0 >= 0.48 * width else "both"
 
 
 def _broken_off(box: _Box, following: _Box) -> bool:
