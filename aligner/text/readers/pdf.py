@@ -336,7 +336,8 @@ def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
     kashidas = _kashidas(glyphs)
     texts = ["" if k in kashidas else c.text + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
     arabic, latin = _letters(glyphs, _ARABIC_LETTER), _letters(glyphs, _LATIN)
-    rtl = arabic > 0 if not latin else (page_rtl if arabic else False)
+    # A line of digits and punctuation only (19). at a paragraph's end) reads in the page's direction.
+    rtl = (arabic > 0 if not latin else (page_rtl if arabic else False)) if arabic or latin else page_rtl
     pieces = _drawn_pieces(glyphs) if rtl else []
     if len(pieces) < 2 or all(glyphs[a[0]].x0 < glyphs[b[0]].x0 for a, b in zip(pieces, pieces[1:])):
         pieces = [list(range(len(glyphs)))]  # one piece, or pieces drawn left to right: visual order
