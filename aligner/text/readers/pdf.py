@@ -3,13 +3,16 @@
 Measured on PDFs that LibreOffice writes from Persian and Arabic text (benchmarks/formats.py,
 docs/formats.md): pdfminer.six and pdfplumber return right-to-left lines in visual order
 (reversed), pypdf reorders them but reverses numbers, moves vowel marks and splits words at
-every ZWNJ. So lines are rebuilt here from pdfminer.six's glyphs: a right-to-left line is read
-from right to left with numbers and Latin runs kept left to right, a zero-width space glyph
-between two Arabic letters is the ZWNJ the writer dropped, presentation forms are folded
-(NFKC of U+FB50-U+FDFF and U+FE70-U+FEFF only: they are the glyphs' shapes, not the author's
-characters), a word split at a line's end is joined, running headers, footers and page numbers
-are dropped, and a page set in two columns is read column by column (the right one first when
-the page is right to left).
+every ZWNJ. So lines are rebuilt here from the glyphs, their positions and what the writer
+said about them: an /ActualText span's text stands for its glyphs (a ligature with its vowel
+marks), a glyph the font's ToUnicode map leaves out is no character (a kashida), a
+right-to-left line's directional runs are read in the order the writer drew them (logical
+order) and each in its direction, vowel marks go to the letter that holds them, a ZWNJ
+follows the letter it is drawn at, presentation forms are folded only where the fonts map
+glyphs to their shapes (NFKC of U+FB50-U+FDFF and U+FE70-U+FEFF), a word split at a line's end
+and a paragraph cut by a column or page break are joined, running headers, footers and page
+numbers are dropped, and a page set in two columns is read column by column (the right one
+first when the page is right to left).
 """
 
 from __future__ import annotations
@@ -126,7 +129,8 @@ class PdfReader(Reader):
                              "be repaired (letter shapes face the wrong way); export it again from the original")
         rtl = sum(box.rtl for page_boxes in boxes for box in page_boxes)
         total = sum(len(page_boxes) for page_boxes in boxes)
-        blocks = [Block(_fold(text)) for text in texts]
+        fold = _fold if _shapes_mapped(texts) else str
+        blocks = [Block(fold(text)) for text in texts]
         return Extracted("pdf", blocks, dir_hint=("rtl" if 2 * rtl > total else "ltr") if total else None,
                          notes=notes)
 
@@ -318,6 +322,14 @@ def _continues(last: _Line, line: _Line, width: float, height: float) -> bool:
 
 def _fold(text: str) -> str:
     return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def _shapes_mapped(texts: List[str]) -> bool:
+    """Whether the writer's fonts map glyphs to their shapes (most Arabic-script letters read
+    are presentation forms), which are then folded; where only a few are, the font maps each
+    glyph to the character typed (LibreOffice does), so the author typed them, and they stay."""
+    letters = sum(len(_ARABIC_LETTER.findall(text)) for text in texts)
+    return 2 * sum(len(_PRESENTATION.findall(text)) for text in texts) > letters
 
 
 def _letters(glyphs, script) -> int:
