@@ -539,14 +539,18 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     above = [b for b in spanning if b.top < columns_top]
     below = [b for b in spanning if b.top >= columns_top]
     left, right = sorted(left, key=lambda b: b.top), sorted(right, key=lambda b: b.top)
-    # Columns run in the section's direction, which a paragraph's need not be: the column whose
-    # last paragraph breaks off mid-sentence is the first (its paragraph goes on in the other);
-    # when that does not tell, a right-to-left page starts on the right.
+    # Columns run in the section's direction, which a right-to-left paragraph's need not be (a
+    # left-to-right section holding Persian text): on a right-to-left page, the column whose
+    # last paragraph breaks off mid-sentence is the first (its paragraph goes on in the other),
+    # else the right one. A left-to-right page starts on the left: its right column's last
+    # paragraph breaking off goes on on the next page.
     left_ends, right_ends = (bool(_SENTENCE_END.search(column[-1].lines[-1].text)) for column in (left, right))
-    if left_ends != right_ends:
+    if 2 * sum(b.rtl for b in boxes) <= len(boxes):
+        first, second = left, right
+    elif left_ends != right_ends:
         first, second = (right, left) if left_ends else (left, right)
     else:
-        first, second = (right, left) if 2 * sum(b.rtl for b in boxes) > len(boxes) else (left, right)
+        first, second = right, left
     return sorted(above, key=lambda b: b.top) + first + second + sorted(below, key=lambda b: b.top)
 
 
