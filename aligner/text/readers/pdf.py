@@ -69,6 +69,7 @@ class _Line:
     top: float
     bottom: float
     size: float  # the largest glyph's font size
+    order: int  # its first glyph's place in the content stream
 
 
 @dataclass
@@ -188,7 +189,8 @@ def _layout_page(glyphs: List[_Glyph], page: _Page, counts: List[int]) -> _Page:
         if text.strip():
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
                                     1 - max(c.y1 for c in segment) / page.height,
-                                    1 - min(c.y0 for c in segment) / page.height, max(c.size for c in segment)))
+                                    1 - min(c.y0 for c in segment) / page.height, max(c.size for c in segment),
+                                    min(c.order for c in segment)))
     return page
 
 
@@ -539,18 +541,10 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     above = [b for b in spanning if b.top < columns_top]
     below = [b for b in spanning if b.top >= columns_top]
     left, right = sorted(left, key=lambda b: b.top), sorted(right, key=lambda b: b.top)
-    # Columns run in the section's direction, which a right-to-left paragraph's need not be (a
-    # left-to-right section holding Persian text): on a right-to-left page, the column whose
-    # last paragraph breaks off mid-sentence is the first (its paragraph goes on in the other),
-    # else the right one. A left-to-right page starts on the left: its right column's last
-    # paragraph breaking off goes on on the next page.
-    left_ends, right_ends = (bool(_SENTENCE_END.search(column[-1].lines[-1].text)) for column in (left, right))
-    if 2 * sum(b.rtl for b in boxes) <= len(boxes):
-        first, second = left, right
-    elif left_ends != right_ends:
-        first, second = (right, left) if left_ends else (left, right)
-    else:
-        first, second = right, left
+    # Columns run in the section's direction, which a paragraph's need not be (a left-to-right
+    # section holding Persian text), and which the page does not show; writers draw the text
+    # in its reading order, so the column drawn first is read first.
+    first, second = sorted((left, right), key=lambda column: min(line.order for b in column for line in b.lines))
     return sorted(above, key=lambda b: b.top) + first + second + sorted(below, key=lambda b: b.top)
 
 
