@@ -352,15 +352,16 @@ def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
     arabic, latin = _letters(glyphs, _ARABIC_LETTER), _letters(glyphs, _LATIN)
     # A line of digits and punctuation only (19). at a paragraph's end) reads in the page's direction.
     rtl = (arabic > 0 if not latin else (page_rtl if arabic else False)) if arabic or latin else page_rtl
-    pieces = _drawn_pieces(glyphs) if rtl else []
-    if len(pieces) < 2 or all(glyphs[a[0]].x0 < glyphs[b[0]].x0 for a, b in zip(pieces, pieces[1:])):
+    pieces = _drawn_pieces(glyphs)
+    if all(glyphs[a[0]].x0 < glyphs[b[0]].x0 for a, b in zip(pieces, pieces[1:])):
         pieces = [list(range(len(glyphs)))]  # one piece, or pieces drawn left to right: visual order
     items: List[str] = []
     for piece in pieces:
         spaced = _spaced(glyphs, texts, piece)
-        # A piece of Latin letters or digits is a left-to-right run; any other is read from the right.
-        if rtl and (len(pieces) == 1 or any(_ARABIC_LETTER.match(t) for t in spaced)
-                    or not any(_LTR.match(t) for t in spaced)):
+        # Of pieces drawn leftward (a right-to-left paragraph's runs), those holding Arabic letters
+        # and those of punctuation only read from the right; Latin words and numbers from the left.
+        if rtl if len(pieces) == 1 else (any(_ARABIC_LETTER.match(t) for t in spaced)
+                                         or not any(_LTR.match(t) for t in spaced)):
             spaced = [text for run in reversed(_ltr_runs(spaced)) for text in run]
         items.extend(spaced)
     text = "".join(items)
