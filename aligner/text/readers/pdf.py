@@ -555,17 +555,18 @@ def _join_across_breaks(boxes: List[List[_Box]], widths: List[float]) -> List[_B
     when its last line fills the column, does not end a sentence, and the text there is set in
     the same size (a heading is not)."""
     joined: List[_Box] = []
-    ends_column = False  # whether joined[-1] is the last paragraph of its column
+    ends_column, column_width = False, 0.0  # joined[-1]'s: whether it ends its column, and that column's width
     for page_boxes, width in zip(boxes, widths):
         for box in page_boxes:
-            others = [b for b in page_boxes if b is not box and _side(b, width) == _side(box, width)
-                      and min(b.x1, box.x1) - max(b.x0, box.x0) > 0]
+            column = [b for b in page_boxes if _side(b, width) == _side(box, width)]
+            others = [b for b in column if b is not box and min(b.x1, box.x1) - max(b.x0, box.x0) > 0]
             starts_column = not any(b.bottom <= box.top for b in others)
-            if joined and ends_column and starts_column and _broken_off(joined[-1], box):
+            if joined and ends_column and starts_column and _broken_off(joined[-1], column_width, box):
                 joined[-1] = _Box(joined[-1].lines + box.lines)
             else:
                 joined.append(box)
             ends_column = not any(b.top >= box.bottom for b in others)
+            column_width = max(b.x1 - b.x0 for b in column)
     return joined
 
 
@@ -574,11 +575,11 @@ def _side(box: _Box, width: float) -> str:
     return "left" if box.x1 <= 0.52 * width else "right" if box.x0 >= 0.48 * width else "both"
 
 
-def _broken_off(box: _Box, following: _Box) -> bool:
+def _broken_off(box: _Box, column_width: float, following: _Box) -> bool:
     """Whether ``box`` breaks off mid-paragraph, ``following`` going on with it."""
     last, first = box.lines[-1], following.lines[0]
-    return (len(box.lines) > 1 and last.x1 - last.x0 >= 0.75 * (box.x1 - box.x0)
-            and not _SENTENCE_END.search(last.text) and abs(last.size - first.size) < 0.5)
+    return (last.x1 - last.x0 >= 0.75 * column_width and not _SENTENCE_END.search(last.text)
+            and abs(last.size - first.size) < 0.5)
 
 
 def _join_lines(lines: List[str]) -> str:
