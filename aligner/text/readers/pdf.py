@@ -552,21 +552,20 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
 def _join_across_breaks(boxes: List[List[_Box]], widths: List[float]) -> List[_Box]:
     """The pages' paragraphs in reading order, with a paragraph that a column or page break cut
     in two joined again: the last paragraph of a column (or page) goes on at the top of the next
-    when its last line fills the column, does not end a sentence, and the text there is set in
-    the same size (a heading is not)."""
+    when it breaks off there (``_broken_off``)."""
     joined: List[_Box] = []
-    ends_column, column_width = False, 0.0  # joined[-1]'s: whether it ends its column, and that column's width
+    ends_column, extent = False, (0.0, 0.0)  # joined[-1]'s: whether it ends its column, and that column's x0, x1
     for page_boxes, width in zip(boxes, widths):
         for box in page_boxes:
             column = [b for b in page_boxes if _side(b, width) == _side(box, width)]
             others = [b for b in column if b is not box and min(b.x1, box.x1) - max(b.x0, box.x0) > 0]
             starts_column = not any(b.bottom <= box.top for b in others)
-            if joined and ends_column and starts_column and _broken_off(joined[-1], column_width, box):
+            if joined and ends_column and starts_column and _broken_off(joined[-1], extent, box):
                 joined[-1] = _Box(joined[-1].lines + box.lines)
             else:
                 joined.append(box)
             ends_column = not any(b.top >= box.bottom for b in others)
-            column_width = max(b.x1 - b.x0 for b in column)
+            extent = (min(b.x0 for b in column), max(b.x1 for b in column))
     return joined
 
 
@@ -575,11 +574,18 @@ def _side(box: _Box, width: float) -> str:
     return "left" if box.x1 <= 0.52 * width else "right" if box.x0 >= 0.48 * width else "both"
 
 
-def _broken_off(box: _Box, column_width: float, following: _Box) -> bool:
-    """Whether ``box`` breaks off mid-paragraph, ``following`` going on with it."""
+def _broken_off(box: _Box, extent: Tuple[float, float], following: _Box) -> bool:
+    """Whether ``box`` (in a column from ``extent[0]`` to ``extent[1]``) breaks off mid-paragraph,
+    ``following`` going on with it: its last line fills the column and the text goes on in the
+    same size; where its lines are justified (all flush with both edges of the column) that
+    last line is (a paragraph's last line is not stretched), elsewhere it does not end a
+    sentence."""
     last, first = box.lines[-1], following.lines[0]
-    return (last.x1 - last.x0 >= 0.75 * column_width and not _SENTENCE_END.search(last.text)
-            and abs(last.size - first.size) < 0.5)
+    if abs(last.size - first.size) >= 0.5 or last.x1 - last.x0 < 0.75 * (extent[1] - extent[0]):
+        return False
+    flush = [abs(line.x0 - extent[0]) < 0.25 * line.size and abs(line.x1 - extent[1]) < 0.25 * line.size
+             for line in box.lines]
+    return (len(flush) >= 2 and all(flush)) or not _SENTENCE_END.search(last.text)
 
 
 def _join_lines(lines: List[str]) -> str:
