@@ -184,8 +184,11 @@ def _layout_page(glyphs: List[_Glyph], page: _Page, counts: List[int]) -> _Page:
     counts[1] += sum(c.text.startswith("(cid:") for c in glyphs)
     marks = _attach_marks(glyphs)
     page_rtl = _letters(glyphs, _ARABIC_LETTER) > _letters(glyphs, _LATIN)
+    # A writer that draws its spaces (LibreOffice, Word) draws every one: no gap is a space then
+    # (a digit of another font is set a little apart from the Latin letters it follows: ACE۲).
+    spaces_drawn = 20 * sum(c.text == " " for c in glyphs) >= len(glyphs)
     for segment in _segments(_lines([c for c in glyphs if not _is_mark(c.text)])):
-        text, rtl = _line_text(segment, marks, page_rtl)
+        text, rtl = _line_text(segment, marks, page_rtl, spaces_drawn)
         if text.strip():
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
                                     1 - max(c.y1 for c in segment) / page.height,
@@ -338,7 +341,7 @@ def _letters(glyphs, script) -> int:
     return sum(bool(script.match(c.text)) for c in glyphs)
 
 
-def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
+def _line_text(glyphs, marks: dict, page_rtl: bool, spaces_drawn: bool) -> Tuple[str, bool]:
     """A line's text in logical order, and whether it is right to left: a line of one script
     reads in its direction, a line that mixes them in the page's (a narrow column's line may
     hold more Latin letters than Arabic ones and still be part of a right-to-left paragraph).
@@ -357,7 +360,7 @@ def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
         pieces = [list(range(len(glyphs)))]  # one piece, or pieces drawn left to right: visual order
     items: List[str] = []
     for piece in pieces:
-        spaced = _spaced(glyphs, texts, piece)
+        spaced = _spaced(glyphs, texts, piece, spaces_drawn)
         # Of pieces drawn leftward (a right-to-left paragraph's runs), those holding Arabic letters
         # and those of punctuation only read from the right; Latin words and numbers from the left.
         if rtl if len(pieces) == 1 else (any(_ARABIC_LETTER.match(t) for t in spaced)
@@ -385,15 +388,17 @@ def _drawn_pieces(glyphs) -> List[List[int]]:
     return sorted(pieces, key=lambda piece: rank[piece[0]])
 
 
-def _spaced(glyphs, texts: List[str], piece: List[int]) -> List[str]:
-    """A piece's texts left to right, with spaces where its glyphs leave a gap, and each space
-    glyph that advances nothing marked (see ``_line_text``)."""
+def _spaced(glyphs, texts: List[str], piece: List[int], spaces_drawn: bool) -> List[str]:
+    """A piece's texts left to right, with spaces where its glyphs leave a gap (unless the
+    writer draws its spaces), and each space glyph that advances nothing marked (see
+    ``_line_text``)."""
     items: List[str] = []
     for n, k in enumerate(piece):
         text = texts[k]
         if not text:
             continue  # a kashida: it stretches the word, the letters on either side stay joined
-        if items and text != " " and items[-1] != " " and glyphs[k].x0 - glyphs[piece[n - 1]].x1 > 0.2 * glyphs[k].size:
+        if not spaces_drawn and items and text != " " and items[-1] != " " \
+                and glyphs[k].x0 - glyphs[piece[n - 1]].x1 > 0.2 * glyphs[k].size:
             items.append(" ")
         if text == " " and _sharing_start(glyphs, k) is not None:
             text = _DRAWN_AS_SPACE
@@ -433,12 +438,18 @@ def _kashidas(glyphs) -> set:
 
 
 def _sharing_start(glyphs, k: int):
-    """The neighbouring glyph that starts where the space or ZWNJ glyph ``k`` starts (writers
-    draw a ZWNJ, some as a space glyph, where the next letter overdraws it), if any."""
+    """The nearest glyph that starts where the space or ZWNJ glyph ``k`` starts, past other
+    such glyphs there (writers draw a ZWNJ, some as a space glyph, where the next letter
+    overdraws it; an author may type two), if any; the following one first."""
     space = glyphs[k]
     near = 0.25 * (space.x1 - space.x0)
-    return next((glyphs[j] for j in (k + 1, k - 1) if 0 <= j < len(glyphs)
-                 and glyphs[j].text not in (" ", "\u200c") and abs(glyphs[j].x0 - space.x0) <= near), None)
+    for step in (1, -1):
+        j = k + step
+        while 0 <= j < len(glyphs) and abs(glyphs[j].x0 - space.x0) <= near:
+            if glyphs[j].text not in (" ", "\u200c"):
+                return glyphs[j]
+            j += step
+    return None
 
 
 def _ltr_runs(items: List[str]) -> List[List[str]]:
