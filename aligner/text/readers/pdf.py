@@ -187,7 +187,8 @@ def _layout_page(glyphs: List[_Glyph], page: _Page, counts: List[int]) -> _Page:
     # A writer that draws its spaces (LibreOffice, Word) draws every one: no gap is a space then
     # (a digit of another font is set a little apart from the Latin letters it follows: ACE۲).
     spaces_drawn = 20 * sum(c.text == " " for c in glyphs) >= len(glyphs)
-    for segment in _segments(_lines([c for c in glyphs if not _is_mark(c.text)])):
+    bases = [c for c in glyphs if not _is_mark(c.text)]
+    for segment in _segments(_lines(bases), {c.order: rank for rank, c in enumerate(bases)}):
         text, rtl = _line_text(segment, marks, page_rtl, spaces_drawn)
         if text.strip():
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
@@ -301,13 +302,17 @@ def _attach_marks(glyphs) -> dict:
     return attached
 
 
-def _segments(lines: List[list]) -> List[list]:
-    """Each line cut where the gap between two glyphs is wider than a gutter between columns."""
+def _segments(lines: List[list], rank: dict) -> List[list]:
+    """Each line cut where the gap between two glyphs is wider than a gutter between columns
+    and the writer did not draw them one after the other (``rank``: each glyph's place among
+    the page's glyphs, marks aside, in the content stream), as it does across a justified
+    line's wide word gap."""
     out = []
     for line in lines:
         start = 0
         for k in range(1, len(line)):
-            if line[k].x0 - max(c.x1 for c in line[start:k]) > 1.5 * max(line[k].size, 1.0):
+            if line[k].x0 - max(c.x1 for c in line[start:k]) > 1.5 * max(line[k].size, 1.0) \
+                    and abs(rank[line[k].order] - rank[line[k - 1].order]) != 1:
                 out.append(line[start:k])
                 start = k
         out.append(line[start:])
