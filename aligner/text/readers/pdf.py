@@ -122,14 +122,14 @@ class PdfReader(Reader):
                              "its text cannot be read")
         running = _running_lines(pages)
         boxes = [_page_boxes(page, running) for page in pages]
-        texts = [_join_lines([line.text for line in box.lines]) for box in _join_across_breaks(boxes, [page.width for page in pages])]
+        paragraphs = _join_across_breaks(boxes, [page.width for page in pages])
+        texts = [_join_lines([line.text for line in box.lines]) for box in paragraphs]
         if not texts:
             raise InputError(f"{name}: PDF without readable text")
         if _visual_order(texts):
             raise InputError(f"{name}: PDF whose Arabic-script text is stored in visual order that cannot "
                              "be repaired (letter shapes face the wrong way); export it again from the original")
-        rtl = sum(box.rtl for page_boxes in boxes for box in page_boxes)
-        total = sum(len(page_boxes) for page_boxes in boxes)
+        rtl, total = sum(box.rtl for box in paragraphs), len(paragraphs)
         fold = _fold if _shapes_mapped(texts) else str
         blocks = [Block(fold(text)) for text in texts]
         return Extracted("pdf", blocks, dir_hint=("rtl" if 2 * rtl > total else "ltr") if total else None,
