@@ -70,6 +70,8 @@ class _Line:
     bottom: float
     size: float  # the largest glyph's font size
     order: int  # its first glyph's place in the content stream
+    natural: float = 0.0  # its width unstretched: its glyphs' own widths, kashidas left out
+    first_word: float = 0.0  # the width of its first word (at its right end when right to left)
 
 
 @dataclass
@@ -123,7 +125,7 @@ class PdfReader(Reader):
         running = _running_lines(pages)
         boxes = [_page_boxes(page, running) for page in pages]
         paragraphs = _join_across_breaks(boxes, [page.width for page in pages])
-        texts = [_join_lines([line.text for line in box.lines]) for box in paragraphs]
+        texts = [_join_lines([line.text for line in box.lines], _typed_breaks(box)) for box in paragraphs]
         if not texts:
             raise InputError(f"{name}: PDF without readable text")
         if _visual_order(texts):
@@ -194,8 +196,20 @@ def _layout_page(glyphs: List[_Glyph], page: _Page, counts: List[int]) -> _Page:
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
                                     1 - max(c.y1 for c in segment) / page.height,
                                     1 - min(c.y0 for c in segment) / page.height, max(c.size for c in segment),
-                                    min(c.order for c in segment)))
+                                    min(c.order for c in segment), *_natural_widths(segment, rtl)))
     return page
+
+
+def _natural_widths(segment, rtl: bool) -> Tuple[float, float]:
+    """A line's width unstretched (justification widens its gaps and adds kashidas, glyphs with
+    no character), and its first word's (from its right end when right to left)."""
+    natural = sum(c.x1 - c.x0 for c in segment if c.text)
+    first = 0.0
+    for glyph in (segment[::-1] if rtl else segment):
+        if glyph.text == " " and first:
+            break
+        first += glyph.x1 - glyph.x0 if glyph.text.strip() else 0.0
+    return natural, first
 
 
 def _page_boxes(page: _Page, running: set) -> List[_Box]:
@@ -303,16 +317,18 @@ def _attach_marks(glyphs) -> dict:
 
 
 def _segments(lines: List[list], rank: dict) -> List[list]:
-    """Each line cut where the gap between two glyphs is wider than a gutter between columns
-    and the writer did not draw them one after the other (``rank``: each glyph's place among
-    the page's glyphs, marks aside, in the content stream), as it does across a justified
-    line's wide word gap."""
+    """Each line cut where the gap between two glyphs is wider than a gutter between columns,
+    unless it is a justified line's wide word gap: a space glyph at its edge, drawn just before
+    or after the glyph across it (``rank``: each glyph's place among the page's glyphs, marks
+    aside, in the content stream). Lines of two columns balanced at a section's end stand on
+    one baseline and follow each other in the stream, but no space is drawn between them."""
     out = []
     for line in lines:
         start = 0
         for k in range(1, len(line)):
-            if line[k].x0 - max(c.x1 for c in line[start:k]) > 1.5 * max(line[k].size, 1.0) \
-                    and abs(rank[line[k].order] - rank[line[k - 1].order]) != 1:
+            before, after = line[k - 1], line[k]
+            word_gap = " " in (before.text, after.text) and abs(rank[after.order] - rank[before.order]) == 1
+            if after.x0 - max(c.x1 for c in line[start:k]) > 1.5 * max(after.size, 1.0) and not word_gap:
                 out.append(line[start:k])
                 start = k
         out.append(line[start:])
@@ -604,14 +620,27 @@ def _broken_off(box: _Box, extent: Tuple[float, float], following: _Box) -> bool
     return (len(flush) >= 2 and all(flush)) or not _SENTENCE_END.search(last.text)
 
 
-def _join_lines(lines: List[str]) -> str:
-    """A box's lines as one paragraph: a soft hyphen at a line's end is dropped and the word
-    joined, a word broken after its own hyphen (well-/known, 14%-/20%) joined keeping it, and a
-    line that ends with an opening bracket or quote goes on without a space (nothing breaks a
-    line at a space just inside one)."""
+def _typed_breaks(box: _Box) -> List[bool]:
+    """For each line of a paragraph but its last, whether it ends where the writer typed a line
+    break: writers fill a line with as many words as fit, so a line that had room left for the
+    next line's first word was broken on purpose, however far justification stretched it. The
+    room must exceed the word and a space by an em (glyph widths are read, not the writer's
+    measures, and a break may come at a script change). A line ending in a hyphen broke a word."""
+    width = max(line.x1 - line.x0 for line in box.lines)  # a column's (a box may go on in the next)
+    return [not line.text.endswith(("-", "\u00ad")) and width - line.natural > following.first_word + 1.5 * line.size
+            for line, following in zip(box.lines, box.lines[1:])]
+
+
+def _join_lines(lines: List[str], typed_breaks: List[bool]) -> str:
+    """A box's lines as one paragraph: a typed line break stays one, a soft hyphen at a line's
+    end is dropped and the word joined, a word broken after its own hyphen (well-/known,
+    14%-/20%) joined keeping it, and a line that ends with an opening bracket or quote goes on
+    without a space (nothing breaks a line at a space just inside one)."""
     text = lines[0]
-    for line in lines[1:]:
-        if text.endswith("\u00ad"):
+    for line, typed in zip(lines[1:], typed_breaks):
+        if typed:
+            text += "\n" + line
+        elif text.endswith("\u00ad"):
             text = text[:-1] + line
         elif (re.search(r"\S-$", text) and line[:1].isalnum()) or unicodedata.category(text[-1]) in ("Ps", "Pi"):
             text += line
