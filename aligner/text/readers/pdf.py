@@ -196,13 +196,16 @@ def _layout_page(glyphs: List[_Glyph], page: _Page, counts: List[int]) -> _Page:
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
                                     1 - max(c.y1 for c in segment) / page.height,
                                     1 - min(c.y0 for c in segment) / page.height, max(c.size for c in segment),
-                                    min(c.order for c in segment), *_natural_widths(segment, rtl)))
+                                    min(c.order for c in segment), *_natural_widths(segment, rtl, spaces_drawn)))
     return page
 
 
-def _natural_widths(segment, rtl: bool) -> Tuple[float, float]:
+def _natural_widths(segment, rtl: bool, spaces_drawn: bool) -> Tuple[float, float]:
     """A line's width unstretched (justification widens its gaps and adds kashidas, glyphs with
-    no character), and its first word's (from its right end when right to left)."""
+    no character), and its first word's (from its right end when right to left). Where the
+    writer draws no spaces, neither is known (no word is taken to fit anywhere)."""
+    if not spaces_drawn:
+        return max(c.x1 for c in segment) - min(c.x0 for c in segment), float("inf")
     natural = sum(c.x1 - c.x0 for c in segment if c.text)
     first = 0.0
     for glyph in (segment[::-1] if rtl else segment):
