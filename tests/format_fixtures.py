@@ -62,6 +62,9 @@ AR_HARD = [
     "فاز الحزب بـ76 مقعدًا في شهر أبريل/نيسان من عام 2016 بعد حملة طويلة.",
     "أجريت الدراسة على 4,021 مريضًا تم تأكيد إصابتهم بالمرض في المستشفيات الكبرى.",
 ]
+# Paragraphs with a line break the author typed after a short first line, which LibreOffice
+# stretches to the column's width when justified.
+TYPED_BREAKS = [f"{FA_TITLE}\n{FA[n]} {FA[(n + 1) % len(FA)]}" for n in range(len(FA))]
 LONG_EN = [f"Paragraph {n} begins here, and it goes on for a while about the news of day {n}. "
            + " ".join(EN) for n in range(1, 31)]
 
@@ -183,7 +186,7 @@ def write_justified_odt(path: Path, paragraphs: List[str], rtl: bool, columns: i
     from odf.opendocument import OpenDocumentText
     from odf.style import (Columns, Footer, Header, MasterPage, PageLayout, PageLayoutProperties,
                            ParagraphProperties, SectionProperties, Style)
-    from odf.text import P, PageNumber, Section
+    from odf.text import LineBreak, P, PageNumber, Section
     from odf import dc
 
     mode = "rl-tb" if rtl else "lr-tb"
@@ -213,7 +216,12 @@ def write_justified_odt(path: Path, paragraphs: List[str], rtl: bool, columns: i
         body = Section(name="Body", stylename=section_style)
         document.text.addElement(body)
     for paragraph in paragraphs:
-        body.addElement(P(text=paragraph, stylename=style))
+        element = P(stylename=style)
+        for k, line in enumerate(paragraph.split("\n")):
+            if k:
+                element.addElement(LineBreak())  # a line break the author typed
+            element.addText(line)
+        body.addElement(element)
     document.save(str(path))
 
 
@@ -290,10 +298,11 @@ def build(folder: Path) -> Dict[str, Path]:
     for stem, (sentences, rtl, columns, lang) in justified.items():
         write_justified_odt(path(f"{stem}.odt"), hard_paragraphs(sentences, 24), rtl, columns, lang)
     write_justified_odt(path("long-columns.odt"), LONG_EN, rtl=False, columns=2, lang="en")
+    write_justified_odt(path("typed-breaks.odt"), TYPED_BREAKS * 6, rtl=True)  # pages: the running head goes
     convert = folder / "converted"
     convert.mkdir(exist_ok=True)
     profile = folder / "soffice-profile"
-    to_pdf = ["persian", "arabic", "columns", "long-columns", *justified]
+    to_pdf = ["persian", "arabic", "columns", "long-columns", "typed-breaks", *justified]
     soffice([files[f"{stem}.odt"] for stem in to_pdf], "pdf", convert, profile)
     soffice([files["article.odt"]], "docx", convert, profile)
     for stem in to_pdf:

@@ -156,6 +156,13 @@ def test_pdf_paragraphs_cut_by_column_and_page_breaks_are_joined(format_files, n
     assert [" ".join(document.paragraph_text(p).split()) for p in document.paragraphs] == paragraphs
 
 
+def test_pdf_line_break_typed_in_a_justified_paragraph_is_one(format_files):
+    """LibreOffice stretches the line before a typed break to the column's width; the line had
+    room for the next word, so the break was typed."""
+    document = read(format_files, "typed-breaks.pdf")
+    assert [document.paragraph_text(p) for p in document.paragraphs] == F.TYPED_BREAKS * 6
+
+
 def test_pdf_of_5000_pages_is_capped_and_says_so(format_files, monkeypatch):
     monkeypatch.setattr(pdf_reader, "MAX_PDF_PAGES", 3)
     document = read(format_files, "pages5000.pdf")

@@ -79,6 +79,7 @@ class _Box:
     """A paragraph: consecutive lines of one column."""
 
     lines: List[_Line]
+    column: Tuple[float, float] = (0.0, 0.0)  # the left and right edges of its column (_reading_order)
 
     @property
     def x0(self) -> float:
@@ -124,7 +125,7 @@ class PdfReader(Reader):
                              "its text cannot be read")
         running = _running_lines(pages)
         boxes = [_page_boxes(page, running) for page in pages]
-        paragraphs = _join_across_breaks(boxes, [page.width for page in pages])
+        paragraphs = _join_across_breaks(boxes)
         texts = [_join_lines([line.text for line in box.lines], _typed_breaks(box)) for box in paragraphs]
         if not texts:
             raise InputError(f"{name}: PDF without readable text")
@@ -373,7 +374,9 @@ def _line_text(glyphs, marks: dict, page_rtl: bool, spaces_drawn: bool) -> Tuple
     directional runs one by one in logical order, each run left to right: where the content
     stream shows such pieces, their stream order is the logical order and only each piece is
     read in its direction; a line drawn in one piece is reordered by ``_ltr_runs``."""
-    glyphs = _zwnj_before_letters(glyphs)
+    # Glyphs with no character (kashidas) say nothing of the order; drawn over the letters they
+    # stretch, they would only blur it.
+    glyphs = _zwnj_before_letters([glyph for glyph in glyphs if glyph.text])
     kashidas = _kashidas(glyphs)
     texts = ["" if k in kashidas else c.text + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
     arabic, latin = _letters(glyphs, _ARABIC_LETTER), _letters(glyphs, _LATIN)
@@ -444,14 +447,15 @@ def _zwnj_before_letters(glyphs) -> list:
 
 
 def _kashidas(glyphs) -> set:
-    """Indices of the kashidas a writer stretched justified Arabic-script lines with: runs of
-    glyphs with no character or of tatweels (U+0640) drawn inside an Arabic word with no gap on
-    either side. A tatweel the author typed at a word's end (الـ 4) stays."""
+    """Indices of the tatweels (U+0640) a writer stretched justified Arabic-script lines with:
+    drawn inside an Arabic word with no gap on either side. A tatweel the author typed at a
+    word's end (الـ 4) stays. (Glyphs with no character, LibreOffice's kashidas, are gone
+    already.)"""
     found = set()
     k = 0
     while k < len(glyphs):
         end = k
-        while end < len(glyphs) and glyphs[end].text in ("", "\u0640"):
+        while end < len(glyphs) and glyphs[end].text == "\u0640":
             end += 1
         if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].text) \
                 and _ARABIC_LETTER.match(glyphs[end].text) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
@@ -563,6 +567,7 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     left = [b for b in boxes if b.x1 <= middle + 0.02 * width]
     right = [b for b in boxes if b.x0 >= middle - 0.02 * width]
     by_top = sorted(boxes, key=lambda b: (round(b.top, 3), b.x0))
+    _mark_columns([boxes])
     if not left or not right:
         return by_top
     # A box in the top margin zone (a running head on a one-page document) stands above the columns.
@@ -577,6 +582,7 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     above = [b for b in spanning if b.top < columns_top]
     below = [b for b in spanning if b.top >= columns_top]
     left, right = sorted(left, key=lambda b: b.top), sorted(right, key=lambda b: b.top)
+    _mark_columns([left, right, spanning])
     # Columns run in the section's direction, which a paragraph's need not be (a left-to-right
     # section holding Persian text), and which the page does not show; writers draw the text
     # in its reading order, so the column drawn first is read first.
@@ -584,29 +590,29 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     return sorted(above, key=lambda b: b.top) + first + second + sorted(below, key=lambda b: b.top)
 
 
-def _join_across_breaks(boxes: List[List[_Box]], widths: List[float]) -> List[_Box]:
+def _mark_columns(columns: List[List[_Box]]) -> None:
+    """Each box's column: the left and right edges of the boxes set in it."""
+    for column in columns:
+        for box in column:
+            box.column = (min(b.x0 for b in column), max(b.x1 for b in column))
+
+
+def _join_across_breaks(boxes: List[List[_Box]]) -> List[_Box]:
     """The pages' paragraphs in reading order, with a paragraph that a column or page break cut
     in two joined again: the last paragraph of a column (or page) goes on at the top of the next
     when it breaks off there (``_broken_off``)."""
     joined: List[_Box] = []
-    ends_column, extent = False, (0.0, 0.0)  # joined[-1]'s: whether it ends its column, and that column's x0, x1
-    for page_boxes, width in zip(boxes, widths):
+    ends_column, column = False, (0.0, 0.0)  # joined[-1]'s: whether it ends its column, and that column
+    for page_boxes in boxes:
         for box in page_boxes:
-            column = [b for b in page_boxes if _side(b, width) == _side(box, width)]
-            others = [b for b in column if b is not box and min(b.x1, box.x1) - max(b.x0, box.x0) > 0]
+            others = [b for b in page_boxes if b is not box and b.column == box.column]
             starts_column = not any(b.bottom <= box.top for b in others)
-            if joined and ends_column and starts_column and _broken_off(joined[-1], extent, box):
-                joined[-1] = _Box(joined[-1].lines + box.lines)
+            if joined and ends_column and starts_column and _broken_off(joined[-1], column, box):
+                joined[-1] = _Box(joined[-1].lines + box.lines, box.column)
             else:
                 joined.append(box)
-            ends_column = not any(b.top >= box.bottom for b in others)
-            extent = (min(b.x0 for b in column), max(b.x1 for b in column))
+            ends_column, column = not any(b.top >= box.bottom for b in others), box.column
     return joined
-
-
-def _side(box: _Box, width: float) -> str:
-    """Which half of the page the box stands in ("left", "right"), or "both"."""
-    return "left" if box.x1 <= 0.52 * width else "right" if box.x0 >= 0.48 * width else "both"
 
 
 def _broken_off(box: _Box, extent: Tuple[float, float], following: _Box) -> bool:
