@@ -70,8 +70,8 @@ class _Line:
     bottom: float
     size: float  # the largest glyph's font size
     order: int  # its first glyph's place in the content stream
-    natural: float = 0.0  # its width unstretched: its glyphs' own widths, kashidas left out
-    first_word: float = 0.0  # the width of its first word (at its right end when right to left)
+    natural: float  # its width unstretched: its glyphs' own widths, kashidas left out
+    first_word: float  # the width of its first word (at its right end when right to left)
 
 
 @dataclass
