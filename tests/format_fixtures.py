@@ -43,6 +43,30 @@ FOOTNOTE = "منبع: گزارش خبرگزاری در تاریخ ۱۴۰۳/۰۵/
 CELLS = ["ستون اول جدول", "ستون دوم جدول"]
 RUNNING_HEAD = "روزنامه خبر امروز"
 TWO_COLUMN_SENTENCES = [f"Sentence {n} tells the reader about event {n} of the day." for n in range(1, 121)]
+# What a PDF's bidi, vowel marks, kashidas and ZWNJ make hard to read back, set justified (so
+# that Arabic-script lines are stretched with kashidas): numbers, percentages and Latin words in
+# brackets inside right-to-left text, a ZWNJ before or after a space, a presentation form the
+# author typed (U+FE81), shadda with tanween (drawn as one glyph), a tatweel the author typed
+# (الـ 4, بـ76), a slash between Arabic words.
+FA_HARD = [
+    "عدد تکثیر پایه برابر با ۳.۷۷ (95% CI: 3.51-4.05) و R0 تطبیقی برابر با ۲.۲۳ بود.",
+    "ویروس از طریق آنزیم ۲ (ACE2) و دی پپتیداز 4 (DPP4) به سلول‌های میزبان وارد می‌شود.",
+    "دوره نهفتگی برابر با 14-1 روز بود و شمار گلبول‌ها کمتر از 4×109/L گزارش شد.",
+    "این بیماری موجب مرگ بیش از ۸۰۰۰۰ نفر در جهان شده‌ که فاجعه‌ای برای بشریت است.",
+    "نخستین موارد در عربستان ‌سعودی و سپس در کره جنوبی گزارش شدند.",
+    "پلاسما از بیماران بهبودیافته برای تولید ﺁنتی‌بادی گرفته شد.",
+]
+AR_HARD = [
+    "بلغت الحالات المؤكدة 66,576 عالميًّا، واتضح أن كلًّا من الحمى والسعال شائع بين المرضى.",
+    "يعاني المرضى من ضيق التنفس و/أو نقص تأكسج الدم كما في نزلات البرد الـ 4 الشائعة.",
+    "فاز الحزب بـ76 مقعدًا في شهر أبريل/نيسان من عام 2016 بعد حملة طويلة.",
+    "أجريت الدراسة على 4,021 مريضًا تم تأكيد إصابتهم بالمرض في المستشفيات الكبرى.",
+]
+# Paragraphs with a line break the author typed after a short first line, which LibreOffice
+# stretches to the column's width when justified.
+TYPED_BREAKS = [f"{FA_TITLE}\n{FA[n]} {FA[(n + 1) % len(FA)]}" for n in range(len(FA))]
+LONG_EN = [f"Paragraph {n} begins here, and it goes on for a while about the news of day {n}. "
+           + " ".join(EN) for n in range(1, 31)]
 
 
 def news_page(title: str, sentences: List[str], lang: str, direction: str) -> str:
@@ -151,6 +175,56 @@ def write_odt(path: Path, sentences: List[str], title: str, rtl: bool, pages: in
     document.save(str(path))
 
 
+def hard_paragraphs(sentences: List[str], count: int) -> List[str]:
+    """``count`` paragraphs of several of ``sentences`` each, long enough to fill many lines."""
+    return [" ".join(sentences[(n + k) % len(sentences)] for k in range(4)) for n in range(count)]
+
+
+def write_justified_odt(path: Path, paragraphs: List[str], rtl: bool, columns: int = 1, lang: str = "fa") -> None:
+    """odfpy: justified paragraphs with a running head and page numbers, the page (and its
+    columns) in the text's direction, as a Persian or Arabic document is set."""
+    from odf.opendocument import OpenDocumentText
+    from odf.style import (Columns, Footer, Header, MasterPage, PageLayout, PageLayoutProperties,
+                           ParagraphProperties, SectionProperties, Style)
+    from odf.text import LineBreak, P, PageNumber, Section
+    from odf import dc
+
+    mode = "rl-tb" if rtl else "lr-tb"
+    document = OpenDocumentText()
+    document.meta.addElement(dc.Language(text=lang))
+    style = Style(name="Body", family="paragraph")
+    style.addElement(ParagraphProperties(writingmode=mode, marginbottom="0.3cm", textalign="justify"))
+    document.automaticstyles.addElement(style)
+    layout = PageLayout(name="Page")
+    layout.addElement(PageLayoutProperties(pagewidth="21cm", pageheight="29.7cm", margin="2cm", writingmode=mode))
+    document.automaticstyles.addElement(layout)
+    master = MasterPage(name="Standard", pagelayoutname=layout)
+    header, footer, number = Header(), Footer(), P(stylename=style)
+    header.addElement(P(text=RUNNING_HEAD, stylename=style))
+    number.addElement(PageNumber(selectpage="current"))
+    footer.addElement(number)
+    master.addElement(header)
+    master.addElement(footer)
+    document.masterstyles.addElement(master)
+    body = document.text
+    if columns > 1:
+        section_style = Style(name="Columns", family="section")
+        properties = SectionProperties(writingmode=mode)
+        properties.addElement(Columns(columncount=str(columns), columngap="0.8cm"))
+        section_style.addElement(properties)
+        document.automaticstyles.addElement(section_style)
+        body = Section(name="Body", stylename=section_style)
+        document.text.addElement(body)
+    for paragraph in paragraphs:
+        element = P(stylename=style)
+        for k, line in enumerate(paragraph.split("\n")):
+            if k:
+                element.addElement(LineBreak())  # a line break the author typed
+            element.addText(line)
+        body.addElement(element)
+    document.save(str(path))
+
+
 def soffice(files: List[Path], target: str, outdir: Path, profile: Path) -> None:
     """One LibreOffice headless conversion of ``files`` to ``target`` (pdf, docx, odt)."""
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
@@ -219,14 +293,20 @@ def build(folder: Path) -> Dict[str, Path]:
     write_odt(path("arabic.odt"), AR, "أداة تشخيصية جديدة", rtl=True, pages=1, footnote=False, lang="ar")
     write_odt(path("columns.odt"), TWO_COLUMN_SENTENCES, "Two columns of news", rtl=False, columns=2,
               footnote=False, lang="en")
+    justified = {"hard-fa": (FA_HARD, True, 1, "fa"), "hard-ar": (AR_HARD, True, 1, "ar"),
+                 "hard-fa-2col": (FA_HARD, True, 2, "fa"), "hard-ar-2col": (AR_HARD, True, 2, "ar")}
+    for stem, (sentences, rtl, columns, lang) in justified.items():
+        write_justified_odt(path(f"{stem}.odt"), hard_paragraphs(sentences, 24), rtl, columns, lang)
+    write_justified_odt(path("long-columns.odt"), LONG_EN, rtl=False, columns=2, lang="en")
+    write_justified_odt(path("typed-breaks.odt"), TYPED_BREAKS * 6, rtl=True)  # pages: the running head goes
     convert = folder / "converted"
     convert.mkdir(exist_ok=True)
     profile = folder / "soffice-profile"
-    soffice([files["persian.odt"], files["arabic.odt"], files["columns.odt"]], "pdf", convert, profile)
+    to_pdf = ["persian", "arabic", "columns", "long-columns", "typed-breaks", *justified]
+    soffice([files[f"{stem}.odt"] for stem in to_pdf], "pdf", convert, profile)
     soffice([files["article.odt"]], "docx", convert, profile)
-    shutil.move(convert / "persian.pdf", path("persian.pdf"))
-    shutil.move(convert / "arabic.pdf", path("arabic.pdf"))
-    shutil.move(convert / "columns.pdf", path("columns.pdf"))
+    for stem in to_pdf:
+        shutil.move(convert / f"{stem}.pdf", path(f"{stem}.pdf"))
     shutil.move(convert / "article.docx", path("footnotes.docx"))
     path("page.html").write_text(news_page(FA_TITLE, FA, "fa", "rtl"), encoding="utf-8")
     pages = {"https://news.example/fa/2024/story-1": news_page(FA_TITLE, FA, "fa", "rtl"),

@@ -3,13 +3,16 @@
 Measured on PDFs that LibreOffice writes from Persian and Arabic text (benchmarks/formats.py,
 docs/formats.md): pdfminer.six and pdfplumber return right-to-left lines in visual order
 (reversed), pypdf reorders them but reverses numbers, moves vowel marks and splits words at
-every ZWNJ. So lines are rebuilt here from pdfminer.six's glyphs: a right-to-left line is read
-from right to left with numbers and Latin runs kept left to right, a zero-width space glyph
-between two Arabic letters is the ZWNJ the writer dropped, presentation forms are folded
-(NFKC of U+FB50-U+FDFF and U+FE70-U+FEFF only: they are the glyphs' shapes, not the author's
-characters), a word split at a line's end is joined, running headers, footers and page numbers
-are dropped, and a page set in two columns is read column by column (the right one first when
-the page is right to left).
+every ZWNJ. So lines are rebuilt here from the glyphs, their positions and what the writer
+said about them: an /ActualText span's text stands for its glyphs (a ligature with its vowel
+marks), a glyph the font's ToUnicode map leaves out is no character (a kashida), a
+right-to-left line's directional runs are read in the order the writer drew them (logical
+order) and each in its direction, vowel marks go to the letter that holds them, a ZWNJ
+follows the letter it is drawn at, presentation forms are folded only where the fonts map
+glyphs to their shapes (NFKC of U+FB50-U+FDFF and U+FE70-U+FEFF), a word split at a line's end
+and a paragraph cut by a column or page break are joined, running headers, footers and page
+numbers are dropped, and a page set in two columns is read column by column (the right one
+first when the page is right to left).
 """
 
 from __future__ import annotations
@@ -26,10 +29,7 @@ from ...errors import InputError
 from .base import MAX_PDF_PAGES, MAX_PDF_SECONDS, Block, Extracted, Reader, unreadable
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-# A hyphen may join two Arabic words with no gap (سارس-كوف); other glyphs glued to Arabic letters
-# on both sides are kashidas, whatever character the writer's font maps them to (K, 1, :, ++).
 _SENTENCE_END = re.compile(r"[.!?\u061f\u06d4][\"'\u00bb\u201d)\]]*$")
-_JOINING_PUNCTUATION = ("", "-", "\u2010", "\u2011")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]")
@@ -37,7 +37,24 @@ _PRESENTATION = re.compile(r"[\ufb50-\ufdff\ufe70-\ufeff]")
 _PAGE_NUMBER = re.compile(r"^\W*(?:page|صفحه|صفحة)?\s*[\d\u0660-\u0669\u06f0-\u06f9]+"
                           r"(?:\s*(?:/|of|از|من)\s*[\d\u0660-\u0669\u06f0-\u06f9]+)?\W*$", re.I)
 _DIGITS = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]+")
+_LETTER_CLASS = "[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]"
+_DRAWN_AS_SPACE = "\x00"  # a space glyph that advances nothing, until its neighbours tell what it is
 _MARGIN = 0.1  # share of the page height at the top and bottom where running heads and page numbers stand
+
+
+@dataclass
+class _Glyph:
+    """What one drawn glyph (or one cluster the writer gave its text for) stands for, where it
+    stands: ``text`` is empty for a glyph whose font maps it to no character (a kashida the
+    writer stretched a line with), and ``text`` starts "(cid:" where no map says anything."""
+
+    text: str
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    size: float
+    order: int  # in the page's content stream
 
 
 @dataclass
@@ -52,6 +69,9 @@ class _Line:
     top: float
     bottom: float
     size: float  # the largest glyph's font size
+    order: int  # its first glyph's place in the content stream
+    natural: float  # its width unstretched: its glyphs' own widths, kashidas left out
+    first_word: float  # the width of its first word (at its right end when right to left)
 
 
 @dataclass
@@ -59,6 +79,7 @@ class _Box:
     """A paragraph: consecutive lines of one column."""
 
     lines: List[_Line]
+    column: Tuple[float, float] = (0.0, 0.0)  # the left and right edges of its column (_reading_order)
 
     @property
     def x0(self) -> float:
@@ -104,15 +125,16 @@ class PdfReader(Reader):
                              "its text cannot be read")
         running = _running_lines(pages)
         boxes = [_page_boxes(page, running) for page in pages]
-        texts = [_join_lines([line.text for line in box.lines]) for page_boxes in boxes for box in page_boxes]
+        paragraphs = _join_across_breaks(boxes)
+        texts = [_join_lines([line.text for line in box.lines], _typed_breaks(box)) for box in paragraphs]
         if not texts:
             raise InputError(f"{name}: PDF without readable text")
         if _visual_order(texts):
             raise InputError(f"{name}: PDF whose Arabic-script text is stored in visual order that cannot "
                              "be repaired (letter shapes face the wrong way); export it again from the original")
-        rtl = sum(box.rtl for page_boxes in boxes for box in page_boxes)
-        total = sum(len(page_boxes) for page_boxes in boxes)
-        blocks = [Block(_fold(text)) for text in texts]
+        rtl, total = sum(box.rtl for box in paragraphs), len(paragraphs)
+        fold = _fold if _shapes_mapped(texts) else str
+        blocks = [Block(fold(text)) for text in texts]
         return Extracted("pdf", blocks, dir_hint=("rtl" if 2 * rtl > total else "ltr") if total else None,
                          notes=notes)
 
@@ -120,7 +142,6 @@ class PdfReader(Reader):
 def _pages(data: bytes, name: str, notes: List[str]) -> Tuple[List[_Page], int, int]:
     """Every page's boxes (at most MAX_PDF_PAGES pages, MAX_PDF_SECONDS), with counts of glyphs
     and of glyphs without a character."""
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -132,7 +153,7 @@ def _pages(data: bytes, name: str, notes: List[str]) -> Tuple[List[_Page], int, 
         raise InputError(f"{name}: an encrypted PDF (password needed); save it unprotected") from None
     total = _page_count(document)
     manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=None)
+    device = _glyph_device(manager)
     interpreter = PDFPageInterpreter(manager, device)
     pages, counts, started = [], [0, 0], time.monotonic()
     for number, page in enumerate(PDFPage.create_pages(document)):
@@ -140,8 +161,11 @@ def _pages(data: bytes, name: str, notes: List[str]) -> Tuple[List[_Page], int, 
             notes.append(f"read the first {number} of {total or 'its'} pages (aligner reads at most "
                          f"{MAX_PDF_PAGES} pages or {MAX_PDF_SECONDS:.0f} s of a PDF); split the file to read the rest")
             break
+        device.glyphs = []
         interpreter.process_page(page)
-        pages.append(_layout_page(device.get_result(), counts))
+        layout = device.get_result()
+        glyphs = [g for g in device.glyphs if g.text.strip() or g.text in ("", " ")]
+        pages.append(_layout_page(glyphs, _Page(layout.width or 1.0, layout.height or 1.0), counts))
     return pages, counts[0], counts[1]
 
 
@@ -154,24 +178,42 @@ def _page_count(document) -> Optional[int]:
         return None
 
 
-def _layout_page(layout, counts: List[int]) -> _Page:
+def _layout_page(glyphs: List[_Glyph], page: _Page, counts: List[int]) -> _Page:
     """The page's lines: glyphs grouped into lines by baseline, and lines cut where a gap wider
     than a column gutter opens. pdfminer.six's own grouping is not used: it only joins glyphs
     that follow each other in the content stream, and writers store a right-to-left line's runs
     in logical order, so it cuts such a line at every number or Latin word."""
-    glyphs = list(_glyphs(layout))
     counts[0] += len(glyphs)
-    counts[1] += sum(c.get_text().startswith("(cid:") for c in glyphs)
+    counts[1] += sum(c.text.startswith("(cid:") for c in glyphs)
     marks = _attach_marks(glyphs)
-    page = _Page(layout.width or 1.0, layout.height or 1.0)
     page_rtl = _letters(glyphs, _ARABIC_LETTER) > _letters(glyphs, _LATIN)
-    for segment in _segments(_lines([c for c in glyphs if not _is_mark(c.get_text())])):
-        text, rtl = _line_text(segment, marks, page_rtl)
+    # A writer that draws its spaces (LibreOffice, Word) draws every one: no gap is a space then
+    # (a digit of another font is set a little apart from the Latin letters it follows: ACE۲).
+    spaces_drawn = 20 * sum(c.text == " " for c in glyphs) >= len(glyphs)
+    bases = [c for c in glyphs if not _is_mark(c.text)]
+    for segment in _segments(_lines(bases), {c.order: rank for rank, c in enumerate(bases)}):
+        text, rtl = _line_text(segment, marks, page_rtl, spaces_drawn)
         if text.strip():
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
                                     1 - max(c.y1 for c in segment) / page.height,
-                                    1 - min(c.y0 for c in segment) / page.height, max(c.size for c in segment)))
+                                    1 - min(c.y0 for c in segment) / page.height, max(c.size for c in segment),
+                                    min(c.order for c in segment), *_natural_widths(segment, rtl, spaces_drawn)))
     return page
+
+
+def _natural_widths(segment, rtl: bool, spaces_drawn: bool) -> Tuple[float, float]:
+    """A line's width unstretched (justification widens its gaps and adds kashidas, glyphs with
+    no character), and its first word's (from its right end when right to left). Where the
+    writer draws no spaces, neither is known (no word is taken to fit anywhere)."""
+    if not spaces_drawn:
+        return max(c.x1 for c in segment) - min(c.x0 for c in segment), float("inf")
+    natural = sum(c.x1 - c.x0 for c in segment if c.text)
+    first = 0.0
+    for glyph in (segment[::-1] if rtl else segment):
+        if glyph.text == " " and first:
+            break
+        first += glyph.x1 - glyph.x0 if glyph.text.strip() else 0.0
+    return natural, first
 
 
 def _page_boxes(page: _Page, running: set) -> List[_Box]:
@@ -189,15 +231,57 @@ def _page_boxes(page: _Page, running: set) -> List[_Box]:
     return _reading_order(boxes, page.width)
 
 
-def _glyphs(container):
-    from pdfminer.layout import LTChar, LTContainer
+def _glyph_device(manager):
+    """A pdfminer.six device that keeps each page's glyphs as ``_Glyph``s (in ``glyphs``, in
+    content stream order). Two things the writer says about a glyph's text are kept that
+    pdfminer.six drops: an /ActualText span's text stands for all the glyphs drawn inside it
+    (LibreOffice writes one for each cluster it draws as one glyph, such as a lam-alef with
+    its vowel marks, which no ToUnicode entry can map back); and a glyph that the font's
+    ToUnicode map leaves out is no character (a justification kashida), where pdfminer.six
+    would read its code through the font's encoding as a Latin letter or digit."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.utils import decode_text
 
-    for item in container:
-        if isinstance(item, LTChar):
-            if item.get_text().strip() or item.get_text() == " ":
-                yield item
-        elif isinstance(item, LTContainer):
-            yield from _glyphs(item)
+    class GlyphDevice(PDFPageAggregator):
+        def __init__(self):
+            super().__init__(manager, laparams=None)
+            self.glyphs: List[_Glyph] = []
+            self.depth = 0  # open marked-content sequences
+            self.cluster: Optional[Tuple[str, int, list]] = None  # ActualText, its depth, its glyphs
+
+        def begin_tag(self, tag, props=None) -> None:
+            actual = props.get("ActualText") if isinstance(props, dict) else None
+            if isinstance(actual, (bytes, str)) and self.cluster is None:
+                text = decode_text(actual) if isinstance(actual, bytes) else actual
+                self.cluster = (text, self.depth, [])
+            self.depth += 1
+
+        def end_tag(self) -> None:
+            self.depth = max(self.depth - 1, 0)
+            if self.cluster is not None and self.depth == self.cluster[1]:
+                text, _, glyphs = self.cluster
+                self.cluster = None
+                if glyphs:
+                    self.glyphs.append(_cluster(text, glyphs, len(self.glyphs)))
+
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+            advance = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+            char = self.cur_item._objs[-1]
+            mapped = font.unicode_map is None or cid in getattr(font.unicode_map, "cid2unichr", {cid: None})
+            glyph = _Glyph(char.get_text() if mapped else "", char.x0, char.x1, char.y0, char.y1, char.size,
+                           len(self.glyphs))
+            (self.cluster[2] if self.cluster is not None else self.glyphs).append(glyph)
+            return advance
+
+    return GlyphDevice()
+
+
+def _cluster(text: str, glyphs: List[_Glyph], order: int) -> _Glyph:
+    """One glyph for an /ActualText span: across all of its glyphs, on its widest glyph's line
+    (its marks stand above or below)."""
+    widest = max(glyphs, key=lambda g: g.x1 - g.x0)
+    return _Glyph(text, min(g.x0 for g in glyphs), max(g.x1 for g in glyphs), widest.y0, widest.y1,
+                  max(g.size for g in glyphs), order)
 
 
 def _lines(glyphs) -> List[list]:
@@ -217,36 +301,38 @@ def _is_mark(text: str) -> bool:
 
 
 def _attach_marks(glyphs) -> dict:
-    """For each base glyph (by id), the vowel marks drawn on it. Writers put a mark next to its
-    letter in the content stream (LibreOffice just before it, others just after), at a zero
-    width position at or just left of the letter, so the letter is the stream neighbour that
-    starts within a glyph's breadth of the mark, the one before it only when it holds the mark."""
+    """For each base glyph (by id), the vowel marks drawn on it. Writers put a mark near its
+    letter in the content stream (LibreOffice just before it, others just after; kashidas may
+    stand between them), at a zero width position over the letter or just left of it: the
+    mark goes to the nearby letter (in the stream, on its line) whose breadth holds it, the
+    following one first; else to the nearest of them."""
     attached: dict = {}
     for k, glyph in enumerate(glyphs):
-        if not _is_mark(glyph.get_text()):
+        if not _is_mark(glyph.text):
             continue
-        after = next((g for g in glyphs[k + 1:k + 4] if g.get_text().strip() and not _is_mark(g.get_text())), None)
-        before = next((g for g in reversed(glyphs[max(k - 3, 0):k])
-                       if g.get_text().strip() and not _is_mark(g.get_text())), None)
         x = (glyph.x0 + glyph.x1) / 2
-        if after is not None and abs(after.y0 - glyph.y0) < 2 * glyph.size and after.x0 - 3.0 <= x <= after.x1:
-            base = after
-        elif before is not None and abs(before.y0 - glyph.y0) < 2 * glyph.size and before.x0 <= x <= before.x1:
-            base = before
-        else:
-            base = after or before
+        near = [g for g in glyphs[k + 1:k + 7] + glyphs[max(k - 6, 0):k][::-1]
+                if g.text.strip() and not _is_mark(g.text) and abs(g.y0 - glyph.y0) < 2 * glyph.size]
+        holding = [g for g in near if g.x0 - 0.25 * glyph.size <= x <= g.x1]
+        base = holding[0] if holding else min(near, key=lambda g: min(abs(g.x0 - x), abs(g.x1 - x)), default=None)
         if base is not None:
-            attached.setdefault(id(base), []).append(glyph.get_text())
+            attached.setdefault(id(base), []).append(glyph.text)
     return attached
 
 
-def _segments(lines: List[list]) -> List[list]:
-    """Each line cut where the gap between two glyphs is wider than a gutter between columns."""
+def _segments(lines: List[list], rank: dict) -> List[list]:
+    """Each line cut where the gap between two glyphs is wider than a gutter between columns,
+    unless it is a justified line's wide word gap: a space glyph at its edge, drawn just before
+    or after the glyph across it (``rank``: each glyph's place among the page's glyphs, marks
+    aside, in the content stream). Lines of two columns balanced at a section's end stand on
+    one baseline and follow each other in the stream, but no space is drawn between them."""
     out = []
     for line in lines:
         start = 0
         for k in range(1, len(line)):
-            if line[k].x0 - max(c.x1 for c in line[start:k]) > 1.5 * max(line[k].size, 1.0):
+            before, after = line[k - 1], line[k]
+            word_gap = " " in (before.text, after.text) and abs(rank[after.order] - rank[before.order]) == 1
+            if after.x0 - max(c.x1 for c in line[start:k]) > 1.5 * max(after.size, 1.0) and not word_gap:
                 out.append(line[start:k])
                 start = k
         out.append(line[start:])
@@ -268,76 +354,130 @@ def _fold(text: str) -> str:
     return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
+def _shapes_mapped(texts: List[str]) -> bool:
+    """Whether the writer's fonts map glyphs to their shapes (most Arabic-script letters read
+    are presentation forms), which are then folded; where only a few are, the font maps each
+    glyph to the character typed (LibreOffice does), so the author typed them, and they stay."""
+    letters = sum(len(_ARABIC_LETTER.findall(text)) for text in texts)
+    return 2 * sum(len(_PRESENTATION.findall(text)) for text in texts) > letters
+
+
 def _letters(glyphs, script) -> int:
-    return sum(bool(script.match(c.get_text())) for c in glyphs)
+    return sum(bool(script.match(c.text)) for c in glyphs)
 
 
-def _line_text(glyphs, marks: dict, page_rtl: bool) -> Tuple[str, bool]:
+def _line_text(glyphs, marks: dict, page_rtl: bool, spaces_drawn: bool) -> Tuple[str, bool]:
     """A line's text in logical order, and whether it is right to left: a line of one script
     reads in its direction, a line that mixes them in the page's (a narrow column's line may
-    hold more Latin letters than Arabic ones and still be part of a right-to-left paragraph)."""
-    glyphs = _zwnj_before_letters(glyphs)
+    hold more Latin letters than Arabic ones and still be part of a right-to-left paragraph).
+    Writers that apply the bidi algorithm themselves (LibreOffice) draw a right-to-left line's
+    directional runs one by one in logical order, each run left to right: where the content
+    stream shows such pieces, their stream order is the logical order and only each piece is
+    read in its direction; a line drawn in one piece is reordered by ``_ltr_runs``."""
+    # Glyphs with no character (kashidas) say nothing of the order; drawn over the letters they
+    # stretch, they would only blur it.
+    glyphs = _zwnj_before_letters([glyph for glyph in glyphs if glyph.text])
     kashidas = _kashidas(glyphs)
-    texts = ["" if k in kashidas else c.get_text() + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
+    texts = ["" if k in kashidas else c.text + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
     arabic, latin = _letters(glyphs, _ARABIC_LETTER), _letters(glyphs, _LATIN)
-    rtl = arabic > 0 if not latin else (page_rtl if arabic else False)
-    items = []  # texts with spaces where the glyphs leave a gap
-    for k, (glyph, text) in enumerate(zip(glyphs, texts)):
-        if not text:
-            continue  # a kashida: it stretches the word, the letters on either side stay joined
-        if items and text != " " and items[-1] != " " and glyph.x0 - glyphs[k - 1].x1 > 0.2 * glyph.size:
-            items.append(" ")
-        if text == " " and _advances_nothing(glyphs, k):
-            text = "\u200c"  # a space that advances nothing: the ZWNJ, which the writer drew as a space
-        items.append(text)
-    if rtl:
-        items = [text for run in reversed(_ltr_runs(items)) for text in run]
+    # A line of digits and punctuation only (19). at a paragraph's end) reads in the page's direction.
+    rtl = (arabic > 0 if not latin else (page_rtl if arabic else False)) if arabic or latin else page_rtl
+    pieces = _drawn_pieces(glyphs)
+    if all(glyphs[a[0]].x0 < glyphs[b[0]].x0 for a, b in zip(pieces, pieces[1:])):
+        pieces = [list(range(len(glyphs)))]  # one piece, or pieces drawn left to right: visual order
+    items: List[str] = []
+    for piece in pieces:
+        spaced = _spaced(glyphs, texts, piece, spaces_drawn)
+        # Of pieces drawn leftward (a right-to-left paragraph's runs), those holding Arabic letters
+        # and those of punctuation only read from the right; Latin words and numbers from the left.
+        if rtl if len(pieces) == 1 else (any(_ARABIC_LETTER.match(t) for t in spaced)
+                                         or not any(_LTR.match(t) for t in spaced)):
+            spaced = [text for run in reversed(_ltr_runs(spaced)) for text in run]
+        items.extend(spaced)
     text = "".join(items)
-    # A ZWNJ stands next to a letter; a space that advances nothing elsewhere is a plain space.
-    text = re.sub(r"(?<![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])\u200c(?![\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff])",
-                  " ", text)
+    # A space that advances nothing is the ZWNJ the writer drew as a space where it stands next
+    # to a letter, a plain space elsewhere; a ZWNJ the font maps as one stays what it is.
+    text = re.sub(f"(?<={_LETTER_CLASS}){_DRAWN_AS_SPACE}|{_DRAWN_AS_SPACE}(?={_LETTER_CLASS})", "\u200c", text)
+    text = text.replace(_DRAWN_AS_SPACE, " ")
     return text, rtl
 
 
+def _drawn_pieces(glyphs) -> List[List[int]]:
+    """The line's glyphs (indices, left to right) cut into the pieces drawn each in one go (that
+    follow each other in the content stream), in content stream order."""
+    rank = {k: r for r, k in enumerate(sorted(range(len(glyphs)), key=lambda k: glyphs[k].order))}
+    pieces: List[List[int]] = []
+    for k in range(len(glyphs)):
+        if pieces and rank[k] == rank[pieces[-1][-1]] + 1:
+            pieces[-1].append(k)
+        else:
+            pieces.append([k])
+    return sorted(pieces, key=lambda piece: rank[piece[0]])
+
+
+def _spaced(glyphs, texts: List[str], piece: List[int], spaces_drawn: bool) -> List[str]:
+    """A piece's texts left to right, with spaces where its glyphs leave a gap (unless the
+    writer draws its spaces), and each space glyph that advances nothing marked (see
+    ``_line_text``)."""
+    items: List[str] = []
+    for n, k in enumerate(piece):
+        text = texts[k]
+        if not text:
+            continue  # a kashida: it stretches the word, the letters on either side stay joined
+        if not spaces_drawn and items and text != " " and items[-1] != " " \
+                and glyphs[k].x0 - glyphs[piece[n - 1]].x1 > 0.2 * glyphs[k].size:
+            items.append(" ")
+        if text == " " and _sharing_start(glyphs, k) is not None:
+            text = _DRAWN_AS_SPACE
+        items.append(text)
+    return items
+
+
 def _zwnj_before_letters(glyphs) -> list:
-    """The glyphs left to right with each space that advances nothing (a ZWNJ) put just left of
-    the letter it shares its start with (writers draw it at that letter's pen position)."""
+    """The glyphs left to right with each ZWNJ (and each space that advances nothing: a ZWNJ
+    drawn as a space) put just left of the letter it shares its start with: writers draw it at
+    the pen position after the letter it follows, which is that letter's left edge."""
     keys = [c.x0 for c in glyphs]
     for k, glyph in enumerate(glyphs):
-        if glyph.get_text() == " " and _advances_nothing(glyphs, k):
-            near = 0.25 * (glyph.x1 - glyph.x0)
-            letter = next(glyphs[j] for j in (k + 1, k - 1) if 0 <= j < len(glyphs)
-                          and glyphs[j].get_text() != " " and abs(glyphs[j].x0 - glyph.x0) <= near)
-            keys[k] = letter.x0 - 1e-3
+        if glyph.text in (" ", "\u200c"):
+            letter = _sharing_start(glyphs, k)
+            if letter is not None:
+                keys[k] = letter.x0 - 1e-3
     return [glyph for _, _, glyph in sorted(zip(keys, range(len(glyphs)), glyphs))]
 
 
 def _kashidas(glyphs) -> set:
-    """Indices of the kashidas a writer stretched justified Arabic-script lines with: tatweel
-    (U+0640) glyphs, and runs of other glyphs drawn inside an Arabic word with no gap on either
-    side (LibreOffice's kashida glyph maps to whatever its font subset puts there: "K", "1", "++")."""
-    found = {k for k, c in enumerate(glyphs) if c.get_text() == "\u0640"}
+    """Indices of the tatweels (U+0640) a writer stretched justified Arabic-script lines with:
+    drawn inside an Arabic word with no gap on either side. A tatweel the author typed at a
+    word's end (الـ 4) stays. (Glyphs with no character, LibreOffice's kashidas, are gone
+    already.)"""
+    found = set()
     k = 0
     while k < len(glyphs):
         end = k
-        while end < len(glyphs) and not _ARABIC.match(glyphs[end].get_text()) \
-                and glyphs[end].get_text().strip() not in _JOINING_PUNCTUATION:
+        while end < len(glyphs) and glyphs[end].text == "\u0640":
             end += 1
-        if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].get_text()) \
-                and _ARABIC_LETTER.match(glyphs[end].get_text()) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
+        if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].text) \
+                and _ARABIC_LETTER.match(glyphs[end].text) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
                 and glyphs[end].x0 - glyphs[end - 1].x1 < 0.5:
             found.update(range(k, end))
         k = max(end, k + 1)
     return found
 
 
-def _advances_nothing(glyphs, k: int) -> bool:
-    """Whether the space glyph ``k`` shares its start with a neighbouring letter (writers draw a
-    ZWNJ as a space glyph that the next letter overdraws)."""
+def _sharing_start(glyphs, k: int):
+    """The nearest glyph that starts where the space or ZWNJ glyph ``k`` starts, past other
+    such glyphs there (writers draw a ZWNJ, some as a space glyph, where the next letter
+    overdraws it; an author may type two), if any; the following one first."""
     space = glyphs[k]
     near = 0.25 * (space.x1 - space.x0)
-    return any(0 <= j < len(glyphs) and glyphs[j].get_text() != " " and abs(glyphs[j].x0 - space.x0) <= near
-               for j in (k - 1, k + 1))
+    for step in (1, -1):
+        j = k + step
+        while 0 <= j < len(glyphs) and abs(glyphs[j].x0 - space.x0) <= near:
+            if glyphs[j].text not in (" ", "\u200c"):
+                return glyphs[j]
+            j += step
+    return None
 
 
 def _ltr_runs(items: List[str]) -> List[List[str]]:
@@ -427,6 +567,7 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     left = [b for b in boxes if b.x1 <= middle + 0.02 * width]
     right = [b for b in boxes if b.x0 >= middle - 0.02 * width]
     by_top = sorted(boxes, key=lambda b: (round(b.top, 3), b.x0))
+    _mark_columns([boxes])
     if not left or not right:
         return by_top
     # A box in the top margin zone (a running head on a one-page document) stands above the columns.
@@ -441,25 +582,76 @@ def _reading_order(boxes: List[_Box], width: float) -> List[_Box]:
     above = [b for b in spanning if b.top < columns_top]
     below = [b for b in spanning if b.top >= columns_top]
     left, right = sorted(left, key=lambda b: b.top), sorted(right, key=lambda b: b.top)
-    # Columns run in the section's direction, which a paragraph's need not be: the column whose
-    # last paragraph breaks off mid-sentence is the first (its paragraph goes on in the other);
-    # when that does not tell, a right-to-left page starts on the right.
-    left_ends, right_ends = (bool(_SENTENCE_END.search(column[-1].lines[-1].text)) for column in (left, right))
-    if left_ends != right_ends:
-        first, second = (right, left) if left_ends else (left, right)
-    else:
-        first, second = (right, left) if 2 * sum(b.rtl for b in boxes) > len(boxes) else (left, right)
+    _mark_columns([left, right, spanning])
+    # Columns run in the section's direction, which a paragraph's need not be (a left-to-right
+    # section holding Persian text), and which the page does not show; writers draw the text
+    # in its reading order, so the column drawn first is read first.
+    first, second = sorted((left, right), key=lambda column: min(line.order for b in column for line in b.lines))
     return sorted(above, key=lambda b: b.top) + first + second + sorted(below, key=lambda b: b.top)
 
 
-def _join_lines(lines: List[str]) -> str:
-    """A box's lines as one paragraph: a soft hyphen at a line's end is dropped and the word
-    joined, a word broken after its own hyphen (well-/known) joined keeping it."""
+def _mark_columns(columns: List[List[_Box]]) -> None:
+    """Each box's column: the left and right edges of the boxes set in it."""
+    for column in columns:
+        for box in column:
+            box.column = (min(b.x0 for b in column), max(b.x1 for b in column))
+
+
+def _join_across_breaks(boxes: List[List[_Box]]) -> List[_Box]:
+    """The pages' paragraphs in reading order, with a paragraph that a column or page break cut
+    in two joined again: the last paragraph of a column (or page) goes on at the top of the next
+    when it breaks off there (``_broken_off``)."""
+    joined: List[_Box] = []
+    ends_column, column = False, (0.0, 0.0)  # joined[-1]'s: whether it ends its column, and that column
+    for page_boxes in boxes:
+        for box in page_boxes:
+            others = [b for b in page_boxes if b is not box and b.column == box.column]
+            starts_column = not any(b.bottom <= box.top for b in others)
+            if joined and ends_column and starts_column and _broken_off(joined[-1], column, box):
+                joined[-1] = _Box(joined[-1].lines + box.lines, box.column)
+            else:
+                joined.append(box)
+            ends_column, column = not any(b.top >= box.bottom for b in others), box.column
+    return joined
+
+
+def _broken_off(box: _Box, extent: Tuple[float, float], following: _Box) -> bool:
+    """Whether ``box`` (in a column from ``extent[0]`` to ``extent[1]``) breaks off mid-paragraph,
+    ``following`` going on with it: its last line fills the column and the text goes on in the
+    same size; where its lines are justified (all flush with both edges of the column) that
+    last line is (a paragraph's last line is not stretched), elsewhere it does not end a
+    sentence."""
+    last, first = box.lines[-1], following.lines[0]
+    if abs(last.size - first.size) >= 0.5 or last.x1 - last.x0 < 0.75 * (extent[1] - extent[0]):
+        return False
+    flush = [abs(line.x0 - extent[0]) < 0.25 * line.size and abs(line.x1 - extent[1]) < 0.25 * line.size
+             for line in box.lines]
+    return (len(flush) >= 2 and all(flush)) or not _SENTENCE_END.search(last.text)
+
+
+def _typed_breaks(box: _Box) -> List[bool]:
+    """For each line of a paragraph but its last, whether it ends where the writer typed a line
+    break: writers fill a line with as many words as fit, so a line that had room left for the
+    next line's first word was broken on purpose, however far justification stretched it. The
+    room must exceed the word and a space by an em (glyph widths are read, not the writer's
+    measures, and a break may come at a script change). A line ending in a hyphen broke a word."""
+    width = max(line.x1 - line.x0 for line in box.lines)  # a column's (a box may go on in the next)
+    return [not line.text.endswith(("-", "\u00ad")) and width - line.natural > following.first_word + 1.5 * line.size
+            for line, following in zip(box.lines, box.lines[1:])]
+
+
+def _join_lines(lines: List[str], typed_breaks: List[bool]) -> str:
+    """A box's lines as one paragraph: a typed line break stays one, a soft hyphen at a line's
+    end is dropped and the word joined, a word broken after its own hyphen (well-/known,
+    14%-/20%) joined keeping it, and a line that ends with an opening bracket or quote goes on
+    without a space (nothing breaks a line at a space just inside one)."""
     text = lines[0]
-    for line in lines[1:]:
-        if text.endswith("\u00ad"):
+    for line, typed in zip(lines[1:], typed_breaks):
+        if typed:
+            text += "\n" + line
+        elif text.endswith("\u00ad"):
             text = text[:-1] + line
-        elif re.search(r"\w-$", text) and line[:1].isalnum():
+        elif (re.search(r"\S-$", text) and line[:1].isalnum()) or unicodedata.category(text[-1]) in ("Ps", "Pi"):
             text += line
         else:
             text += " " + line
