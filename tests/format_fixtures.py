@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import random
 import re
 import shutil
 import subprocess
@@ -175,6 +176,21 @@ def write_odt(path: Path, sentences: List[str], title: str, rtl: bool, pages: in
     document.save(str(path))
 
 
+
+def varied_paragraphs(count: int, seed: int = 7) -> List[str]:
+    """``count`` paragraphs of made-up English sentences whose lines all differ, even with their
+    digits aside (a line found at the edge of several pages is a running head)."""
+    words = ("the council said river market school report minister doctor storm budget police station "
+             "train harbour museum election farmers water bridge village hospital court ministry festival "
+             "weather prices workers museum teachers league season officials statement plan").split()
+    rng = random.Random(seed)
+    return [" ".join(" ".join(rng.choice(words) for _ in range(rng.randint(8, 14))).capitalize() + "."
+                     for _ in range(4)) for _ in range(count)]
+
+
+PRINTED_EN = varied_paragraphs(30)
+
+
 def hard_paragraphs(sentences: List[str], count: int) -> List[str]:
     """``count`` paragraphs of several of ``sentences`` each, long enough to fill many lines."""
     return [" ".join(sentences[(n + k) % len(sentences)] for k in range(4)) for n in range(count)]
@@ -229,6 +245,20 @@ def soffice(files: List[Path], target: str, outdir: Path, profile: Path) -> None
     """One LibreOffice headless conversion of ``files`` to ``target`` (pdf, docx, odt)."""
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
                     "--outdir", str(outdir), *map(str, files)], check=True, capture_output=True, timeout=240)
+
+
+def print_page(paragraphs: List[str], lang: str, pdf: Path, profile: Path) -> None:
+    """``paragraphs`` in two columns with a browser's default gutter (an em), printed to ``pdf``
+    by headless Chromium (Skia's PDF writer: its own glyph order, a space glyph for a ZWNJ)."""
+    direction = "ltr" if lang == "en" else "rtl"
+    page = pdf.with_suffix(".html")
+    page.write_text(f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+                    "<style>body {columns: 2}</style></head><body>"
+                    + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>", encoding="utf-8")
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
 
 
 def write_warc(path: Path, pages: Dict[str, str], gzipped: bool = True) -> None:
@@ -308,6 +338,8 @@ def build(folder: Path) -> Dict[str, Path]:
     for stem in to_pdf:
         shutil.move(convert / f"{stem}.pdf", path(f"{stem}.pdf"))
     shutil.move(convert / "article.docx", path("footnotes.docx"))
+    print_page(PRINTED_EN, "en", path("printed-en.pdf"), folder / "chromium-profile")
+    print_page(hard_paragraphs(FA, 6), "fa", path("printed-fa.pdf"), folder / "chromium-profile")
     path("page.html").write_text(news_page(FA_TITLE, FA, "fa", "rtl"), encoding="utf-8")
     pages = {"https://news.example/fa/2024/story-1": news_page(FA_TITLE, FA, "fa", "rtl"),
              "https://news.example/fa/2024/story-2": news_page("خبر دوم", FA[2:], "fa", "rtl")}

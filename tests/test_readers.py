@@ -156,6 +156,17 @@ def test_pdf_paragraphs_cut_by_column_and_page_breaks_are_joined(format_files, n
     assert [" ".join(document.paragraph_text(p).split()) for p in document.paragraphs] == paragraphs
 
 
+@pytest.mark.parametrize("name, paragraphs", [
+    ("printed-en.pdf", F.PRINTED_EN), ("printed-fa.pdf", F.hard_paragraphs(F.FA, 6))])
+def test_pdf_printed_by_a_browser_in_two_columns_reads_its_columns_apart(format_files, name, paragraphs):
+    """A browser's columns are an em apart, so a full line of one column ends about as close to
+    the other as a justified line's word gaps are wide: the gutter is the band that many lines
+    leave empty. Chromium draws a ZWNJ as a space glyph that advances nothing, and a mirrored
+    guillemet as its mirror image."""
+    document = read(format_files, name)
+    assert [" ".join(document.paragraph_text(p).split()) for p in document.paragraphs] == paragraphs
+
+
 def test_pdf_line_break_typed_in_a_justified_paragraph_is_one(format_files):
     """LibreOffice stretches the line before a typed break to the column's width; the line had
     room for the next word, so the break was typed."""

@@ -17,7 +17,9 @@ first when the page is right to left).
 
 from __future__ import annotations
 
+import bisect
 import io
+import logging
 import re
 import time
 import unicodedata
@@ -40,6 +42,9 @@ _DIGITS = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]+")
 _LETTER_CLASS = "[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]"
 _DRAWN_AS_SPACE = "\x00"  # a space glyph that advances nothing, until its neighbours tell what it is
 _MARGIN = 0.1  # share of the page height at the top and bottom where running heads and page numbers stand
+# pdfminer.six logs what it tolerates in a PDF (a font without a FontBBox, ...) as warnings;
+# with no handler of its own Python would print each on stderr, beside aligner's one line.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -321,22 +326,64 @@ def _attach_marks(glyphs) -> dict:
 
 
 def _segments(lines: List[list], rank: dict) -> List[list]:
-    """Each line cut where the gap between two glyphs is wider than a gutter between columns,
-    unless it is a justified line's wide word gap: a space glyph at its edge, drawn just before
-    or after the glyph across it (``rank``: each glyph's place among the page's glyphs, marks
+    """Each line cut where it crosses a gutter between columns: at the gap that overlaps one of
+    the page's gutters most (``_gutters``), and at any gap wider than a gutter can be, unless
+    it is a justified line's wide word gap: a space glyph at its edge, drawn just before or
+    after the glyph across it (``rank``: each glyph's place among the page's glyphs, marks
     aside, in the content stream). Lines of two columns balanced at a section's end stand on
     one baseline and follow each other in the stream, but no space is drawn between them."""
+    gutters = _gutters(lines)
     out = []
     for line in lines:
-        start = 0
+        gaps = {}  # glyph index -> (left, right) of the gap before it
+        right = line[0].x1
         for k in range(1, len(line)):
+            if line[k].text.strip() and line[k].x0 > right:
+                gaps[k] = (right, line[k].x0)
+            right = max(right, line[k].x1)
+        cuts = set()
+        for k, (left, right) in gaps.items():
             before, after = line[k - 1], line[k]
             word_gap = " " in (before.text, after.text) and abs(rank[after.order] - rank[before.order]) == 1
-            if after.x0 - max(c.x1 for c in line[start:k]) > 1.5 * max(after.size, 1.0) and not word_gap:
-                out.append(line[start:k])
-                start = k
-        out.append(line[start:])
+            if right - left > 1.5 * max(after.size, 1.0) and not word_gap:
+                cuts.add(k)
+        for a, b in gutters:
+            overlap = {k: min(b, right) - max(a, left) for k, (left, right) in gaps.items()}
+            best = max(overlap, key=overlap.get, default=None)
+            if best is not None and overlap[best] >= 0.25 * max(line[best].size, 1.0):
+                cuts.add(best)
+        bounds = [0, *sorted(cuts), len(line)]
+        out.extend(line[i:j] for i, j in zip(bounds, bounds[1:]))
     return out
+
+
+def _gutters(lines: List[list]) -> List[Tuple[float, float]]:
+    """The page's column gutters: x ranges where at least half of the lines that reach across
+    them, and three or more, leave a gap of half a line's size or more. A browser sets its
+    columns an em apart, so a full line of the left column may end closer to the right one
+    than a justified line's word gap is wide; a band that many lines leave empty is a gutter."""
+    gaps, spans = [], []
+    for line in lines:
+        inked = [c for c in line if c.text.strip()]
+        if len(inked) < 2:
+            continue
+        spans.append((inked[0].x0, max(c.x1 for c in inked)))
+        right = inked[0].x1
+        for glyph in inked[1:]:
+            if glyph.x0 - right >= 0.5 * max(glyph.size, 1.0):
+                gaps.append((right, glyph.x0))
+            right = max(right, glyph.x1)
+    gap_starts, gap_ends = sorted(g[0] for g in gaps), sorted(g[1] for g in gaps)
+    span_starts, span_ends = sorted(s[0] for s in spans), sorted(s[1] for s in spans)
+    edges = sorted(set(gap_starts + gap_ends))
+    bands: List[Tuple[float, float]] = []
+    for a, b in zip(edges, edges[1:]):
+        middle = (a + b) / 2  # counted by bisection: a page's gaps may be thousands
+        holding = bisect.bisect_right(gap_starts, middle) - bisect.bisect_left(gap_ends, middle)
+        crossing = bisect.bisect_left(span_starts, middle) - bisect.bisect_right(span_ends, middle)
+        if holding >= 3 and 2 * holding >= crossing:
+            bands[-1:] = [(bands[-1][0], b)] if bands and bands[-1][1] >= a else bands[-1:] + [(a, b)]
+    return bands
 
 
 def _continues(last: _Line, line: _Line, width: float, height: float) -> bool:
