@@ -359,9 +359,11 @@ def _segments(lines: List[list], rank: dict) -> List[list]:
 
 def _gutters(lines: List[list]) -> List[Tuple[float, float]]:
     """The page's column gutters: x ranges where at least half of the lines that reach across
-    them, and three or more, leave a gap of half a line's size or more. A browser sets its
-    columns an em apart, so a full line of the left column may end closer to the right one
-    than a justified line's word gap is wide; a band that many lines leave empty is a gutter."""
+    them (three or more) leave a gap of half an em or more, and where those gaps share an edge
+    (the column beside the gutter starts or ends its lines at one place; the gaps of justified
+    lines that happen to line up, a river, do not). A browser sets its columns an em apart, so
+    a full line of the left column may end closer to the right one than a justified line's
+    word gap is wide; a band that many lines leave empty is a gutter."""
     gaps, spans = [], []
     for line in lines:
         inked = [c for c in line if c.text.strip()]
@@ -371,7 +373,7 @@ def _gutters(lines: List[list]) -> List[Tuple[float, float]]:
         right = inked[0].x1
         for glyph in inked[1:]:
             if glyph.x0 - right >= 0.5 * max(glyph.size, 1.0):
-                gaps.append((right, glyph.x0))
+                gaps.append((right, glyph.x0, max(glyph.size, 1.0)))
             right = max(right, glyph.x1)
     gap_starts, gap_ends = sorted(g[0] for g in gaps), sorted(g[1] for g in gaps)
     span_starts, span_ends = sorted(s[0] for s in spans), sorted(s[1] for s in spans)
@@ -383,7 +385,18 @@ def _gutters(lines: List[list]) -> List[Tuple[float, float]]:
         crossing = bisect.bisect_left(span_starts, middle) - bisect.bisect_right(span_ends, middle)
         if holding >= 3 and 2 * holding >= crossing:
             bands[-1:] = [(bands[-1][0], b)] if bands and bands[-1][1] >= a else bands[-1:] + [(a, b)]
-    return bands
+    return [(a, b) for a, b in bands if _column_edge([g for g in gaps if g[0] <= (a + b) / 2 <= g[1]])]
+
+
+def _column_edge(gaps: List[Tuple[float, float, float]]) -> bool:
+    """Whether 4 in 5 of ``gaps`` start (a column's lines end there) or end (they start there)
+    within half an em of one place."""
+    for side in (0, 1):
+        places = sorted(g[side] for g in gaps)
+        middle = places[len(places) // 2]
+        if sum(abs(g[side] - middle) <= 0.5 * g[2] for g in gaps) >= 0.8 * len(gaps):
+            return True
+    return False
 
 
 def _continues(last: _Line, line: _Line, width: float, height: float) -> bool:
