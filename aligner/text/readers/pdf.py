@@ -335,20 +335,20 @@ def _segments(lines: List[list], rank: dict) -> List[list]:
     gutters = _gutters(lines)
     out = []
     for line in lines:
-        gaps = {}  # glyph index -> (left, right) of the gap before it
-        right = line[0].x1
+        gaps = {}  # glyph index -> (start, end) of the gap before it
+        reached = line[0].x1
         for k in range(1, len(line)):
-            if line[k].text.strip() and line[k].x0 > right:
-                gaps[k] = (right, line[k].x0)
-            right = max(right, line[k].x1)
+            if line[k].text.strip() and line[k].x0 > reached:
+                gaps[k] = (reached, line[k].x0)
+            reached = max(reached, line[k].x1)
         cuts = set()
-        for k, (left, right) in gaps.items():
+        for k, (start, end) in gaps.items():
             before, after = line[k - 1], line[k]
             word_gap = " " in (before.text, after.text) and abs(rank[after.order] - rank[before.order]) == 1
-            if right - left > 1.5 * max(after.size, 1.0) and not word_gap:
+            if end - start > 1.5 * max(after.size, 1.0) and not word_gap:
                 cuts.add(k)
         for a, b in gutters:
-            overlap = {k: min(b, right) - max(a, left) for k, (left, right) in gaps.items()}
+            overlap = {k: min(b, end) - max(a, start) for k, (start, end) in gaps.items()}
             best = max(overlap, key=overlap.get, default=None)
             if best is not None and overlap[best] >= 0.25 * max(line[best].size, 1.0):
                 cuts.add(best)
