@@ -244,6 +244,37 @@ def test_broken_warc_records_are_left_out_one_line_each(format_files, name, read
         assert F.FA[-1] in flat(read_document(source)) or F.FA[2] in flat(read_document(source))
 
 
+def test_a_gzip_member_that_fails_its_check_is_left_out_not_passed_over(format_files, tmp_path, capfd):
+    """A damaged member can inflate to a record whose headers read well (warcio yields it and
+    stumbles only on what follows): each record's member is checked to its end, and a record
+    whose member fails is reported, never passed over."""
+    crawl = bytearray(format_files["crawl.warc.gz"].read_bytes())
+    members = F.gzip_members(bytes(crawl))
+    crawl[members[3] - 8] ^= 0xFF  # the CRC of story 1's response (the third member)
+    damaged = tmp_path / "crc.warc.gz"
+    damaged.write_bytes(bytes(crawl))
+    sources = list(iter_sources([str(damaged)]))
+    assert [s.url.rsplit("/", 1)[1] for s in sources if s.problem is None] == ["story-2"]
+    problems = [s.problem for s in sources if s.problem]
+    assert len(problems) == 1 and problems[0].startswith(f"{damaged}: ")
+    assert problems[0].endswith(f" at byte {members[2]}; the record is left out")
+    assert capfd.readouterr().err == ""
+
+
+def test_a_record_longer_than_its_content_length_is_left_out_without_warcio_s_warning(format_files, tmp_path,
+                                                                                        capfd):
+    plain = format_files["plain.warc"].read_bytes()
+    story = plain.index(b"WARC-Target-URI: https://news.example/fa/2024/story-1", plain.index(b"response"))
+    length = re.compile(rb"Content-Length: (\d+)").search(plain, story)
+    shorter = plain[:length.start(1)] + str(int(length.group(1)) - 40).encode() + plain[length.end(1):]
+    damaged = tmp_path / "length.warc"
+    damaged.write_bytes(shorter)
+    sources = list(iter_sources([str(damaged)]))
+    assert "story-1" not in [s.url.rsplit("/", 1)[1] for s in sources if s.problem is None]
+    assert any("story-1" not in (s.url or "") and "left out" in s.problem for s in sources if s.problem)
+    assert "WARNING" not in capfd.readouterr().err
+
+
 def aligner(*args, cwd=None):
     root = Path(__file__).resolve().parent.parent
     return subprocess.run([sys.executable, "-c", "from aligner.cli import main; main()", *map(str, args)],

@@ -55,9 +55,10 @@ def list_records(path: Path, name: str) -> List[RecordEntry]:
     with open(path, "rb") as handle:
         marker = _GZIP if handle.read(3) == _GZIP else _WARC
         start: Optional[int] = 0
+        members = path if marker == _GZIP else None
         while start is not None and start < size:
             handle.seek(start)
-            stop = _scan(handle, start, entries)
+            stop = _scan(handle, start, entries, members)
             if stop is None:
                 break
             failed, reason, listed = stop
@@ -67,24 +68,38 @@ def list_records(path: Path, name: str) -> List[RecordEntry]:
     return entries
 
 
-def _scan(handle: BinaryIO, base: int, entries: List[RecordEntry]) -> Optional[Tuple[int, str, bool]]:
+def _scan(handle: BinaryIO, base: int, entries: List[RecordEntry],
+          members: Optional[Path]) -> Optional[Tuple[int, str, bool]]:
     """Add the records from ``handle``'s position (``base``) on. None at the end of the file;
     else where reading stopped, why, and whether records were listed before (then the broken
-    one is found again by resuming after the last good record)."""
+    one is found again by resuming after the last good record). In a crawl of gzip members
+    (``members``: its path) each record's member is checked to its end: a damaged member can
+    inflate to a record whose headers read well and whose rest is garbage, which warcio only
+    stumbles on at the next record."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     offset, listed = base, False
     try:
         iterator = ArchiveIterator(handle, check_digests=False)
+        # warcio writes a warning of its own on stderr when a record does not end where its
+        # Content-Length says (a damaged gzip member can inflate to such a record); it is
+        # counted instead, and the record reported as left out.
+        iterator.INC_RECORD = ""
         for record in iterator:
+            if iterator.err_count:
+                return _misread(entries, offset)
             offset = iterator.get_record_offset()  # from the file's start: warcio reads tell()
             url = _html_response_url(record)
             if not _drain(record):
                 return offset, "record cut in the middle", False
+            if members is not None and not _member_inflates(members, offset):
+                return offset, "gzip member that does not inflate", False
             if url:
                 entries.append(RecordEntry(offset, url))
             listed = True
+        if iterator.err_count:
+            return _misread(entries, offset)
         end = iterator.offset
     except ArchiveLoadFailed:
         return offset, "not a WARC record", listed
@@ -94,6 +109,33 @@ def _scan(handle: BinaryIO, base: int, entries: List[RecordEntry]) -> Optional[T
     if handle.read(64).strip():  # bytes after the last whole record: a record cut in its headers
         return end, "record cut in the middle", False
     return None
+
+
+def _member_inflates(path: Path, offset: int) -> bool:
+    """Whether the gzip member at ``offset`` inflates to its end, its CRC checked (read in
+    bounded chunks)."""
+    inflater = zlib.decompressobj(31)
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        try:
+            while not inflater.eof:
+                data = handle.read(1 << 16)
+                if not data:
+                    return False
+                while data and not inflater.eof:
+                    inflater.decompress(data, 1 << 20)
+                    data = inflater.unconsumed_tail
+        except zlib.error:
+            return False
+    return True
+
+
+def _misread(entries: List[RecordEntry], offset: int) -> Tuple[int, str, bool]:
+    """The record at ``offset`` did not end where its length said: it is not listed, but
+    reported (what it holds cannot be trusted, whatever it looked like)."""
+    if entries and entries[-1].offset == offset:
+        entries.pop()
+    return offset, "record whose length does not match its content", False
 
 
 def _html_response_url(record) -> Optional[str]:
