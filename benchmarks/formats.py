@@ -21,10 +21,12 @@ as a user receives it:
 Per format and language pair: the share of the article's sentences found exactly (whitespace
 aside) in the text the reader gave (recovered), the template's boilerplate sentences that leaked
 in (per document), the strict F1 and aligned.tmx precision of `aligner run` on the folders of that
-format (scored like news_run.py: each gold sentence is located in the extracted text), and the
-reader's time per MB of input. Peers on the same files: lxml's text_content of the page and
-trafilatura's own plain-text output (html), python-docx's document paragraphs (docx), pdfminer.six's
-and pypdf's extract_text (pdf); pdftotext (poppler-utils) when it is installed.
+format (scored like news_run.py: each gold sentence is located in the extracted text; tmx_whole
+also counts a unit that is the union of whole gold links, which a translator takes as it
+stands), and the reader's time per MB of input. Peers on the same files: lxml's text_content of
+the page and trafilatura's own plain-text output (html), python-docx's document paragraphs
+(docx), pdfminer.six's and pypdf's extract_text (pdf); pdftotext (poppler-utils) when it is
+installed.
 
 Splits: dev (FLORES dev, TICO test) to tune, test (FLORES devtest, TICO dev) to report.
 
@@ -491,11 +493,12 @@ def run_format(folder: Path, fmt: str, cases: Dict[str, dict], lang: str, work: 
                 if link.tgt_doc in maps["tgt"] else mapped_link(link, maps["src"][link.src_doc], []))
         predicted[name].append(pair)
         right = case["cell"] != "non-parallel" and bool(pair[0]) and bool(pair[1]) and pair in case["gold_set"]
+        whole = case["cell"] != "non-parallel" and whole_translation(pair, case["gold"])
         if not link.is_unaligned:
-            by_text[link.src, link.tgt].append((name, right))
+            by_text[link.src, link.tgt].append((name, right, whole))
     for unit in read_tmx(outdir / "aligned.tmx"):
-        name, right = by_text[unit.src, unit.tgt][0]
-        counts[cases[name]["cell"]].units.append((right, False, False))
+        name, right, whole = by_text[unit.src, unit.tgt][0]
+        counts[cases[name]["cell"]].units.append((right, whole, False))
     for name, case in cases.items():
         cell = counts[case["cell"]]
         cell.golds.append(case["gold"])
@@ -507,6 +510,9 @@ def run_format(folder: Path, fmt: str, cases: Dict[str, dict], lang: str, work: 
     units = [u for c in counts.values() for u in c.units]
     return {"strict_f1": parallel.measures("short")["strict_f1"],
             "tmx_precision": sum(r for r, _, _ in units) / len(units) if units else None,
+            # units a translator can take as they stand: right, or the union of whole gold links
+            # (a list read as one paragraph from a PDF joins its items on both sides alike)
+            "tmx_whole": sum(r or w for r, w, _ in units) / len(units) if units else None,
             "tmx_units": len(units), "seconds": seconds}
 
 
@@ -532,11 +538,12 @@ def evaluate(split: str, lang: str, work: Path, short: int, long: int, run: bool
               f"{_cell(target, 2):>6} {_cell(row['leaked'], 2):>10} {_cell(row['s_per_mb'], 2):>8}", flush=True)
     if not run:
         return
-    print(f"{'pair':6} {'format':9} {'strict_f1':>9} {'tmx_precision':>13} {'tmx_units':>9} {'run_s':>6}")
+    print(f"{'pair':6} {'format':9} {'strict_f1':>9} {'tmx_precision':>13} {'tmx_whole':>9} {'tmx_units':>9} "
+          f"{'run_s':>6}")
     for fmt in formats:
         result = run_format(out[fmt], fmt, cases, lang, work)
         print(f"{lang + '-en':6} {fmt:9} {_cell(result['strict_f1']):>9} {_cell(result['tmx_precision']):>13} "
-              f"{result['tmx_units']:>9} {result['seconds']:>6.0f}", flush=True)
+              f"{_cell(result['tmx_whole']):>9} {result['tmx_units']:>9} {result['seconds']:>6.0f}", flush=True)
 
 
 def main(argv=None):
