@@ -384,7 +384,10 @@ def _gutters(lines: List[list]) -> List[Tuple[float, float]]:
         holding = bisect.bisect_right(gap_starts, middle) - bisect.bisect_left(gap_ends, middle)
         crossing = bisect.bisect_left(span_starts, middle) - bisect.bisect_right(span_ends, middle)
         if holding >= 3 and 2 * holding >= crossing:
-            bands[-1:] = [(bands[-1][0], b)] if bands and bands[-1][1] >= a else bands[-1:] + [(a, b)]
+            if bands and bands[-1][1] >= a:  # the band goes on
+                bands[-1] = (bands[-1][0], b)
+            else:
+                bands.append((a, b))
     return [(a, b) for a, b in bands if _column_edge([g for g in gaps if g[0] <= (a + b) / 2 <= g[1]])]
 
 

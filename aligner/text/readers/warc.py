@@ -52,10 +52,10 @@ def list_records(path: Path, name: str) -> List[RecordEntry]:
     """The crawl's HTML documents and its broken records, in file order."""
     entries: List[RecordEntry] = []
     size = path.stat().st_size
-    with open(path, "rb") as handle:
+    with open(path, "rb") as handle, open(path, "rb") as check:
         marker = _GZIP if handle.read(3) == _GZIP else _WARC
         start: Optional[int] = 0
-        members = path if marker == _GZIP else None
+        members = check if marker == _GZIP else None  # read apart from warcio's position in ``handle``
         while start is not None and start < size:
             handle.seek(start)
             stop = _scan(handle, start, entries, members)
@@ -69,11 +69,11 @@ def list_records(path: Path, name: str) -> List[RecordEntry]:
 
 
 def _scan(handle: BinaryIO, base: int, entries: List[RecordEntry],
-          members: Optional[Path]) -> Optional[Tuple[int, str, bool]]:
+          members: Optional[BinaryIO]) -> Optional[Tuple[int, str, bool]]:
     """Add the records from ``handle``'s position (``base``) on. None at the end of the file;
     else where reading stopped, why, and whether records were listed before (then the broken
     one is found again by resuming after the last good record). In a crawl of gzip members
-    (``members``: its path) each record's member is checked to its end: a damaged member can
+    (``members``: the file, opened apart) each record's member is checked to its end: a damaged member can
     inflate to a record whose headers read well and whose rest is garbage, which warcio only
     stumbles on at the next record."""
     from warcio.archiveiterator import ArchiveIterator
@@ -111,22 +111,21 @@ def _scan(handle: BinaryIO, base: int, entries: List[RecordEntry],
     return None
 
 
-def _member_inflates(path: Path, offset: int) -> bool:
+def _member_inflates(members: BinaryIO, offset: int) -> bool:
     """Whether the gzip member at ``offset`` inflates to its end, its CRC checked (read in
     bounded chunks)."""
     inflater = zlib.decompressobj(31)
-    with open(path, "rb") as handle:
-        handle.seek(offset)
-        try:
-            while not inflater.eof:
-                data = handle.read(1 << 16)
-                if not data:
-                    return False
-                while data and not inflater.eof:
-                    inflater.decompress(data, 1 << 20)
-                    data = inflater.unconsumed_tail
-        except zlib.error:
-            return False
+    members.seek(offset)
+    try:
+        while not inflater.eof:
+            data = members.read(1 << 16)
+            if not data:
+                return False
+            while data and not inflater.eof:
+                inflater.decompress(data, 1 << 20)
+                data = inflater.unconsumed_tail
+    except zlib.error:
+        return False
     return True
 
 
