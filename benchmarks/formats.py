@@ -19,9 +19,11 @@ as a user receives it:
   columns.
 
 Per format and language pair: the share of the article's sentences found exactly (whitespace
-aside) in the text the reader gave (recovered), the template's boilerplate sentences that leaked
-in (per document), the strict F1 and aligned.tmx precision of `aligner run` on the folders of that
-format (scored like news_run.py: each gold sentence is located in the extracted text; tmx_whole
+and invisible format characters, which no glyph shows, aside) in the text the reader gave
+(recovered), the template's boilerplate sentences that leaked in (per document), the strict F1
+and aligned.tmx precision of `aligner run` on the folders of that format (scored like
+news_run.py: each gold sentence is located in the extracted text, a space inside a word aside
+too, and one read not quite exactly by its first and last words; tmx_whole
 also counts a unit that is the union of whole gold links, which a translator takes as it
 stands), and the reader's time per MB of input. Peers on the same files: lxml's text_content of
 the page and trafilatura's own plain-text output (html), python-docx's document paragraphs
@@ -326,8 +328,23 @@ def render(folder: Path, cases: Dict[str, dict], lang: str) -> Dict[str, Path]:
     return out
 
 
+# Format characters that no glyph shows (zero-width space, LRM/RLM, ALM, word joiner, BOM,
+# bidi embeddings and isolates): a PDF holds them only where its writer drew one, and a unit
+# without one reads the same. ZWNJ and ZWJ change how letters join, so they count.
+INVISIBLE = "[\u200b\u200e\u200f\u061c\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+
+
 def normal(text: str) -> str:
-    return " ".join(text.split())
+    """Text compared whitespace and invisible format characters aside."""
+    return " ".join(re.sub(INVISIBLE, "", text).split())
+
+
+def _located(words: List[str]) -> str:
+    """A pattern finding ``words`` in a text that may hold or lack invisible format characters,
+    and may have a space inside a word: a PDF line broken where the text has no space (و/IFNβ,
+    2)/2)) shows nothing that tells it from a break at a space, and is read with one."""
+    inside = rf"(?:\s|{INVISIBLE})*"
+    return rf"(?:\s|{INVISIBLE})+".join(inside.join(map(re.escape, re.sub(INVISIBLE, "", word))) for word in words)
 
 
 def sentences_of(side) -> List[str]:
@@ -442,20 +459,20 @@ def _warm_up(out: Dict[str, Path]) -> None:
 
 def gold_map(side, document, lang: str) -> List[Tuple[int, ...]]:
     """For each sentence the run's segmenter finds in the extracted text, the gold sentences it
-    covers: each gold sentence is located in the text in order (whitespace aside), then as in
+    covers: each gold sentence is located in the text in order (whitespace, a space inside a
+    word and invisible format characters aside), then as in
     news_run.gold_ids_of_sentences."""
     document = segment_document(document, get_segmenter("rules", lang))
     text = document.text
     spans, position = [], 0
     for sentence in sentences_of(side):
-        words = sentence.split()
-        found = re.compile(r"\s+".join(map(re.escape, words))).search(text, position)
+        words = normal(sentence).split()
+        found = re.compile(_located(words)).search(text, position)
         if not found and len(words) >= 6:
             # Not exactly (a number or a vowel mark read differently): by its first and last
             # three words, the sentence's length apart; that still shows whether the run
             # aligned the sentence right, which is what the run's scores measure.
-            anchor = (r"\s+".join(map(re.escape, words[:3])) + rf"[\s\S]{{0,{2 * len(sentence)}}}?"
-                      + r"\s+".join(map(re.escape, words[-3:])))
+            anchor = _located(words[:3]) + rf"[\s\S]{{0,{2 * len(sentence)}}}?" + _located(words[-3:])
             found = re.compile(anchor).search(text, position)
         spans.append((found.start(), found.end()) if found else (-1, -1))
         position = found.end() if found else position

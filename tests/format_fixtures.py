@@ -48,7 +48,7 @@ TWO_COLUMN_SENTENCES = [f"Sentence {n} tells the reader about event {n} of the d
 # that Arabic-script lines are stretched with kashidas): numbers, percentages and Latin words in
 # brackets inside right-to-left text, a ZWNJ before or after a space, a presentation form the
 # author typed (U+FE81), shadda with tanween (drawn as one glyph), a tatweel the author typed
-# (الـ 4, بـ76), a slash between Arabic words.
+# (الـ 4, بـ76, الـستات), a slash between Arabic words.
 FA_HARD = [
     "عدد تکثیر پایه برابر با ۳.۷۷ (95% CI: 3.51-4.05) و R0 تطبیقی برابر با ۲.۲۳ بود.",
     "ویروس از طریق آنزیم ۲ (ACE2) و دی پپتیداز 4 (DPP4) به سلول‌های میزبان وارد می‌شود.",
@@ -62,6 +62,31 @@ AR_HARD = [
     "يعاني المرضى من ضيق التنفس و/أو نقص تأكسج الدم كما في نزلات البرد الـ 4 الشائعة.",
     "فاز الحزب بـ76 مقعدًا في شهر أبريل/نيسان من عام 2016 بعد حملة طويلة.",
     "أجريت الدراسة على 4,021 مريضًا تم تأكيد إصابتهم بالمرض في المستشفيات الكبرى.",
+    "سجل اللاعب 11 من الأربع واثنين من الـستات في المباراة.",
+]
+# Brackets in right-to-left text as a browser draws them: pairs around Latin text after Latin
+# text are left to right (PubMed (https://...), Toll (TLR)), pairs around Arabic-script text
+# right to left, also with a Latin word between two of them; a number with its percent sign
+# read right to left before Latin text; a URL broken after its hyphen.
+FA_BRACKETS = [
+    "براساس PubMed (https://www.ncbi.nlm.nih.gov/pubmed/)، بیش از ۲۰۰ مقاله در دو ماه منتشر شد.",
+    "شناخت ویروس از طریق گیرنده‌های شبه Toll (TLR)، گیرنده شبه NOD (NLR) و گیرنده شبه RIG-I (RLR) انجام می‌شود.",
+    "نتیجه آزمایش (نمونه اول) CoV (نمونه دوم) در گزارش آمده است.",
+    "عدد تکثیر پایه برابر با ۳.۷۷ (95% CI: 3.51-4.05) و میزان مرگ و میر ۱.۴۴% بود (95% CI: 1.10-1.86%).",
+    "تصویر تازه‌تری از اپیدمی در این نشانی آمده است (https://mp.weixin.qq.com/s/UlBi-HX_rHPXa1qHA2bhdA).",
+]
+# A URL too long for a column's line: it goes on to lines of Latin letters only, which stay in
+# their paragraph and read right to left with it.
+FA_URL = ("تصویر تازه‌تری از اپیدمی در گزارش این مرکز آمده است "
+          "(https://mp.weixin.qq.com/s/UlBi-HX_rHPXa1qHA2bhdA-COVID-report-2020).")
+URL_PARAGRAPHS = [f"{FA[n % len(FA)]} {FA_URL} {FA[(n + 2) % len(FA)]}" for n in range(12)]
+# Names of several Latin words in Arabic text: a right-to-left line that begins with one shows
+# it at its right end, its first word leftmost.
+AR_NAMES = [
+    "لم توضح شركة إدارة الفرقة \"HK Management Inc.\" سبب الإلغاء في يوم 20 من أيلول.",
+    "قطع التيار الكهربائي بعد اختبار روتيني لنظام القيادة قرب محطة الضخ Fort Greely 9 في ألاسكا.",
+    "ظهر السائق Nelson Piquet Jr. في سباق سنغافورة بعد توقف مبكر لزميله.",
+    "نشرت جامعة Stanford University School of Medicine نتائج الدراسة على موقعها.",
 ]
 # Paragraphs with a line break the author typed after a short first line, which LibreOffice
 # stretches to the column's width when justified.
@@ -83,6 +108,29 @@ def news_page(title: str, sentences: List[str], lang: str, direction: str) -> st
             '<section class="comments" id="comments"><h3>Comments</h3><div class="comment">'
             "<p>Great article, thanks for sharing this with us.</p></div></section></main>"
             '<footer><p>Copyright 2024 News Site. All rights reserved.</p></footer></body></html>')
+
+
+def flash_page(text: str, lang: str, direction: str) -> str:
+    """A news flash: the whole story is the page's headline, under a breadcrumb and over a byline."""
+    return (f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+            f"<title>{text} - The Daily Report</title></head><body>"
+            '<header><nav><ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li></ul></nav></header>'
+            '<div class="breadcrumb"><a href="/">Home</a> › <a href="/w">World</a></div>'
+            f'<main><article><h1>{text}</h1><div class="byline">2024-05-01 09:30</div>'
+            '<div class="share"><a href="#">Facebook</a> <a href="#">X</a></div></article></main>'
+            "<footer><p>Copyright 2024 News Site.</p></footer></body></html>")
+
+
+def wire_page(title: str, paragraph: str, lang: str, direction: str) -> str:
+    """A short article on an old wire site's page: a table, the story in one cell and a column of
+    latest-news links in the next."""
+    latest = "<br>".join(f"<a href='/l{k}'>{headline}</a>" for k, headline in enumerate(
+        ["Markets close higher on Friday", "Weather: storms expected this weekend", "Council approves the budget"]))
+    return (f'<html lang="{lang}"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+            f"<title>{title}</title></head><body dir={direction}><table width='100%'><tr>"
+            f"<td class='content' valign='top'><div class='title'><b>{title}</b></div><div class='text'>{paragraph}</div>"
+            "<div class='tools'><a href='#'>Print</a> | <a href='#'>E-mail</a></div></td>"
+            f"<td class='latest' width='200' valign='top'><b>Latest news</b><br>{latest}</td></tr></table></body></html>")
 
 
 def write_docx(path: Path) -> None:
@@ -247,13 +295,13 @@ def soffice(files: List[Path], target: str, outdir: Path, profile: Path) -> None
                     "--outdir", str(outdir), *map(str, files)], check=True, capture_output=True, timeout=240)
 
 
-def print_page(paragraphs: List[str], lang: str, pdf: Path, profile: Path) -> None:
-    """``paragraphs`` in two columns with a browser's default gutter (an em), printed to ``pdf``
+def print_page(paragraphs: List[str], lang: str, pdf: Path, profile: Path, columns: int = 2) -> None:
+    """``paragraphs`` in ``columns`` with a browser's default gutter (an em), printed to ``pdf``
     by headless Chromium (Skia's PDF writer: its own glyph order, a space glyph for a ZWNJ)."""
     direction = "ltr" if lang == "en" else "rtl"
     page = pdf.with_suffix(".html")
     page.write_text(f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
-                    "<style>body {columns: 2}</style></head><body>"
+                    f"<style>body {{columns: {columns}}}</style></head><body>"
                     + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>", encoding="utf-8")
     subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
@@ -324,15 +372,17 @@ def build(folder: Path) -> Dict[str, Path]:
     write_odt(path("columns.odt"), TWO_COLUMN_SENTENCES, "Two columns of news", rtl=False, columns=2,
               footnote=False, lang="en")
     justified = {"hard-fa": (FA_HARD, True, 1, "fa"), "hard-ar": (AR_HARD, True, 1, "ar"),
-                 "hard-fa-2col": (FA_HARD, True, 2, "fa"), "hard-ar-2col": (AR_HARD, True, 2, "ar")}
+                 "hard-fa-2col": (FA_HARD, True, 2, "fa"), "hard-ar-2col": (AR_HARD, True, 2, "ar"),
+                 "names-ar": (AR_NAMES, True, 1, "ar"), "names-ar-2col": (AR_NAMES, True, 2, "ar")}
     for stem, (sentences, rtl, columns, lang) in justified.items():
         write_justified_odt(path(f"{stem}.odt"), hard_paragraphs(sentences, 24), rtl, columns, lang)
+    write_justified_odt(path("urls-fa-2col.odt"), URL_PARAGRAPHS, rtl=True, columns=2)
     write_justified_odt(path("long-columns.odt"), LONG_EN, rtl=False, columns=2, lang="en")
     write_justified_odt(path("typed-breaks.odt"), TYPED_BREAKS * 6, rtl=True)  # pages: the running head goes
     convert = folder / "converted"
     convert.mkdir(exist_ok=True)
     profile = folder / "soffice-profile"
-    to_pdf = ["persian", "arabic", "columns", "long-columns", "typed-breaks", *justified]
+    to_pdf = ["persian", "arabic", "columns", "long-columns", "typed-breaks", "urls-fa-2col", *justified]
     soffice([files[f"{stem}.odt"] for stem in to_pdf], "pdf", convert, profile)
     soffice([files["article.odt"]], "docx", convert, profile)
     for stem in to_pdf:
@@ -340,7 +390,11 @@ def build(folder: Path) -> Dict[str, Path]:
     shutil.move(convert / "article.docx", path("footnotes.docx"))
     print_page(PRINTED_EN, "en", path("printed-en.pdf"), folder / "chromium-profile")
     print_page(hard_paragraphs(FA, 6), "fa", path("printed-fa.pdf"), folder / "chromium-profile")
+    print_page(hard_paragraphs(FA_BRACKETS, 8), "fa", path("printed-brackets.pdf"), folder / "chromium-profile", 1)
+    print_page(URL_PARAGRAPHS, "fa", path("printed-urls.pdf"), folder / "chromium-profile")
     path("page.html").write_text(news_page(FA_TITLE, FA, "fa", "rtl"), encoding="utf-8")
+    path("flash.html").write_text(flash_page(" ".join(FA), "fa", "rtl"), encoding="utf-8")
+    path("wire.html").write_text(wire_page(FA_TITLE, " ".join(FA), "fa", "rtl"), encoding="utf-8")
     pages = {"https://news.example/fa/2024/story-1": news_page(FA_TITLE, FA, "fa", "rtl"),
              "https://news.example/fa/2024/story-2": news_page("خبر دوم", FA[2:], "fa", "rtl")}
     write_warc(path("crawl.warc.gz"), pages)

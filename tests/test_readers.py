@@ -103,6 +103,17 @@ def test_html_main_text_only(format_files):
     assert (document.origin.title, document.origin.lang_hint, document.origin.dir_hint) == (F.FA_TITLE, "fa", "rtl")
 
 
+@pytest.mark.parametrize("name", ["flash.html", "wire.html"])
+def test_html_short_article_read_once_without_the_site_around_it(format_files, name):
+    """A page with little text is where trafilatura falls back to its recall extractors, which
+    gave a news flash twice with its breadcrumb and byline, and a table cell of latest-news
+    links beside a short story with it."""
+    document = read(format_files, name)
+    assert flat(document).count(" ".join(F.FA)) == 1
+    for chrome in ("Markets close", "Weather", "Council", "Home", "Print", "Latest news", "2024-05-01"):
+        assert chrome not in document.text
+
+
 def test_html_of_50_mb_of_scripts_is_read_bounded(format_files):
     document = read(format_files, "scripts.html")
     assert all(sentence in flat(document) for sentence in F.EN)
@@ -165,6 +176,48 @@ def test_pdf_printed_by_a_browser_in_two_columns_reads_its_columns_apart(format_
     guillemet as its mirror image."""
     document = read(format_files, name)
     assert [" ".join(document.paragraph_text(p).split()) for p in document.paragraphs] == paragraphs
+
+
+def test_pdf_printed_right_to_left_brackets_read_as_written(format_files):
+    """Chromium draws a right-to-left line in one piece, in visual order: a bracket pair around
+    Latin text that follows Latin text is left to right and goes with it, a pair around Persian
+    text stays right to left, and a URL broken after its hyphen keeps the hyphen."""
+    document = read(format_files, "printed-brackets.pdf")
+    assert [" ".join(document.paragraph_text(p).split()) for p in document.paragraphs] == \
+        F.hard_paragraphs(F.FA_BRACKETS, 8)
+
+
+@pytest.mark.parametrize("drawn, logical", [
+    # glyphs as drawn, left to right (Arabic letters of a word right to left) -> as read
+    ("زا ،PubMed (https://ncbi/pubmed/) ساسارب", "براساس PubMed (https://ncbi/pubmed/)، از"),
+    ("هدنریگ ،(TLR)", "(TLR)، گیرنده"),  # a pair at the line's start, after Latin text above
+    (")ب( ABC )فلا(", "(الف) ABC (ب)"),  # two right-to-left pairs either side of a Latin word
+    (")ب( 3.77 )فلا(", "(الف) 3.77 (ب)"),  # ... and of a number
+    ("https://mp.qq/s/UlBi-( دهد", "دهد (https://mp.qq/s/UlBi-"),  # a URL broken after its hyphen
+    ("Reuters - نارهت", "تهران - Reuters"),  # a dash between spaces stays right to left
+    (")CI: 1.10-1.86% %95( دوب", "بود (95% CI: 1.10-1.86%)"),  # 95% read right to left, 1.86% in the run
+])
+def test_pdf_line_drawn_in_one_piece_reads_in_logical_order(drawn, logical):
+    runs = pdf_reader._ltr_runs(list(drawn))
+    assert "".join(text for run in reversed(runs) for text in run) == logical
+
+
+@pytest.mark.parametrize("name", ["printed-urls.pdf", "urls-fa-2col.pdf"])
+def test_pdf_url_on_lines_of_its_own_stays_in_its_right_to_left_paragraph(format_files, name):
+    """A URL too long for the line leaves the line before it short and goes on to lines of Latin
+    letters only: the short line does not end the paragraph (the URL would not have fit after
+    it), and the URL's lines read right to left with their paragraph (Chromium draws the
+    closing bracket and full stop on the left of the last one)."""
+    document = read(format_files, name)
+    assert [" ".join(document.paragraph_text(p).split()) for p in document.paragraphs] == F.URL_PARAGRAPHS
+
+
+@pytest.mark.parametrize("name", ["names-ar.pdf", "names-ar-2col.pdf"])
+def test_pdf_right_to_left_line_beginning_with_latin_words_is_no_typed_break(format_files, name):
+    """A line that begins with "HK Management Inc." shows the name at its right end, its first
+    word leftmost: the room the line above had is measured against that word, not "Inc."."""
+    document = read(format_files, name)
+    assert [document.paragraph_text(p) for p in document.paragraphs] == F.hard_paragraphs(F.AR_NAMES, 24)
 
 
 def test_pdf_line_break_typed_in_a_justified_paragraph_is_one(format_files):

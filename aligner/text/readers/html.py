@@ -56,9 +56,12 @@ class HtmlReader(Reader):
         page = decode_html(data, name)
         if not any(stand_in in page for stand_in in _STAND_INS):
             page = page.translate(_PROTECT)
+        # favor_precision: on a page with little text (a news flash that is all headline)
+        # trafilatura's recall fallbacks give the story twice, with the breadcrumb and byline;
+        # links are kept to tell a list of links from text (``_link_list``).
         xml = trafilatura.extract(page, output_format="xml", include_comments=False,
-                                  include_tables=True, include_images=False, with_metadata=True,
-                                  deduplicate=False)
+                                  include_tables=True, include_images=False, include_links=True,
+                                  with_metadata=True, deduplicate=False, favor_precision=True)
         if not xml:
             raise InputError(f"{name}: no article text found in the page")
         title, blocks = _blocks(xml.translate(_RESTORE))
@@ -124,9 +127,16 @@ def _blocks(xml: str) -> Tuple[Optional[str], List[Block]]:
         if kind is None or (element.tag == "p" and element.getparent().tag in ("cell", "item")):
             continue
         text = _text(element)
-        if text:
+        if text and not _link_list(element, text):
             blocks.append(Block(text, kind))
     return title, blocks
+
+
+def _link_list(element, text: str) -> bool:
+    """Whether the block is mostly link text: a site's list of links (latest news, navigation)
+    that trafilatura took for text, as it does with a table cell beside a short article."""
+    linked = sum(len("".join(ref.xpath("string()").split())) for ref in element.iter("ref"))
+    return linked >= 0.8 * len("".join(text.split()))
 
 
 def _text(element) -> str:

@@ -21,6 +21,7 @@ import bisect
 import io
 import logging
 import re
+import statistics
 import time
 import unicodedata
 from collections import Counter
@@ -76,7 +77,12 @@ class _Line:
     size: float  # the largest glyph's font size
     order: int  # its first glyph's place in the content stream
     natural: float  # its width unstretched: its glyphs' own widths, kashidas left out
-    first_word: float  # the width of its first word (at its right end when right to left)
+    first_word: float  # the width of its first word in reading order
+    space: float  # the width of its space glyphs (the widest)
+    # Its text read right to left, where it holds Latin letters and no Arabic ones on a
+    # right-to-left page: the bidi algorithm lays out such a line of a right-to-left paragraph
+    # (a URL broken over lines) right to left, and its paragraph decides (``_box_texts``).
+    as_rtl: Optional[str] = None
 
 
 @dataclass
@@ -106,6 +112,11 @@ class _Box:
     def rtl(self) -> bool:
         return 2 * sum(line.rtl for line in self.lines) > len(self.lines)
 
+    def texts(self) -> List[str]:
+        """Its lines' texts, a line of Latin letters read right to left where the paragraph is."""
+        rtl = self.rtl
+        return [line.as_rtl if rtl and line.as_rtl is not None else line.text for line in self.lines]
+
 
 @dataclass
 class _Page:
@@ -131,7 +142,7 @@ class PdfReader(Reader):
         running = _running_lines(pages)
         boxes = [_page_boxes(page, running) for page in pages]
         paragraphs = _join_across_breaks(boxes)
-        texts = [_join_lines([line.text for line in box.lines], _typed_breaks(box)) for box in paragraphs]
+        texts = [_join_lines(box.texts(), _typed_breaks(box)) for box in paragraphs]
         if not texts:
             raise InputError(f"{name}: PDF without readable text")
         if _visual_order(texts):
@@ -198,27 +209,42 @@ def _layout_page(glyphs: List[_Glyph], page: _Page, counts: List[int]) -> _Page:
     bases = [c for c in glyphs if not _is_mark(c.text)]
     for segment in _segments(_lines(bases), {c.order: rank for rank, c in enumerate(bases)}):
         text, rtl = _line_text(segment, marks, page_rtl, spaces_drawn)
+        as_rtl = None
+        if page_rtl and not rtl:
+            as_rtl = _line_text(segment, marks, page_rtl, spaces_drawn, rtl=True)[0].strip()
         if text.strip():
             page.lines.append(_Line(text.strip(), rtl, min(c.x0 for c in segment), max(c.x1 for c in segment),
                                     1 - max(c.y1 for c in segment) / page.height,
                                     1 - min(c.y0 for c in segment) / page.height, max(c.size for c in segment),
-                                    min(c.order for c in segment), *_natural_widths(segment, rtl, spaces_drawn)))
+                                    min(c.order for c in segment), *_natural_widths(segment, rtl, spaces_drawn),
+                                    as_rtl))
     return page
 
 
-def _natural_widths(segment, rtl: bool, spaces_drawn: bool) -> Tuple[float, float]:
+def _natural_widths(segment, rtl: bool, spaces_drawn: bool) -> Tuple[float, float, float]:
     """A line's width unstretched (justification widens its gaps and adds kashidas, glyphs with
-    no character), and its first word's (from its right end when right to left). Where the
-    writer draws no spaces, neither is known (no word is taken to fit anywhere)."""
+    no character), its first word's in reading order, and its spaces'. Where the writer draws
+    no spaces, none is known (no word is taken to fit anywhere)."""
     if not spaces_drawn:
-        return max(c.x1 for c in segment) - min(c.x0 for c in segment), float("inf")
+        return max(c.x1 for c in segment) - min(c.x0 for c in segment), float("inf"), 0.0
     natural = sum(c.x1 - c.x0 for c in segment if c.text)
-    first = 0.0
+    space = max((c.x1 - c.x0 for c in segment if c.text == " "), default=0.0)
+    words: List[Tuple[float, bool]] = [(0.0, False)]  # (width, left to right), from the line's start edge
     for glyph in (segment[::-1] if rtl else segment):
-        if glyph.text == " " and first:
-            break
-        first += glyph.x1 - glyph.x0 if glyph.text.strip() else 0.0
-    return natural, first
+        if glyph.text == " ":
+            words.append((0.0, False))
+        elif glyph.text.strip():
+            width, ltr = words[-1]
+            words[-1] = (width + glyph.x1 - glyph.x0, ltr or bool(_LTR.match(glyph.text)))
+    words = [word for word in words if word[0]]
+    # A right-to-left line that begins with a left-to-right run (a Latin name, a number) shows
+    # that run at its right end, left to right or, numbers after Arabic text, right to left:
+    # its first word is one of the run's, taken as the widest (no word is taken to fit that
+    # might not).
+    run = 1
+    while rtl and run < len(words) and words[0][1] and words[run][1]:
+        run += 1
+    return natural, max((width for width, _ in words[:run]), default=0.0), space
 
 
 def _page_boxes(page: _Page, running: set) -> List[_Box]:
@@ -338,7 +364,9 @@ def _segments(lines: List[list], rank: dict) -> List[list]:
         gaps = {}  # glyph index -> (start, end) of the gap before it
         reached = line[0].x1
         for k in range(1, len(line)):
-            if line[k].text.strip() and line[k].x0 > reached:
+            # A gap before a space glyph counts too: a right-to-left line's last space is drawn
+            # at its left end, where its column starts.
+            if line[k].x0 > reached:
                 gaps[k] = (reached, line[k].x0)
             reached = max(reached, line[k].x1)
         cuts = set()
@@ -363,7 +391,7 @@ def _gutters(lines: List[list]) -> List[Tuple[float, float]]:
     (the column beside the gutter starts or ends its lines at one place; the gaps of justified
     lines that happen to line up, a river, do not). A browser sets its columns an em apart, so
     a full line of the left column may end closer to the right one than a justified line's
-    word gap is wide; a band that many lines leave empty is a gutter."""
+    word gap is wide; a band that many lines leave empty, most of an em wide or more, is a gutter."""
     gaps, spans = [], []
     for line in lines:
         inked = [c for c in line if c.text.strip()]
@@ -388,7 +416,14 @@ def _gutters(lines: List[list]) -> List[Tuple[float, float]]:
                 bands[-1] = (bands[-1][0], b)
             else:
                 bands.append((a, b))
-    return [(a, b) for a, b in bands if _column_edge([g for g in gaps if g[0] <= (a + b) / 2 <= g[1]])]
+    gutters = []
+    for a, b in bands:
+        held = [g for g in gaps if g[0] <= (a + b) / 2 <= g[1]]
+        # A gutter is an em wide or more (CSS's default column gap); justified word gaps that
+        # line up on a short page (a river) leave a narrower band.
+        if b - a >= 0.8 * statistics.median(g[2] for g in held) and _column_edge(held):
+            gutters.append((a, b))
+    return gutters
 
 
 def _column_edge(gaps: List[Tuple[float, float, float]]) -> bool:
@@ -405,12 +440,16 @@ def _column_edge(gaps: List[Tuple[float, float, float]]) -> bool:
 def _continues(last: _Line, line: _Line, width: float, height: float) -> bool:
     """Whether ``line`` continues the paragraph whose last line is ``last``: of the same size,
     closer below it than a paragraph's spacing, and not after a line that ended well short of
-    the column's width (a paragraph's last line, or a line break: a caption, a heading)."""
+    the column's width with room for the next line's first word (a paragraph's last line, or a
+    line break: a caption, a heading)."""
     gap = (line.top - last.bottom) * height
     if abs(line.size - last.size) >= 0.5 or not -0.5 * line.size <= gap <= 0.45 * line.size:
         return False
     width = max(width, line.x1 - line.x0)
-    return (last.x1 - last.x0) >= 0.75 * width
+    # A line that ends short is a paragraph's last, unless the next line's first word would not
+    # have fit after it (a long URL goes on to a line of its own).
+    wrapped = line.first_word < float("inf") and width - last.natural < line.first_word + last.space
+    return (last.x1 - last.x0) >= 0.75 * width or wrapped
 
 
 def _fold(text: str) -> str:
@@ -429,11 +468,12 @@ def _letters(glyphs, script) -> int:
     return sum(bool(script.match(c.text)) for c in glyphs)
 
 
-def _line_text(glyphs, marks: dict, page_rtl: bool, spaces_drawn: bool) -> Tuple[str, bool]:
-    """A line's text in logical order, and whether it is right to left: a line of one script
-    reads in its direction, a line that mixes them in the page's (a narrow column's line may
-    hold more Latin letters than Arabic ones and still be part of a right-to-left paragraph).
-    Writers that apply the bidi algorithm themselves (LibreOffice) draw a right-to-left line's
+def _line_text(glyphs, marks: dict, page_rtl: bool, spaces_drawn: bool,
+               rtl: Optional[bool] = None) -> Tuple[str, bool]:
+    """A line's text in logical order, and whether it is right to left (unless ``rtl`` says):
+    a line of one script reads in its direction, a line that mixes them in the page's (a narrow
+    column's line may hold more Latin letters than Arabic ones and still be part of a
+    right-to-left paragraph). Writers that apply the bidi algorithm themselves (LibreOffice) draw a right-to-left line's
     directional runs one by one in logical order, each run left to right: where the content
     stream shows such pieces, their stream order is the logical order and only each piece is
     read in its direction; a line drawn in one piece is reordered by ``_ltr_runs``."""
@@ -444,7 +484,8 @@ def _line_text(glyphs, marks: dict, page_rtl: bool, spaces_drawn: bool) -> Tuple
     texts = ["" if k in kashidas else c.text + "".join(marks.get(id(c), ())) for k, c in enumerate(glyphs)]
     arabic, latin = _letters(glyphs, _ARABIC_LETTER), _letters(glyphs, _LATIN)
     # A line of digits and punctuation only (19). at a paragraph's end) reads in the page's direction.
-    rtl = (arabic > 0 if not latin else (page_rtl if arabic else False)) if arabic or latin else page_rtl
+    if rtl is None:
+        rtl = (arabic > 0 if not latin else (page_rtl if arabic else False)) if arabic or latin else page_rtl
     pieces = _drawn_pieces(glyphs)
     if all(glyphs[a[0]].x0 < glyphs[b[0]].x0 for a, b in zip(pieces, pieces[1:])):
         pieces = [list(range(len(glyphs)))]  # one piece, or pieces drawn left to right: visual order
@@ -512,8 +553,9 @@ def _zwnj_before_letters(glyphs) -> list:
 def _kashidas(glyphs) -> set:
     """Indices of the tatweels (U+0640) a writer stretched justified Arabic-script lines with:
     drawn inside an Arabic word with no gap on either side. A tatweel the author typed at a
-    word's end (الـ 4) stays. (Glyphs with no character, LibreOffice's kashidas, are gone
-    already.)"""
+    word's end (الـ 4) stays, and one after the article that begins a word (الـستات: authors
+    type it there to set the article off). (Glyphs with no character, LibreOffice's kashidas,
+    are gone already.)"""
     found = set()
     k = 0
     while k < len(glyphs):
@@ -522,10 +564,17 @@ def _kashidas(glyphs) -> set:
             end += 1
         if 0 < k < end < len(glyphs) and _ARABIC_LETTER.match(glyphs[k - 1].text) \
                 and _ARABIC_LETTER.match(glyphs[end].text) and glyphs[k].x0 - glyphs[k - 1].x1 < 0.5 \
-                and glyphs[end].x0 - glyphs[end - 1].x1 < 0.5:
+                and glyphs[end].x0 - glyphs[end - 1].x1 < 0.5 and not _after_article(glyphs, end):
             found.update(range(k, end))
         k = max(end, k + 1)
     return found
+
+
+def _after_article(glyphs, k: int) -> bool:
+    """Whether glyphs ``k`` and ``k + 1`` (left to right) are the lam and alef of the article
+    that begins a word: the word's first letters, drawn at its right end."""
+    letters = [unicodedata.normalize("NFKC", glyph.text) for glyph in glyphs[k:k + 3]]
+    return letters[:2] == ["\u0644", "\u0627"] and (len(letters) == 2 or not _ARABIC_LETTER.match(letters[2]))
 
 
 def _sharing_start(glyphs, k: int):
@@ -550,7 +599,8 @@ def _ltr_runs(items: List[str]) -> List[List[str]]:
     The Unicode bidi algorithm's weak-type rules, approximated: digits after a Latin letter are
     Latin (W7); digits after an Arabic letter are Arabic numbers (W2), which only a common
     separator (, . : / Arabic comma) joins, while other numbers take a + or - too (W4); any other
-    character between numbers, or between a number and a following Latin word, stands apart."""
+    character between numbers, or between a number and a following Latin word, stands apart.
+    Brackets paired around a run go with it (``_with_brackets``)."""
     # What precedes each glyph in logical order is to its right: the first letter there decides.
     after_arabic, arabic = [False] * len(items), False
     for k in range(len(items) - 1, -1, -1):
@@ -559,39 +609,114 @@ def _ltr_runs(items: List[str]) -> List[List[str]]:
             arabic = True
         elif items[k].isalpha():
             arabic = False
-    units: List[List[str]] = []
-    run: Optional[List[int]] = None  # indices of the open run
-    last = None  # index of the run's last strong (letter or digit) glyph
+    units: List[Tuple[int, int]] = []  # index ranges, a run's or one glyph's
+    first: Optional[int] = None  # the open run's first glyph
+    last = 0  # the open run's last strong (letter or digit) glyph
     has_letter = False
     for k, text in enumerate(items):
         # Arabic punctuation (، ؛ ؟ ٬) is neutral, not a letter: it may join two numbers.
         kind = "A" if text.isalpha() and not _ARABIC.match(text) else "D" if _LTR.match(text) else (
             "R" if _ARABIC_LETTER.match(text) else "N")
-        if kind in "AD" and run is not None and _joins(items, last, k, kind, has_letter, after_arabic[k]):
-            run.extend(range(last + 1, k + 1))
+        if kind in "AD" and first is not None and _joins(items, last, k, kind, has_letter, after_arabic[k]):
             last, has_letter = k, has_letter or kind == "A"
             continue
-        if kind == "N" and run is not None:
+        if kind == "N" and first is not None:
             continue  # belongs to the run if a letter or digit that joins it follows
-        if run is not None:
-            units.append([items[i] for i in run])
-            units.extend([items[i]] for i in range(last + 1, k))
-            run = None
+        if first is not None:
+            units.append((first, last + 1))
+            units.extend((i, i + 1) for i in range(last + 1, k))
+            first = None
         if kind in "AD":
-            run, last, has_letter = [k], k, kind == "A"
+            first, last, has_letter = k, k, kind == "A"
         else:
-            units.append([text])
-    if run is not None:
-        units.append([items[i] for i in run])
-        units.extend([items[i]] for i in range(last + 1, len(items)))
-    return units
+            units.append((k, k + 1))
+    if first is not None:
+        units.append((first, last + 1))
+        units.extend((i, i + 1) for i in range(last + 1, len(items)))
+    units = _with_brackets(items, _with_percent_signs(items, units))
+    # A Latin run that ends the line (drawn leftmost) keeps the punctuation it touches (a hyphen
+    # or slash it was broken after, a colon): the text goes on in the next line, and the bidi
+    # algorithm takes a neutral between two left-to-right halves as left to right
+    # (https://mp.weixin.qq.com/s/UlBi-/HX_rH, 95% CI:/3.51); one read right to left would
+    # stand on the run's left, or apart from it.
+    if len(units) > 1 and any(_LATIN.match(text) for text in items[units[0][0]:units[0][1]]) \
+            and units[1][1] - units[1][0] == 1 and items[units[1][0]] in ("-", "/", ":", ",", ".", ";"):
+        units[:2] = [(units[0][0], units[1][1])]
+    return [items[a:b] for a, b in units]
+
+
+_OPENING, _CLOSING = {"(", "[", "{"}, {")", "]", "}"}
+_PERCENT = ("%", "\u066a")
+
+
+def _with_percent_signs(items: List[str], units: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    """``units`` with a run that ends in a number taking the percent sign drawn touching it on its
+    right (W5: a percent sign after a number read left to right is part of it: CI: 1.10-1.86%;
+    one read right to left stands on the number's left, ٪۵۰)."""
+    widened: List[Tuple[int, int]] = []
+    for a, b in units:
+        if widened and a == widened[-1][1] and b - a == 1 and items[a] in _PERCENT \
+                and items[widened[-1][1] - 1][:1].isdigit():
+            widened[-1] = (widened[-1][0], b)
+            continue
+        widened.append((a, b))
+    return widened
+
+
+def _with_brackets(items: List[str], units: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    """``units`` with each run widened to take the brackets paired with it and the neutrals
+    between (the bidi algorithm's rule N0: a pair around left-to-right text after left-to-right
+    text is left to right: Toll (TLR), PubMed (https://.../pubmed/)). Drawn left to right such a
+    pair shows its opening bracket on the left; a right-to-left pair is drawn mirrored, its
+    closing bracket on the left, and stays apart. Brackets are read as the writer meant them,
+    not as the mirrored glyphs show (Chromium's maps say so)."""
+    units = list(units)
+    for n, (a, b) in enumerate(units):
+        if not any(_LATIN.match(text) for text in items[a:b]):
+            continue  # a neutral, or a number, which the bidi algorithm takes as right to left here
+        depth = 0
+        for text in items[a:b]:
+            depth += (text in _OPENING) - (text in _CLOSING)
+        closer = next((i for i in _neutrals_from(items, b, 1) if items[i] in _CLOSING), None)
+        opener = next((i for i in _neutrals_from(items, a - 1, -1) if items[i] in _OPENING), None)
+        if depth > 0 and closer is not None:
+            b = closer + 1
+        elif depth == 0 and opener is not None and closer is not None and not "".join(items[closer + 1:]).strip():
+            # Only at the line's start, where the text before it (on the line above) decides; a
+            # pair closing on the right with more text beyond, and one opening on the left, are
+            # two right-to-left pairs either side of the run: (رقم) ABC (نطاق).
+            a, b = opener, closer + 1
+        units[n] = (a, b)
+    # The neutrals a widened run took are no longer units of their own.
+    merged: List[Tuple[int, int]] = []
+    for a, b in units:
+        if merged and a < merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (min(merged[-1][0], a), b)
+            continue
+        while merged and merged[-1][0] >= a:
+            merged.pop()
+        merged.append((a, b))
+    return merged
+
+
+def _neutrals_from(items: List[str], start: int, step: int) -> List[int]:
+    """Indices of the neutral glyphs (neither letter nor digit) from ``start`` on, ``step`` by
+    ``step``, up to the nearest strong one."""
+    found = []
+    while 0 <= start < len(items) and not (_LTR.match(items[start]) or items[start].isalpha()):
+        found.append(start)
+        start += step
+    return found
 
 
 def _joins(items: List[str], last: int, k: int, kind: str, has_letter: bool, arabic_numbers: bool) -> bool:
     """Whether glyph ``k`` (a letter "A" or digit "D") continues the run that ends at ``last``."""
     between = "".join(items[last + 1:k])
     if has_letter:  # Latin text, and the numbers within it (W7)
-        return True
+        # but not a number drawn with its percent sign on its left: it was read right to left
+        # (95% after Arabic text, before the Latin: (95% CI: 3.51-4.05) is drawn )CI: 3.51-4.05 %95()
+        return not between.endswith(_PERCENT)
     if kind == "A":  # a number followed by a Latin word: one run only when they touch (39C)
         return not between
     separators = ",.:/\u060c\u066b\u066c\u00a0" + ("" if arabic_numbers else "+-")
@@ -689,18 +814,20 @@ def _broken_off(box: _Box, extent: Tuple[float, float], following: _Box) -> bool
         return False
     flush = [abs(line.x0 - extent[0]) < 0.25 * line.size and abs(line.x1 - extent[1]) < 0.25 * line.size
              for line in box.lines]
-    return (len(flush) >= 2 and all(flush)) or not _SENTENCE_END.search(last.text)
+    return (len(flush) >= 2 and all(flush)) or not _SENTENCE_END.search(box.texts()[-1])
 
 
 def _typed_breaks(box: _Box) -> List[bool]:
     """For each line of a paragraph but its last, whether it ends where the writer typed a line
     break: writers fill a line with as many words as fit, so a line that had room left for the
-    next line's first word was broken on purpose, however far justification stretched it. The
-    room must exceed the word and a space by an em (glyph widths are read, not the writer's
-    measures, and a break may come at a script change). A line ending in a hyphen broke a word."""
+    next line's first word and a space was broken on purpose, however far justification
+    stretched it. Glyph widths are read, not the writer's measures: the room must exceed them
+    by a fifth of an em (lines that LibreOffice and Chromium wrap leave less than a tenth
+    beyond a space; docs/formats.md). A line ending in a hyphen broke a word."""
     width = max(line.x1 - line.x0 for line in box.lines)  # a column's (a box may go on in the next)
-    return [not line.text.endswith(("-", "\u00ad")) and width - line.natural > following.first_word + 1.5 * line.size
-            for line, following in zip(box.lines, box.lines[1:])]
+    return [not text.endswith(("-", "\u00ad"))
+            and width - line.natural > following.first_word + (line.space or 0.3 * line.size) + 0.2 * line.size
+            for text, line, following in zip(box.texts(), box.lines, box.lines[1:])]
 
 
 def _join_lines(lines: List[str], typed_breaks: List[bool]) -> str:
