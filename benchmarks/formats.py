@@ -340,11 +340,11 @@ def normal(text: str) -> str:
 
 
 def _located(words: List[str]) -> str:
-    """A pattern finding ``words`` in a text that may hold or lack invisible format characters,
-    and may have a space inside a word: a PDF line broken where the text has no space (و/IFNβ,
-    2)/2)) shows nothing that tells it from a break at a space, and is read with one."""
+    """A pattern finding ``words`` (of ``normal`` text) in a text that may hold invisible format
+    characters, and may have a space inside a word: a PDF line broken where the text has no
+    space (و/IFNβ, 2)/2)) shows nothing that tells it from a break at a space, and is read with one."""
     inside = rf"(?:\s|{INVISIBLE})*"
-    return rf"(?:\s|{INVISIBLE})+".join(inside.join(map(re.escape, re.sub(INVISIBLE, "", word))) for word in words)
+    return rf"(?:\s|{INVISIBLE})+".join(inside.join(map(re.escape, word)) for word in words)
 
 
 def sentences_of(side) -> List[str]:

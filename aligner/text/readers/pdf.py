@@ -81,7 +81,7 @@ class _Line:
     space: float  # the width of its space glyphs (the widest)
     # Its text read right to left, where it holds Latin letters and no Arabic ones on a
     # right-to-left page: the bidi algorithm lays out such a line of a right-to-left paragraph
-    # (a URL broken over lines) right to left, and its paragraph decides (``_box_texts``).
+    # (a URL broken over lines) right to left, and its paragraph decides (``_Box.texts``).
     as_rtl: Optional[str] = None
 
 
@@ -473,10 +473,11 @@ def _line_text(glyphs, marks: dict, page_rtl: bool, spaces_drawn: bool,
     """A line's text in logical order, and whether it is right to left (unless ``rtl`` says):
     a line of one script reads in its direction, a line that mixes them in the page's (a narrow
     column's line may hold more Latin letters than Arabic ones and still be part of a
-    right-to-left paragraph). Writers that apply the bidi algorithm themselves (LibreOffice) draw a right-to-left line's
-    directional runs one by one in logical order, each run left to right: where the content
-    stream shows such pieces, their stream order is the logical order and only each piece is
-    read in its direction; a line drawn in one piece is reordered by ``_ltr_runs``."""
+    right-to-left paragraph). Writers that apply the bidi algorithm themselves (LibreOffice)
+    draw a right-to-left line's directional runs one by one in logical order, each run left to
+    right: where the content stream shows such pieces, their stream order is the logical order
+    and only each piece is read in its direction; a line drawn in one piece is reordered by
+    ``_ltr_runs``."""
     # Glyphs with no character (kashidas) say nothing of the order; drawn over the letters they
     # stretch, they would only blur it.
     glyphs = _zwnj_before_letters([glyph for glyph in glyphs if glyph.text])

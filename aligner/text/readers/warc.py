@@ -73,9 +73,9 @@ def _scan(handle: BinaryIO, base: int, entries: List[RecordEntry],
     """Add the records from ``handle``'s position (``base``) on. None at the end of the file;
     else where reading stopped, why, and whether records were listed before (then the broken
     one is found again by resuming after the last good record). In a crawl of gzip members
-    (``members``: the file, opened apart) each record's member is checked to its end: a damaged member can
-    inflate to a record whose headers read well and whose rest is garbage, which warcio only
-    stumbles on at the next record."""
+    (``members``: the file, opened apart) each record's member is checked to its end: a damaged
+    member can inflate to a record whose headers read well and whose rest is garbage, which
+    warcio only stumbles on at the next record."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
